@@ -1,0 +1,3 @@
+"""The rules of SPEC c: findings as data."""
+
+from __future__ import annotations

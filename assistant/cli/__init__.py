@@ -1,0 +1,77 @@
+"""The `xxgk` command: thin click commands that call the core or the Assistant.
+
+Each module of this package that defines `COMMANDS` (a tuple of click commands or groups) is
+registered automatically, so a new command is one new module.
+
+Exit codes (also in `xxgk --help` and the README):
+  0  done (warnings allowed)
+  1  the checks found error-level failures, or the operation failed (the message says why)
+  2  the input cannot be used (unreadable file, bad figures) or the command line is wrong
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+import click
+
+from assistant.errors import AssistantError, InputError
+
+EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
+
+_HELP = """政府信息公开工作年度报告助手。
+
+\b
+退出码：0 完成（可有警告）；1 校验发现错误，或操作失败；2 输入文件无法使用或命令用法有误。
+"""
+
+
+@click.group(help=_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="xxgk-assistant", message="xxgk %(version)s")
+def group() -> None:
+    pass
+
+
+def _register() -> None:
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            group.add_command(command)
+
+
+_register()
+
+
+def cli(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code; never raises for a user's mistake."""
+    try:
+        result = group.main(args=list(argv or []), prog_name="xxgk", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code or 0)
+    except click.Abort:
+        click.echo("已取消。", err=True)
+        return EXIT_FAIL
+    except click.UsageError as exc:
+        exc.show()
+        return EXIT_INPUT
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except InputError as exc:
+        click.echo(f"错误：{exc.message}", err=True)
+        return EXIT_INPUT
+    except AssistantError as exc:
+        click.echo(f"错误：{exc.message}", err=True)
+        return EXIT_FAIL
+    return int(result or 0)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    sys.exit(cli(sys.argv[1:]))

@@ -1,0 +1,3 @@
+"""This year against earlier years: numbers, wording, problems carried over."""
+
+from __future__ import annotations

@@ -1,0 +1,130 @@
+"""Settings: the only place that reads the environment (XXGK_* variables and `.env`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.errors import ConfigError
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_REPO_DIR = _PACKAGE_DIR.parent
+
+
+def shipped_dir(name: str) -> Path:
+    """Where a shipped data folder (`knowledge`, `prompts`) lives.
+
+    In a wheel it is copied into the package (`assistant/_shipped/NAME`); in a checkout or an
+    editable install it is the top-level folder of the repository.
+    """
+    inside = _PACKAGE_DIR / "_shipped" / name
+    return inside if inside.is_dir() else _REPO_DIR / name
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LLMSettings(_Group):
+    """The chat model. No base_url means the offline composer writes every draft."""
+
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    model: str = "qwen2.5-7b-instruct"
+    temperature: float = 0.3
+    timeout: float = 60.0
+    max_retries: int = 1
+    offline: bool = False  # force the offline composer even when base_url is set
+
+
+class EmbeddingSettings(_Group):
+    """Embeddings: the bundled CPU model by default, or an OpenAI-compatible endpoint."""
+
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    model: str = "multilingual-e5-small"
+
+
+class RetrievalSettings(_Group):
+    chroma_url: str | None = None  # a Chroma server shared by an office; None = embedded
+    collection: str = "xxgk"
+    k: int = 8
+
+
+class PathSettings(_Group):
+    home: Path = Path("xxgk-data")
+    knowledge_dir: Path = shipped_dir("knowledge")
+    prompts_dir: Path = shipped_dir("prompts")
+
+
+class UISettings(_Group):
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth: SecretStr | None = None  # "user:password"
+    max_upload_mb: int = 20
+
+
+# Single-underscore spellings that the issues and the README document, mapped to nested keys.
+_FLAT_ALIASES = {
+    "XXGK_HOME": ("paths", "home"),
+    "XXGK_CHROMA_URL": ("retrieval", "chroma_url"),
+    "XXGK_EMBEDDING_BASE_URL": ("embedding", "base_url"),
+    "XXGK_EMBEDDING_MODEL": ("embedding", "model"),
+    "XXGK_EMBEDDING_API_KEY": ("embedding", "api_key"),
+    "XXGK_LLM_BASE_URL": ("llm", "base_url"),
+    "XXGK_LLM_API_KEY": ("llm", "api_key"),
+    "XXGK_LLM_MODEL": ("llm", "model"),
+    "XXGK_AUTH": ("ui", "auth"),
+}
+
+
+class Settings(BaseSettings):
+    """All settings. Precedence: CLI flag (passed by the caller), environment or `.env`, default."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="XXGK_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    llm: LLMSettings = LLMSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    paths: PathSettings = PathSettings()
+    ui: UISettings = UISettings()
+    database_url: str | None = None  # None = SQLite in paths.home
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat_aliases(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        for env_name, (group, key) in _FLAT_ALIASES.items():
+            value = os.environ.get(env_name)
+            if value is None:
+                continue
+            section = data.setdefault(group, {})
+            if isinstance(section, BaseModel):
+                section = section.model_dump()
+                data[group] = section
+            section.setdefault(key, value)
+        return data
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm.base_url) and not self.llm.offline
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings once at the edge; a bad value becomes a Chinese ConfigError."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        env = "XXGK_" + "__".join(str(p).upper() for p in first.get("loc", ()))
+        raise ConfigError(
+            f"设置项 {where}（环境变量 {env}）的值无法使用：{first.get('msg')}。请检查 .env 或环境变量。"
+        ) from exc

@@ -1,0 +1,3 @@
+"""Drafting: fact ledger, prompts, generation, the number guard, revision."""
+
+from __future__ import annotations

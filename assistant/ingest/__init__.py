@@ -1,0 +1,53 @@
+"""Readers: any file a clerk or reviewer has → Report. Data files (yaml, json, xlsx) and published
+reports (txt in any Chinese encoding, html, docx, pdf with a text layer)."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from assistant.errors import InputError
+from assistant.report import FormatVersion, Report
+
+# suffix → module with `read(path: Path, *, format: FormatVersion | None) -> Report`
+_READERS = {
+    ".yaml": "assistant.ingest.datafile",
+    ".yml": "assistant.ingest.datafile",
+    ".json": "assistant.ingest.datafile",
+    ".xlsx": "assistant.ingest.xlsx",
+    ".txt": "assistant.ingest.text",
+    ".text": "assistant.ingest.text",
+    ".md": "assistant.ingest.text",
+    ".html": "assistant.ingest.html",
+    ".htm": "assistant.ingest.html",
+    ".shtml": "assistant.ingest.html",
+    ".docx": "assistant.ingest.docx",
+    ".pdf": "assistant.ingest.pdf",
+}
+SUPPORTED_SUFFIXES = tuple(_READERS)
+
+
+def read_report(path: str | Path, *, format: FormatVersion | None = None) -> Report:
+    """Read any supported file into a Report. Raises InputError (Chinese) for anything unusable."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"找不到文件“{path}”。请检查路径是否正确。", source=path)
+    if path.is_dir():
+        raise InputError(f"“{path}”是文件夹，请指定一个报告文件。", source=path)
+    suffix = path.suffix.lower()
+    module_name = _READERS.get(suffix)
+    if module_name is None:
+        kinds = "、".join(sorted({s.lstrip(".") for s in _READERS}))
+        raise InputError(
+            f"{path.name}：不支持“{suffix or '无扩展名'}”类型的文件。可读取的类型：{kinds}。"
+            f"如是 .doc 或 .xls 旧格式，请在 Word/WPS/Excel 中另存为 .docx 或 .xlsx。",
+            source=path,
+        )
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        raise InputError(f"{path.name}：暂不支持读取“{suffix}”文件。", source=path) from exc
+    report: Report = module.read(path, format=format)
+    return report

@@ -1,0 +1,3 @@
+"""The workspace: reports, versions, decisions (SQLite by default)."""
+
+from __future__ import annotations

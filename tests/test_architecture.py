@@ -1,0 +1,88 @@
+"""The layering of ARCHITECTURE.md and STYLE.md §3, checked by parsing every import."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+_CORE = ("assistant.report", "assistant.ingest", "assistant.checks", "assistant.compare",
+         "assistant.export")
+_MODEL_SIDE = ("assistant.llm", "assistant.retrieval", "assistant.drafting",
+               "openai", "langchain", "langchain_core", "langchain_openai", "langchain_chroma",
+               "chromadb", "gradio")
+FORBIDDEN: dict[str, tuple[str, ...]] = {
+    **{pkg: _MODEL_SIDE for pkg in _CORE},
+    "assistant": ("ui", "gradio"),
+}
+# where a third-party package may appear at all (STYLE §3)
+ONLY_IN = {
+    "openai": ("assistant.llm",),
+    "langchain_openai": ("assistant.llm",),
+    "chromadb": ("assistant.retrieval",),
+    "langchain_chroma": ("assistant.retrieval",),
+    "gradio": ("ui",),
+}
+
+
+def _modules() -> list[tuple[str, Path]]:
+    out = []
+    for base in ("assistant", "ui"):
+        for path in sorted((REPO / base).rglob("*.py")):
+            rel = path.relative_to(REPO).with_suffix("")
+            parts = list(rel.parts)
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            out.append((".".join(parts), path))
+    return out
+
+
+def _imports(path: Path, module: str) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                pkg = module.split(".")
+                base = ".".join(pkg[: len(pkg) - node.level + (1 if path.name == "__init__.py" else 0)])
+                names.append(f"{base}.{node.module}" if node.module else base)
+            elif node.module:
+                names.append(node.module)
+    return names
+
+
+def _within(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
+
+
+def violations() -> list[str]:
+    found = []
+    for module, path in _modules():
+        for imported in _imports(path, module):
+            for owner, banned in FORBIDDEN.items():
+                if _within(module, owner):
+                    for b in banned:
+                        if _within(imported, b):
+                            found.append(f"{module} imports {imported}: {owner} must not import {b}")
+            for pkg, allowed in ONLY_IN.items():
+                if _within(imported, pkg) and not any(_within(module, a) for a in allowed):
+                    found.append(f"{module} imports {imported}: {pkg} belongs only in {allowed}")
+    return sorted(set(found))
+
+
+def test_layering_holds() -> None:
+    assert violations() == []
+
+
+def test_checker_catches_a_violation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = REPO / "assistant" / "checks" / "_arch_probe.py"
+    bad.write_text("import chromadb\n", encoding="utf-8")
+    try:
+        assert any("assistant.checks._arch_probe imports chromadb" in v for v in violations())
+    finally:
+        bad.unlink()

@@ -1,0 +1,3 @@
+"""The Gradio app."""
+
+from __future__ import annotations
