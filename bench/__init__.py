@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench [NAME …]` runs them, prints their figures and records them."""
