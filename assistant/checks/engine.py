@@ -1,0 +1,160 @@
+"""The rule registry and `run_checks`: every rule of SPEC c, applied by format and year."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
+
+from assistant.checks.findings import CheckResult, Finding, Severity, Status
+from assistant.report.cells import Number, format_number
+from assistant.report.derived import derive
+from assistant.report.layout import FormatLayout, FormatVersion
+from assistant.report.model import Report
+
+Scope = Literal["report", "narrative"]
+
+# SPEC c.0: for report year 2019 these drop from error to warning (the format was "可参照").
+_RELAXED_2019 = frozenset({"FMT-01", "FMT-03", "FMT-04", "FMT-05", "FMT-06"})
+
+
+@dataclass
+class CheckContext:
+    """What a rule sees: the report, last year's report when given, and helpers to speak."""
+
+    report: Report
+    prior: Report | None = None
+    rule: Rule | None = None
+    options: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def layout(self) -> FormatLayout:
+        return self.report.layout
+
+    @cached_property
+    def derived(self) -> dict[str, Number | None]:
+        return derive(self.report)
+
+    def v(self, cell_id: str) -> Number | None:
+        """A cell's number, or a derived value; None when unknown (blank, "/", text, absent)."""
+        if cell_id in self.derived:
+            return self.derived[cell_id]
+        return self.report.value(cell_id)
+
+    def where(self, cell_id: str) -> str:
+        return self.layout.cell(cell_id).describe() if self.layout.has_cell(cell_id) else cell_id
+
+    def finding(self, status: Status, message: str, *, cells: Iterable[str] = (),
+                expected: object = None, found: object = None,
+                severity: Severity | None = None, **location: object) -> Finding:
+        assert self.rule is not None
+        return Finding(
+            rule=self.rule.id, severity=severity or self.rule.severity_for(self.report),
+            status=status, message=message, cells=tuple(cells),
+            expected=_text(expected), found=_text(found), **location,  # type: ignore[arg-type]
+        )
+
+    def passed(self, message: str = "", **kw: object) -> Finding:
+        return self.finding("pass", message or f"{self.rule.title if self.rule else ''}：通过", **kw)  # type: ignore[arg-type]
+
+    def fail(self, message: str, **kw: object) -> Finding:
+        return self.finding("fail", message, **kw)  # type: ignore[arg-type]
+
+    def unknown(self, cells: Iterable[str], message: str = "", **kw: object) -> Finding:
+        """NOT_ASSESSABLE: a needed cell is blank, "/", "—", text or missing (SPEC c.0)."""
+        cells = tuple(cells)
+        missing = [c for c in cells if self.v(c) is None and self.layout.has_cell(c)]
+        names = "、".join(self.where(c) for c in missing[:3]) + ("等" if len(missing) > 3 else "")
+        text = message or f"{names}未填写数字，无法判断。请填写（没有的填 0）。"
+        return self.finding("not_assessable", text, cells=cells, **kw)  # type: ignore[arg-type]
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, int | float) or hasattr(value, "as_tuple"):
+        return format_number(value)  # type: ignore[arg-type]
+    return str(value)
+
+
+RuleFunc = Callable[[CheckContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    formats: frozenset[FormatVersion]
+    title: str  # short Chinese name, e.g. 表三列勾稽关系
+    func: RuleFunc
+    scope: Scope = "report"
+    needs_prior: bool = False
+
+    def severity_for(self, report: Report) -> Severity:
+        if report.year == 2019 and self.id in _RELAXED_2019 and self.severity == "error":
+            return "warning"
+        return self.severity
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, severity: Severity, formats: str = "19/21", *, title: str,
+         scope: Scope = "report", needs_prior: bool = False) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule. `formats` is SPEC's notation: "19", "21" or "19/21"."""
+    fmts = frozenset("20" + f for f in formats.split("/"))
+
+    def register(func: RuleFunc) -> RuleFunc:
+        if rule_id in _REGISTRY:
+            raise ValueError(f"rule {rule_id} registered twice")
+        _REGISTRY[rule_id] = Rule(rule_id, severity, fmts, title, func, scope,  # type: ignore[arg-type]
+                                  needs_prior)
+        return func
+
+    return register
+
+
+def registered_rules() -> list[Rule]:
+    _load_rule_modules()
+    return sorted(_REGISTRY.values(), key=lambda r: _rule_order(r.id))
+
+
+def _rule_order(rule_id: str) -> tuple[int, str, int]:
+    prefix, _, num = rule_id.partition("-")
+    order = ["FMT", "T2", "T3", "T4", "XY", "NAR", "S1", "S5", "S6", "PUB", "RU"]
+    return (order.index(prefix) if prefix in order else 99, prefix, int(num or 0))
+
+
+def _load_rule_modules() -> None:
+    # importing the modules registers their rules; each module holds one family of SPEC c
+    import importlib
+    import pkgutil
+
+    import assistant.checks as pkg
+
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if info.name.startswith("rules_"):
+            importlib.import_module(f"assistant.checks.{info.name}")
+
+
+def run_checks(report: Report, *, prior: Report | None = None,
+               only: Iterable[str] | None = None, scope: Scope | None = None,
+               options: dict[str, object] | None = None) -> CheckResult:
+    """Apply every rule that fits the report's format (and needs no prior, unless given)."""
+    wanted = set(only) if only is not None else None
+    findings: list[Finding] = []
+    for r in registered_rules():
+        if report.format not in r.formats:
+            continue
+        if wanted is not None and r.id not in wanted:
+            continue
+        if scope is not None and r.scope != scope:
+            continue
+        if r.needs_prior and prior is None:
+            continue
+        ctx = CheckContext(report=report, prior=prior, rule=r, options=dict(options or {}))
+        findings.extend(r.func(ctx))
+    return CheckResult(findings=findings)
+
+
