@@ -1,0 +1,66 @@
+"""The Assistant facade and the one composition root: everything the CLI and the UI use."""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.checks import CheckResult, run_checks
+from assistant.config import Settings
+from assistant.ingest import read_report
+from assistant.report import Report
+
+if TYPE_CHECKING:
+    from assistant.llm.base import ChatModel, Embedder
+
+log = logging.getLogger(__name__)
+
+
+class Assistant:
+    """One object per process; heavy parts (knowledge base, workspace, model client) are built
+    on first use, so start-up stays fast and a command that needs none of them loads none."""
+
+    def __init__(self, settings: Settings, *, chat: ChatModel | None = None,
+                 embedder: Embedder | None = None, chroma: Any = None) -> None:
+        self.settings = settings
+        self._chat = chat
+        self._embedder = embedder
+        self._chroma = chroma
+
+    # -- reading and checking (the pure core) --------------------------------------------------
+    def read(self, path: str | Path) -> Report:
+        return read_report(path)
+
+    def check(self, report: Report, *, prior: Report | None = None) -> CheckResult:
+        return run_checks(report, prior=prior)
+
+    # -- model side, built lazily ----------------------------------------------------------------
+    @property
+    def chat(self) -> ChatModel | None:
+        """The configured chat model, or None: then the offline composer writes drafts."""
+        if self._chat is None and self.settings.llm_configured:
+            from assistant.llm.factory import build_chat_model
+
+            self._chat = build_chat_model(self.settings.llm)
+        return self._chat
+
+    @cached_property
+    def knowledge(self) -> Any:
+        from assistant.retrieval import KnowledgeBase
+
+        return KnowledgeBase.open(self.settings, embedder=self._embedder,
+                                  chroma_client=self._chroma)
+
+    @cached_property
+    def store(self) -> Any:
+        from assistant.store import open_store
+
+        return open_store(self.settings)
+
+
+def build_assistant(settings: Settings, *, chat: ChatModel | None = None,
+                    embedder: Embedder | None = None, chroma: Any = None) -> Assistant:
+    """Wire the assistant from settings; any collaborator passed in wins."""
+    return Assistant(settings, chat=chat, embedder=embedder, chroma=chroma)
