@@ -1,3 +1,21 @@
-"""The workspace: reports, versions, decisions (SQLite by default)."""
+"""The workspace: reports, versions, decisions (SQLite by default, PostgreSQL by URL)."""
 
 from __future__ import annotations
+
+from assistant.store.backup import backup, restore
+from assistant.store.records import (
+    Change,
+    ChatEntry,
+    Decision,
+    DraftVersion,
+    ExportRecord,
+    Note,
+    ReportSummary,
+    StoredReport,
+)
+from assistant.store.workspace import HEAD, Workspace, section_label
+
+__all__ = [
+    "HEAD", "Change", "ChatEntry", "Decision", "DraftVersion", "ExportRecord", "Note",
+    "ReportSummary", "StoredReport", "Workspace", "backup", "restore", "section_label",
+]
