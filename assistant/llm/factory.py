@@ -1,0 +1,148 @@
+"""The one chat-model factory: LangChain's ChatOpenAI against any OpenAI-compatible endpoint."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import httpx
+import openai
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_openai import ChatOpenAI
+
+from assistant.config import LLMSettings
+from assistant.errors import LLMError
+from assistant.llm.base import ChatMessage
+
+log = logging.getLogger(__name__)
+
+# vLLM, Ollama and Xinference accept any key; the openai client insists on having one.
+_NO_KEY = "EMPTY"
+_HINT_OFFLINE = "也可以使用 --offline（离线起草）先生成草稿。"
+
+
+class StreamCutError(LLMError):
+    """The stream ended before the model finished; `partial` is what arrived."""
+
+    def __init__(self, message: str, *, partial: str) -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
+class OpenAICompatibleChat:
+    """A `ChatModel` over LangChain's ChatOpenAI; every failure becomes a Chinese `LLMError`."""
+
+    def __init__(self, chat: ChatOpenAI, *, base_url: str, timeout: float) -> None:
+        self._chat = chat
+        self.name = str(chat.model_name)
+        self.base_url = base_url
+        self.timeout = timeout
+
+    def complete(self, messages: Sequence[ChatMessage]) -> str:
+        try:
+            result = self._chat.invoke(_to_langchain(messages))
+        except (openai.APIError, httpx.HTTPError) as exc:
+            raise self._error(exc) from exc
+        return _text(result.content)
+
+    def stream(self, messages: Sequence[ChatMessage]) -> Iterator[str]:
+        """Tokens as they arrive. A stream that breaks off raises `StreamCutError` carrying the
+        part received, so a caller can keep it as an incomplete draft."""
+        received: list[str] = []
+        finished = False
+        try:
+            for chunk in self._chat.stream(_to_langchain(messages)):
+                piece = _text(chunk.content)
+                if chunk.response_metadata.get("finish_reason"):
+                    finished = True
+                if piece:
+                    received.append(piece)
+                    yield piece
+        except (openai.APIError, httpx.HTTPError) as exc:
+            if received:
+                raise self._cut("".join(received)) from exc
+            raise self._error(exc) from exc
+        if not finished:
+            raise self._cut("".join(received))
+
+    def _cut(self, partial: str) -> StreamCutError:
+        return StreamCutError(
+            f"语言模型 {self.name} 的输出在中途中断（已收到 {len(partial)} 个字符，模型未表示完成）。"
+            f"已保留未完成的草稿并标为“未完成”，请重新生成或稍后再试。",
+            partial=partial,
+        )
+
+    def _error(self, exc: Exception) -> LLMError:
+        where = f"语言模型服务 {self.base_url}"
+        if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
+            msg = (f"{where} 在 {self.timeout:g} 秒内没有响应。请稍后再试，或调大超时"
+                   f"（XXGK_LLM__TIMEOUT）。{_HINT_OFFLINE}")
+        elif isinstance(exc, openai.APIConnectionError | httpx.TransportError):
+            msg = (f"无法连接{where}。请确认服务已经启动、地址（XXGK_LLM_BASE_URL，通常以 /v1 结尾）"
+                   f"正确。{_HINT_OFFLINE}")
+        elif isinstance(exc, openai.RateLimitError):
+            msg = (f"{where} 拒绝了请求：调用过于频繁或额度不足（HTTP 429）。请稍等一分钟再试，"
+                   f"或检查账户额度。")
+        elif isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+            msg = (f"{where} 不接受所用的密钥（HTTP {exc.status_code}）。"
+                   f"请检查 XXGK_LLM_API_KEY。")
+        elif isinstance(exc, openai.NotFoundError):
+            msg = (f"{where} 上找不到模型“{self.name}”或接口（HTTP 404）。请检查 XXGK_LLM_MODEL，"
+                   f"以及地址是否以 /v1 结尾。")
+        elif isinstance(exc, openai.APIStatusError) and exc.status_code >= 500:
+            msg = (f"{where} 内部出错（HTTP {exc.status_code}）：{_detail(exc)}。请稍后再试，"
+                   f"或请服务管理员查看日志。{_HINT_OFFLINE}")
+        elif isinstance(exc, openai.APIStatusError):
+            msg = (f"{where} 拒绝了请求（HTTP {exc.status_code}）：{_detail(exc)}。"
+                   f"可能是提示过长或模型不支持所给参数。")
+        else:
+            msg = f"{where} 返回了无法处理的结果：{exc}。请稍后再试。{_HINT_OFFLINE}"
+        log.warning("LLM call failed: %s", type(exc).__name__)
+        return LLMError(msg, source=self.base_url)
+
+
+def _detail(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        err = body.get("error", body)
+        if isinstance(err, dict) and err.get("message"):
+            return str(err["message"])[:200]
+    return str(exc.message)[:200]
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+
+
+def _to_langchain(messages: Sequence[ChatMessage]) -> list[BaseMessage]:
+    kinds = {"system": SystemMessage, "user": HumanMessage, "assistant": AIMessage}
+    return [kinds[m.role](content=m.content) for m in messages]
+
+
+def build_chat_model(settings: LLMSettings, *, openai_client: openai.OpenAI | None = None,
+                     http_client: httpx.Client | None = None) -> OpenAICompatibleChat:
+    """The chat model for `settings` (vLLM, Ollama, Xinference, DeepSeek, DashScope …).
+
+    `openai_client` or `http_client` may be injected (tests point them anywhere); otherwise the
+    openai client is built by LangChain from base_url, api_key, timeout and max_retries.
+    """
+    if not settings.base_url and openai_client is None:
+        raise LLMError("没有配置语言模型服务（XXGK_LLM_BASE_URL）。请设置服务地址，或使用离线起草。")
+    key = settings.api_key.get_secret_value() if settings.api_key else _NO_KEY
+    kwargs: dict[str, Any] = {
+        "model": settings.model, "temperature": settings.temperature,
+        "timeout": settings.timeout, "max_retries": settings.max_retries, "api_key": key,
+        "base_url": settings.base_url,
+    }
+    if openai_client is not None:
+        kwargs["client"] = openai_client.chat.completions
+        kwargs["root_client"] = openai_client
+        base = str(openai_client.base_url)
+    else:
+        if http_client is not None:
+            kwargs["http_client"] = http_client
+        base = str(settings.base_url)
+    return OpenAICompatibleChat(ChatOpenAI(**kwargs), base_url=base, timeout=settings.timeout)
