@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -154,8 +155,9 @@ def test_backup_and_restore_round_trip(ws: Workspace, tmp_path: Path) -> None:
 def test_restore_of_a_bad_file_changes_nothing(ws: Workspace, tmp_path: Path) -> None:
     ws.create_report(_report(), author="张三")
     bad = tmp_path / "bad.json"
-    bad.write_text('{"format": "xxgk-workspace-backup", "schema": "%s", "tables": '
-                   '{"reports": [{"id": 1}]}}' % head_revision(), encoding="utf-8")
+    doc = {"format": "xxgk-workspace-backup", "schema": head_revision(),
+           "tables": {"reports": [{"id": 1}]}}
+    bad.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(InputError, match="工作区保持原样"):
         restore(ws, bad)
     (tmp_path / "other.json").write_text("[1, 2]", encoding="utf-8")
