@@ -13,7 +13,9 @@ from assistant.report.derived import derive
 from assistant.report.layout import FormatLayout, FormatVersion
 from assistant.report.model import Report
 
-Scope = Literal["report", "narrative"]
+# "rollup" rules (RU) judge a roll-up run passed in `options["rollup"]`; they run only when
+# asked for with `scope="rollup"`, never on a single unit's report.
+Scope = Literal["report", "narrative", "rollup"]
 
 # SPEC c.0: for report year 2019 these drop from error to warning (the format was "可参照").
 _RELAXED_2019 = frozenset({"FMT-01", "FMT-03", "FMT-04", "FMT-05", "FMT-06"})
@@ -32,18 +34,30 @@ class CheckContext:
     def layout(self) -> FormatLayout:
         return self.report.layout
 
+    def option(self, name: str, default: object = None) -> object:
+        """A rule setting (deadlines, thresholds): the caller's value, else the SPEC default."""
+        return self.options.get(name, default)
+
     @cached_property
     def derived(self) -> dict[str, Number | None]:
         return derive(self.report)
 
     def v(self, cell_id: str) -> Number | None:
         """A cell's number, or a derived value; None when unknown (blank, "/", text, absent)."""
-        if cell_id in self.derived:
-            return self.derived[cell_id]
-        return self.report.value(cell_id)
+        cell = self.report.cells.get(cell_id)
+        if cell is not None:
+            return cell.value if cell.kind == "number" else None
+        # derived values are computed only when a rule asks for one (derive() is the slow part)
+        return self.derived.get(cell_id)
 
     def where(self, cell_id: str) -> str:
         return self.layout.cell(cell_id).describe() if self.layout.has_cell(cell_id) else cell_id
+
+    def names(self, cells: Iterable[str], limit: int = 3) -> str:
+        """The Chinese locations of some cells, e.g. 表三「…」行「自然人」列、…等5处."""
+        cells = list(cells)
+        text = "、".join(self.where(c) for c in cells[:limit])
+        return text + (f"等{len(cells)}处" if len(cells) > limit else "")
 
     def finding(self, status: Status, message: str, *, cells: Iterable[str] = (),
                 expected: object = None, found: object = None,
@@ -98,6 +112,7 @@ class Rule:
 
 
 _REGISTRY: dict[str, Rule] = {}
+_ORDERED: list[Rule] = []
 
 
 def rule(rule_id: str, severity: Severity, formats: str = "19/21", *, title: str,
@@ -110,14 +125,17 @@ def rule(rule_id: str, severity: Severity, formats: str = "19/21", *, title: str
             raise ValueError(f"rule {rule_id} registered twice")
         _REGISTRY[rule_id] = Rule(rule_id, severity, fmts, title, func, scope,  # type: ignore[arg-type]
                                   needs_prior)
+        _ORDERED.clear()
         return func
 
     return register
 
 
 def registered_rules() -> list[Rule]:
-    _load_rule_modules()
-    return sorted(_REGISTRY.values(), key=lambda r: _rule_order(r.id))
+    if not _ORDERED:
+        _load_rule_modules()
+        _ORDERED.extend(sorted(_REGISTRY.values(), key=lambda r: _rule_order(r.id)))
+    return list(_ORDERED)
 
 
 def _rule_order(rule_id: str) -> tuple[int, str, int]:
@@ -144,6 +162,8 @@ def run_checks(report: Report, *, prior: Report | None = None,
     """Apply every rule that fits the report's format (and needs no prior, unless given)."""
     wanted = set(only) if only is not None else None
     findings: list[Finding] = []
+    derived: dict[str, Number | None] | None = None
+    opts = dict(options or {})
     for r in registered_rules():
         if report.format not in r.formats:
             continue
@@ -151,10 +171,17 @@ def run_checks(report: Report, *, prior: Report | None = None,
             continue
         if scope is not None and r.scope != scope:
             continue
+        if scope is None and r.scope == "rollup":
+            continue
         if r.needs_prior and prior is None:
             continue
-        ctx = CheckContext(report=report, prior=prior, rule=r, options=dict(options or {}))
+        ctx = CheckContext(report=report, prior=prior, rule=r, options=opts)
+        # derived values are the same for every rule: compute them at most once per run
+        if derived is not None:
+            ctx.__dict__["derived"] = derived
         findings.extend(r.func(ctx))
+        if derived is None and "derived" in ctx.__dict__:
+            derived = ctx.__dict__["derived"]
     return CheckResult(findings=findings)
 
 

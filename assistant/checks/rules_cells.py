@@ -1,0 +1,153 @@
+"""Format rules on the table cells themselves: FMT-04…09 and FMT-12 (SPEC c.1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from assistant.checks.engine import CheckContext, rule
+from assistant.checks.findings import Finding
+from assistant.report.cells import normalize_text
+from assistant.report.layout import CellSpec, SectionId, TableSpec
+
+# How a reader tells the checks what it saw (a ReadNote's `location`): the tables were pictures
+# or scans (FMT-07), or the identity note printed over table 三 (FMT-12, note text in `message`).
+IMAGE_TABLES_LOCATION = "tables_as_images"
+HEADER_NOTE_LOCATION = "header_note"
+_IMAGE_WORDS = ("图片", "扫描", "图像")
+_MISSING_KINDS = {"blank": "空白", "dash": "“—”", "slash": "“/”"}
+_EXPECTED_CELLS = {"active": ("10", "22"), "apply": ("175（25行×7列）", "161（23行×7列）"),
+                   "review": ("15", "15")}
+
+
+def _structure(ctx: CheckContext, section: SectionId) -> Iterator[Finding]:
+    table = ctx.layout.table_for_section(section)
+    assert table is not None
+    cells = ctx.report.cells
+    missing = [c for c in table.cell_ids if c not in cells]
+    prefix = table.id + "."
+    extra = [c for c in cells if c.startswith(prefix) and not ctx.layout.has_cell(c)]
+    count = _EXPECTED_CELLS[section][0 if ctx.report.format == "2021" else 1]
+    if len(missing) == len(table.cell_ids):
+        yield ctx.fail(f"未找到表{table.number}（{table.title}）的数据。格式要求该表共{count}个数据格，"
+                       f"请按格式填报整张表。", cells=missing, expected=count, found=0)
+        return
+    problems = []
+    if missing:
+        problems.append(f"缺少{len(missing)}个数据格：{ctx.names(missing, 4)}")
+    if extra:
+        problems.append(f"多出格式没有的项目：{'、'.join(extra[:4])}" + ("等" if len(extra) > 4 else ""))
+    if problems:
+        yield ctx.fail(f"表{table.number}与格式不符，" + "；".join(problems) +
+                       f"。格式要求该表共{count}个数据格，行列不得增删。",
+                       cells=[*missing, *extra], expected=count,
+                       found=len(table.cell_ids) - len(missing) + len(extra))
+    else:
+        yield ctx.passed(f"表{table.number}的行、列与格式一致（{count}个数据格）。")
+
+
+@rule("FMT-04", "error", "19/21", title="表二的栏目与格式一致")
+def active_structure(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _structure(ctx, "active")
+
+
+@rule("FMT-05", "error", "19/21", title="表三的申请人列和各行与格式一致")
+def apply_structure(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _structure(ctx, "apply")
+
+
+@rule("FMT-06", "error", "19/21", title="表四的栏目与格式一致")
+def review_structure(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _structure(ctx, "review")
+
+
+@rule("FMT-07", "warning", "19/21", title="表格以文字形式发布，不是图片")
+def tables_as_text(ctx: CheckContext) -> Iterator[Finding]:
+    notes = [n for n in ctx.report.notes
+             if n.location == IMAGE_TABLES_LOCATION or any(w in n.message for w in _IMAGE_WORDS)]
+    if notes:
+        yield ctx.fail(f"表格以图片或扫描件发布，无法读取数据（{notes[0].message}）。"
+                       f"请以文字、网页表格或Word表格发布，表格各项校验均无法进行。")
+    else:
+        yield ctx.passed("表格以文字形式提供。")
+
+
+def _tables(ctx: CheckContext) -> list[TableSpec]:
+    return [t for t in ctx.layout.tables if not t.optional]
+
+
+@rule("FMT-08", "warning", "19/21", title="数据格不留空、不填“/”或“—”")
+def no_blank_cells(ctx: CheckContext) -> Iterator[Finding]:
+    cells = ctx.report.cells
+    for table in _tables(ctx):
+        bad = [c for c in table.cell_ids if c in cells and cells[c].kind in _MISSING_KINDS]
+        if not bad:
+            yield ctx.passed(f"表{table.number}没有空白格。", cells=())
+            continue
+        kinds = "、".join(sorted({_MISSING_KINDS[cells[c].kind] for c in bad}))
+        yield ctx.fail(f"表{table.number}有{len(bad)}个数据格为{kinds}：{ctx.names(bad)}。"
+                       f"没有数据的应填“0”；这些格相关的勾稽校验无法进行。",
+                       cells=bad, expected="0", found=kinds)
+
+
+def _type_problem(spec: CellSpec, value: int | Decimal) -> str | None:
+    is_integer = isinstance(value, int) or value == value.to_integral_value()
+    if spec.type == "int":
+        if not is_integer:
+            return "应为整数"
+        if value < 0:
+            return "不能为负数"
+    elif spec.type == "sint":
+        if not is_integer:
+            return "应为整数（可带正负号）"
+    elif value < 0:
+        return "金额不能为负数"
+    return None
+
+
+@rule("FMT-09", "error", "19/21", title="数值类型正确（件数为非负整数，金额非负）")
+def value_types(ctx: CheckContext) -> Iterator[Finding]:
+    cells = ctx.report.cells
+    for table in ctx.layout.tables:
+        problems: list[str] = []
+        bad: list[str] = []
+        for spec in table.cells:
+            cell = cells.get(spec.id)
+            if cell is None:
+                continue
+            if cell.kind == "text":
+                problem: str | None = "不是数字"
+            elif cell.kind == "number" and cell.value is not None:
+                problem = _type_problem(spec, cell.value)
+            else:
+                continue
+            if problem:
+                bad.append(spec.id)
+                problems.append(f"{spec.describe()}“{cell.raw}”{problem}")
+        if table.optional and not any(c in cells for c in table.cell_ids):
+            continue
+        if bad:
+            more = f"等{len(bad)}处" if len(bad) > 3 else ""
+            yield ctx.fail("；".join(problems[:3]) + more + "。件数应填非负整数，“本年增/减”可带正负号，"
+                           "金额不能为负。", cells=bad)
+        else:
+            yield ctx.passed(f"表{table.number}的数值类型正确。")
+
+
+def _note_key(text: str) -> str:
+    return normalize_text(text).strip("()（）")
+
+
+@rule("FMT-12", "info", "19/21", title="表三表头的勾稽关系说明完整")
+def header_note(ctx: CheckContext) -> Iterator[Finding]:
+    # only a published document prints the note; data files have none, so nothing to judge
+    printed = [n.message for n in ctx.report.notes if n.location == HEADER_NOTE_LOCATION]
+    table = ctx.layout.table_for_section("apply")
+    assert table is not None and table.header_note
+    if not printed:
+        return
+    if any(_note_key(p) == _note_key(table.header_note) for p in printed):
+        yield ctx.passed("表三表头的勾稽关系说明与格式一致。")
+    else:
+        yield ctx.fail(f"表三表头的说明为“{printed[0]}”，与格式的“{table.header_note}”不一致。"
+                       f"请照录格式原文。", expected=table.header_note, found=printed[0])
