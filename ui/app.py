@@ -1,0 +1,147 @@
+"""The Gradio app: `build_app(assistant)` builds it, `main()` starts it on 127.0.0.1, offline."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.config import Settings, load_settings
+from assistant.service import Assistant, build_assistant
+
+log = logging.getLogger(__name__)
+
+TITLE = "政府信息公开工作年度报告助手"
+
+# System fonts only: the page must not fetch a font (or anything else) from the internet.
+_FONT = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
+         "system-ui", "sans-serif")
+_FONT_MONO = ("Noto Sans Mono CJK SC", "ui-monospace", "Consolas", "monospace")
+
+CSS = """
+.xxgk-flag { color: #b3261e; background: #fde2e1; border-bottom: 2px solid #d93025;
+             padding: 0 2px; cursor: help; }
+.xxgk-draft { white-space: pre-wrap; line-height: 1.9; font-size: 15px; padding: 8px 12px;
+              border: 1px solid var(--border-color-primary); border-radius: 6px; }
+.xxgk-diff ins { background: #e6f4ea; text-decoration: none; }
+.xxgk-diff del { background: #fde2e1; }
+.xxgk-engine { padding: 6px 10px; border-radius: 6px; background: var(--background-fill-secondary); }
+footer { display: none !important; }
+"""
+
+
+def theme() -> gr.themes.Base:
+    return gr.themes.Default(primary_hue="red", neutral_hue="slate", font=_FONT,
+                             font_mono=_FONT_MONO)
+
+
+def build_app(assistant: Assistant, *, open_report: int | None = None) -> gr.Blocks:
+    """Every page of the app, wired to the assistant. Nothing runs until the app is launched;
+    `open_report` is the report shown when a page is first loaded (the demo's)."""
+    from ui.pages import drafting, exports, profile, review, tables
+    from ui.pages.common import Page
+
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
+        state = gr.State(None)
+        with gr.Row():
+            gr.Markdown(f"## {TITLE}")
+        banner = gr.Markdown(profile.banner_text(None), elem_id="banner")
+        page = Page(assistant=assistant, state=state, banner=banner)
+        with gr.Tabs():
+            with gr.Tab("单位与年度", id="profile"):
+                profile.build(page)
+            with gr.Tab("数据填报", id="tables"):
+                tables.build(page)
+            with gr.Tab("起草与修改", id="drafting"):
+                drafting.build(page)
+            with gr.Tab("审核对比", id="review"):
+                review.build(page)
+            with gr.Tab("导出", id="exports"):
+                exports.build(page)
+
+        def first_load() -> tuple[dict[str, int] | None, str]:
+            from ui.handlers import workspace as ws
+
+            if open_report is None:
+                choices = ws.report_choices(assistant)
+                if not choices:
+                    return None, profile.banner_text(None)
+                target = choices[0][1]
+            else:
+                target = open_report
+            opened = ws.open_report(assistant, target)
+            return opened.state(), profile.banner_text(opened.report, opened.version)
+
+        page.chain(app.load(first_load, None, [state, banner]))
+    return app
+
+
+def launch_options(settings: Settings, assistant: Assistant) -> dict[str, Any]:
+    """How the app is served: local by default, uploads capped, files only from the workspace."""
+    opts: dict[str, Any] = {
+        "server_name": settings.ui.host,
+        "server_port": settings.ui.port,
+        "max_file_size": f"{settings.ui.max_upload_mb}mb",
+        "theme": theme(),
+        "css": CSS,
+        "footer_links": [],
+        "show_error": True,
+        "share": False,
+        "ssr_mode": False,
+        "pwa": False,
+        "mcp_server": False,
+        "enable_monitoring": False,
+        "allowed_paths": [str(exports_dir(settings))],
+    }
+    if settings.ui.auth is not None:
+        user, sep, password = settings.ui.auth.get_secret_value().partition(":")
+        if not sep or not user or not password:
+            from assistant.errors import ConfigError
+
+            raise ConfigError("XXGK_AUTH（或 --auth）应写成“用户名:密码”，例如 admin:一个长密码。")
+        opts["auth"] = (user, password)
+        opts["auth_message"] = "请输入用户名和密码。"
+    return opts
+
+
+def exports_dir(settings: Settings) -> Path:
+    """The only folder the browser may download from: exported files inside the workspace."""
+    path = Path(settings.paths.home) / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path.resolve()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`xxgk-ui`: the same as `xxgk ui` (host, port, demo and auth from flags or settings)."""
+    from assistant.cli import cli
+
+    raise SystemExit(cli(["ui", *(argv or [])]))
+
+
+def serve(settings: Settings, *, demo: bool = False, block: bool = True) -> tuple[gr.Blocks, str]:
+    """Build the assistant and the app from settings and start serving; returns the app and URL."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # No analytics, no version check, no telemetry: the Blocks say so too (analytics_enabled).
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    assistant = build_assistant(settings)
+    first: int | None = None
+    if demo:
+        from ui.demo import seed_demo
+
+        first = seed_demo(assistant)
+    app = build_app(assistant, open_report=first)
+    app.queue(default_concurrency_limit=4)
+    opts = launch_options(settings, assistant)
+    _, url, _ = app.launch(prevent_thread_lock=True, quiet=False, **opts)
+    log.info("xxgk 已启动：%s", url)
+    if block:
+        app.block_thread()
+    return app, url
+
+
+__all__ = ["build_app", "load_settings", "main", "serve"]

@@ -1,0 +1,185 @@
+"""数据填报: the official tables as editable grids (labels fixed, numbers editable) and live checks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.checks import SEVERITY_LABELS, STATUS_LABELS, CheckResult, Finding
+from assistant.errors import InputError
+from assistant.report import SECTION_IDS, Cell, FormatVersion, Report, load_layout, parse_cell
+from assistant.report.layout import BlockSpec, TableSpec
+from assistant.service import Assistant
+from assistant.store import section_label
+from ui.handlers import workspace as ws
+
+ENTRY_SOURCE = "录入"
+LABEL_HEADER = "项目"
+
+
+@dataclass(frozen=True)
+class EditBlock:
+    """One editable grid: a block of an official table, its labels and the cell id of each value."""
+
+    key: str  # stable id of the grid in the page, e.g. "2021:active:0"
+    format: FormatVersion
+    table_id: str
+    title: str  # the table's heading, shown above its first block
+    caption: str  # the block's own caption (第二十条第（一）项), may be empty
+    headers: tuple[str, ...]  # first the label column, then one per value column
+    row_labels: tuple[str, ...]
+    cell_ids: tuple[tuple[str, ...], ...]  # [row][value column]
+
+    @property
+    def first_of_table(self) -> bool:
+        return self.key.endswith(":0")
+
+
+def _row_label(table: TableSpec, block: BlockSpec, index: int) -> str:
+    row = block.rows[index]
+    parts = [*row.groups[1:], row.label] if row.groups else [row.label]
+    label = " ".join(p for p in parts if p)
+    return label or "件数"
+
+
+def _column_label(block: BlockSpec, index: int) -> str:
+    col = block.columns[index]
+    groups = [g for g in col.groups if g != "申请人情况"]
+    return "/".join([*groups, col.label])
+
+
+def edit_blocks(fmt: FormatVersion) -> list[EditBlock]:
+    """The grids of one format, in the format's order: 二 (one per block), 三, 四, then the
+    optional 信息处理费 figures of 六."""
+    layout = load_layout(fmt)
+    out: list[EditBlock] = []
+    for table in layout.tables:
+        if not table.render and not table.optional:
+            continue
+        for n, block in enumerate(table.blocks):
+            ids = tuple(
+                tuple(".".join(p for p in (table.id, r.id, c.id) if p) for c in block.columns)
+                for r in block.rows
+            )
+            title = table.title if table.render else f"{table.number}、{table.title}（选填）"
+            out.append(EditBlock(
+                key=f"{fmt}:{table.id}:{n}", format=fmt, table_id=table.id, title=title,
+                caption=block.caption or "",
+                headers=(block.label_header or LABEL_HEADER,
+                         *(_column_label(block, k) for k in range(len(block.columns)))),
+                row_labels=tuple(_row_label(table, block, i) for i in range(len(block.rows))),
+                cell_ids=ids,
+            ))
+    return out
+
+
+def _shown(cell: Cell | None) -> str:
+    if cell is None:
+        return ""
+    return cell.raw if cell.kind == "text" else cell.display()
+
+
+def block_rows(report: Report | None, block: EditBlock) -> list[list[str]]:
+    """The grid's rows as the clerk sees them: the label, then each value as text."""
+    rows = []
+    for label, ids in zip(block.row_labels, block.cell_ids, strict=True):
+        rows.append([label, *(_shown(report.cell(c) if report else None) for c in ids)])
+    return rows
+
+
+def apply_rows(report: Report, block: EditBlock, rows: Sequence[Sequence[Any]]) -> Report:
+    """The report with the grid's values written back. Labels are ignored (they are fixed); only
+    values that differ from what is stored are re-read, so a cell keeps its provenance."""
+    layout = report.layout
+    changed: dict[str, Cell] = {}
+    for ids, row in zip(block.cell_ids, rows, strict=False):
+        for cid, value in zip(ids, list(row)[1:], strict=False):
+            text = "" if value is None else str(value).strip()
+            if text in ("nan", "None"):  # an emptied pandas cell
+                text = ""
+            if text == _shown(report.cell(cid)):
+                continue
+            changed[cid] = parse_cell(text, unit=layout.cell(cid).unit, source=ENTRY_SOURCE)
+    return report.with_cells(changed) if changed else report
+
+
+def describe_cells(report: Report, cells: Sequence[str]) -> str:
+    layout = report.layout
+    return "；".join(layout.cell(c).describe() if layout.has_cell(c) else c for c in cells)
+
+
+FINDING_HEADERS = ("级别", "规则", "结论", "说明", "涉及单元格")
+
+
+def finding_rows(report: Report, result: CheckResult, *, include_passes: bool = False,
+                 ) -> tuple[list[list[str]], list[Finding]]:
+    """Findings to show beside the grid, worst first: rows for the table and the findings in the
+    same order (so a click on row i names finding i's cells)."""
+    order = {"error": 0, "warning": 1, "info": 2}
+    shown = [f for f in result.findings if include_passes or f.status != "pass"]
+    shown.sort(key=lambda f: (f.status != "fail", order.get(f.severity, 9)))
+    rows = [[SEVERITY_LABELS.get(f.severity, f.severity), f.rule,
+             STATUS_LABELS.get(f.status, f.status), f.message, describe_cells(report, f.cells)]
+            for f in shown]
+    return rows, shown
+
+
+def summary(result: CheckResult) -> str:
+    errors, warnings, unknown = len(result.errors), len(result.warnings), len(result.not_assessable)
+    passed = sum(1 for f in result.findings if f.status == "pass")
+    if not errors and not warnings and not unknown:
+        return f"✅ 已通过全部 {passed} 项校验。"
+    return (f"校验结果：错误 {errors} 项，警告 {warnings} 项，无法判断 {unknown} 项，"
+            f"通过 {passed} 项。点击一条结果，可在表中看到它涉及的单元格（红色）。")
+
+
+def marked_positions(block: EditBlock, cells: Sequence[str]) -> list[tuple[int, int]]:
+    """Grid positions (row, column incl. the label column) of the named cells in this block."""
+    wanted = set(cells)
+    return [(r, k + 1) for r, ids in enumerate(block.cell_ids)
+            for k, cid in enumerate(ids) if cid in wanted]
+
+
+def blocks_by_key() -> dict[str, EditBlock]:
+    return {b.key: b for fmt in ("2021", "2019") for b in edit_blocks(fmt)}  # type: ignore[arg-type]
+
+
+def check_opened(assistant: Assistant, report: Report) -> CheckResult:
+    """Every rule, with last year's report when the workspace holds it (cross-year rules)."""
+    return assistant.check(report, prior=ws.prior_of(assistant, report))
+
+
+def edit_grid(assistant: Assistant, state: dict[str, int] | None, key: str,
+              rows: Sequence[Sequence[Any]], *, author: str) -> tuple[ws.Opened, list[list[str]]]:
+    """Save one edited grid at once and return the grid as stored (values normalised)."""
+    opened = ws.current(assistant, state)
+    block = blocks_by_key()[key]
+    if block.format != opened.report.format:
+        raise InputError("这张表不属于当前报告的格式，请刷新页面后再填写。")
+    report = apply_rows(opened.report, block, rows)
+    saved = ws.save(assistant, opened, report, author=author) if report is not opened.report \
+        else opened
+    return saved, block_rows(saved.report, block)
+
+
+def section_choices() -> list[tuple[str, str]]:
+    return [(section_label(s), s) for s in SECTION_IDS]
+
+
+def add_note(assistant: Assistant, state: dict[str, int] | None, section: str, text: str, *,
+             author: str) -> None:
+    opened = ws.current(assistant, state)
+    if not (text or "").strip():
+        raise InputError("备注是空的。请写下要补充的情况，例如“全年开展培训2次，参训60人次”。")
+    assistant.store.add_note(opened.id, section, text.strip(), author=author)
+
+
+def notes_markdown(assistant: Assistant, state: dict[str, int] | None) -> str:
+    if not state:
+        return ""
+    notes = assistant.store.notes(int(state["id"]))
+    if not notes:
+        return "（还没有备注。备注里的数字会作为起草时可引用的事实。）"
+    return "\n".join(f"- **{section_label(n.section)}**：{n.text}"
+                     f"　<small>{n.author} {n.at.astimezone():%m-%d %H:%M}</small>" for n in notes)

@@ -1,0 +1,157 @@
+"""单位与年度: pick or create the agency's report, its profile, last year's report; saving edits."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import InputError
+from assistant.report import Agency, Report, zero_report
+from assistant.service import Assistant
+
+log = logging.getLogger(__name__)
+
+# What a published report or a data file may be uploaded as (the readers of assistant.ingest).
+REPORT_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf", ".xlsx", ".yaml", ".yml", ".json")
+PROFILE_FIELDS = ("name", "kind", "level", "address", "postcode", "phone", "website", "parent")
+
+
+@dataclass(frozen=True)
+class Opened:
+    """The report a page works on: what the workspace holds now, and the version it was loaded at
+    (a save names it, so two people editing one report never silently overwrite each other)."""
+
+    id: int
+    version: int
+    report: Report
+
+    def state(self) -> dict[str, int]:
+        return {"id": self.id, "version": self.version}
+
+
+def report_choices(assistant: Assistant) -> list[tuple[str, int]]:
+    """(label, id) of every report in the workspace, newest year first."""
+    rows = sorted(assistant.store.reports(), key=lambda r: (r.agency, -r.year))
+    return [(f"{r.agency} · {r.year}年度（第{r.version}版）", r.id) for r in rows]
+
+
+def open_report(assistant: Assistant, report_id: int) -> Opened:
+    stored = assistant.store.load_report(int(report_id))
+    return Opened(stored.id, stored.version, stored.report)
+
+
+def current(assistant: Assistant, state: dict[str, int] | None) -> Opened:
+    """The report of the page's state; a clear message when none is open yet."""
+    if not state or not state.get("id"):
+        raise InputError("还没有打开报告。请先在“单位与年度”页选择或新建一份报告。")
+    stored = assistant.store.load_report(int(state["id"]))
+    return Opened(stored.id, int(state.get("version", stored.version)), stored.report)
+
+
+def prior_of(assistant: Assistant, report: Report) -> Report | None:
+    """Last year's report of the same agency, when the workspace holds it."""
+    stored = assistant.store.find_report(report.agency.name, report.year - 1)
+    return stored.report if stored is not None else None
+
+
+def save(assistant: Assistant, opened: Opened, report: Report, *, author: str) -> Opened:
+    """Save the whole report at once (one transaction, every change recorded with its author)."""
+    version = assistant.store.save_report(opened.id, report, expected_version=opened.version,
+                                          author=author)
+    return Opened(opened.id, version, report)
+
+
+def update(assistant: Assistant, state: dict[str, int] | None, change: Callable[[Report], Report],
+           *, author: str) -> Opened:
+    opened = current(assistant, state)
+    return save(assistant, opened, change(opened.report), author=author)
+
+
+def create_report(assistant: Assistant, agency_name: str, year: Any, *, author: str) -> Opened:
+    """A new report for agency × year, every table cell 0, the profile taken from the workspace."""
+    name = (agency_name or "").strip()
+    if not name:
+        raise InputError("请填写机关全称，例如“威海市文登区工业和信息化局”。")
+    try:
+        year_int = int(year)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"年度“{year}”不是年份。请填写四位数字，例如 2025。") from exc
+    if not 2008 <= year_int <= 2100:
+        raise InputError(f"年度 {year_int} 不在可用范围内。请填写 2008 年以后的年度。")
+    store = assistant.store
+    existing = store.find_report(name, year_int)
+    if existing is not None:
+        return Opened(existing.id, existing.version, existing.report)
+    report = zero_report(year_int, name)
+    profile = store.agency(name)
+    if profile is not None:
+        report = report.model_copy(update={"agency": profile})
+    stored = store.create_report(report, author=author)
+    return Opened(stored.id, stored.version, stored.report)
+
+
+def profile_values(report: Report) -> list[str]:
+    agency = report.agency
+    return ["" if getattr(agency, f) is None else str(getattr(agency, f)) for f in PROFILE_FIELDS]
+
+
+def save_profile(assistant: Assistant, state: dict[str, int] | None, values: dict[str, str], *,
+                 author: str) -> Opened:
+    """Save the agency profile (on the report and as the agency's profile for later years). The
+    name is the report's key in the workspace, so it is not changed here."""
+    opened = current(assistant, state)
+    data = opened.report.agency.model_dump()
+    for key in PROFILE_FIELDS[1:]:
+        if key in values:
+            text = (values[key] or "").strip()
+            data[key] = text or None
+    try:
+        agency = Agency.model_validate(data)
+    except ValueError as exc:
+        raise InputError(f"单位信息有误：{exc.errors()[0]['msg']}。"  # type: ignore[attr-defined]
+                         "“机关类型”“层级”请从下拉列表中选择。") from exc
+    report = opened.report.model_copy(update={"agency": agency})
+    saved = save(assistant, opened, report, author=author)
+    assistant.store.save_agency(agency, author=author)
+    return saved
+
+
+def check_upload(assistant: Assistant, path: str | Path | None,
+                 suffixes: tuple[str, ...] = REPORT_SUFFIXES) -> Path:
+    """An uploaded file we accept: present, of a readable type, not larger than the limit."""
+    if not path:
+        raise InputError("请先选择要上传的文件。")
+    p = Path(path)
+    if p.suffix.lower() not in suffixes:
+        raise InputError(f"文件“{p.name}”的类型无法读取。可上传：{'、'.join(suffixes)}。")
+    limit = assistant.settings.ui.max_upload_mb
+    if p.stat().st_size > limit * 1024 * 1024:
+        raise InputError(f"文件“{p.name}”超过 {limit} MB，无法上传。请压缩或拆分后再试。")
+    return p
+
+
+def import_prior(assistant: Assistant, state: dict[str, int] | None, path: str | Path | None, *,
+                 author: str) -> tuple[Opened, Report, list[str]]:
+    """Read last year's published report and keep it in the workspace as this agency's report of
+    the year before. Returns the current report, the stored prior and what the reader noted."""
+    opened = current(assistant, state)
+    p = check_upload(assistant, path)
+    prior = assistant.read(p)
+    year = opened.report.year - 1
+    if prior.year != year:
+        raise InputError(f"“{p.name}”是{prior.year}年度的报告，而上一年度是{year}年。"
+                         f"请上传{year}年度的报告。")
+    # the published text may spell the agency differently; it is this agency's report
+    prior = prior.model_copy(update={"agency": prior.agency.model_copy(
+        update={"name": opened.report.agency.name})})
+    store = assistant.store
+    existing = store.find_report(opened.report.agency.name, year)
+    if existing is None:
+        store.create_report(prior, author=author)
+    else:
+        store.save_report(existing.id, prior, expected_version=existing.version, author=author)
+    notes = [n.message for n in prior.notes]
+    return opened, prior, notes

@@ -1,0 +1,139 @@
+"""数据填报: the official tables as editable grids, live checks beside them, notes per section."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from assistant.report import FormatVersion, Report
+from ui.handlers import tables as th
+from ui.handlers import workspace as ws
+from ui.pages.common import Page, author_of, shown
+from ui.pages.profile import banner_text
+
+_FORMATS: tuple[FormatVersion, ...] = ("2021", "2019")
+_MARK = "background-color: #fde2e1; color: #b3261e; font-weight: 600; outline: 2px solid #d93025"
+
+
+def _frame(block: th.EditBlock, rows: list[list[str]],
+           marked: Sequence[tuple[int, int]] = ()) -> Any:
+    df = pd.DataFrame(rows, columns=list(block.headers))
+    if not marked:
+        return df
+    spots = set(marked)
+
+    def style(frame: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame([[_MARK if (r, k) in spots else "" for k in range(frame.shape[1])]
+                             for r in range(frame.shape[0])], index=frame.index,
+                            columns=frame.columns)
+
+    return df.style.apply(style, axis=None)
+
+
+def build(page: Page) -> dict[str, Any]:
+    a = page.assistant
+    blocks = {fmt: th.edit_blocks(fmt) for fmt in _FORMATS}
+    grids: dict[str, gr.Dataframe] = {}
+    columns: dict[str, gr.Column] = {}
+    findings_state = gr.State([])
+    with gr.Row():
+        with gr.Column(scale=3):
+            gr.Markdown("标签（行、列名称）按官方格式固定，只能填写数字。没有的填 0；"
+                        "不适用的可填“/”。每改一格即自动保存并重新校验。")
+            with gr.Row():
+                template_btn = gr.DownloadButton("下载 Excel 填报模板", visible=True)
+                upload = gr.File(label="上传填好的 Excel", file_types=[".xlsx"],
+                                 type="filepath", height=90)
+            excel_msg = gr.Markdown()
+            for fmt in _FORMATS:
+                with gr.Column(visible=fmt == "2021") as col:
+                    if fmt == "2019":
+                        gr.Markdown("本报告年度使用 2019 年试行格式（国办公开办函〔2019〕60号）。")
+                    for block in blocks[fmt]:
+                        if block.first_of_table:
+                            gr.Markdown(f"#### {block.title}")
+                        grids[block.key] = gr.Dataframe(
+                            value=_frame(block, th.block_rows(None, block)),
+                            label=block.caption or None, show_label=bool(block.caption),
+                            interactive=True, static_columns=[0], datatype="str",
+                            row_count=len(block.row_labels), column_count=len(block.headers),
+                            wrap=True, max_height=900, elem_classes=["xxgk-grid"],
+                        )
+                columns[fmt] = col
+        with gr.Column(scale=2):
+            gr.Markdown("#### 校验结果")
+            summary = gr.Markdown("（打开报告后显示）", elem_id="check-summary")
+            findings = gr.Dataframe(headers=list(th.FINDING_HEADERS), interactive=False,
+                                    wrap=True, max_height=600, elem_id="findings")
+            where = gr.Markdown(elem_id="finding-where")
+            gr.Markdown("#### 备注（起草时作为事实来源）")
+            note_section = gr.Dropdown(label="所属部分", choices=th.section_choices(),
+                                       value="overview")
+            note_text = gr.Textbox(label="备注", lines=3,
+                                   placeholder="例如：全年开展政务公开培训2次，参训60人次")
+            note_btn = gr.Button("保存备注")
+            notes = gr.Markdown()
+
+    all_grids = [grids[b.key] for fmt in _FORMATS for b in blocks[fmt]]
+
+    def check_view(report: Report) -> tuple[str, list[list[str]], list[list[str]]]:
+        result = th.check_opened(a, report)
+        rows, shown_findings = th.finding_rows(report, result)
+        return th.summary(result), rows, [list(f.cells) for f in shown_findings]
+
+    def refresh(state: dict[str, int] | None) -> list[Any]:
+        if not state:
+            return [gr.Column(visible=True), gr.Column(visible=False),
+                    *[gr.skip() for _ in all_grids], "（打开报告后显示）", [], [], ""]
+        report = ws.current(a, state).report
+        frames = [_frame(b, th.block_rows(report if b.format == report.format else None, b))
+                  for fmt in _FORMATS for b in blocks[fmt]]
+        text, rows, cells = check_view(report)
+        return [gr.Column(visible=report.format == "2021"),
+                gr.Column(visible=report.format == "2019"), *frames, text, rows, cells,
+                th.notes_markdown(a, state)]
+
+    def make_edit(key: str) -> Any:
+        def edit(state: dict[str, int] | None, frame: pd.DataFrame,
+                 request: gr.Request) -> tuple[Any, ...]:
+            opened, rows = th.edit_grid(a, state, key, frame.values.tolist(),
+                                        author=author_of(request))
+            text, frows, cells = check_view(opened.report)
+            return (opened.state(), banner_text(opened.report, opened.version),
+                    _frame(th.blocks_by_key()[key], rows), text, frows, cells)
+        return edit
+
+    def pick_finding(state: dict[str, int] | None, cells: list[list[str]],
+                     evt: gr.SelectData) -> list[Any]:
+        row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+        named = cells[row] if cells and 0 <= row < len(cells) else []
+        report = ws.current(a, state).report
+        frames = []
+        for fmt in _FORMATS:
+            for b in blocks[fmt]:
+                spots = th.marked_positions(b, named) if b.format == report.format else []
+                frames.append(_frame(b, th.block_rows(report, b), spots) if spots
+                              else gr.skip())
+        text = th.describe_cells(report, named) if named else "这条结果不涉及具体单元格。"
+        return [*frames, f"**涉及：** {text}"]
+
+    def save_note(state: dict[str, int] | None, section: str, text: str,
+                  request: gr.Request) -> tuple[str, str]:
+        th.add_note(a, state, section, text, author=author_of(request))
+        return "", th.notes_markdown(a, state)
+
+    for key, grid in grids.items():
+        grid.input(shown(make_edit(key)), [page.state, grid],
+                   [page.state, page.banner, grid, summary, findings, findings_state])
+    findings.select(shown(pick_finding), [page.state, findings_state], [*all_grids, where])
+    note_btn.click(shown(save_note), [page.state, note_section, note_text], [note_text, notes])
+    note_text.submit(shown(save_note), [page.state, note_section, note_text], [note_text, notes])
+
+    page.on_open(refresh, [page.state],
+                 [columns["2021"], columns["2019"], *all_grids, summary, findings,
+                  findings_state, notes])
+    return {"grids": grids, "summary": summary, "findings": findings, "template": template_btn,
+            "upload": upload, "excel_msg": excel_msg}
