@@ -1,0 +1,487 @@
+"""YAML/JSON data files (the clerk's figures, profile and texts; also `xxgk check --json`) → Report.
+
+The schema is in `assistant/ingest/dataschema.py`; the README has a complete example
+(knowledge/examples/report-2025.yaml). Every mistake is collected and raised together as
+InputErrors, each naming the file, the key and its line, the table row and column in Chinese,
+and what to write instead. A blank stays blank (never 0); cells the file leaves out are absent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from assistant.errors import InputError, InputErrors
+from assistant.ingest.dataschema import (
+    AGENCY_KEYS,
+    CELL_DICT_KEYS,
+    PUBLICATION_KEYS,
+    REPORT_KEYS,
+    TOP_KEYS,
+    section_keys,
+    table_keys,
+)
+from assistant.ingest.entry import ErrorList, check_value, unknown_key_hint, what_to_do, where
+from assistant.report.cells import Cell, parse_cell
+from assistant.report.layout import FormatLayout, FormatVersion, format_for_year, load_layout
+from assistant.report.model import (
+    AGENCY_KIND_LABELS,
+    LEVEL_LABELS,
+    Agency,
+    Publication,
+    ReadNote,
+    Report,
+    Section,
+)
+
+Path_ = tuple[str, ...]
+
+
+class _Tree:
+    """The parsed file plus the line of every key, so errors can point at it."""
+
+    def __init__(self, data: object, lines: dict[Path_, int]) -> None:
+        self.data = data
+        self.lines = lines
+
+    def at(self, path: Path_) -> str:
+        """“表三.new.natural_person（第12行）”: the key path, with its line when known."""
+        shown = ".".join(path) or "（文件顶层）"
+        for n in range(len(path), -1, -1):
+            if path[:n] in self.lines:
+                return f"{shown}（第{self.lines[path[:n]]}行）"
+        return shown
+
+
+# ---- loading: YAML with line numbers, JSON with exact decimals ------------------------------
+
+_CONSTRUCTOR = yaml.SafeLoader("")
+
+
+def _yaml_node(node: yaml.Node, path: Path_, lines: dict[Path_, int], errs: ErrorList) -> object:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            if key in out:
+                errs.add(
+                    f"第{key_node.start_mark.line + 1}行：键“{key}”重复出现"
+                    f"（{'.'.join((*path, key))}）。请删去其中一处。"
+                )
+                continue
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            out[key] = _yaml_node(value_node, (*path, key), lines, errs)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_yaml_node(v, (*path, str(i)), lines, errs) for i, v in enumerate(node.value)]
+    if node.tag == "tag:yaml.org,2002:float":
+        try:  # exact decimals: 3.25 stays Decimal("3.25"), never a binary float
+            return Decimal(node.value.replace("_", ""))
+        except InvalidOperation:
+            pass
+    return _CONSTRUCTOR.construct_object(node)
+
+
+def _load(path: Path, errs: ErrorList) -> _Tree:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path.name}：文件不是 UTF-8 编码。请在记事本或 WPS 中“另存为”，"
+            f"编码选择 UTF-8 后再试。",
+            source=path,
+        ) from exc
+    except OSError as exc:
+        raise InputError(f"无法读取文件“{path}”：{exc.strerror}。", source=path) from exc
+    if path.suffix.lower() == ".json":
+
+        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for k, v in items:
+                if k in out:
+                    errs.add(f"键“{k}”重复出现。请删去其中一处。")
+                out[k] = v
+            return out
+
+        try:
+            data = json.loads(text, parse_float=Decimal, object_pairs_hook=pairs)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"{path.name}：第{exc.lineno}行第{exc.colno}列 JSON 格式有误"
+                f"（{exc.msg}）。请检查该处的引号、逗号和括号。",
+                source=path,
+                location=f"第{exc.lineno}行",
+            ) from exc
+        return _Tree(data, {})
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise InputError(
+            f"{path.name}：第{line}行附近 YAML 格式有误（{exc.problem}）。常见原因："
+            f"冒号后少了空格、缩进不一致、用了 Tab 或全角冒号“：”。",
+            source=path,
+            location=f"第{line}行",
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path.name}：YAML 格式有误（{exc}）。", source=path) from exc
+    lines: dict[Path_, int] = {}
+    data = _yaml_node(node, (), lines, errs) if node is not None else None
+    return _Tree(data, lines)
+
+
+# ---- the parts of the file ------------------------------------------------------------------
+
+
+def _canonical(key: str, names: Mapping[str, str]) -> str | None:
+    """English key for an English or Chinese key of `names` (english → chinese)."""
+    if key in names:
+        return key
+    return next((en for en, zh in names.items() if zh == key), None)
+
+
+def _mapping(value: object, path: Path_, tree: _Tree, errs: ErrorList, what: str) -> dict:
+    if isinstance(value, dict):
+        return value
+    errs.add(f"{tree.at(path)}：{what}应写成“键: 值”的多行形式，现在是“{value}”。")
+    return {}
+
+
+def _fields(
+    value: object, path: Path_, names: Mapping[str, str], tree: _Tree, errs: ErrorList, what: str
+) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, v in _mapping(value, path, tree, errs, what).items():
+        en = _canonical(key, names)
+        if en is None:
+            errs.add(
+                f"{tree.at((*path, key))}：{what}中没有“{key}”这一项。"
+                + unknown_key_hint(key, [*names.values(), *names])
+            )
+        elif v is not None and v != "":
+            out[en] = v
+    return out
+
+
+def _agency(value: object, path: Path_, tree: _Tree, errs: ErrorList) -> Agency:
+    fields: dict[str, object] = (
+        {"name": value}
+        if isinstance(value, str)
+        else _fields(value, path, AGENCY_KEYS, tree, errs, "单位信息")
+    )
+    try:
+        return Agency.model_validate({k: str(v) for k, v in fields.items()})
+    except ValidationError as exc:
+        for e in exc.errors():
+            key = str(e["loc"][0])
+            choices = {"kind": AGENCY_KIND_LABELS, "level": LEVEL_LABELS}.get(key)
+            allowed = f"可填：{'、'.join(choices.values())}。" if choices else ""
+            errs.add(
+                f"{tree.at((*path, AGENCY_KEYS.get(key, key)))}：单位{AGENCY_KEYS.get(key)}"
+                f"“{fields.get(key)}”无法识别。{allowed}"
+            )
+        return Agency.model_validate(
+            {
+                k: str(v)
+                for k, v in fields.items()
+                if k not in {str(e["loc"][0]) for e in exc.errors()}
+            }
+        )
+
+
+def _publication(value: object, path: Path_, tree: _Tree, errs: ErrorList) -> Publication:
+    fields = _fields(value, path, PUBLICATION_KEYS, tree, errs, "发布信息")
+    date = fields.get("date")
+    if isinstance(date, str):
+        try:
+            fields["date"] = dt.date.fromisoformat(date.strip())
+        except ValueError:
+            errs.add(
+                f"{tree.at((*path, '发布日期'))}：发布日期“{date}”无法识别。"
+                f"请写成 2026-01-20 这样的形式。"
+            )
+            fields.pop("date")
+    elif date is not None and not isinstance(date, dt.date):
+        errs.add(
+            f"{tree.at((*path, '发布日期'))}：发布日期“{date}”无法识别。"
+            f"请写成 2026-01-20 这样的形式。"
+        )
+        fields.pop("date")
+    return Publication.model_validate({k: v if k == "date" else str(v) for k, v in fields.items()})
+
+
+def _texts(value: object, path: Path_, tree: _Tree, errs: ErrorList, what: str) -> dict[str, str]:
+    keys = section_keys()
+    out: dict[str, str] = {}
+    for key, text in _mapping(value, path, tree, errs, what).items():
+        sid = keys.get(str(key).strip())
+        if sid is None:
+            errs.add(
+                f"{tree.at((*path, key))}：{what}中没有“{key}”这一部分。"
+                + unknown_key_hint(str(key), list(keys))
+            )
+        elif text is not None and not isinstance(text, str):
+            errs.add(f"{tree.at((*path, key))}：{what}应为文字，现在是“{text}”。")
+        elif text and text.strip():
+            out[sid] = text.rstrip("\n")
+    return out
+
+
+def _format(value: object, path: Path_, tree: _Tree, errs: ErrorList) -> FormatVersion | None:
+    text = str(value).strip().lower().removeprefix("fmt")
+    if text in ("2019", "2021"):
+        return text  # type: ignore[return-value]
+    errs.add(
+        f'{tree.at(path)}：格式“{value}”无法识别。请填 "2021"（2021 版格式）或 "2019"'
+        f"（2019 试行格式），也可删去此项，按年度自动选择。"
+    )
+    return None
+
+
+def _year(value: object, path: Path_, tree: _Tree, errs: ErrorList) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 2000 <= value <= 2100:
+        return value
+    if isinstance(value, str) and value.strip().removesuffix("年").isdigit():
+        return _year(int(value.strip().removesuffix("年")), path, tree, errs)
+    errs.add(f"{tree.at(path)}：年度“{value}”无法识别。请填写统计年度，如 2025。")
+    return None
+
+
+# ---- cells ------------------------------------------------------------------------------------
+
+
+def _cell(
+    value: object, cid: str, layout: FormatLayout, path: Path_, tree: _Tree, errs: ErrorList
+) -> Cell | None:
+    spec = layout.cell(cid)
+    if isinstance(value, dict):  # the machine form {value, raw, source} of `xxgk check --json`
+        unknown = [k for k in value if k not in CELL_DICT_KEYS]
+        for k in unknown:
+            errs.add(
+                f"{tree.at((*path, k))}：{where(spec)}：单元格中没有“{k}”这一项。"
+                + unknown_key_hint(k, CELL_DICT_KEYS)
+            )
+        raw, number = value.get("raw"), value.get("value")
+        source = value.get("source")
+        source = str(source) if source is not None else None
+        if number is None:
+            return parse_cell(None if raw is None else str(raw), unit=spec.unit, source=source)
+        cell, problem = check_value(number, spec, source=source)
+        if problem:
+            errs.add(
+                f"{tree.at(path)}：{where(spec)}：{problem}。{what_to_do(spec)}",
+                cell=cid,
+                location=where(spec),
+            )
+            return None
+        return cell.model_copy(update={"raw": str(raw) if raw is not None else cell.raw})
+    cell, problem = check_value(value, spec)
+    if problem:
+        errs.add(
+            f"{tree.at(path)}：{where(spec)}：{problem}。{what_to_do(spec)}",
+            cell=cid,
+            location=where(spec),
+        )
+        return None
+    return cell
+
+
+def _table_cells(
+    value: object,
+    table_id: str,
+    layout: FormatLayout,
+    path: Path_,
+    tree: _Tree,
+    errs: ErrorList,
+    cells: dict[str, Cell],
+    seen: dict[str, str],
+) -> None:
+    """Nested (row id → column id → value) or dotted keys; any mix of the two."""
+    table = layout.table(table_id)
+    relative = [c.id.removeprefix(f"{table_id}.") for c in table.cells]
+
+    def walk(node: object, keys: Path_) -> None:
+        rel = ".".join(keys)
+        cid = f"{table_id}.{rel}"
+        if layout.has_cell(cid) and layout.cell(cid).table.id == table_id:
+            _put(cid, node, (*path, *keys))
+        elif node is None and any(r.startswith(f"{rel}.") for r in relative):
+            return  # a row with every cell left out (e.g. commented out): nothing entered
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, (*keys, str(k)))
+        else:
+            errs.add(
+                f"{tree.at((*path, *keys))}：{'表' + table.number if table.render else table.title}"
+                f"中没有“{rel}”这一格。" + unknown_key_hint(rel, relative)
+            )
+
+    def _put(cid: str, node: object, at: Path_) -> None:
+        if cid in seen:
+            errs.add(
+                f"{tree.at(at)}：{where(layout.cell(cid))}重复填写（另一处在 {seen[cid]}）。"
+                f"请只保留一处。",
+                cell=cid,
+            )
+            return
+        seen[cid] = tree.at(at)
+        cell = _cell(node, cid, layout, at, tree, errs)
+        if cell is not None:
+            cells[cid] = cell
+
+    walk(_mapping(value, path, tree, errs, "表格数据"), ())
+
+
+def _flat_cells(
+    value: object,
+    layout: FormatLayout,
+    path: Path_,
+    tree: _Tree,
+    errs: ErrorList,
+    cells: dict[str, Cell],
+    seen: dict[str, str],
+) -> None:
+    for cid, v in _mapping(value, path, tree, errs, "单元格").items():
+        if not layout.has_cell(cid):
+            other = "2019" if layout.format == "2021" else "2021"
+            hint = (
+                f"这是{other}版格式的单元格，本文件是{layout.format}版格式（可用“格式”项指定）。"
+                if load_layout(other).has_cell(cid)
+                else unknown_key_hint(cid, layout.cell_ids)
+            )
+            errs.add(f"{tree.at((*path, cid))}：没有编号为“{cid}”的单元格。{hint}")
+            continue
+        table = layout.cell(cid).table
+        rel = cid.removeprefix(f"{table.id}.")
+        _table_cells({rel: v}, table.id, layout, path, tree, errs, cells, seen)
+
+
+# ---- the whole file ---------------------------------------------------------------------------
+
+
+def _parse(path: Path, format: FormatVersion | None) -> tuple[Report, dict[str, str]]:
+    errs = ErrorList(path)
+    tree = _load(path, errs)
+    if not isinstance(tree.data, dict):
+        raise InputErrors(
+            [
+                InputError(
+                    f"{path.name}：文件内容应是“键: 值”形式的年报数据（单位、年度、表二、表三……），"
+                    f"现在是空的或格式不对。可运行 xxgk template --yaml 样例.yaml 生成样例。",
+                    source=path,
+                )
+            ],
+            source=path,
+        )
+    data: dict[str, Any] = dict(tree.data)
+    notes: list[ReadNote] = []
+    header: dict[str, Any] = {}
+    if "report" in data:  # the shape `xxgk check --json` writes
+        header = _mapping(data.pop("report"), ("report",), tree, errs, "report")
+        data.pop("findings", None)
+        for key in [k for k in header if k not in REPORT_KEYS]:
+            notes.append(ReadNote(level="info", message=f"已忽略 report.{key}（不是年报数据）。"))
+    year_key = next((k for k in ("year", "年度") if k in data), "year")
+    year_at: Path_ = ("report", "year") if "year" in header else (year_key,)
+    year_value = header.get("year", data.get(year_key))
+    year = _year(year_value, year_at, tree, errs) if year_value is not None else None
+    if year_value is None:
+        errs.add("缺少“年度”（year）。请在文件开头写一行，如：年度: 2025")
+    raw_format = format or header.get("format") or data.get("format") or data.get("格式")
+    fmt = _format(raw_format, ("格式",), tree, errs) if raw_format else None
+    fmt = fmt or format_for_year(year or dt.date.today().year)
+    layout = load_layout(fmt)
+    tables = table_keys(layout)
+    cells: dict[str, Cell] = {}
+    seen: dict[str, str] = {}
+    agency, publication = Agency(), Publication()
+    title: str | None = header.get("title")
+    sections: dict[str, str] = {}
+    staff_notes: dict[str, str] = {}
+    if "agency" in header:
+        agency = _agency(header["agency"], ("report", "agency"), tree, errs)
+    if "agency_profile" in header:
+        profile = _fields(
+            header["agency_profile"],
+            ("report", "agency_profile"),
+            AGENCY_KEYS,
+            tree,
+            errs,
+            "单位信息",
+        )
+        agency = _agency({**profile, "name": agency.name}, ("report", "agency_profile"), tree, errs)
+    if "publication" in header:
+        publication = _publication(header["publication"], ("report", "publication"), tree, errs)
+    if "sections" in header:
+        sections = _texts(header["sections"], ("report", "sections"), tree, errs, "正文")
+    for key, value in data.items():
+        at = (key,)
+        en = _canonical(key, TOP_KEYS)
+        if key in tables:
+            _table_cells(value, tables[key], layout, at, tree, errs, cells, seen)
+        elif en in ("year", "format"):
+            continue
+        elif en == "agency":
+            agency = _agency(value, at, tree, errs)
+        elif en == "title":
+            title = str(value) if value else None
+        elif en == "fees":
+            _table_cells(value, "fees", layout, at, tree, errs, cells, seen)
+        elif en == "cells":
+            _flat_cells(value, layout, at, tree, errs, cells, seen)
+        elif en == "sections":
+            sections |= _texts(value, at, tree, errs, "正文")
+        elif en == "notes":
+            staff_notes = _texts(value, at, tree, errs, "备注")
+        elif en == "publication":
+            publication = _publication(value, at, tree, errs)
+        elif key in table_keys(load_layout("2019" if fmt == "2021" else "2021")):
+            errs.add(
+                f"{tree.at(at)}：“{key}”属于另一版格式，本文件是{fmt}版格式。"
+                f"请改用本版的表，或用“格式”项指定版本。"
+            )
+        else:
+            valid = [*TOP_KEYS.values(), *tables]
+            errs.add(f"{tree.at(at)}：不认识的项目“{key}”。" + unknown_key_hint(key, valid))
+    errs.raise_if_any()
+    assert year is not None
+    report = Report(
+        agency=agency,
+        year=year,
+        format=fmt,
+        title=title,
+        cells=cells,
+        publication=publication,
+        sections={
+            sid: Section(id=sid, heading=_heading(sid), text=t)  # type: ignore[misc]
+            for sid, t in sections.items()
+        },
+        source=str(path),
+        notes=notes,
+    )
+    return report, staff_notes
+
+
+def _heading(section: str) -> str:
+    from assistant.report.layout import section_spec
+
+    return "" if section == "preamble" else section_spec(section).full_heading  # type: ignore[arg-type]
+
+
+def read(path: str | Path, *, format: FormatVersion | None = None) -> Report:
+    """Read a YAML or JSON data file into a Report; raises InputErrors listing every mistake."""
+    return _parse(Path(path), format)[0]
+
+
+def read_notes(path: str | Path) -> dict[str, str]:
+    """The staff notes (备注) per section id, for the drafter; they are not part of the Report."""
+    return _parse(Path(path), None)[1]
