@@ -1,0 +1,277 @@
+"""Blocks (paragraphs and tables in document order) → Report: sections, metadata, cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from assistant.errors import InputError
+from assistant.ingest.blocks import Block, Paragraph, Table
+from assistant.ingest.labels import norm_label
+from assistant.ingest.sections import Heading, Preamble, match_heading, read_preamble
+from assistant.ingest.tables import (
+    FORMATS,
+    TableRead,
+    is_table_text,
+    is_value,
+    missing_notes,
+    read_table,
+)
+from assistant.report.cells import Cell, parse_cell
+from assistant.report.layout import FormatVersion, SectionId, format_for_year, load_layout
+from assistant.report.model import Agency, Publication, ReadNote, Report, Section
+
+_TABLE_SECTIONS: frozenset[SectionId] = frozenset({"active", "apply", "review"})
+_DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+
+
+@dataclass
+class Meta:
+    """What a reader knows besides the body: the page's own metadata (html) and its title."""
+
+    title: str | None = None
+    publication: Publication = field(default_factory=Publication)
+
+
+@dataclass
+class _Part:
+    section: SectionId
+    heading: str = ""
+    lines: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+def _items(blocks: list[Block]) -> list[str | Table]:
+    out: list[str | Table] = []
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            out.extend(b.text.split("\n"))
+        else:
+            out.append(b)
+    return out
+
+
+def _headings(items: list[str | Table]) -> dict[int, Heading]:
+    found = {i: h for i, x in enumerate(items) if isinstance(x, str)
+             if (h := match_heading(x)) is not None}
+    # "（三）…" is usually a sub-heading; only trust bracketed numbering when the report does not
+    # number its sections "三、" already
+    plain = {i: h for i, h in found.items() if not re.match(r"^\s*[(（]", h.text)}
+    if len({h.section for h in plain.values()}) >= 3:
+        found = plain
+    order = ["overview", "active", "apply", "review", "problems", "other"]
+    out: dict[int, Heading] = {}
+    last = -1
+    for i in sorted(found):
+        k = order.index(found[i].section)
+        if k > last:
+            out[i] = found[i]
+            last = k
+    return out
+
+
+def _line_cells(line: str) -> list[str] | None:
+    """A line that is a table row or cell: "规章 0 0 0" (pdf), a value, a label; else None."""
+    if line.startswith("\t") and "\t" not in line[1:]:
+        return [line[1:]]
+    text = line.strip()
+    if not text:
+        return None
+    if is_value(text) or is_table_text(text):
+        return [text]
+    tokens = text.split()
+    k = len(tokens)
+    while k > 0 and is_value(tokens[k - 1]):
+        k -= 1
+    head = " ".join(tokens[:k])
+    if k < len(tokens) and (not head or is_table_text(head)):
+        return ([head] if head else []) + tokens[k:]
+    if len(tokens) > 1 and all(is_table_text(t) for t in tokens):
+        return tokens
+    return None
+
+
+def _flattened(lines: list[str], location: str) -> tuple[list[str], list[Table]]:
+    """Split a table section's lines into narrative and the tables written one cell per line
+    (blank label cells as empty lines; rows separated by empty lines when copied from a page)."""
+    narrative: list[str] = []
+    runs: list[list[str | list[str]]] = [[]]
+    for line in lines:
+        cells = _line_cells(line)
+        if cells is not None:
+            runs[-1].append(cells)
+        elif not line.strip():
+            if runs[-1]:
+                runs[-1].append("")  # a separator, if the run goes on
+        else:
+            narrative.append(line)
+            if runs[-1]:
+                runs.append([])
+    tables: list[Table] = []
+    for run in runs:
+        while run and run[-1] == "":
+            run.pop()
+        if not run:
+            continue
+        separated = "" in run and any(len(x) == 1 for x in run if isinstance(x, list))
+        rows: list[list[str]] = [[]]
+        if separated:
+            for x in run:
+                if x == "":
+                    if rows[-1]:
+                        rows.append([])
+                else:
+                    rows[-1].extend(x)  # type: ignore[arg-type]
+        else:
+            # no row separators: a row is labels then values; a label after a value starts the next
+            for x in run:
+                if x == "":
+                    continue
+                for cell in x:  # type: ignore[union-attr]
+                    if rows[-1] and not is_value(cell) and is_value(rows[-1][-1]):
+                        rows.append([])
+                    rows[-1].append(cell)
+        tables.append(Table.from_rows([r for r in rows if r], positional=False,
+                                      location=location))
+    return narrative, tables
+
+
+def _detect_format(reads: list[dict[FormatVersion, TableRead]]) -> FormatVersion | None:
+    """SPEC FMT-03: the table version from the tables' labels, whatever the year says."""
+    votes = {f: 0 for f in FORMATS}
+    for by_format in reads:
+        scores = {f: r.score for f, r in by_format.items()}
+        if scores["2019"] != scores["2021"]:
+            winner = max(scores, key=lambda f: scores[f])
+            votes[winner] += abs(scores["2019"] - scores["2021"])
+    if votes["2019"] == votes["2021"]:
+        return None
+    return max(votes, key=lambda f: votes[f])
+
+
+def _best_reads(table: Table, where: str) -> dict[FormatVersion, TableRead]:
+    out: dict[FormatVersion, TableRead] = {}
+    for fmt in FORMATS:
+        best: TableRead | None = None
+        for spec in load_layout(fmt).tables:
+            if not spec.render:
+                continue
+            r = read_table(table, spec, where)
+            if best is None or r.score > best.score:
+                best = r
+        assert best is not None
+        out[fmt] = best
+    return out
+
+
+def _strip_signature(part: _Part, agency: str | None) -> dt.date | None:
+    """The agency name and date printed under the last section are not part of its text."""
+    date = None
+    while part.lines:
+        last = part.lines[-1].strip()
+        if not last:
+            part.lines.pop()
+        elif m := _DATE_LINE.match(last):
+            try:
+                date = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                return date
+            part.lines.pop()
+        elif agency and norm_label(last) == norm_label(agency):
+            part.lines.pop()
+        else:
+            break
+    return date
+
+
+def assemble(blocks: list[Block], *, source: str, kind: str, meta: Meta | None = None,
+             format: FormatVersion | None = None) -> tuple[Report, Preamble]:
+    """Build the Report from what a reader extracted. Raises InputError when the text is not
+    an annual report at all (no year can be found)."""
+    meta = meta or Meta()
+    items = _items(blocks)
+    heads = _headings(items)
+    preamble_lines: list[str] = []
+    parts: list[_Part] = []
+    for i, x in enumerate(items):
+        if i in heads:
+            parts.append(_Part(heads[i].section, heads[i].text))
+        elif not parts:
+            if isinstance(x, str):
+                preamble_lines.append(x)
+        elif isinstance(x, Table):
+            parts[-1].tables.append(x)
+        else:
+            parts[-1].lines.append(x)
+    info = read_preamble(preamble_lines, title_hint=meta.title)
+    if info.year is None:
+        raise InputError(
+            f"{source}：找不到报告年度（标题中的“××××年政府信息公开工作年度报告”或统计期限）。"
+            f"请确认这是一份政府信息公开工作年度报告。", source=source)
+    notes: list[ReadNote] = []
+    tables: list[tuple[Table, str]] = []
+    n_table = 0
+    for part in parts:
+        for t in part.tables:
+            n_table += 1
+            tables.append((t, f"第{n_table}个表格"))
+        if part.section in _TABLE_SECTIONS:
+            part.lines, flat = _flattened(part.lines, f"{part.heading}下的表格")
+            tables.extend((t, f"{part.heading}下的表格") for t in flat)
+    signed = _strip_signature(parts[-1], info.agency) if parts else None
+    reads = [_best_reads(t, "") for t, _ in tables]
+    fmt: FormatVersion = format or _detect_format(reads) or format_for_year(info.year)
+    layout = load_layout(fmt)
+    raw: dict[str, str] = {}
+    found_specs: dict[str, dict[str, str]] = {}
+    for (table, where), by_format in zip(tables, reads, strict=True):
+        read = by_format[fmt]
+        if read.rows_matched == 0:
+            continue
+        if read.notes:  # re-read with the location in the messages
+            read = read_table(table, read.spec, f"{where}：")
+        notes.extend(read.notes)
+        cells = found_specs.setdefault(read.spec.id, {})
+        for cid, text in read.cells.items():
+            cells.setdefault(cid, text)
+            raw.setdefault(cid, text)
+    for spec in layout.tables:
+        if not spec.render:
+            continue
+        if spec.id in found_specs:
+            notes.extend(missing_notes(spec, found_specs[spec.id]))
+        else:
+            notes.append(ReadNote(message=f"未找到表{spec.number}（{spec.title}），"
+                                          f"请确认原文是否有这张表，或表格是否为图片。"))
+    cells: dict[str, Cell] = {
+        cid: parse_cell(text, unit=layout.cell(cid).unit, source=kind)
+        for cid, text in raw.items()
+    }
+    found = {p.section for p in parts}
+    missing = [h for h, s in (("一", "overview"), ("二", "active"), ("三", "apply"),
+                              ("四", "review"), ("五", "problems"), ("六", "other"))
+               if s not in found]
+    if missing:
+        notes.append(ReadNote(message=f"未找到第{'、'.join(missing)}部分的标题，"
+                                      f"请确认标题是否按“一、总体情况”等格式书写。"))
+    sections: dict[SectionId, Section] = {
+        "preamble": Section(id="preamble", text=_join(preamble_lines))}
+    for part in parts:
+        if part.section not in sections:
+            sections[part.section] = Section(id=part.section, heading=part.heading,
+                                             text=_join(part.lines))
+    publication = meta.publication.model_copy()
+    if publication.title is None:
+        publication.title = info.title
+    if publication.date is None and signed is not None:
+        publication.date = signed
+    agency = Agency(name=info.agency or publication.publisher or "", address=info.address,
+                    postcode=info.postcode, phone=info.phone, website=info.website)
+    report = Report(agency=agency, year=info.year, format=fmt, title=info.title, sections=sections,
+                    cells=cells, publication=publication, source=source, notes=notes)
+    return report, info
+
+
+def _join(lines: list[str]) -> str:
+    return "\n".join(s for s in (x.strip() for x in lines) if s)
