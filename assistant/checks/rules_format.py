@@ -33,6 +33,11 @@ def heading_kind(spec: SectionSpec, heading: str) -> str | None:
         return "info"
     if body in {heading_body(v) for v in spec.warning_variants}:
         return "warning"
+    # a shortened or lengthened official wording ("被申请行政复议、提起行政诉讼情况") is a variant
+    # to review, not a missing section
+    known = [heading_body(spec.heading), *(heading_body(v) for v in spec.info_variants)]
+    if len(body) >= 6 and any(body in k or k in body for k in known):
+        return "warning"
     return None
 
 

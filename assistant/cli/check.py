@@ -1,0 +1,220 @@
+"""`xxgk check FILE|DIR`: every rule of SPEC c on one report (or a folder), for people or as JSON."""
+
+from __future__ import annotations
+
+import csv
+import html
+import importlib
+import json
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from assistant.checks import CheckResult, Finding, registered_rules, run_checks
+from assistant.checks.findings import SEVERITY_LABELS
+from assistant.errors import AssistantError
+from assistant.ingest import SUPPORTED_SUFFIXES, read_report
+from assistant.ingest.dataschema import dump
+from assistant.report.model import Report
+
+EXIT_OK, EXIT_ERRORS, EXIT_INPUT = 0, 1, 2
+_FORMAT_NAMES = {"2019": "2019年试行格式", "2021": "2021年格式"}
+
+
+def exit_code(result: CheckResult) -> int:
+    return EXIT_ERRORS if result.errors else EXIT_OK
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    data = f.model_dump(mode="json")
+    data["cells"] = list(f.cells)
+    return data
+
+
+def summary(result: CheckResult) -> dict[str, int]:
+    c = Counter(f.status if f.status != "fail" else f.severity for f in result.findings)
+    return {"errors": c["error"], "warnings": c["warning"], "infos": c["info"],
+            "not_assessable": c["not_assessable"], "passed": c["pass"]}
+
+
+def check_document(report: Report, result: CheckResult) -> dict[str, Any]:
+    """The one JSON document of `xxgk check --json` (keys are stable: other tools read them)."""
+    data = dump(report)
+    return {"report": data["report"], "cells": data["cells"],
+            "findings": [finding_json(f) for f in result.findings],
+            "summary": summary(result),
+            "notes": [n.model_dump(mode="json") for n in report.notes]}
+
+
+def summary_line(result: CheckResult) -> str:
+    s = summary(result)
+    verdict = "有错误，须更正" if s["errors"] else "未发现错误"
+    return (f"结论：{verdict}。错误{s['errors']}项、警告{s['warnings']}项、提示{s['infos']}项、"
+            f"无法判断{s['not_assessable']}项、通过{s['passed']}项。")
+
+
+def human_text(report: Report, result: CheckResult) -> str:
+    """Failures grouped by severity, then what could not be judged, then one summary line."""
+    titles = {r.id: r.title for r in registered_rules()}
+    head = (f"{report.agency.name or '（未填写机关名称）'} {report.year}年度政府信息公开工作年度报告"
+            f"（{_FORMAT_NAMES.get(report.format, report.format)}）")
+    lines = [head] + ([f"  文件：{report.source}"] if report.source else [])
+    for note in report.notes:
+        if note.level != "info":
+            lines.append(f"  读取提示：{note.message}")
+    for severity in ("error", "warning", "info"):
+        failed = result.failures(severity)  # type: ignore[arg-type]
+        if not failed:
+            continue
+        lines += ["", f"{SEVERITY_LABELS[severity]}（{len(failed)}项）"]
+        for f in failed:
+            lines.append(f"  [{f.rule} {titles.get(f.rule, '')}] {f.message}")
+    unknown = result.not_assessable
+    if unknown:
+        lines += ["", f"无法判断（{len(unknown)}项）"]
+        per_rule: dict[str, list[Finding]] = {}
+        for f in unknown:
+            per_rule.setdefault(f.rule, []).append(f)
+        for rule_id, items in per_rule.items():
+            more = f"（共{len(items)}处）" if len(items) > 1 else ""
+            lines.append(f"  [{rule_id} {titles.get(rule_id, '')}] {items[0].message}{more}")
+    lines += ["", summary_line(result)]
+    return "\n".join(lines)
+
+
+@click.command("check")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--prior", type=click.Path(path_type=Path), help="同一机关上一年度的报告，用于跨年度核对。")
+@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 文档（report、cells、findings）。")
+@click.option("--format", "fmt", type=click.Choice(["2019", "2021"]),
+              help="指定表格格式（默认按报告年度：2019、2020 年度用 2019 年试行格式）。")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="校验文件夹时同时处理的进程数（默认为 CPU 核数）。")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="校验文件夹时，把结果写成 CSV。")
+@click.option("--html", "html_path", type=click.Path(path_type=Path), help="校验文件夹时，把结果写成网页。")
+def check(file: Path, prior: Path | None, as_json: bool, fmt: str | None, jobs: int | None,
+          csv_path: Path | None, html_path: Path | None) -> int:
+    """校验一份年度报告的表格、格式和发布信息；FILE 为文件夹时逐一校验其中的报告。
+
+    \b
+    退出码：0 没有错误级问题（可有警告）；1 有错误级问题；2 文件无法使用。
+    """
+    if file.is_dir():
+        return _check_folder(file, as_json=as_json, jobs=jobs, csv_path=csv_path,
+                             html_path=html_path)
+    report = read_report(file, format=fmt)  # type: ignore[arg-type]
+    prior_report = read_report(prior) if prior is not None else None
+    result = run_checks(report, prior=prior_report)
+    if as_json:
+        click.echo(json.dumps(check_document(report, result), ensure_ascii=False, indent=2))
+    else:
+        click.echo(human_text(report, result))
+    return exit_code(result)
+
+
+# ---- a folder: the batch module reads and checks in parallel; this formats the outcome ----
+
+
+def _batch_module() -> Any:
+    try:
+        return importlib.import_module("assistant.checks.batch")
+    except ModuleNotFoundError as exc:
+        if exc.name != "assistant.checks.batch":
+            raise
+        raise AssistantError("本版本尚不支持批量校验文件夹（缺少 assistant.checks.batch 模块）。"
+                             "请逐个校验文件：xxgk check 文件名。") from exc
+
+
+def _items(outcome: Any) -> list[tuple[str, Report | None, CheckResult | None, str | None]]:
+    """(file, report, result, error) for every file of a batch outcome. The batch module gives
+    items with `path`, `report`, `result` and `error` (the Chinese reason a file was unusable)."""
+    items = getattr(outcome, "items", outcome)
+    return [(str(getattr(i, "path", "")), getattr(i, "report", None), getattr(i, "result", None),
+             getattr(i, "error", None)) for i in items]
+
+
+def _check_folder(folder: Path, *, as_json: bool, jobs: int | None, csv_path: Path | None,
+                  html_path: Path | None) -> int:
+    batch = _batch_module()
+    paths = sorted(p for p in folder.rglob("*")
+                   if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+    if not paths:
+        raise AssistantError(f"文件夹“{folder}”中没有可校验的报告文件。")
+    items = _items(batch.run_batch(paths, jobs=jobs))
+    if csv_path:
+        write_batch_csv(items, csv_path)
+    if html_path:
+        html_path.write_text(batch_html(items, folder.name), encoding="utf-8")
+    if as_json:
+        docs = [check_document(r, res) if r is not None and res is not None
+                else {"file": p, "error": e} for p, r, res, e in items]
+        click.echo(json.dumps({"files": docs}, ensure_ascii=False, indent=2))
+    else:
+        for p, r, res, e in items:
+            line = summary_line(res) if res is not None else f"无法读取：{e}"
+            name = r.agency.name if r is not None else ""
+            click.echo(f"{p}  {name}  {line}")
+    if any(res is not None and res.errors for _, _, res, _ in items):
+        return EXIT_ERRORS
+    if all(res is None for _, _, res, _ in items):
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+_CSV_HEAD = ["文件", "机关", "年度", "格式", "规则", "级别", "结果", "说明", "单元格", "指纹"]
+
+
+def write_batch_csv(items: Iterable[tuple[str, Report | None, CheckResult | None, str | None]],
+                    path: Path) -> None:
+    """One row per failed or not-assessable finding (and per unreadable file); UTF-8 with BOM so
+    Excel opens the Chinese correctly."""
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(_CSV_HEAD)
+        for p, r, res, e in items:
+            if res is None or r is None:
+                out.writerow([p, "", "", "", "", "", "无法读取", e or "", "", ""])
+                continue
+            for f in res.findings:
+                if f.status != "pass":
+                    out.writerow([p, r.agency.name, r.year, r.format, f.rule,
+                                  SEVERITY_LABELS[f.severity],
+                                  "不通过" if f.failed else "无法判断", f.message,
+                                  " ".join(f.cells), f.fingerprint])
+
+
+def batch_html(items: Iterable[tuple[str, Report | None, CheckResult | None, str | None]],
+               title: str) -> str:
+    """A self-contained page: one row per file, its failures listed; everything escaped."""
+    rows = []
+    for p, r, res, e in items:
+        if res is None or r is None:
+            rows.append(f"<tr class='bad'><td>{html.escape(p)}</td><td></td><td>无法读取</td>"
+                        f"<td>{html.escape(e or '')}</td></tr>")
+            continue
+        s = summary(res)
+        fails = "".join(f"<li>[{html.escape(f.rule)}] {html.escape(f.message)}</li>"
+                        for f in res.findings if f.failed)
+        cls = "bad" if s["errors"] else ("warn" if s["warnings"] else "ok")
+        rows.append(f"<tr class='{cls}'><td>{html.escape(p)}</td><td>{html.escape(r.agency.name)}</td>"
+                    f"<td>错误{s['errors']} 警告{s['warnings']} 无法判断{s['not_assessable']}</td>"
+                    f"<td><ul>{fails}</ul></td></tr>")
+    return _PAGE.format(title=html.escape(title), rows="\n".join(rows))
+
+
+_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>年度报告校验：{title}</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse;width:100%}}
+td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top}}.bad{{background:#fde2e2}}
+.warn{{background:#fff4d6}}.ok{{background:#e6f6e6}}</style></head>
+<body><h1>年度报告校验：{title}</h1>
+<table><thead><tr><th>文件</th><th>机关</th><th>结果</th><th>问题</th></tr></thead>
+<tbody>
+{rows}
+</tbody></table></body></html>
+"""
+
+COMMANDS = (check,)
