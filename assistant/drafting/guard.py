@@ -19,6 +19,7 @@ SIMILARITY_THRESHOLD = 0.8  # SPEC XY-05: character 3-gram Jaccard against last 
 _MONEY = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 _FACT_REF = re.compile(r"\[\[(?:fact|cell):([^\]\s]+)\]\]")
 _ARTICLE = re.compile(r"《(?:中华人民共和国)?(?:政府信息公开)?条例》(?:的)?第([零〇一二两三四五六七八九十百]+)条")
+_TODO = re.compile(r"【待补充[:：][^】]*】")
 _CITATION = re.compile(r"\[(\d+(?:\s*[,，、]\s*\d+)*)\]")
 
 
@@ -48,10 +49,14 @@ def guard_text(text: str, ledger: FactLedger, *, passages: Sequence[Hit] = (),
     - similarity to last year's same section at or above the threshold.
     """
     flags: list[GuardFlag] = []
+    # 【待补充：…】 is a request to a person, never published as is: its words are not claims.
+    todo_spans = [(m.start(), m.end()) for m in _TODO.finditer(text)]
     for m in _FACT_REF.finditer(text):
         flags.append(GuardFlag("fact_ref", f"引用了不存在的事实“{m.group(1)}”，无法替换为数字。",
                                m.start(), m.end(), m.group()))
     for mention in extract_numbers(text):
+        if any(a <= mention.start < b for a, b in todo_spans):
+            continue
         if mention.checkable and not matching_facts(mention, ledger):
             flags.append(GuardFlag(
                 "number", f"数字“{mention.raw}”在数据和工作人员提供的情况中都找不到出处，"

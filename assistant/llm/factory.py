@@ -13,6 +13,7 @@ from langchain_openai import ChatOpenAI
 
 from assistant.config import LLMSettings
 from assistant.errors import LLMError
+from assistant.llm import StreamCutError
 from assistant.llm.base import ChatMessage
 
 log = logging.getLogger(__name__)
@@ -20,14 +21,6 @@ log = logging.getLogger(__name__)
 # vLLM, Ollama and Xinference accept any key; the openai client insists on having one.
 _NO_KEY = "EMPTY"
 _HINT_OFFLINE = "也可以使用 --offline（离线起草）先生成草稿。"
-
-
-class StreamCutError(LLMError):
-    """The stream ended before the model finished; `partial` is what arrived."""
-
-    def __init__(self, message: str, *, partial: str) -> None:
-        super().__init__(message)
-        self.partial = partial
 
 
 class OpenAICompatibleChat:

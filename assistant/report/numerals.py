@@ -213,9 +213,9 @@ def _classify(norm: str, m: re.Match[str]
             return value, "年", "year", False, end + (1 if nxt == "年" else 0)
         if nxt in ("月", "日") or (nxt == "号" and before == "月"):
             return value, nxt, "date", False, end + 1
-        if nxt in ("、", ".") and not norm[end + 1:end + 2].isdigit() and _at_item_start(
-                norm, start):
-            return value, None, "enum", False, end
+        if nxt in ("、", ".") and not norm[end + 1:end + 2].isdigit() and (
+                _at_item_start(norm, start) or norm[end + 1:end + 2] > "\u2e80"):
+            return value, None, "enum", False, end  # 1. 主动公开 / 「1.属于国家秘密」
         if before in "(（" and nxt in ")）":
             return value, None, "enum", False, end
         if nxt == "是" and is_cn:
