@@ -55,9 +55,9 @@ class Assistant:
 
     @cached_property
     def store(self) -> Any:
-        from assistant.store import open_store
+        from assistant.store import Workspace
 
-        return open_store(self.settings)
+        return Workspace.open(self.settings)
 
 
 def build_assistant(settings: Settings, *, chat: ChatModel | None = None,
