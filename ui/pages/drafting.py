@@ -1,12 +1,118 @@
-"""placeholder"""
+"""起草与修改: the chat per section, the draft with its flags, accept/reject, history, editing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import gradio as gr
 
-from ui.pages.common import Page
+from ui.handlers import drafting as dh
+from ui.handlers import workspace as ws
+from ui.pages.common import Page, author_of, shown, shown_stream
+from ui.pages.profile import banner_text
 
 
-def build(page: Page) -> dict:
-    gr.Markdown("（建设中）")
-    return {}
+def build(page: Page) -> dict[str, Any]:
+    a = page.assistant
+    with gr.Row():
+        with gr.Column(scale=1, min_width=260):
+            engine = gr.Markdown(dh.engine_markdown(a), elem_classes=["xxgk-engine"],
+                                 elem_id="engine")
+            sections = gr.Dataframe(headers=list(dh.SECTION_HEADERS), interactive=False,
+                                    label="各部分状态", elem_id="section-status")
+            section = gr.Radio(dh.section_choices(), value="problems", label="选择部分",
+                               elem_id="section-pick")
+        with gr.Column(scale=3):
+            chat = gr.Chatbot(label="对话", height=300, elem_id="chat", buttons=["copy"],
+                              feedback_options=None, placeholder="点“起草本节”开始，"
+                              "或写下修改要求，例如“第三点写得更具体”“加上培训2次”。")
+            instruction = gr.Textbox(label="修改要求", lines=2, elem_id="instruction",
+                                     placeholder="例如：第三点写得更具体；加上全年培训2次")
+            with gr.Row():
+                draft_btn = gr.Button("起草本节", variant="primary", elem_id="draft-btn")
+                revise_btn = gr.Button("按要求修改", elem_id="revise-btn")
+            gr.Markdown("#### 当前版本")
+            draft_view = gr.HTML(elem_id="draft-view")
+            flag_list = gr.Markdown(elem_id="flag-list")
+            sources = gr.Markdown(elem_id="sources")
+            with gr.Row():
+                accept_btn = gr.Button("采用此稿", variant="primary", elem_id="accept-btn")
+                reject_btn = gr.Button("不采用", elem_id="reject-btn")
+            action_msg = gr.Markdown()
+            with gr.Accordion("手工修改正文（离开输入框即保存为新版本）", open=False):
+                editor = gr.Textbox(show_label=False, lines=10, elem_id="editor")
+                save_edit = gr.Button("保存修改")
+            with gr.Accordion("版本历史", open=False):
+                history = gr.Dataframe(headers=list(dh.HISTORY_HEADERS), interactive=False,
+                                       elem_id="history")
+                with gr.Row():
+                    version = gr.Dropdown(label="选择版本", choices=[], interactive=True)
+                    restore_btn = gr.Button("恢复此版本")
+                diff = gr.HTML()
+
+    view_outputs = [sections, draft_view, flag_list, editor, history, version, chat, action_msg]
+
+    def view(state: dict[str, int] | None, sid: str) -> list[Any]:
+        if not state:
+            return [[], dh.flags_html("", []), "", "", [], gr.Dropdown(choices=[]), [], ""]
+        opened = ws.current(a, state)
+        s = dh.section_state(a, opened, sid)
+        shown_text = s.head.text if s.pending and s.head else s.text
+        flags = s.flags if s.head is not None and s.head.text == shown_text else []
+        note = ""
+        if s.pending and s.head is not None:
+            note = (f"这是{s.head.describe_author()}写的第{s.head.number}版，尚未采用。"
+                    "请核对后点“采用此稿”或“不采用”。")
+            if s.head.incomplete:
+                note += "**这一版不完整（生成中断），请重新起草或手工补全。**"
+        rows = dh.history_rows(a, state, sid)
+        return [dh.section_rows(a, state), dh.flags_html(shown_text, flags),
+                dh.flags_markdown(flags) if shown_text else "", s.text, rows,
+                gr.Dropdown(choices=[r[0] for r in rows], value=None),
+                dh.chat_messages(a, state, sid), note]
+
+    def after(opened: ws.Opened, sid: str) -> list[Any]:
+        return [opened.state(), banner_text(opened.report, opened.version),
+                *view(opened.state(), sid)]
+
+    def do_accept(state: dict[str, int] | None, sid: str, request: gr.Request) -> list[Any]:
+        return after(dh.accept(a, state, sid, author=author_of(request)), sid)
+
+    def do_reject(state: dict[str, int] | None, sid: str, request: gr.Request) -> list[Any]:
+        return after(dh.reject(a, state, sid, author=author_of(request)), sid)
+
+    def do_edit(state: dict[str, int] | None, sid: str, text: str,
+                request: gr.Request) -> list[Any]:
+        return after(dh.edit(a, state, sid, text, author=author_of(request)), sid)
+
+    def do_restore(state: dict[str, int] | None, sid: str, number: str,
+                   request: gr.Request) -> list[Any]:
+        return after(dh.restore(a, state, sid, number, author=author_of(request)), sid)
+
+    def do_diff(state: dict[str, int] | None, sid: str, number: str | None) -> str:
+        if not number:
+            return ""
+        n = int(number.removeprefix("第").split("版")[0])
+        return dh.version_diff(a, state, sid, n)
+
+    def do_draft(state: dict[str, int] | None, sid: str, text: str, history: list[Any],
+                 request: gr.Request) -> Iterator[list[Any]]:
+        raise gr.Error("起草功能尚未接入本界面：起草模块（assistant.drafting）还没有完成。"
+                       "现在可以在“手工修改正文”中直接撰写。")
+        yield []  # pragma: no cover
+
+    full = [page.state, page.banner, *view_outputs]
+    section.change(shown(view), [page.state, section], view_outputs)
+    accept_btn.click(shown(do_accept), [page.state, section], full)
+    reject_btn.click(shown(do_reject), [page.state, section], full)
+    editor.blur(shown(do_edit), [page.state, section, editor], full)
+    save_edit.click(shown(do_edit), [page.state, section, editor], full)
+    restore_btn.click(shown(do_restore), [page.state, section, version], full)
+    version.change(shown(do_diff), [page.state, section, version], [diff])
+    for btn in (draft_btn, revise_btn):
+        btn.click(shown_stream(do_draft), [page.state, section, instruction, chat],
+                  [chat, draft_view, flag_list, sources])
+
+    page.on_open(view, [page.state, section], view_outputs)
+    return {"engine": engine, "chat": chat, "draft_btn": draft_btn, "sources": sources}

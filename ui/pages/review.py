@@ -1,12 +1,70 @@
-"""placeholder"""
+"""审核对比: numbers against earlier years, a chart, section similarity, findings decisions."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import gradio as gr
+import pandas as pd
 
-from ui.pages.common import Page
+from ui.handlers import review as rh
+from ui.pages.common import Page, author_of, shown
 
 
-def build(page: Page) -> dict:
-    gr.Markdown("（建设中）")
-    return {}
+def build(page: Page) -> dict[str, Any]:
+    a = page.assistant
+    fingerprints = gr.State([])
+    with gr.Row():
+        with gr.Column(scale=3):
+            gr.Markdown("#### 与往年对比")
+            years = gr.Markdown(elem_id="compare-years")
+            chart = gr.BarPlot(x="年度", y="数量", color="指标", label="主要数字",
+                               elem_id="compare-chart", height=260)
+            changed_only = gr.Checkbox(value=True, label="只看有变化的单元格")
+            numbers = gr.Dataframe(interactive=False, wrap=True, max_height=420,
+                                   elem_id="compare-numbers")
+            gr.Markdown("#### 文字与上年的相似度（已去除各年通用的套话）")
+            similar = gr.Dataframe(headers=["部分", "相似度", "判断"], interactive=False,
+                                   elem_id="similarity")
+            gr.Markdown("#### 上年“存在的主要问题”的整改情况")
+            gr.Markdown("（逐条对照上年问题的功能尚未完成：对比模块还没有提供问题匹配。）",
+                        elem_id="problems-carried")
+        with gr.Column(scale=3):
+            gr.Markdown("#### 全部校验结果：逐条确认或忽略（忽略须写明理由）")
+            findings = gr.Dataframe(headers=list(rh.FINDING_HEADERS), interactive=False,
+                                    wrap=True, max_height=520, elem_id="review-findings")
+            picked = gr.Markdown("点选上表中的一条结果。")
+            picked_fp = gr.State(None)
+            decision = gr.Radio([(v, k) for k, v in rh.DECISION_LABELS.items()], label="处理",
+                                value="confirm")
+            reason = gr.Textbox(label="理由", placeholder="忽略时必须填写，例如：该项已在正文中说明")
+            decide_btn = gr.Button("保存处理意见", variant="primary")
+
+    def refresh(state: dict[str, int] | None, only_changed: bool) -> list[Any]:
+        if not state:
+            return ["", None, pd.DataFrame(), [], [], []]
+        cmp = rh.compare(a, state)
+        headers, rows = rh.number_rows(cmp, changed_only=only_changed)
+        chart_data = pd.DataFrame(rh.chart_rows(cmp), columns=["年度", "指标", "数量"])
+        frows, found = rh.findings_view(a, state)
+        return [cmp.message, chart_data, pd.DataFrame(rows, columns=headers),
+                rh.similarity_rows(a, state), frows, [f.fingerprint for f in found]]
+
+    def pick(fps: list[str], rows: pd.DataFrame, evt: gr.SelectData) -> tuple[str | None, str]:
+        row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+        if not fps or not 0 <= row < len(fps):
+            return None, "点选上表中的一条结果。"
+        return fps[row], f"已选：{rows.iloc[row, 1]} {rows.iloc[row, 2]}"
+
+    def save(state: dict[str, int] | None, fp: str | None, kind: str, why: str,
+             only_changed: bool, request: gr.Request) -> list[Any]:
+        rh.decide(a, state, fp, kind, why, author=author_of(request))
+        return [*refresh(state, only_changed), ""]
+
+    outputs = [years, chart, numbers, similar, findings, fingerprints]
+    changed_only.change(shown(refresh), [page.state, changed_only], outputs)
+    findings.select(shown(pick), [fingerprints, findings], [picked_fp, picked])
+    decide_btn.click(shown(save), [page.state, picked_fp, decision, reason, changed_only],
+                     [*outputs, reason])
+    page.on_open(refresh, [page.state, changed_only], outputs)
+    return {"findings": findings, "numbers": numbers}

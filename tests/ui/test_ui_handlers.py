@@ -1,0 +1,177 @@
+"""The app's handlers as plain functions, on a real workspace (SQLite in tmp_path)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import InputError
+from assistant.service import Assistant
+from ui.demo import DEMO_AGENCY, seed_demo
+from ui.handlers import drafting as dh
+from ui.handlers import review as rh
+from ui.handlers import tables as th
+from ui.handlers import workspace as ws
+
+
+def test_demo_tables_pass_the_table_identities(assistant: Assistant, demo: dict[str, int]) -> None:
+    report = ws.current(assistant, demo).report
+    result = th.check_opened(assistant, report)
+    failed_tables = [f for f in result.failures() if f.rule.startswith(("T3", "T4", "XY-0"))
+                     and f.cells]
+    assert failed_tables == []
+    prior = ws.prior_of(assistant, report)
+    assert prior is not None and prior.year == 2024
+    # the carry-over chain of SPEC: 2025 上年结转 = 2024 结转下年度, per column
+    assert report.value("apply.carry_in.total") == prior.value("apply.carry_out.total") == 2
+
+
+def test_seeding_the_demo_twice_keeps_one_copy(assistant: Assistant, demo: dict[str, int]) -> None:
+    assert seed_demo(assistant) == demo["id"]
+    assert [label for label, _ in ws.report_choices(assistant)] == [
+        f"{DEMO_AGENCY} · 2025年度（第1版）", f"{DEMO_AGENCY} · 2024年度（第1版）"]
+
+
+def test_grid_layout_follows_the_format() -> None:
+    blocks = {b.key: b for b in th.edit_blocks("2021")}
+    apply = blocks["2021:apply:0"]
+    assert apply.headers[:3] == ("项目", "自然人", "法人或其他组织/商业企业")
+    assert apply.row_labels[0] == "一、本年新收政府信息公开申请数量"
+    assert "（三）不予公开 1.属于国家秘密" in apply.row_labels
+    assert apply.cell_ids[0][0] == "apply.new.natural_person"
+    assert blocks["2021:active:0"].caption == "第二十条第（一）项"
+    assert "2021:fees:0" in blocks  # 六's fee figures are entered here too
+    assert any(b.table_id == "apply19" for b in th.edit_blocks("2019"))
+
+
+def test_editing_a_grid_saves_and_the_check_names_the_cells(assistant: Assistant,
+                                                            demo: dict[str, int]) -> None:
+    key = "2021:apply:0"
+    block = th.blocks_by_key()[key]
+    rows = th.block_rows(ws.current(assistant, demo).report, block)
+    rows[0][1] = "9"  # 自然人 new: 8 → 9 breaks 一+二=三+四 in that column
+    opened, shown_rows = th.edit_grid(assistant, demo, key, rows, author="张三")
+    assert opened.version == demo["version"] + 1
+    assert shown_rows[0][1] == "9"
+    stored = assistant.store.load_report(demo["id"])
+    assert stored.report.cell("apply.new.natural_person").source == th.ENTRY_SOURCE
+    change = assistant.store.changes(demo["id"], "apply.new.natural_person")[-1]
+    assert (change.old, change.new, change.author) == ("8", "9", "张三")
+
+    result = th.check_opened(assistant, stored.report)
+    rows_shown, findings = th.finding_rows(stored.report, result)
+    t301 = next(i for i, f in enumerate(findings) if f.rule == "T3-01" and f.failed)
+    assert "apply.new.natural_person" in findings[t301].cells
+    assert "表三「一、本年新收政府信息公开申请数量」行「自然人」列" in rows_shown[t301][4]
+    assert (0, 1) in th.marked_positions(block, findings[t301].cells)
+
+    rows[0][1] = "8"  # fixed: the failure goes away
+    opened, _ = th.edit_grid(assistant, opened.state(), key, rows, author="张三")
+    fixed = th.check_opened(assistant, opened.report)
+    assert not [f for f in fixed.by_rule("T3-01") if f.failed]
+
+
+def test_a_stale_page_cannot_overwrite_a_newer_save(assistant: Assistant,
+                                                   demo: dict[str, int]) -> None:
+    key = "2021:apply:0"
+    rows = th.block_rows(ws.current(assistant, demo).report, th.blocks_by_key()[key])
+    rows[0][1] = "10"
+    th.edit_grid(assistant, demo, key, rows, author="甲")
+    rows[0][1] = "11"
+    with pytest.raises(Exception, match="为避免覆盖"):
+        th.edit_grid(assistant, demo, key, rows, author="乙")  # still holds the old version
+
+
+def test_text_and_slash_are_kept_as_typed(assistant: Assistant, demo: dict[str, int]) -> None:
+    key = "2021:active:0"
+    rows = th.block_rows(ws.current(assistant, demo).report, th.blocks_by_key()[key])
+    rows[0][1], rows[0][2] = "/", "三"
+    opened, shown_rows = th.edit_grid(assistant, demo, key, rows, author="张三")
+    assert shown_rows[0][1:3] == ["/", "三"]
+    assert opened.report.cell("active.rules.made").kind == "slash"
+    assert opened.report.cell("active.rules.repealed").kind == "text"
+
+
+def test_create_report_and_profile(assistant: Assistant) -> None:
+    opened = ws.create_report(assistant, "某某市某某局", "2025", author="张三")
+    assert opened.report.year == 2025 and opened.report.cells["apply.new.total"].value == 0
+    again = ws.create_report(assistant, "某某市某某局", 2025, author="李四")
+    assert again.id == opened.id  # opening, not a second copy
+    saved = ws.save_profile(assistant, opened.state(), {"kind": "department", "phone": "123"},
+                            author="张三")
+    assert saved.report.agency.phone == "123"
+    assert assistant.store.agency("某某市某某局").kind == "department"
+    with pytest.raises(InputError, match="年份"):
+        ws.create_report(assistant, "某某市某某局", "明年", author="张三")
+    with pytest.raises(InputError, match="机关全称"):
+        ws.create_report(assistant, " ", 2025, author="张三")
+
+
+def test_uploads_are_limited_by_type_and_size(assistant: Assistant, tmp_path: Path) -> None:
+    exe = tmp_path / "a.exe"
+    exe.write_bytes(b"MZ")
+    with pytest.raises(InputError, match="类型"):
+        ws.check_upload(assistant, exe)
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"0" * (assistant.settings.ui.max_upload_mb * 1024 * 1024 + 1))
+    with pytest.raises(InputError, match="超过"):
+        ws.check_upload(assistant, big)
+    with pytest.raises(InputError, match="还没有打开报告"):
+        ws.current(assistant, None)
+
+
+def test_versions_accept_reject_edit_restore(assistant: Assistant, demo: dict[str, int]) -> None:
+    store, sid = assistant.store, "problems"
+    opened = dh.edit(assistant, demo, sid, "一是解读形式单一。", author="张三")
+    assert opened.report.text(sid) == "一是解读形式单一。"
+    # a machine version arrives with a flag; it is pending until accepted
+    flag = {"kind": "number", "message": "数字“9”找不到出处", "start": 2, "end": 3, "text": "9",
+            "severity": "error"}
+    store.add_draft(demo["id"], sid, "全年9次培训。", author_kind="llm", author="张三",
+                    model="stub-model", flags=[flag])
+    state = dh.section_state(assistant, ws.current(assistant, opened.state()), sid)
+    assert state.pending and state.status == "pending"
+    html = dh.flags_html(state.head.text, state.flags)
+    assert '<span class="xxgk-flag" title="数字“9”找不到出处">9</span>' in html
+    rows = dh.section_rows(assistant, opened.state())
+    assert rows[5][:2] == ["五、存在的主要问题及改进情况", "待采用"]
+
+    dh.reject(assistant, opened.state(), sid, author="张三")
+    kept = dh.section_state(assistant, ws.current(assistant, opened.state()), sid)
+    assert not kept.pending and kept.text == "一是解读形式单一。"
+
+    accepted = dh.restore(assistant, opened.state(), sid, "第2版", author="张三")
+    assert accepted.report.text(sid) == "全年9次培训。"
+    history = dh.history_rows(assistant, accepted.state(), sid)
+    assert [r[0] for r in history] == ["第4版", "第3版", "第2版", "第1版"]
+    assert "大模型（stub-model）" in history[2][1]
+    diff = dh.version_diff(assistant, accepted.state(), sid, 1)
+    assert "<del>" in diff and "<ins>" in diff
+
+
+def test_engine_is_named_plainly(assistant: Assistant) -> None:
+    offline = assistant.settings.model_copy(update={"llm": assistant.settings.llm.model_copy(
+        update={"base_url": None})})
+    assistant.settings = offline
+    assert "离线撰写" in dh.engine_markdown(assistant)
+    assert "XXGK_LLM_BASE_URL" in dh.engine_markdown(assistant)
+
+
+def test_review_compares_with_last_year_and_records_decisions(assistant: Assistant,
+                                                             demo: dict[str, int]) -> None:
+    cmp = rh.compare(assistant, demo)
+    assert cmp.years == (2024, 2025)
+    headers, rows = rh.number_rows(cmp)
+    assert headers[-2:] == ["变化", "变化率"]
+    new_total = next(r for r in rows if r[0] == "表三「一、本年新收政府信息公开申请数量」行「总计」列")
+    assert new_total[1:] == ["7", "12", "+5", "+71.4%"]
+    assert {"年度": "2025", "指标": "新收申请", "数量": 12.0} in rh.chart_rows(cmp)
+
+    rows, findings = rh.findings_view(assistant, demo)
+    assert rows and all(r[4] == "待处理" for r in rows)
+    with pytest.raises(InputError, match="理由"):
+        rh.decide(assistant, demo, findings[0].fingerprint, "dismiss", "", author="审核员")
+    rh.decide(assistant, demo, findings[0].fingerprint, "dismiss", "正文另行说明", author="审核员")
+    rows, _ = rh.findings_view(assistant, demo)
+    assert rows[0][4:] == ["忽略", "正文另行说明"]

@@ -1,0 +1,226 @@
+"""起草与修改: sections and their status, versions (accept, reject, restore, edit), flags, chat."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.errors import InputError
+from assistant.report import SECTION_IDS, Report, Section
+from assistant.service import Assistant
+from assistant.store import DraftVersion, section_label
+from ui.handlers import workspace as ws
+
+# The sections a person drafts or revises here; 二、三、四 are tables with optional short notes.
+DRAFT_SECTIONS = SECTION_IDS
+STATUS_LABELS = {"empty": "空白", "pending": "待采用", "drafted": "已起草", "edited": "人工修改",
+                 "flags": "有标记"}
+FLAG_KIND_LABELS = {"number": "数字无出处", "fact_ref": "事实引用错误", "citation": "引用编号错误",
+                    "article": "条例条款有误", "contact": "联系方式不符", "similarity": "与上年雷同"}
+SECTION_HEADERS = ("部分", "状态", "版本数", "标记")
+HISTORY_HEADERS = ("版本", "作者", "时间", "标记", "字数")
+
+
+def flag_dict(flag: Any) -> dict[str, Any]:
+    """A guard flag as stored in the workspace (JSON), whatever form it came in."""
+    if isinstance(flag, Mapping):
+        return dict(flag)
+    if dataclasses.is_dataclass(flag) and not isinstance(flag, type):
+        return dataclasses.asdict(flag)
+    raise TypeError(f"not a guard flag: {flag!r}")
+
+
+@dataclass(frozen=True)
+class SectionState:
+    section: str
+    text: str  # the accepted text (what the report says now)
+    head: DraftVersion | None  # the newest version in the history
+    versions: int
+
+    @property
+    def pending(self) -> bool:
+        """A version was written that the report does not say yet: accept or reject it."""
+        return self.head is not None and self.head.text != self.text
+
+    @property
+    def flags(self) -> list[dict[str, Any]]:
+        return [flag_dict(f) for f in self.head.flags] if self.head is not None else []
+
+    @property
+    def status(self) -> str:
+        if self.pending:
+            return "pending"
+        if self.flags and self.head is not None and self.head.text == self.text:
+            return "flags"
+        if not self.text:
+            return "empty"
+        if self.head is not None and self.head.author_kind == "person":
+            return "edited"
+        return "drafted"
+
+
+def section_state(assistant: Assistant, opened: ws.Opened, section: str) -> SectionState:
+    versions = assistant.store.drafts(opened.id, section)
+    return SectionState(section, opened.report.text(section),  # type: ignore[arg-type]
+                        versions[-1] if versions else None, len(versions))
+
+
+def section_rows(assistant: Assistant, state: dict[str, int] | None) -> list[list[str]]:
+    if not state:
+        return []
+    opened = ws.current(assistant, state)
+    rows = []
+    for sid in DRAFT_SECTIONS:
+        s = section_state(assistant, opened, sid)
+        rows.append([section_label(sid), STATUS_LABELS[s.status], str(s.versions),
+                     str(len(s.flags)) if s.flags else ""])
+    return rows
+
+
+def section_choices() -> list[tuple[str, str]]:
+    return [(section_label(s), s) for s in DRAFT_SECTIONS]
+
+
+def flags_html(text: str, flags: Sequence[Any]) -> str:
+    """The text with every flagged span in red; hovering shows the reason. Flags that cover the
+    whole text (similarity) are listed, not painted."""
+    spans = sorted((flag_dict(f) for f in flags), key=lambda f: (f["start"], f["end"]))
+    out, pos = [], 0
+    for f in spans:
+        start, end = int(f["start"]), int(f["end"])
+        if start < pos or end > len(text) or end - start >= len(text) > 40:
+            continue
+        out.append(html.escape(text[pos:start]))
+        out.append(f'<span class="xxgk-flag" title="{html.escape(f["message"])}">'
+                   f"{html.escape(text[start:end])}</span>")
+        pos = end
+    out.append(html.escape(text[pos:]))
+    body = "".join(out) or '<span style="color:#888">（本部分还没有内容）</span>'
+    return f'<div class="xxgk-draft">{body}</div>'
+
+
+def flags_markdown(flags: Sequence[Any]) -> str:
+    if not flags:
+        return "✅ 没有发现问题：每个数字都能在数据或备注中找到出处。"
+    lines = [f"**⚠ {len(flags)} 处需要核对**（红色标出，鼠标停留可见原因）："]
+    for f in map(flag_dict, flags):
+        kind = FLAG_KIND_LABELS.get(f.get("kind", ""), "提示")
+        lines.append(f"- <span style='color:#b3261e'>【{kind}】“{html.escape(str(f.get('text', '')))}”</span>"
+                     f"：{f['message']}")
+    return "\n".join(lines)
+
+
+def history_rows(assistant: Assistant, state: dict[str, int] | None, section: str,
+                 ) -> list[list[str]]:
+    if not state:
+        return []
+    versions = assistant.store.drafts(int(state["id"]), section)
+    return [[f"第{v.number}版" + ("（不完整）" if v.incomplete else ""), v.describe_author(),
+             f"{v.at.astimezone():%Y-%m-%d %H:%M}", str(len(v.flags)) if v.flags else "",
+             str(len(v.text))] for v in reversed(versions)]
+
+
+def diff_html(old: str, new: str) -> str:
+    """A character diff (Chinese has no spaces to split words on): deletions struck in red,
+    insertions in green."""
+    out = []
+    for op, a0, a1, b0, b1 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(html.escape(old[a0:a1]))
+            continue
+        if op in ("delete", "replace"):
+            out.append(f"<del>{html.escape(old[a0:a1])}</del>")
+        if op in ("insert", "replace"):
+            out.append(f"<ins>{html.escape(new[b0:b1])}</ins>")
+    return f'<div class="xxgk-draft xxgk-diff">{"".join(out)}</div>'
+
+
+def version_diff(assistant: Assistant, state: dict[str, int] | None, section: str,
+                 number: int) -> str:
+    """What changed from version `number` to the text the report says now."""
+    opened = ws.current(assistant, state)
+    old = assistant.store.draft(opened.id, section, int(number))
+    if old is None:
+        raise InputError(f"{section_label(section)}没有第{number}版。")
+    return diff_html(old.text, opened.report.text(section))  # type: ignore[arg-type]
+
+
+def _with_text(report: Report, section: str, text: str) -> Report:
+    sections = dict(report.sections)
+    old = sections.get(section)  # type: ignore[call-overload]
+    sections[section] = (old.model_copy(update={"text": text}) if old is not None  # type: ignore[index]
+                         else Section(id=section, text=text))  # type: ignore[arg-type]
+    return report.model_copy(update={"sections": sections})
+
+
+def accept(assistant: Assistant, state: dict[str, int] | None, section: str, *,
+           author: str) -> ws.Opened:
+    """The newest version becomes the section's text in the report."""
+    opened = ws.current(assistant, state)
+    head = assistant.store.draft(opened.id, section)
+    if head is None:
+        raise InputError(f"{section_label(section)}还没有任何版本可以采用。请先起草。")
+    return ws.save(assistant, opened, _with_text(opened.report, section, head.text), author=author)
+
+
+def reject(assistant: Assistant, state: dict[str, int] | None, section: str, *,
+           author: str) -> ws.Opened:
+    """Not this version: the history records that the accepted text is current again."""
+    opened = ws.current(assistant, state)
+    s = section_state(assistant, opened, section)
+    if not s.pending:
+        raise InputError(f"{section_label(section)}没有待采用的新版本。")
+    assistant.store.add_draft(opened.id, section, s.text, author_kind="person", author=author,
+                              based_on=s.head.number if s.head else None)
+    return opened
+
+
+def edit(assistant: Assistant, state: dict[str, int] | None, section: str, text: str, *,
+         author: str, flags: Sequence[Any] = ()) -> ws.Opened:
+    """A person's own text: stored as a new version and made the section's text at once."""
+    opened = ws.current(assistant, state)
+    text = (text or "").strip()
+    if text == opened.report.text(section):  # type: ignore[arg-type]
+        return opened
+    s = section_state(assistant, opened, section)
+    assistant.store.add_draft(opened.id, section, text, author_kind="person", author=author,
+                              flags=[flag_dict(f) for f in flags],
+                              based_on=s.head.number if s.head else None)
+    return ws.save(assistant, opened, _with_text(opened.report, section, text), author=author)
+
+
+def restore(assistant: Assistant, state: dict[str, int] | None, section: str, number: Any, *,
+            author: str) -> ws.Opened:
+    try:
+        n = int(str(number).removeprefix("第").split("版")[0])
+    except ValueError as exc:
+        raise InputError("请在版本历史中选择要恢复的版本。") from exc
+    opened = ws.current(assistant, state)
+    restored = assistant.store.restore_draft(opened.id, section, n, author=author)
+    return ws.save(assistant, opened, _with_text(opened.report, section, restored.text),
+                   author=author)
+
+
+def chat_messages(assistant: Assistant, state: dict[str, int] | None, section: str,
+                  ) -> list[dict[str, str]]:
+    if not state:
+        return []
+    return [{"role": "user" if e.role == "user" else "assistant", "content": e.content}
+            for e in assistant.store.chat(int(state["id"]), section)]
+
+
+def engine_markdown(assistant: Assistant) -> str:
+    """Which engine writes the drafts, said plainly, and how to connect an LLM."""
+    llm = assistant.settings.llm
+    if assistant.settings.llm_configured:
+        return (f"**起草引擎：大模型 {llm.model}**（{llm.base_url}）。"
+                "每一版都会标明由哪个模型写成；数字由程序逐一核对。")
+    return ("**起草引擎：离线撰写（未连接大模型）。** 草稿由程序根据表格数据、备注和范文生成，"
+            "每个数字都有出处；需要人工补充的地方标为【待补充】。\n\n"
+            "连接大模型：在下方“大模型设置”中填写兼容 OpenAI 接口的地址、模型名和密钥"
+            "（如本单位部署的 vLLM、Xinference、Ollama，或 DeepSeek、通义千问、智谱 GLM 的兼容接口），"
+            "或在启动前设置环境变量 XXGK_LLM_BASE_URL、XXGK_LLM_MODEL、XXGK_LLM_API_KEY。")

@@ -1,0 +1,123 @@
+"""审核对比: this year against earlier years, section similarity, findings with decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.checks import SEVERITY_LABELS, STATUS_LABELS, Finding
+from assistant.compare.numbers import NumberComparison, compare_numbers
+from assistant.compare.similarity import similarity
+from assistant.errors import InputError
+from assistant.report import NARRATIVE_SECTIONS, Report, format_number
+from assistant.service import Assistant
+from assistant.store import section_label
+from ui.handlers import tables as th
+from ui.handlers import workspace as ws
+
+# The format forbids 年年雷同; the drafting guard warns from the same threshold.
+SIMILAR_AT = 0.6
+DECISION_LABELS = {"confirm": "确认问题", "dismiss": "忽略"}
+FINDING_HEADERS = ("级别", "规则", "说明", "涉及单元格", "处理", "理由")
+
+
+def earlier_years(assistant: Assistant, report: Report, *, most: int = 3) -> list[Report]:
+    """This agency's reports of earlier years held in the workspace, oldest first."""
+    stored = [r for r in assistant.store.reports()
+              if r.agency == report.agency.name and r.year < report.year]
+    stored.sort(key=lambda r: r.year)
+    return [assistant.store.load_report(r.id).report for r in stored[-most:]]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    years: tuple[int, ...]
+    numbers: NumberComparison | None
+    message: str
+
+
+def compare(assistant: Assistant, state: dict[str, int] | None) -> Comparison:
+    report = ws.current(assistant, state).report
+    earlier = earlier_years(assistant, report)
+    if not earlier:
+        return Comparison((report.year,), None,
+                          f"工作区中还没有{report.year - 1}年度的报告。请在“单位与年度”页导入上年报告，"
+                          "即可与上年对比。")
+    cmp = compare_numbers([*earlier, report])
+    return Comparison(cmp.years, cmp, f"对比年度：{'、'.join(str(y) for y in cmp.years)}。")
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else format_number(value)
+
+
+def number_rows(cmp: Comparison, *, changed_only: bool = True) -> tuple[list[str], list[list[str]]]:
+    headers = ["位置", *(f"{y}年" for y in cmp.years), "变化", "变化率"]
+    if cmp.numbers is None:
+        return headers, []
+    rows = cmp.numbers.changed if changed_only else cmp.numbers.rows
+    out = []
+    for r in rows:
+        change = "" if r.change is None else (("+" if r.change > 0 else "") + _shown(r.change))
+        pct = "" if r.percent is None else f"{'+' if r.percent > 0 else ''}{r.percent}%"
+        out.append([r.label, *r.shown, change, pct])
+    return headers, out
+
+
+def chart_rows(cmp: Comparison) -> list[dict[str, Any]]:
+    """The main figures across the years, one record per (year, figure), for a bar chart."""
+    if cmp.numbers is None:
+        return []
+    out = []
+    for _cell, name, values in cmp.numbers.series():
+        for year, value in zip(cmp.years, values, strict=True):
+            if value is not None:
+                out.append({"年度": str(year), "指标": name, "数量": float(value)})
+    return out
+
+
+def similarity_rows(assistant: Assistant, state: dict[str, int] | None) -> list[list[str]]:
+    """Each narrative section against the same section last year, boilerplate removed."""
+    report = ws.current(assistant, state).report
+    prior = ws.prior_of(assistant, report)
+    if prior is None:
+        return []
+    rows = []
+    for sid in NARRATIVE_SECTIONS:
+        this, last = report.text(sid), prior.text(sid)
+        if not this or not last:
+            rows.append([section_label(sid), "", "本年或上年没有这一部分的正文"])
+            continue
+        score = similarity(this, last)
+        verdict = "⚠ 与上年高度相似，请结合本年实际改写" if score >= SIMILAR_AT else "正常"
+        rows.append([section_label(sid), f"{score:.0%}", verdict])
+    return rows
+
+
+def findings_view(assistant: Assistant, state: dict[str, int] | None,
+                  ) -> tuple[list[list[str]], list[Finding]]:
+    """Every failed or unassessable finding, with the reviewer's decision on it."""
+    opened = ws.current(assistant, state)
+    result = th.check_opened(assistant, opened.report)
+    decisions = assistant.store.decisions(opened.id)
+    _, findings = th.finding_rows(opened.report, result)
+    rows = []
+    for f in findings:
+        d = decisions.get(f.fingerprint)
+        rows.append([SEVERITY_LABELS.get(f.severity, f.severity), f.rule,
+                     f"{STATUS_LABELS.get(f.status, f.status)}：{f.message}",
+                     th.describe_cells(opened.report, f.cells),
+                     DECISION_LABELS.get(d.decision, "") if d else "待处理",
+                     d.reason if d else ""])
+    return rows, findings
+
+
+def decide(assistant: Assistant, state: dict[str, int] | None, fingerprint: str | None,
+           decision: str, reason: str, *, author: str) -> None:
+    opened = ws.current(assistant, state)
+    if not fingerprint:
+        raise InputError("请先在列表中点选一条校验结果。")
+    if decision not in DECISION_LABELS:
+        raise InputError("请选择“确认问题”或“忽略”。")
+    assistant.store.decide(opened.id, fingerprint, decision,  # type: ignore[arg-type]
+                           author=author, reason=reason or "")
