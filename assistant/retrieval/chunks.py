@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -240,7 +239,6 @@ def chunk_report(doc_id: str, report: Report, *, title: str | None = None,
     if report.agency.level:
         extra.setdefault("level", report.agency.level)
     title = title or "政府信息公开工作年度报告"
-    who = f"{agency or ''}{report.year}年度"
     chunks: list[Chunk] = []
     for sid in SECTION_IDS:
         section = report.sections.get(sid)
@@ -254,20 +252,33 @@ def chunk_report(doc_id: str, report: Report, *, title: str | None = None,
             parts.append((number, heading, section.text[: subs[0].start()]))
         for j, sub in enumerate(subs):
             end = subs[j + 1].start() if j + 1 < len(subs) else len(section.text)
-            parts.append((f"{number}.（{sub.group(1)}）", f"（{sub.group(1)}）{sub.group(2).strip()}",
-                          section.text[sub.end() : end]))
+            head, rest = _split_run_in(sub.group(2).strip())
+            parts.append((f"{number}.（{sub.group(1)}）", f"（{sub.group(1)}）{head}",
+                          rest + section.text[sub.end() : end]))
         if not subs:
             parts.append((number, heading, section.text))
         for label, head, text in parts:
-            text = _clean(unicodedata.normalize("NFKC", text).replace("\u3000", " "))
+            text = _clean(text.replace("\u3000", " ").replace("\xa0", " "))
             if not text:
                 continue
-            context = f"{who} {title} {number}、{SECTION_HEADINGS[sid]} {head if head != heading else ''}"
+            name = SECTION_HEADINGS[sid] if sid == "preamble" else f"{number}、{SECTION_HEADINGS[sid]}"
+            # agency and year stay out of the indexed context: every chunk of a report would share
+            # them and short chunks would win on them alone; they are metadata, used by filters
+            # and by the year and agency preferences of the search
+            context = f"年度报告 {name} {head if head != heading else ''}"
             for cid, piece in _numbered(f"{doc_id}#{label}", _pieces(text)):
                 chunks.append(Chunk(cid, doc_id, "report", title, piece, context=context.strip(),
                                     section=label, year=report.year, agency=agency,
                                     format=report.format, extra=extra))
     return chunks
+
+
+def _split_run_in(line: str) -> tuple[str, str]:
+    """A run-in heading "（一）主动公开方面。按照…" is the words up to the first 。/：; the rest is text."""
+    m = re.match(r"(.{2,24}?)[。：:]", line)
+    if m and line[m.end() :].strip():
+        return m.group(1), line[m.end() :].strip()
+    return line, ""
 
 
 # ---- guidance written as markdown, and plain local documents ------------------------------------

@@ -31,6 +31,7 @@ Progress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embe
 _RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.); flattens the head of each list
 _CANDIDATES = 50
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|年度)")
+_PART = re.compile(r"第([一二三四五六])部分")
 _PREFER, _DEMOTE = 1.6, 0.6
 
 
@@ -236,16 +237,17 @@ class KnowledgeBase:
         if (agency and not agencies) or (section and not sections):
             return []
         n = max(_CANDIDATES, 2 * k)
+        prefer, topic = _preferences(query, year, agency, arrays.agencies)
         lists: list[list[str]] = []
         scores: dict[str, float] = {}
         if mode in ("hybrid", "keyword"):
             mask = _mask(arrays, kind, agencies, year, sections, format)
-            ranked = self._keyword(arrays, query, mask, n)
+            ranked = self._keyword(arrays, topic, mask, n)
             lists.append([cid for cid, _ in ranked])
             scores = dict(ranked)
         if mode in ("hybrid", "vector"):
             where = _where(kind, agencies, year, sections, format)
-            ranked = self.vectors.query(self.embedder.embed_query(query), n, where)
+            ranked = self.vectors.query(self.embedder.embed_query(topic), n, where)
             lists.append([cid for cid, _ in ranked if cid in arrays.position])
             scores = dict(ranked)
         if mode == "hybrid":
@@ -253,7 +255,6 @@ class KnowledgeBase:
             for ranking in lists:
                 for rank, cid in enumerate(ranking):
                     scores[cid] = scores.get(cid, 0.0) + 1.0 / (_RRF_K + rank + 1)
-        prefer = _preferences(query, year, agency, arrays.agencies)
         fused = sorted(((s * _factor(arrays.metas[arrays.position[cid]], prefer), cid)
                         for cid, s in scores.items()), reverse=True)
         return [hit_from(cid, arrays.texts[arrays.position[cid]],
@@ -332,17 +333,27 @@ def _where(kind: str | None, agencies: list[str], year: int | None, sections: li
 
 
 def _preferences(query: str, year: int | None, agency: str | None,
-                 agencies: list[str]) -> dict[str, Any]:
-    """Soft preferences read from the question: a year it names, an agency it names."""
+                 agencies: list[str]) -> tuple[dict[str, Any], str]:
+    """Soft preferences read from the question (a year, an agency it names) and the question
+    without them: "平潭2023年依申请公开情况" ranks on 依申请公开情况 and prefers 平潭's 2023 report,
+    instead of ranking every chunk of every 平潭 report that repeats the name and the year."""
     prefer: dict[str, Any] = {}
+    topic = query
     years = {int(y) for y in _YEAR.findall(query)}
     if year is None and len(years) == 1:
         prefer["year"] = years.pop()
+        topic = _YEAR.sub(" ", topic)
     if agency is None:
         named = [a for a in agencies if a in query or _core_name(a) in query]
         if named:
             prefer["agencies"] = named
-    return prefer
+            for name in sorted({*named, *map(_core_name, named)}, key=len, reverse=True):
+                topic = topic.replace(name, " ")
+    parts = set(_PART.findall(query))
+    if len(parts) == 1:
+        prefer["section"] = parts.pop()
+    topic = topic.strip()
+    return prefer, (topic if len(topic) >= 2 else query)
 
 
 def _core_name(agency: str) -> str:
@@ -363,4 +374,7 @@ def _factor(meta: dict[str, Any], prefer: dict[str, Any]) -> float:
     named = prefer.get("agencies")
     if named and meta.get("kind") == "report":
         factor *= _PREFER if meta.get("agency") in named else _DEMOTE
+    part = prefer.get("section")
+    if part and str(meta.get("section", "")).startswith(part):
+        factor *= _PREFER
     return factor
