@@ -30,7 +30,14 @@ from assistant.ingest.dataschema import (
 )
 from assistant.ingest.entry import ErrorList, check_value, unknown_key_hint, what_to_do, where
 from assistant.report.cells import Cell, parse_cell
-from assistant.report.layout import FormatLayout, FormatVersion, format_for_year, load_layout
+from assistant.report.layout import (
+    SECTION_IDS,
+    FormatLayout,
+    FormatVersion,
+    SectionId,
+    format_for_year,
+    load_layout,
+)
 from assistant.report.model import (
     AGENCY_KIND_LABELS,
     LEVEL_LABELS,
@@ -219,20 +226,35 @@ def _publication(value: object, path: Path_, tree: _Tree, errs: ErrorList) -> Pu
     return Publication.model_validate({k: v if k == "date" else str(v) for k, v in fields.items()})
 
 
-def _texts(value: object, path: Path_, tree: _Tree, errs: ErrorList, what: str) -> dict[str, str]:
+def _texts(
+    value: object, path: Path_, tree: _Tree, errs: ErrorList, what: str
+) -> dict[str, tuple[str, str]]:
+    """Section id → (heading, text). A text is a string, or {heading, text} when the source
+    printed its own heading (kept so FMT-02 still sees it after a JSON round trip)."""
     keys = section_keys()
-    out: dict[str, str] = {}
-    for key, text in _mapping(value, path, tree, errs, what).items():
+    out: dict[str, tuple[str, str]] = {}
+    for key, entry in _mapping(value, path, tree, errs, what).items():
         sid = keys.get(str(key).strip())
+        heading, text = "", entry
+        if isinstance(entry, dict):
+            extra = [k for k in entry if k not in ("heading", "text")]
+            if extra:
+                errs.add(
+                    f"{tree.at((*path, key, extra[0]))}：{what}中没有“{extra[0]}”这一项。"
+                    + unknown_key_hint(str(extra[0]), ["heading", "text"])
+                )
+            heading, text = str(entry.get("heading") or ""), entry.get("text")
         if sid is None:
             errs.add(
                 f"{tree.at((*path, key))}：{what}中没有“{key}”这一部分。"
                 + unknown_key_hint(str(key), list(keys))
+                + "各部分可写作：前言、一 至 六，或 preamble、overview、active、apply、review、"
+                "problems、other。"
             )
         elif text is not None and not isinstance(text, str):
             errs.add(f"{tree.at((*path, key))}：{what}应为文字，现在是“{text}”。")
-        elif text and text.strip():
-            out[sid] = text.rstrip("\n")
+        else:
+            out[sid] = (heading, (text or "").rstrip("\n"))
     return out
 
 
@@ -405,7 +427,7 @@ def _parse(path: Path, format: FormatVersion | None) -> tuple[Report, dict[str, 
     seen: dict[str, str] = {}
     agency, publication = Agency(), Publication()
     title: str | None = header.get("title")
-    sections: dict[str, str] = {}
+    sections: dict[str, tuple[str, str]] = {}
     staff_notes: dict[str, str] = {}
     if "agency" in header:
         agency = _agency(header["agency"], ("report", "agency"), tree, errs)
@@ -441,7 +463,9 @@ def _parse(path: Path, format: FormatVersion | None) -> tuple[Report, dict[str, 
         elif en == "sections":
             sections |= _texts(value, at, tree, errs, "正文")
         elif en == "notes":
-            staff_notes = _texts(value, at, tree, errs, "备注")
+            staff_notes = {
+                k: t for k, (_, t) in _texts(value, at, tree, errs, "备注").items() if t.strip()
+            }
         elif en == "publication":
             publication = _publication(value, at, tree, errs)
         elif key in table_keys(load_layout("2019" if fmt == "2021" else "2021")):
@@ -461,20 +485,23 @@ def _parse(path: Path, format: FormatVersion | None) -> tuple[Report, dict[str, 
         title=title,
         cells=cells,
         publication=publication,
-        sections={
-            sid: Section(id=sid, heading=_heading(sid), text=t)  # type: ignore[misc]
-            for sid, t in sections.items()
-        },
+        sections=_sections(sections),
         source=str(path),
         notes=notes,
     )
     return report, staff_notes
 
 
-def _heading(section: str) -> str:
-    from assistant.report.layout import section_spec
-
-    return "" if section == "preamble" else section_spec(section).full_heading  # type: ignore[arg-type]
+def _sections(given: dict[str, tuple[str, str]]) -> dict[SectionId, Section]:
+    """A data file with any text stands for the whole report: every section of the format is
+    there, its text possibly empty; the heading is empty unless the source printed its own."""
+    if not given:
+        return {}
+    ids = [s for s in SECTION_IDS if s != "preamble" or s in given]
+    return {
+        sid: Section(id=sid, heading=given.get(sid, ("", ""))[0], text=given.get(sid, ("", ""))[1])
+        for sid in ids
+    }
 
 
 def read(path: str | Path, *, format: FormatVersion | None = None) -> Report:

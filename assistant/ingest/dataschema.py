@@ -124,7 +124,10 @@ def dump(report: Report, notes: Mapping[str, str] | None = None) -> dict[str, An
     publication = report.publication.model_dump(mode="json", exclude_none=True)
     if publication:
         header["publication"] = publication
-    texts = {sid: s.text for sid, s in report.sections.items() if s.text}
+    texts = {
+        sid: {"heading": s.heading, "text": s.text} if s.heading else s.text
+        for sid, s in report.sections.items()
+    }
     if texts:
         header["sections"] = texts
     out: dict[str, Any] = {

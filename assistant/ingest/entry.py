@@ -51,6 +51,8 @@ def check_value(raw: object, spec: CellSpec, *, source: str | None = None) -> tu
     Negative counts are left to the checks (FMT-09), which explain them with the rule."""
     if isinstance(raw, float):
         raw = Decimal(repr(raw))
+    if isinstance(raw, Decimal):
+        raw = format(raw, "f")  # keep "12.50" as typed in raw; the value is the same Decimal
     if raw is not None and not isinstance(raw, (str, int, Decimal)) or isinstance(raw, bool):
         return Cell(kind="text", raw=str(raw)), f"“{raw}”不是数字，应为{expected(spec)}"
     cell = parse_cell(raw, unit=spec.unit, source=source)  # type: ignore[arg-type]
