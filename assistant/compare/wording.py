@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
-from assistant.compare.similarity import similarity, strip_boilerplate
+from assistant.compare.similarity import char_ngrams, similarity, strip_boilerplate
 from assistant.report import SECTION_IDS, Report
 
 # SPEC c.5: XY-05 flags section 五 at 0.8; other sections use the same bar here, and the whole
 # narrative (XY-06) 0.9.
 SECTION_THRESHOLD = 0.8
 NARRATIVE_THRESHOLD = 0.9
+# A one-line statement ("2023年，无收取信息处理费情况。") is rightly the same every year; only
+# text long enough to have been written can have been copied.
+MIN_FLAG_CHARS = 40
 
 Op = Literal["equal", "delete", "insert"]
 _SENTENCE = re.compile(r"[^。；！？\n]*[。；！？\n]?")
@@ -115,8 +118,9 @@ def compare_wording(this: Report, priors: Sequence[Report],
             if not now and not before:
                 continue
             sim = similarity(now, before)
+            long_enough = len(char_ngrams(strip_boilerplate(now))) >= MIN_FLAG_CHARS
             out.append(SectionWording(
-                section, this.year, prior.year, round(sim, 3), sim >= threshold,
+                section, this.year, prior.year, round(sim, 3), sim >= threshold and long_enough,
                 tuple(diff_text(strip_boilerplate(before), strip_boilerplate(now))),
             ))
     return out

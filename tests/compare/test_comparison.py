@@ -134,3 +134,16 @@ def test_json_document_round_trips(sample: Report) -> None:
     assert set(again["changed_cells"]) == {"apply19.new.natural_person", "apply19.new.total",
                                            "active19.licensing.decisions"}
     assert [p["status"] for p in again["problems"]] == ["repeated", "silent"]
+
+
+def test_a_short_standard_statement_is_not_flagged_as_copied() -> None:
+    a = zero_report(2022, "某局")
+    b = zero_report(2023, "某局")
+    a.sections["other"] = Section(id="other", text="2022年，无收取信息处理费情况。")
+    b.sections["other"] = Section(id="other", text="2023年，无收取信息处理费情况。")
+    long = "本年度围绕优化营商环境，集中公开涉企政策，编制政策汇编，开展政策解读进企业活动，回应企业关切。"
+    a.sections["overview"] = Section(id="overview", text=long)
+    b.sections["overview"] = Section(id="overview", text=long)
+    by_section = {w.section: w for w in compare_reports(b, [a]).wording}
+    assert by_section["other"].similarity == 1.0 and not by_section["other"].flagged
+    assert by_section["overview"].flagged
