@@ -46,6 +46,34 @@ class Assistant:
             self._chat = build_chat_model(self.settings.llm)
         return self._chat
 
+    def drafter(self, report: Report, *, prior: Report | None = None,
+                notes: dict[str, object] | None = None, retrieve: bool = True) -> Any:
+        """A Drafter for one report: the configured model (or the offline composer), the
+        prompts, the staff notes, and the knowledge base when `retrieve`."""
+        from assistant.drafting.drafter import Drafter
+        from assistant.drafting.notes import normalize_notes
+        from assistant.drafting.prompts import PromptLibrary
+
+        return Drafter(report, prompts=PromptLibrary(Path(self.settings.paths.prompts_dir)),
+                       prior=prior, notes=normalize_notes(notes or {}),
+                       retriever=self.knowledge if retrieve else None, chat=self.chat,
+                       knowledge_dir=Path(self.settings.paths.knowledge_dir))
+
+    def configure_llm(self, *, base_url: str | None, model: str | None,
+                      api_key: str | None) -> None:
+        """Point this process at another chat model (the UI's settings page); an empty key
+        keeps the one already set, and the next draft uses the new client."""
+        from pydantic import SecretStr
+
+        changes: dict[str, Any] = {"base_url": (base_url or "").strip() or None}
+        if model and model.strip():
+            changes["model"] = model.strip()
+        if api_key and api_key.strip():
+            changes["api_key"] = SecretStr(api_key.strip())
+        llm = self.settings.llm.model_copy(update=changes)
+        self.settings = self.settings.model_copy(update={"llm": llm})
+        self._chat = None
+
     @cached_property
     def knowledge(self) -> Any:
         from assistant.retrieval import KnowledgeBase
