@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from assistant.config import load_settings
 from assistant.service import Assistant, build_assistant
+from tests.support.openai_stub import OpenAIStub
 from ui.demo import DEMO_AGENCY, seed_demo
 
 
@@ -21,3 +24,12 @@ def demo(assistant: Assistant) -> dict[str, int]:
     stored = assistant.store.load_report(report_id)
     assert stored.report.agency.name == DEMO_AGENCY
     return {"id": stored.id, "version": stored.version}
+
+
+@pytest.fixture
+def openai_stub() -> Iterator[OpenAIStub]:
+    stub = OpenAIStub(model="stub-model").start()
+    try:
+        yield stub
+    finally:
+        stub.stop()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from assistant.errors import InputError
+from assistant.errors import InputError, LLMError
 from assistant.service import Assistant
+from tests.support.openai_stub import OpenAIStub, Reply
 from ui.demo import DEMO_AGENCY, seed_demo
 from ui.handlers import drafting as dh
 from ui.handlers import review as rh
@@ -175,3 +177,60 @@ def test_review_compares_with_last_year_and_records_decisions(assistant: Assista
     rh.decide(assistant, demo, findings[0].fingerprint, "dismiss", "正文另行说明", author="审核员")
     rows, _ = rh.findings_view(assistant, demo)
     assert rows[0][4:] == ["忽略", "正文另行说明"]
+
+
+def _drive(gen: Any) -> tuple[list[str], dh.DraftResult]:
+    tokens, result = [], None
+    for item in gen:
+        if isinstance(item, str):
+            tokens.append(item)
+        else:
+            result = item
+    assert result is not None
+    return tokens, result
+
+
+def test_offline_draft_is_stored_pending_and_says_its_engine(assistant: Assistant,
+                                                            demo: dict[str, int]) -> None:
+    assistant.configure_llm(base_url=None, model=None, api_key=None)
+    _, result = _drive(dh.run_draft(assistant, demo, "other", author="张三"))
+    assert result.engine == "离线撰写" and result.version.author_kind == "composer"
+    state = dh.section_state(assistant, ws.current(assistant, demo), "other")
+    assert state.pending and state.head.text == result.version.text
+    assert "信息处理费" in result.version.text
+    assert [m["role"] for m in dh.chat_messages(assistant, demo, "other")] == ["user", "assistant"]
+
+
+def test_llm_draft_streams_flags_an_invented_number_and_revises(
+        assistant: Assistant, demo: dict[str, int], openai_stub: OpenAIStub) -> None:
+    assistant.configure_llm(base_url=openai_stub.base_url, model="stub-model", api_key="sk-x")
+    openai_stub.push(Reply.text("一是政策解读形式仍以文字为主。二是全年开展培训37次。", chunk_chars=4))
+    tokens, result = _drive(dh.run_draft(assistant, demo, "problems", author="张三"))
+    assert len(tokens) > 3  # streamed piece by piece
+    assert result.version.model == "stub-model" and result.version.author_kind == "llm"
+    flagged = [f["text"] for f in result.version.flags if f["kind"] == "number"]
+    assert flagged == ["37次"] or flagged == ["37"]
+    assert "需要核对" in result.message
+    assert "大模型 stub-model" in dh.engine_markdown(assistant) or "stub-model" in \
+        dh.engine_markdown(assistant)
+
+    openai_stub.push(Reply.text("一是政策解读形式仍以文字为主。二是全年开展培训2次。"))
+    _, revised = _drive(dh.run_draft(assistant, demo, "problems", "培训改为2次", author="张三"))
+    assert revised.version.number == result.version.number + 1
+    assert not [f for f in revised.version.flags if f["kind"] == "number"]
+    request = openai_stub.requests[-1].json
+    assert "培训改为2次" in request["messages"][-1]["content"]
+    opened = dh.accept(assistant, demo, "problems", author="张三")
+    assert opened.report.text("problems").endswith("培训2次。")
+
+
+def test_a_failing_llm_keeps_the_previous_version(assistant: Assistant, demo: dict[str, int],
+                                                   openai_stub: OpenAIStub) -> None:
+    dh.edit(assistant, demo, "problems", "原有正文。", author="张三")
+    state = ws.current(assistant, demo).state()
+    assistant.configure_llm(base_url=openai_stub.base_url, model="stub-model", api_key=None)
+    openai_stub.push(Reply.error(500))
+    with pytest.raises(LLMError):
+        _drive(dh.run_draft(assistant, state, "problems", author="张三"))
+    kept = dh.section_state(assistant, ws.current(assistant, state), "problems")
+    assert kept.text == "原有正文。" and not kept.pending and kept.versions == 1

@@ -5,11 +5,15 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import html
-from collections.abc import Mapping, Sequence
+import queue
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.drafting.drafter import OFFLINE
 from assistant.errors import InputError
+from assistant.llm.base import ChatMessage
 from assistant.report import SECTION_IDS, Report, Section
 from assistant.service import Assistant
 from assistant.store import DraftVersion, section_label
@@ -224,3 +228,99 @@ def engine_markdown(assistant: Assistant) -> str:
             "连接大模型：在下方“大模型设置”中填写兼容 OpenAI 接口的地址、模型名和密钥"
             "（如本单位部署的 vLLM、Xinference、Ollama，或 DeepSeek、通义千问、智谱 GLM 的兼容接口），"
             "或在启动前设置环境变量 XXGK_LLM_BASE_URL、XXGK_LLM_MODEL、XXGK_LLM_API_KEY。")
+
+
+# -- drafting and revising through the Drafter (LLM or offline composer) -------------------------
+
+@dataclass(frozen=True)
+class DraftResult:
+    """What a finished run left: the stored version, the passages it may cite, what to say."""
+
+    version: DraftVersion
+    engine: str
+    passages: list[Any]
+    message: str
+
+
+def _notes(assistant: Assistant, opened: ws.Opened) -> dict[str, object]:
+    out: dict[str, list[str]] = {}
+    for n in assistant.store.notes(opened.id):
+        out.setdefault(n.section, []).append(n.text)
+    return {section: "".join(texts) for section, texts in out.items()}
+
+
+def sources_markdown(passages: Sequence[Any]) -> str:
+    if not passages:
+        return "**参考资料：** 本稿没有引用资料库中的段落。"
+    lines = ["**参考资料**（正文中的 [n] 指向下列段落）："]
+    for i, hit in enumerate(passages, 1):
+        excerpt = hit.text.replace("\n", " ")[:80]
+        lines.append(f"- [{i}] {hit.citation()}：{excerpt}…")
+    return "\n".join(lines)
+
+
+def run_draft(assistant: Assistant, state: dict[str, int] | None, section: str,
+              instruction: str = "", *, author: str, retrieve: bool = False,
+              ) -> Iterator[str | DraftResult]:
+    """Draft (or, with an instruction, revise) a section. Yields each streamed piece of text as
+    it arrives, then the DraftResult. The new version is stored but not accepted; when the
+    model fails, nothing is stored and the accepted text stays as it was."""
+    opened = ws.current(assistant, state)
+    if section not in DRAFT_SECTIONS:
+        raise InputError("请选择要起草的部分。")
+    instruction = (instruction or "").strip()
+    store = assistant.store
+    drafter = assistant.drafter(opened.report, prior=ws.prior_of(assistant, opened.report),
+                                notes=_notes(assistant, opened), retrieve=retrieve)
+    head = store.draft(opened.id, section)
+    if instruction:
+        store.add_chat(opened.id, section, "user", instruction, author=author)
+        conversation = [ChatMessage(role=e.role, content=e.content)  # type: ignore[arg-type]
+                        for e in store.chat(opened.id, section)[:-1]]
+        current = head.text if head is not None else opened.report.text(section)  # type: ignore[arg-type]
+
+        def job(sink: Callable[[str], None]) -> Any:
+            return drafter.revise(section, instruction, conversation, current=current or None,
+                                  on_token=sink)
+    else:
+        store.add_chat(opened.id, section, "user", "起草本节", author=author)
+
+        def job(sink: Callable[[str], None]) -> Any:
+            return drafter.draft(section, on_token=sink)
+    draft = yield from _streamed(job)
+    llm = draft.engine != OFFLINE
+    version = store.add_draft(
+        opened.id, section, draft.text, author_kind="llm" if llm else "composer", author=author,
+        model=draft.engine if llm else None, flags=[flag_dict(f) for f in draft.flags],
+        incomplete=draft.status == "incomplete")
+    engine = f"大模型 {draft.engine}" if llm else "离线撰写"
+    message = f"{engine}写出第{version.number}版（{len(draft.text)}字）"
+    message += f"，有 {len(draft.flags)} 处需要核对。" if draft.flags else "，数字均有出处。"
+    if draft.error:
+        message += f"\n\n**生成中断：** {draft.error} 已保存收到的部分并标为不完整，原正文未改动。"
+    for w in draft.warnings:
+        message += f"\n\n{w}"
+    store.add_chat(opened.id, section, "assistant", f"{message}\n\n{draft.text}", author=engine)
+    yield DraftResult(version, engine, list(draft.passages), message)
+
+
+def _streamed(job: Callable[[Callable[[str], None]], Any]) -> Iterator[str]:  # type: ignore[misc]
+    """Run `job(on_token)` in a worker thread and yield its tokens as they arrive; the job's
+    result is the generator's return value, its exception is raised here."""
+    pieces: queue.Queue[tuple[str, Any]] = queue.Queue()
+
+    def work() -> None:
+        try:
+            pieces.put(("done", job(lambda piece: pieces.put(("token", piece)))))
+        except BaseException as exc:  # handed to the caller's thread, which re-raises it
+            pieces.put(("error", exc))
+
+    threading.Thread(target=work, name="xxgk-draft", daemon=True).start()
+    while True:
+        kind, value = pieces.get()
+        if kind == "token":
+            yield value
+        elif kind == "error":
+            raise value
+        else:
+            return value

@@ -23,6 +23,17 @@ def build(page: Page) -> dict[str, Any]:
                                     label="各部分状态", elem_id="section-status")
             section = gr.Radio(dh.section_choices(), value="problems", label="选择部分",
                                elem_id="section-pick")
+            retrieve = gr.Checkbox(value=False, label="检索参考资料（条例、格式、往年报告）",
+                                   info="需先用 xxgk kb build 建立资料库索引")
+            with gr.Accordion("大模型设置", open=False):
+                llm = a.settings.llm
+                base_url = gr.Textbox(label="接口地址（兼容 OpenAI）", value=llm.base_url or "",
+                                      placeholder="例如 http://127.0.0.1:8000/v1")
+                model_box = gr.Textbox(label="模型名称", value=llm.model)
+                key_box = gr.Textbox(label="密钥", type="password", value="",
+                                     placeholder="已设置则留空" if llm.api_key else "没有可留空")
+                apply_btn = gr.Button("应用")
+                settings_msg = gr.Markdown()
         with gr.Column(scale=3):
             chat = gr.Chatbot(label="对话", height=300, elem_id="chat", buttons=["copy"],
                               feedback_options=None, placeholder="点“起草本节”开始，"
@@ -96,11 +107,30 @@ def build(page: Page) -> dict[str, Any]:
         n = int(number.removeprefix("第").split("版")[0])
         return dh.version_diff(a, state, sid, n)
 
-    def do_draft(state: dict[str, int] | None, sid: str, text: str, history: list[Any],
+    def do_draft(state: dict[str, int] | None, sid: str, text: str, retrieve: bool,
                  request: gr.Request) -> Iterator[list[Any]]:
-        raise gr.Error("起草功能尚未接入本界面：起草模块（assistant.drafting）还没有完成。"
-                       "现在可以在“手工修改正文”中直接撰写。")
-        yield []  # pragma: no cover
+        skip = gr.skip()
+        messages = dh.chat_messages(a, state, sid)
+        messages += [{"role": "user", "content": (text or "").strip() or "起草本节"},
+                     {"role": "assistant", "content": "（正在生成……）"}]
+        yield [skip] * 6 + [messages, skip, skip, skip]
+        received, result = "", None
+        for item in dh.run_draft(a, state, sid, text, author=author_of(request),
+                                 retrieve=retrieve):
+            if isinstance(item, str):
+                received += item
+                messages[-1]["content"] = received
+                yield [skip, dh.flags_html(received, []), skip, skip, skip, skip, messages,
+                       skip, skip, skip]
+            else:
+                result = item
+        assert result is not None
+        yield [*view(state, sid)[:7], result.message, dh.sources_markdown(result.passages), ""]
+
+    def do_settings(base_url: str, model: str, key: str) -> tuple[str, str, str]:
+        a.configure_llm(base_url=base_url, model=model, api_key=key)
+        # the key is never sent back to the page
+        return dh.engine_markdown(a), "", "已应用（仅本次运行有效；长期使用请写入 .env）。"
 
     full = [page.state, page.banner, *view_outputs]
     section.change(shown(view), [page.state, section], view_outputs)
@@ -110,9 +140,15 @@ def build(page: Page) -> dict[str, Any]:
     save_edit.click(shown(do_edit), [page.state, section, editor], full)
     restore_btn.click(shown(do_restore), [page.state, section, version], full)
     version.change(shown(do_diff), [page.state, section, version], [diff])
-    for btn in (draft_btn, revise_btn):
-        btn.click(shown_stream(do_draft), [page.state, section, instruction, chat],
-                  [chat, draft_view, flag_list, sources])
+    draft_outputs = [*view_outputs, sources, instruction]
+    draft_btn.click(shown_stream(do_draft), [page.state, section, gr.State(""), retrieve],
+                    draft_outputs)
+    revise_btn.click(shown_stream(do_draft), [page.state, section, instruction, retrieve],
+                     draft_outputs)
+    instruction.submit(shown_stream(do_draft), [page.state, section, instruction, retrieve],
+                       draft_outputs)
+    apply_btn.click(shown(do_settings), [base_url, model_box, key_box],
+                    [engine, key_box, settings_msg])
 
     page.on_open(view, [page.state, section], view_outputs)
     return {"engine": engine, "chat": chat, "draft_btn": draft_btn, "sources": sources}
