@@ -71,7 +71,7 @@ def _headings(items: list[str | Table]) -> dict[int, Heading]:
     return out
 
 
-def _line_cells(line: str) -> list[str] | None:
+def line_cells(line: str) -> list[str] | None:
     """A line that is a table row or cell: "规章 0 0 0" (pdf), a value, a label; else None."""
     if line.startswith("\t") and "\t" not in line[1:]:
         return [line[1:]]
@@ -96,9 +96,10 @@ def _flattened(lines: list[str], location: str) -> tuple[list[str], list[Table]]
     """Split a table section's lines into narrative and the tables written one cell per line
     (blank label cells as empty lines; rows separated by empty lines when copied from a page)."""
     narrative: list[str] = []
+    tabbed = any(x.startswith("\t") for x in lines)
     runs: list[list[str | list[str]]] = [[]]
     for line in lines:
-        cells = _line_cells(line)
+        cells = line_cells(line)
         if cells is not None:
             runs[-1].append(cells)
         elif not line.strip():
@@ -114,7 +115,9 @@ def _flattened(lines: list[str], location: str) -> tuple[list[str], list[Table]]
             run.pop()
         if not run:
             continue
-        separated = "" in run and any(len(x) == 1 for x in run if isinstance(x, list))
+        # copied pages mark cells with a leading tab and end rows with an empty line; without
+        # tabs an empty line may be a page break, so rows are found from labels and values
+        separated = "" in run and tabbed
         rows: list[list[str]] = [[]]
         if separated:
             for x in run:

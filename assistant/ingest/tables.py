@@ -37,7 +37,8 @@ class TableRead:
 
     @property
     def score(self) -> int:
-        return self.rows_matched * 2 + self.headers_matched
+        # cells read count most: a row label alone ("总计") must not win a table it cannot fill
+        return len(self.cells) * 4 + self.rows_matched + self.headers_matched
 
 
 def is_value(text: str) -> bool:
