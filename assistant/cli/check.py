@@ -43,10 +43,9 @@ def summary(result: CheckResult) -> dict[str, int]:
 def check_document(report: Report, result: CheckResult) -> dict[str, Any]:
     """The one JSON document of `xxgk check --json` (keys are stable: other tools read them)."""
     data = dump(report)
+    # exactly these three keys: the data-file reader reads this document back (xxgk check FILE)
     return {"report": data["report"], "cells": data["cells"],
-            "findings": [finding_json(f) for f in result.findings],
-            "summary": summary(result),
-            "notes": [n.model_dump(mode="json") for n in report.notes]}
+            "findings": [finding_json(f) for f in result.findings]}
 
 
 def summary_line(result: CheckResult) -> str:
