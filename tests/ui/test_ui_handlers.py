@@ -234,3 +234,39 @@ def test_a_failing_llm_keeps_the_previous_version(assistant: Assistant, demo: di
         _drive(dh.run_draft(assistant, state, "problems", author="张三"))
     kept = dh.section_state(assistant, ws.current(assistant, state), "problems")
     assert kept.text == "原有正文。" and not kept.pending and kept.versions == 1
+
+
+def test_wording_and_last_years_problems(assistant: Assistant, demo: dict[str, int]) -> None:
+    prior = ws.prior_of(assistant, ws.current(assistant, demo).report)
+    copied = prior.text("problems")
+    opened = dh.edit(assistant, demo, "problems", copied, author="张三")
+    rows, html = rh.wording_view(assistant, opened.state())
+    problems_row = next(r for r in rows if r[0] == "五、存在的主要问题及改进情况")
+    assert problems_row[2].startswith("⚠")
+    assert "<mark>" in html
+    matches = rh.problems_rows(assistant, opened.state())
+    assert matches and {m[1] for m in matches} == {"原样重复"}
+
+
+def test_a_new_year_starts_from_last_years_closing_figures(assistant: Assistant,
+                                                         demo: dict[str, int]) -> None:
+    opened = ws.create_report(assistant, DEMO_AGENCY, 2026, author="张三")
+    assert opened.report.value("apply.carry_in.total") == 1  # 2025 结转下年度
+    assert opened.report.cell("apply.carry_in.total").source == "上年结转"
+    assert opened.report.value("active.normative_docs.valid") == 8
+    assert opened.report.agency.phone == "0631-8451391"
+
+
+def test_importing_last_years_published_report_prefills_carry_overs(
+        assistant: Assistant, data_dir: Path) -> None:
+    opened = ws.create_report(assistant, "威海市文登区工业和信息化局", 2021, author="张三")
+    sample = data_dir / "samples" / "wendeng-gxj-2020.txt"
+    opened, prior, _notes, filled = ws.import_prior(assistant, opened.state(), sample,
+                                                    author="张三")
+    assert prior.year == 2020 and prior.format == "2019"
+    assert "apply.carry_in.total" in filled
+    assert opened.report.cell("apply.carry_in.total").source == "上年结转"
+    assert assistant.store.find_report("威海市文登区工业和信息化局", 2020) is not None
+    with pytest.raises(InputError, match="2020年度"):  # the wrong year is refused
+        later = ws.create_report(assistant, "威海市文登区工业和信息化局", 2023, author="张三")
+        ws.import_prior(assistant, later.state(), sample, author="张三")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import html
 import queue
 import threading
@@ -11,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.compare.wording import diff_text
 from assistant.drafting.drafter import OFFLINE
 from assistant.errors import InputError
 from assistant.llm.base import ChatMessage
@@ -129,18 +129,12 @@ def history_rows(assistant: Assistant, state: dict[str, int] | None, section: st
 
 
 def diff_html(old: str, new: str) -> str:
-    """A character diff (Chinese has no spaces to split words on): deletions struck in red,
-    insertions in green."""
-    out = []
-    for op, a0, a1, b0, b1 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append(html.escape(old[a0:a1]))
-            continue
-        if op in ("delete", "replace"):
-            out.append(f"<del>{html.escape(old[a0:a1])}</del>")
-        if op in ("insert", "replace"):
-            out.append(f"<ins>{html.escape(new[b0:b1])}</ins>")
-    return f'<div class="xxgk-draft xxgk-diff">{"".join(out)}</div>'
+    """What changed between two texts: deletions struck in red, insertions in green."""
+    tags = {"insert": "ins", "delete": "del"}
+    body = "".join(html.escape(p.text) if p.op == "equal"
+                   else f"<{tags[p.op]}>{html.escape(p.text)}</{tags[p.op]}>"
+                   for p in diff_text(old, new))
+    return f'<div class="xxgk-draft xxgk-diff">{body}</div>'
 
 
 def version_diff(assistant: Assistant, state: dict[str, int] | None, section: str,

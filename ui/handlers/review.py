@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
 from assistant.checks import SEVERITY_LABELS, STATUS_LABELS, Finding
 from assistant.compare.numbers import NumberComparison, compare_numbers
-from assistant.compare.similarity import similarity
+from assistant.compare.problems import match_problems
+from assistant.compare.wording import Piece, compare_wording
 from assistant.errors import InputError
-from assistant.report import NARRATIVE_SECTIONS, Report, format_number
+from assistant.report import Report, format_number
 from assistant.service import Assistant
 from assistant.store import section_label
 from ui.handlers import tables as th
 from ui.handlers import workspace as ws
 
-# The format forbids 年年雷同; the drafting guard warns from the same threshold.
-SIMILAR_AT = 0.6
 DECISION_LABELS = {"confirm": "确认问题", "dismiss": "忽略"}
 FINDING_HEADERS = ("级别", "规则", "说明", "涉及单元格", "处理", "理由")
 
@@ -76,22 +76,42 @@ def chart_rows(cmp: Comparison) -> list[dict[str, Any]]:
     return out
 
 
-def similarity_rows(assistant: Assistant, state: dict[str, int] | None) -> list[list[str]]:
-    """Each narrative section against the same section last year, boilerplate removed."""
+def wording_view(assistant: Assistant, state: dict[str, int] | None,
+                 ) -> tuple[list[list[str]], str]:
+    """Each section against the same section last year (boilerplate removed): a row per
+    section, and the texts with the wording kept from last year highlighted."""
     report = ws.current(assistant, state).report
     prior = ws.prior_of(assistant, report)
     if prior is None:
+        return [], ""
+    rows, parts = [], []
+    for w in compare_wording(report, [prior]):
+        verdict = "⚠ 与上年雷同，请结合本年实际改写" if w.flagged else "正常"
+        if not report.text(w.section) or not prior.text(w.section):  # type: ignore[arg-type]
+            verdict = "本年或上年没有这一部分的正文"
+        rows.append([section_label(w.section), f"{w.similarity:.0%}", verdict])
+        if report.text(w.section) and prior.text(w.section):  # type: ignore[arg-type]
+            parts.append(f"<h4>{html.escape(section_label(w.section))}（相似度 {w.similarity:.0%}）"
+                         f"</h4>{pieces_html(w.diff)}")
+    legend = ("<p><mark>黄色</mark>：与上年相同的文字；<ins>绿色</ins>：本年新写；"
+              "<del>删除线</del>：上年有、本年删去。</p>")
+    return rows, legend + "".join(parts) if parts else ""
+
+
+def pieces_html(pieces: tuple[Piece, ...] | list[Piece]) -> str:
+    tags = {"equal": "mark", "insert": "ins", "delete": "del"}
+    body = "".join(f"<{tags[p.op]}>{html.escape(p.text)}</{tags[p.op]}>" for p in pieces)
+    return f'<div class="xxgk-draft xxgk-diff">{body}</div>'
+
+
+def problems_rows(assistant: Assistant, state: dict[str, int] | None) -> list[list[str]]:
+    """Last year's 五 item by item: addressed this year, repeated unchanged, or not mentioned."""
+    report = ws.current(assistant, state).report
+    prior = ws.prior_of(assistant, report)
+    if prior is None or not prior.text("problems"):
         return []
-    rows = []
-    for sid in NARRATIVE_SECTIONS:
-        this, last = report.text(sid), prior.text(sid)
-        if not this or not last:
-            rows.append([section_label(sid), "", "本年或上年没有这一部分的正文"])
-            continue
-        score = similarity(this, last)
-        verdict = "⚠ 与上年高度相似，请结合本年实际改写" if score >= SIMILAR_AT else "正常"
-        rows.append([section_label(sid), f"{score:.0%}", verdict])
-    return rows
+    return [[m.problem, m.label, m.evidence or ""]
+            for m in match_problems(prior.text("problems"), report.text("problems"))]
 
 
 def findings_view(assistant: Assistant, state: dict[str, int] | None,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.compare.carry import carry_forward
 from assistant.errors import InputError
 from assistant.report import Agency, Report, zero_report
 from assistant.service import Assistant
@@ -89,6 +90,9 @@ def create_report(assistant: Assistant, agency_name: str, year: Any, *, author: 
     profile = store.agency(name)
     if profile is not None:
         report = report.model_copy(update={"agency": profile})
+    prior = store.find_report(name, year_int - 1)
+    if prior is not None:  # 上年结转 and 现行有效件数 start from last year's closing figures
+        report = carry_forward(prior.report, report).report
     stored = store.create_report(report, author=author)
     return Opened(stored.id, stored.version, stored.report)
 
@@ -134,9 +138,10 @@ def check_upload(assistant: Assistant, path: str | Path | None,
 
 
 def import_prior(assistant: Assistant, state: dict[str, int] | None, path: str | Path | None, *,
-                 author: str) -> tuple[Opened, Report, list[str]]:
+                 author: str) -> tuple[Opened, Report, list[str], tuple[str, ...]]:
     """Read last year's published report and keep it in the workspace as this agency's report of
-    the year before. Returns the current report, the stored prior and what the reader noted."""
+    the year before; its closing figures prefill this year's opening ones (never over a clerk's
+    entry). Returns the current report, the prior, what the reader noted and what was filled."""
     opened = current(assistant, state)
     p = check_upload(assistant, path)
     prior = assistant.read(p)
@@ -154,4 +159,7 @@ def import_prior(assistant: Assistant, state: dict[str, int] | None, path: str |
     else:
         store.save_report(existing.id, prior, expected_version=existing.version, author=author)
     notes = [n.message for n in prior.notes]
-    return opened, prior, notes
+    carried = carry_forward(prior, opened.report)
+    if carried.filled:
+        opened = save(assistant, opened, carried.report, author=author)
+    return opened, prior, notes, carried.filled

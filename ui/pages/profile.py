@@ -79,12 +79,15 @@ def build(page: Page) -> dict[str, Any]:
         return opened.state(), banner_text(opened.report, opened.version), "已保存。"
 
     def do_import(state: dict[str, int] | None, path: str | None,
-                  request: gr.Request) -> str:
-        opened, prior, notes = ws.import_prior(a, state, path, author=author_of(request))
+                  request: gr.Request) -> tuple[dict[str, int], str, str]:
+        opened, prior, notes, filled = ws.import_prior(a, state, path, author=author_of(request))
         lines = [f"已导入 {prior.year} 年度报告（{len(prior.cells)} 个表格单元格，"
                  f"{sum(1 for s in prior.sections.values() if s.text)} 个部分的正文）。"]
+        if filled:
+            lines.append(f"已按上年数据预填本年 {len(filled)} 项（上年结转、现行有效件数、单位信息），"
+                         "已填写的数字不会被覆盖。")
         lines += [f"- {n}" for n in notes[:10]]
-        return "\n".join(lines)
+        return opened.state(), banner_text(opened.report, opened.version), "\n".join(lines)
 
     opened_evt = open_btn.click(shown(do_open), [picker], [page.state, page.banner])
     new_evt = new_btn.click(shown(do_new), [new_name, new_year], [page.state, page.banner])
@@ -94,7 +97,8 @@ def build(page: Page) -> dict[str, Any]:
         trigger = comp.input if isinstance(comp, gr.Dropdown) else comp.blur
         trigger(shown(do_save_profile), [page.state, *fields],
                 [page.state, page.banner, profile_msg])
-    prior_btn.click(shown(do_import), [page.state, prior_file], [prior_msg])
+    page.chain(prior_btn.click(shown(do_import), [page.state, prior_file],
+                               [page.state, page.banner, prior_msg]))
 
     page.on_open(refresh_picker, [page.state], [picker])
     page.on_open(show_profile, [page.state], fields)

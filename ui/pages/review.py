@@ -26,9 +26,11 @@ def build(page: Page) -> dict[str, Any]:
             gr.Markdown("#### 文字与上年的相似度（已去除各年通用的套话）")
             similar = gr.Dataframe(headers=["部分", "相似度", "判断"], interactive=False,
                                    elem_id="similarity")
-            gr.Markdown("#### 上年“存在的主要问题”的整改情况")
-            gr.Markdown("（逐条对照上年问题的功能尚未完成：对比模块还没有提供问题匹配。）",
-                        elem_id="problems-carried")
+            with gr.Accordion("逐段对照上年文字", open=False):
+                wording = gr.HTML(elem_id="wording")
+            gr.Markdown("#### 上年“存在的主要问题”本年是否说明了整改")
+            problems = gr.Dataframe(headers=["上年问题", "本年情况", "本年对应的文字"],
+                                    interactive=False, wrap=True, elem_id="problems-carried")
         with gr.Column(scale=3):
             gr.Markdown("#### 全部校验结果：逐条确认或忽略（忽略须写明理由）")
             findings = gr.Dataframe(headers=list(rh.FINDING_HEADERS), interactive=False,
@@ -42,13 +44,14 @@ def build(page: Page) -> dict[str, Any]:
 
     def refresh(state: dict[str, int] | None, only_changed: bool) -> list[Any]:
         if not state:
-            return ["", None, pd.DataFrame(), [], [], []]
+            return ["", None, pd.DataFrame(), [], "", [], [], []]
         cmp = rh.compare(a, state)
         headers, rows = rh.number_rows(cmp, changed_only=only_changed)
         chart_data = pd.DataFrame(rh.chart_rows(cmp), columns=["年度", "指标", "数量"])
         frows, found = rh.findings_view(a, state)
-        return [cmp.message, chart_data, pd.DataFrame(rows, columns=headers),
-                rh.similarity_rows(a, state), frows, [f.fingerprint for f in found]]
+        sim_rows, wording_html = rh.wording_view(a, state)
+        return [cmp.message, chart_data, pd.DataFrame(rows, columns=headers), sim_rows,
+                wording_html, rh.problems_rows(a, state), frows, [f.fingerprint for f in found]]
 
     def pick(fps: list[str], rows: pd.DataFrame, evt: gr.SelectData) -> tuple[str | None, str]:
         row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
@@ -61,7 +64,7 @@ def build(page: Page) -> dict[str, Any]:
         rh.decide(a, state, fp, kind, why, author=author_of(request))
         return [*refresh(state, only_changed), ""]
 
-    outputs = [years, chart, numbers, similar, findings, fingerprints]
+    outputs = [years, chart, numbers, similar, wording, problems, findings, fingerprints]
     changed_only.change(shown(refresh), [page.state, changed_only], outputs)
     findings.select(shown(pick), [fingerprints, findings], [picked_fp, picked])
     decide_btn.click(shown(save), [page.state, picked_fp, decision, reason, changed_only],
