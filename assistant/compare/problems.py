@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.compare.similarity import similarity
+from assistant.compare.similarity import char_ngrams
 
 Status = Literal["addressed", "repeated", "silent"]
 STATUS_LABELS: dict[str, str] = {"addressed": "已说明整改", "repeated": "原样重复",
@@ -94,32 +94,55 @@ def _key_bigrams(text: str) -> set[str]:
     return _bigrams(text) - _STOP_BIGRAMS
 
 
-def _candidates(text: str) -> list[str]:
+@dataclass(frozen=True)
+class _Candidate:
+    sentence: str
+    bigrams: frozenset[str]
+    grams: frozenset[str]
+
+
+def _candidates(text: str) -> list[_Candidate]:
     """This year's sentences, cut also at enumerators so one sentence is one point."""
     norm = unicodedata.normalize("NFKC", text)
     out = []
     for sentence in _SENTENCE.findall(norm):
-        out += [_clean(p) for p in _ENUM.split(sentence) if len(_CJK.findall(p)) >= 4]
+        for part in _ENUM.split(sentence):
+            if len(_CJK.findall(part)) >= 4:
+                part = _clean(part)
+                out.append(_Candidate(part, frozenset(_bigrams(part)),
+                                      frozenset(char_ngrams(part))))
     return out
 
 
-def match_problem(problem: str, this_text: str) -> ProblemMatch:
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _match(problem: str, candidates: list[_Candidate]) -> ProblemMatch:
     keys = _key_bigrams(problem) or _bigrams(problem)
+    grams = frozenset(char_ngrams(problem))
     best: tuple[float, float, str] | None = None
-    for sentence in _candidates(this_text):
-        overlap = len(keys & _bigrams(sentence)) / len(keys) if keys else 0.0
-        sim = similarity(problem, sentence, strip=False)
+    for c in candidates:
+        overlap = len(keys & c.bigrams) / len(keys) if keys else 0.0
+        # the same measure as `similarity(problem, sentence, strip=False)`, sets precomputed
+        sim = _jaccard(grams, c.grams)
         if best is None or (overlap, sim) > best[:2]:
-            best = (overlap, sim, sentence)
+            best = (overlap, sim, c.sentence)
     if best is None or (best[0] < REFERENCED and best[1] < VERBATIM):
-        return ProblemMatch(problem, "silent", None, best[0] if best else 0.0,
-                            best[1] if best else 0.0)
+        return ProblemMatch(problem, "silent", None, round(best[0], 3) if best else 0.0,
+                            round(best[1], 3) if best else 0.0)
     overlap, sim, sentence = best
     progressed = sim < VERBATIM and bool(_PROGRESS.search(sentence))
     return ProblemMatch(problem, "addressed" if progressed else "repeated", sentence,
                         round(overlap, 3), round(sim, 3))
 
 
+def match_problem(problem: str, this_text: str) -> ProblemMatch:
+    """One problem of last year's 五 with what this year's 五 says about it."""
+    return _match(problem, _candidates(this_text))
+
+
 def match_problems(prior_text: str, this_text: str) -> list[ProblemMatch]:
     """Each problem of last year's 五 with what this year's 五 says about it."""
-    return [match_problem(p, this_text) for p in split_problems(prior_text)]
+    candidates = _candidates(this_text)
+    return [_match(p, candidates) for p in split_problems(prior_text)]
