@@ -32,3 +32,9 @@ def load_sample(path: Path = SAMPLE) -> Report:
 @pytest.fixture
 def sample() -> Report:
     return load_sample()
+
+
+@pytest.fixture(scope="session")
+def shared_sample() -> Report:
+    """The sample for tests that only read it (built once per run)."""
+    return load_sample()

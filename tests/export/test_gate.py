@@ -48,7 +48,8 @@ def test_each_blocker_needs_its_own_reason(sample: Report) -> None:
     result = enforce_gate(gate_input(sample, overrides=everything), FINAL)
     assert result.passed and not result.remaining
     records = result.override_records()
-    assert len(records) == len(errors) and all(r.startswith(fp) for r, fp in zip(records, errors))
+    assert len(records) == len(errors)
+    assert all(r.startswith(fp) for r, fp in zip(records, errors, strict=True))
     assert "理由0" in records[0]
 
 

@@ -1,0 +1,144 @@
+"""The report as a Word document in the 公文 layout (GB/T 9704-2012), from reference.docx."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_BREAK
+from docx.shared import Pt
+
+from assistant.errors import ExportError
+from assistant.export.appendix import ReviewerAppendix
+from assistant.export.docx_styles import (
+    REFERENCE_DOCX,
+    STYLE_APPENDIX_TEXT,
+    STYLE_BODY,
+    STYLE_DRAFT_MARK,
+    STYLE_HEADING1,
+    STYLE_HEADING2,
+    STYLE_SIGNATURE,
+    STYLE_TITLE,
+    setup_page,
+)
+from assistant.export.docx_tables import add_grid_table, add_simple_table
+from assistant.export.gate import DRAFT, FINAL, ExportKind
+from assistant.export.outline import Heading, TableBlock, build_outline
+from assistant.report import Report
+
+_TITLE_BREAK = "政府信息公开工作年度报告"
+_TITLE_LINE_CHARS = 20  # 2号 characters in the 156 mm line
+_AFTER_TABLE = Pt(8)  # a little air between a table and the heading below it
+_NUMBER_WIDTHS_MM = (10, 14, 22, 60, 50)
+_FINDING_WIDTHS_MM = (10, 16, 12, 70, 24, 24)
+
+
+def _load_reference() -> DocxDocument:
+    try:
+        return Document(str(REFERENCE_DOCX))
+    except (OSError, KeyError, ValueError) as exc:
+        raise ExportError(
+            f"Word 模板“{REFERENCE_DOCX}”无法打开，请重新安装 xxgk，或运行 "
+            f"python scripts/make_reference_docx.py 重新生成。") from exc
+
+
+def _title(doc: DocxDocument, title: str) -> None:
+    """A long title breaks before 政府信息公开工作年度报告, not wherever the line runs out."""
+    p = doc.add_paragraph(style=STYLE_TITLE)
+    head, sep, tail = title.partition(_TITLE_BREAK)
+    if len(title) > _TITLE_LINE_CHARS and sep and head:
+        run = p.add_run(head)
+        run.add_break()
+        run.add_text(sep + tail)
+    else:
+        p.add_run(title)
+
+
+def _draft_mark(doc: DocxDocument) -> None:
+    """征求意见稿 in the header of every page (odd and even)."""
+    section = doc.sections[0]
+    for header in (section.header, section.even_page_header):
+        header.is_linked_to_previous = False
+        p = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+        p.text = DRAFT
+        p.style = doc.styles[STYLE_DRAFT_MARK]
+
+
+def _appendix(doc: DocxDocument, appendix: ReviewerAppendix) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    doc.add_paragraph(appendix.TITLE, style=STYLE_HEADING1)
+    doc.add_paragraph(f"本附录供审核使用，不对外公开。导出类型：{appendix.kind}。", style=STYLE_BODY)
+    doc.add_paragraph(appendix.NUMBERS_TITLE, style=STYLE_HEADING1)
+    if appendix.numbers:
+        add_simple_table(doc, appendix.NUMBER_HEADERS, appendix.number_rows(), _NUMBER_WIDTHS_MM)
+    else:
+        doc.add_paragraph("正文中没有需要核对的数字。", style=STYLE_BODY)
+    doc.add_paragraph(appendix.FINDINGS_TITLE, style=STYLE_HEADING1)
+    if appendix.findings:
+        add_simple_table(doc, appendix.FINDING_HEADERS, appendix.finding_rows(),
+                         _FINDING_WIDTHS_MM)
+    else:
+        doc.add_paragraph("校验未发现问题。", style=STYLE_BODY)
+    if appendix.overrides:
+        doc.add_paragraph("放行记录（随导出记录保存）：", style=STYLE_BODY)
+        for line in appendix.overrides:
+            doc.add_paragraph(line, style=STYLE_APPENDIX_TEXT)
+
+
+def build_docx(report: Report, *, kind: ExportKind = FINAL,
+               appendix: ReviewerAppendix | None = None) -> DocxDocument:
+    """The whole report as a python-docx Document: title, sections, the three tables,
+    signature; the 征求意见稿 mark for drafts; the reviewer appendix when given."""
+    doc = _load_reference()
+    setup_page(doc.sections[0])
+    outline = build_outline(report)
+    _title(doc, outline.title)
+    # style objects, not names: looking a style up by name scans every style, per paragraph
+    body, h1, h2 = (doc.styles[n] for n in (STYLE_BODY, STYLE_HEADING1, STYLE_HEADING2))
+    after_table = False
+    for block in outline.blocks:
+        if isinstance(block, TableBlock):
+            add_grid_table(doc, block.grid)
+            after_table = True
+            continue
+        if isinstance(block, Heading):
+            p = doc.add_paragraph(block.text, style=h1 if block.level == 1 else h2)
+        else:
+            p = doc.add_paragraph(block.text, style=body)
+        if after_table:
+            p.paragraph_format.space_before = _AFTER_TABLE
+        after_table = False
+    if outline.signature:
+        doc.add_paragraph("", style=STYLE_SIGNATURE)  # 正文下空一行
+        for line in outline.signature:
+            doc.add_paragraph(line, style=STYLE_SIGNATURE)
+    if kind == DRAFT:
+        _draft_mark(doc)
+    if appendix is not None:
+        _appendix(doc, appendix)
+    props = doc.core_properties
+    props.title = outline.title
+    props.author = report.agency.name or "xxgk"
+    props.subject = kind
+    return doc
+
+
+def docx_bytes(report: Report, *, kind: ExportKind = FINAL,
+               appendix: ReviewerAppendix | None = None) -> bytes:
+    buffer = BytesIO()
+    build_docx(report, kind=kind, appendix=appendix).save(buffer)
+    return buffer.getvalue()
+
+
+def write_docx(report: Report, path: str | Path, *, kind: ExportKind = FINAL,
+               appendix: ReviewerAppendix | None = None) -> Path:
+    path = Path(path)
+    data = docx_bytes(report, kind=kind, appendix=appendix)
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise ExportError(f"无法写入“{path}”：{exc.strerror}。请检查文件夹是否存在、文件是否已在 "
+                          f"Word/WPS 中打开。", source=path) from exc
+    return path

@@ -1,0 +1,166 @@
+"""The DOCX export checked structurally: page, styles and fonts, merged tables, marks, footers."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import docx
+import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from assistant.export.docx import docx_bytes, write_docx
+from assistant.export.docx_styles import REFERENCE_DOCX, build_reference
+from assistant.export.gate import DRAFT
+from assistant.report import Report
+from assistant.report.grid import report_grids
+
+
+def _reopen(report: Report, **kw: object) -> docx.document.Document:
+    return docx.Document(BytesIO(docx_bytes(report, **kw)))  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def doc(shared_sample: Report) -> docx.document.Document:
+    return _reopen(shared_sample)  # read-only in every test: built once
+
+
+def _east_asia(style: docx.styles.style.BaseStyle) -> str | None:
+    fonts = style.element.rPr.find(qn("w:rFonts"))
+    return fonts.get(qn("w:eastAsia")) if fonts is not None else None
+
+
+def test_page_is_a4_with_the_gbt9704_margins(doc: docx.document.Document) -> None:
+    s = doc.sections[0]
+    assert abs(s.page_width - Mm(210)) < Mm(0.1) and abs(s.page_height - Mm(297)) < Mm(0.1)
+    for value, mm in ((s.top_margin, 37), (s.bottom_margin, 35), (s.left_margin, 28),
+                      (s.right_margin, 26)):
+        assert abs(value - Mm(mm)) < Mm(0.1), (value, mm)
+    grid = s._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "lines" and int(grid.get(qn("w:linePitch"))) == 580
+
+
+@pytest.mark.parametrize(("style", "font", "size"), [
+    ("Title", "方正小标宋简体", 22), ("Normal", "仿宋_GB2312", 16),
+    ("Heading 1", "黑体", 16), ("Heading 2", "楷体_GB2312", 16),
+])
+def test_styles_name_the_east_asian_fonts(doc: docx.document.Document, style: str, font: str,
+                                          size: int) -> None:
+    st = doc.styles[style]
+    assert _east_asia(st) == font
+    assert st.font.size == Pt(size) and not st.font.bold
+    fonts = st.element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsiaTheme")) is None  # a theme font would win over the name
+
+
+def test_body_is_22_lines_of_28_characters(doc: docx.document.Document) -> None:
+    fmt = doc.styles["Normal"].paragraph_format
+    assert fmt.line_spacing_rule == WD_LINE_SPACING.EXACTLY
+    assert 28.8 <= fmt.line_spacing.pt <= 29.0  # 225 mm / 22 lines
+    ind = doc.styles["Normal"].element.pPr.find(qn("w:ind"))
+    assert ind.get(qn("w:firstLineChars")) == "200"
+    spacing = doc.styles["Normal"].element.rPr.find(qn("w:spacing"))
+    pitch = 16 + int(spacing.get(qn("w:val"))) / 20
+    assert int(156 / 25.4 * 72 / pitch) == 28
+    assert doc.styles["Title"].paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+
+
+def test_fallback_fonts_are_declared_for_word_and_wps(doc: docx.document.Document) -> None:
+    part = next(p for p in doc.part.package.iter_parts()
+                if str(p.partname) == "/word/fontTable.xml")
+    xml = part.blob.decode("utf-8")
+    for name, alt in (("方正小标宋简体", "宋体"), ("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体")):
+        assert f'w:name="{name}"><w:altName w:val="{alt}"/>' in xml
+
+
+def test_paragraphs_carry_the_right_styles(doc: docx.document.Document, sample: Report) -> None:
+    paras = doc.paragraphs
+    assert paras[0].style.name == "Title" and "政府信息公开工作年度报告" in paras[0].text
+    by_text = {p.text: p.style.name for p in paras}
+    assert by_text["一、总体情况"] == "Heading 1"
+    assert by_text["四、政府信息公开行政复议、行政诉讼情况"] == "Heading 1"
+    assert by_text["（一）主动公开方面"] == "Heading 2"
+    assert by_text[sample.text("other")] == "Normal"
+    tail = [p for p in paras if p.text][-2:]
+    assert [p.text for p in tail] == ["平潭综合实验区管委会办公室", "2024年3月8日"]
+    assert all(p.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT for p in tail)
+
+
+def test_tables_have_the_official_merges(doc: docx.document.Document, sample: Report) -> None:
+    grids = report_grids(sample)
+    assert len(doc.tables) == len(grids) == 3
+    for table, grid in zip(doc.tables, grids, strict=True):
+        assert (len(table.rows), len(table.columns)) == (grid.height, grid.width)
+        flat = table._cells  # python-docx repeats a merged cell at every position it covers
+        at = [flat[r * grid.width:(r + 1) * grid.width] for r in range(grid.height)]
+        for gc in grid.cells:
+            top = at[gc.row][gc.col]
+            assert top.text == gc.text, (grid.table.id, gc)
+            bottom = at[gc.row + gc.rowspan - 1][gc.col + gc.colspan - 1]
+            assert bottom._tc is top._tc, (grid.table.id, gc)  # one merged cell
+            if gc.col + gc.colspan < grid.width:
+                assert at[gc.row][gc.col + gc.colspan]._tc is not top._tc
+            if gc.row + gc.rowspan < grid.height:
+                assert at[gc.row + gc.rowspan][gc.col]._tc is not top._tc
+        widths = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert sum(widths) <= Mm(156.5).twips, grid.table.id  # fits the text block
+        assert table._tbl.tblPr.find(qn("w:tblBorders")) is not None
+    note = doc.tables[1].cell(0, 0)
+    assert "勾稽关系" in note.text and doc.tables[1].cell(2, 2)._tc is note._tc
+    assert doc.tables[1].cell(3, 3).text == "80"
+
+
+def test_table_text_is_small_fangsong_and_numbers_are_centred(
+        doc: docx.document.Document) -> None:
+    style = doc.styles["xxgk Table Text"]
+    assert _east_asia(style) == "仿宋_GB2312" and style.font.size == Pt(10.5)
+    assert style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    data = doc.tables[2].cell(3, 0).paragraphs[0]
+    assert data.text == "1" and data.style.name == "xxgk Table Text"
+
+
+def test_page_numbers_outer_bottom_with_dashes(doc: docx.document.Document) -> None:
+    assert doc.settings.odd_and_even_pages_header_footer
+    s = doc.sections[0]
+    for footer, align in ((s.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+                          (s.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        p = footer.paragraphs[0]
+        assert p.alignment == align and p.style.name == "xxgk Page Number"
+        assert p.text.startswith("— ") and p.text.endswith(" —")
+        assert " PAGE " in "".join(t.text for t in p._p.iter(qn("w:instrText")))
+    assert doc.styles["xxgk Page Number"].font.size == Pt(14)
+    assert _east_asia(doc.styles["xxgk Page Number"]) == "宋体"
+
+
+def test_draft_carries_the_mark_and_final_does_not(shared_sample: Report,
+                                                   doc: docx.document.Document) -> None:
+    draft = _reopen(shared_sample, kind=DRAFT)
+    assert draft.sections[0].header.paragraphs[0].text == "征求意见稿"
+    assert draft.sections[0].even_page_header.paragraphs[0].text == "征求意见稿"
+    final = doc
+    assert "征求意见稿" not in "".join(p.text for p in final.sections[0].header.paragraphs)
+    assert final.core_properties.subject == "正式稿"
+
+
+def test_title_breaks_before_the_document_kind(doc: docx.document.Document) -> None:
+    title = doc.paragraphs[0]
+    assert title._p.find(".//" + qn("w:br")) is not None
+    assert title.text == "平潭综合实验区2023年\n政府信息公开工作年度报告"
+
+
+def test_shipped_reference_matches_the_style_code() -> None:
+    shipped = docx.Document(str(REFERENCE_DOCX))
+    fresh = build_reference()
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "xxgk Table Text",
+                 "xxgk Page Number", "xxgk Signature", "xxgk Draft Mark"):
+        a, b = shipped.styles[name], fresh.styles[name]
+        assert a.element.xml == b.element.xml, (
+            f"{name}: reference.docx is stale; run python scripts/make_reference_docx.py")
+
+
+def test_write_docx_reports_an_unwritable_path(sample: Report, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from assistant.errors import ExportError
+
+    with pytest.raises(ExportError, match="无法写入"):
+        write_docx(sample, tmp_path / "missing" / "x.docx")
