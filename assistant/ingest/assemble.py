@@ -78,15 +78,20 @@ def line_cells(line: str) -> list[str] | None:
     text = line.strip()
     if not text:
         return None
-    if is_value(text) or is_table_text(text):
+    if is_value(text):
         return [text]
     tokens = text.split()
     k = len(tokens)
     while k > 0 and is_value(tokens[k - 1]):
         k -= 1
-    head = " ".join(tokens[:k])
-    if k < len(tokens) and (not head or is_table_text(head)):
-        return ([head] if head else []) + tokens[k:]
+    if 0 < k < len(tokens):
+        head = tokens[:k]
+        if all(is_table_text(t) for t in head):
+            return head + tokens[k:]
+        if is_table_text(" ".join(head)):
+            return [" ".join(head), *tokens[k:]]
+    if is_table_text(text):
+        return [text]
     if len(tokens) > 1 and all(is_table_text(t) for t in tokens):
         return tokens
     return None
@@ -259,7 +264,7 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Meta | None =
         notes.append(ReadNote(message=f"未找到第{'、'.join(missing)}部分的标题，"
                                       f"请确认标题是否按“一、总体情况”等格式书写。"))
     sections: dict[SectionId, Section] = {
-        "preamble": Section(id="preamble", text=_join(preamble_lines))}
+        "preamble": Section(id="preamble", text=_join(preamble_lines[info.body_start:]))}
     for part in parts:
         if part.section not in sections:
             sections[part.section] = Section(id=part.section, heading=part.heading,

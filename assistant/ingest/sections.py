@@ -98,6 +98,7 @@ class Preamble:
     website: str | None = None
     cites_regulation: bool = False  # names 《中华人民共和国政府信息公开条例》
     notices: list[str] = field(default_factory=list)  # format notices cited
+    body_start: int = 0  # lines before this are the title block, not preamble text
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -154,6 +155,8 @@ def read_preamble(lines: list[str], *, title_hint: str | None = None) -> Preambl
                 if looks_like_agency(prev):
                     agency, text = _plain(prev), _plain(prev) + text
             info.title, info.agency, info.year = text, agency, year
+            if i <= 3:  # a title block on top, not a title quoted further down
+                info.body_start = i + 1
             break
     if info.title is None and title_hint:
         info.title = title_hint.strip()
