@@ -51,6 +51,9 @@ def guard_text(text: str, ledger: FactLedger, *, passages: Sequence[Hit] = (),
     flags: list[GuardFlag] = []
     # 【待补充：…】 is a request to a person, never published as is: its words are not claims.
     todo_spans = [(m.start(), m.end()) for m in _TODO.finditer(text)]
+    # The agency's own address, postcode and phone, quoted as given, are not claims either.
+    todo_spans += [(m.start(), m.end()) for v in ledger.profile.values() if v
+                   for m in re.finditer(re.escape(v), text)]
     for m in _FACT_REF.finditer(text):
         flags.append(GuardFlag("fact_ref", f"引用了不存在的事实“{m.group(1)}”，无法替换为数字。",
                                m.start(), m.end(), m.group()))

@@ -33,7 +33,7 @@ _MENTION = re.compile(
     rf"(?P<pct_cn>百分之(?:{_ARABIC}|{_CN}))"
     rf"|(?P<doc>[〔\[［(（]\d{{4}}[〕\]］)）]\d+号)"
     rf"|(?P<cite>\[\d+(?:[,，、-]\d+)*\])"
-    rf"|(?P<phone>\d{{3,4}}-\d{{7,8}}(?:-\d+)?)"
+    rf"|(?P<phone>\d{{3,4}}[-—–]\d{{7,8}}(?:-\d+)?)"
     rf"|(?P<num>{_ARABIC}|{_CN})(?P<approx>{_APPROX})(?P<mult>[万亿](?!元))?(?P<approx2>{_APPROX})"
     rf"(?P<unit>{_UNIT_RE})?"
 )

@@ -89,3 +89,9 @@ def test_similarity_to_last_year(ledger) -> None:  # type: ignore[no-untyped-def
     flags = guard_text(prior, ledger, prior_text=prior)
     assert [(f.kind, f.severity) for f in flags] == [("similarity", "warning")]
     assert guard_text("本年度新增政务新媒体栏目，完善了答复模板。", ledger, prior_text=prior) == []
+
+
+def test_agency_profile_text_is_not_a_claim(ledger) -> None:  # type: ignore[no-untyped-def]
+    ledger.profile["address"] = "某某区龙山路52号"
+    assert guard_text("通讯地址：某某区龙山路52号；电话：0631-8451234。", ledger) == []
+    assert [f.text for f in guard_text("地址：某某区龙山路53号。", ledger)] == ["53"]

@@ -1,0 +1,184 @@
+"""`xxgk draft` and `xxgk revise`: narrative drafts with citations and the guard's flags."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from assistant.config import load_settings
+from assistant.errors import AssistantError, KnowledgeError
+from assistant.ingest import read_report
+from assistant.report.model import Report
+
+EXIT_OK, EXIT_FAIL = 0, 1
+_FLAG_NAMES = {"number": "数字无出处", "fact_ref": "事实引用无效", "citation": "引用编号无效",
+               "article": "条文引用", "similarity": "与上年雷同", "contact": "联系方式"}
+
+
+def _common(func: Any) -> Any:
+    options = [
+        click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+        click.option("--prior", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="上一年度的报告或数据文件（用于比上年增减、上年问题整改和防雷同）。"),
+        click.option("--notes", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="工作说明 notes.yaml：按部分（一、五、六）和小标题写只有本机关知道的情况。"),
+        click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+                     help="把草稿写入此 Markdown 文件（UTF-8）。"),
+        click.option("--offline", is_flag=True, help="不调用语言模型，用离线起草（确定性模板）。"),
+        click.option("--no-retrieve", is_flag=True, help="不检索知识库（不引用条例、格式和范例）。"),
+        click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 文档。"),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _drafter(data: Path, prior: Path | None, notes: Path | None, offline: bool,
+             no_retrieve: bool) -> tuple[Any, Report, list[str]]:
+    from assistant.drafting.notes import load_notes
+    from assistant.service import build_assistant
+
+    settings = load_settings()
+    if offline:
+        settings = settings.model_copy(
+            update={"llm": settings.llm.model_copy(update={"offline": True})})
+    assistant = build_assistant(settings)
+    report = read_report(data)
+    prior_report = read_report(prior) if prior else None
+    warnings: list[str] = []
+    staff_notes = dict(load_notes(notes)) if notes else None
+    drafter = assistant.drafter(report, prior=prior_report, notes=staff_notes, retrieve=False)
+    if not no_retrieve:
+        try:
+            kb = assistant.knowledge
+            kb.ensure_built()
+            drafter.retriever = kb
+        except KnowledgeError as exc:
+            warnings.append(f"知识库不可用，草稿不引用参考资料：{exc.message}")
+    return drafter, report, warnings
+
+
+def _stream_sink(as_json: bool, engine: str) -> Any:
+    if as_json:
+        return None
+    click.echo(f"（{engine} 正在生成，以下为实时输出）", err=True)
+
+    def sink(piece: str) -> None:
+        sys.stderr.write(piece)
+        sys.stderr.flush()
+    return sink
+
+
+def render_markdown(report: Report, drafts: list[Any], warnings: list[str]) -> str:
+    """The draft for people: sections, then the passages cited and what needs checking."""
+    title = f"# {report.agency.name or '（机关名称）'}{report.year}年政府信息公开工作年度报告（草稿）"
+    lines = [title, ""]
+    engines = "、".join(dict.fromkeys(d.engine for d in drafts))
+    lines += [f"> 起草方式：{engines}。数字均来自数据和工作说明；【待补充：…】处须由工作人员填写。", ""]
+    for d in drafts:
+        lines += [f"## {d.heading or '引言'}", ""]
+        if d.status == "incomplete":
+            lines += [f"> **未完成**：{d.error}", ""]
+        lines += [d.text, ""]
+        if d.passages:
+            lines += ["**参考资料**", ""]
+            lines += [f"[{n}] {h.citation()}" for n, h in enumerate(d.passages, start=1)] + [""]
+        notes = [f"- 【{_FLAG_NAMES[f.kind]}】“{f.text}”（第{f.start + 1}字起）：{f.message}"
+                 for f in d.flags]
+        notes += [f"- 【检查 {f.rule}】{f.message}" for f in d.findings]
+        notes += [f"- 【提示】{w}" for w in d.warnings]
+        if notes:
+            lines += ["**核对提示**", "", *notes, ""]
+    lines += [f"> {w}" for w in warnings]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _summary(drafts: list[Any]) -> str:
+    flags = sum(len(d.flags) for d in drafts)
+    todo = sum(d.todo_count for d in drafts)
+    incomplete = [d.heading or "引言" for d in drafts if d.status == "incomplete"]
+    parts = [f"共起草{len(drafts)}个部分", f"核对提示{flags}处", f"待补充{todo}处"]
+    if incomplete:
+        parts.append("未完成：" + "、".join(incomplete))
+    return "；".join(parts) + "。"
+
+
+def _finish(report: Report, drafts: list[Any], warnings: list[str], out: Path | None,
+            as_json: bool) -> int:
+    if as_json:
+        doc = {"report": {"agency": report.agency.name, "year": report.year,
+                          "format": report.format, "source": report.source},
+               "drafts": [{**d.model_dump(mode="json"), "todo_count": d.todo_count}
+                          for d in drafts],
+               "warnings": warnings}
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    text = render_markdown(report, drafts, warnings)
+    if out is not None:
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise AssistantError(f"无法写入 {out}：{exc.strerror}。请检查路径和权限。") from exc
+    if not as_json:
+        if out is None:
+            click.echo(text)
+        click.echo(_summary(drafts) + (f"草稿已写入 {out}。" if out else ""), err=True)
+    bad = any(d.status == "incomplete" or any(f.severity == "error" for f in d.flags)
+              for d in drafts)
+    return EXIT_FAIL if bad else EXIT_OK
+
+
+@click.command("draft")
+@_common
+@click.option("--section", default="all", show_default=True,
+              help="起草哪些部分：引言、一、五、六（逗号分隔），或 all；二、三、四为表格说明。")
+def draft_command(data: Path, prior: Path | None, notes: Path | None, out: Path | None,
+                  offline: bool, no_retrieve: bool, as_json: bool, section: str) -> int:
+    """起草报告的文字部分：数字只来自数据，引用可追溯，核对提示逐条列出。
+
+    \b
+    未配置语言模型（XXGK_LLM_BASE_URL）或加 --offline 时用离线起草；
+    配置后通过任何 OpenAI 兼容接口（vLLM、Ollama、DeepSeek、通义千问等）生成并实时输出。
+    退出码：0 完成；1 有无出处的数字、草稿未完成或调用失败；2 输入无法使用。
+    """
+    from assistant.drafting.plan import parse_sections
+
+    sections = parse_sections(section)
+    drafter, report, warnings = _drafter(data, prior, notes, offline, no_retrieve)
+    drafts = []
+    for s in sections:
+        sink = _stream_sink(as_json, drafter.engine) if drafter.chat is not None else None
+        drafts.append(drafter.draft(s, on_token=sink))
+        if sink is not None:
+            click.echo("", err=True)
+    return _finish(report, drafts, warnings, out, as_json)
+
+
+@click.command("revise")
+@_common
+@click.option("--section", required=True, help="修改哪一部分：引言、一、五、六。")
+@click.option("--instruction", "-i", required=True, help="修改意见，例如“第二段更具体一些，加上培训人次”。")
+@click.option("--current", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="该部分的现稿（纯文本）；不给则先离线起草一稿再修改。")
+def revise_command(data: Path, prior: Path | None, notes: Path | None, out: Path | None,
+                   offline: bool, no_retrieve: bool, as_json: bool, section: str,
+                   instruction: str, current: Path | None) -> int:
+    """按修改意见改写一个部分；数字仍锁定在数据上，修改意见中给出的数字作为工作说明事实。"""
+    from assistant.drafting.plan import parse_sections
+
+    sections = parse_sections(section)
+    if len(sections) != 1:
+        raise click.UsageError("revise 一次只修改一个部分，例如 --section 五。")
+    drafter, report, warnings = _drafter(data, prior, notes, offline, no_retrieve)
+    text = current.read_text(encoding="utf-8") if current else None
+    sink = _stream_sink(as_json, drafter.engine) if drafter.chat is not None else None
+    draft = drafter.revise(sections[0], instruction, current=text, on_token=sink)
+    if sink is not None:
+        click.echo("", err=True)
+    return _finish(report, [draft], warnings, out, as_json)
+
+
+COMMANDS = (draft_command, revise_command)
