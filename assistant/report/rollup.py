@@ -64,14 +64,20 @@ def unit_name(report: Report, fallback: str = "") -> str:
 
 
 def _money_value(cell: Cell, spec: CellSpec) -> Decimal:
+    """A money cell in its column's unit (元 for the fmt2019 采购总金额, which states none)."""
     value = Decimal(cell.value)  # type: ignore[arg-type]
-    if spec.unit is None:
-        # a column without a stated unit (fmt2019 采购总金额): sum in 元, taking the unit a cell
-        # carries ("25.1万元"); a bare number is read as 元 (T2-07 asks the unit to be stated)
-        raw = normalize_text(cell.raw)
-        if raw.endswith("万元"):
-            return convert_money(value, "万元", "元")
-    return value
+    raw = normalize_text(cell.raw)
+    stated = "万元" if raw.endswith("万元") else ("元" if raw.endswith("元") else None)
+    target = spec.unit or "元"  # a bare number in a unit-less column is read as 元 (T2-07)
+    if stated is None or stated == target:
+        return value
+    number = raw.removesuffix(stated).replace(",", "")
+    try:
+        as_written = Decimal(number)
+    except ArithmeticError:
+        return value
+    # the reader may already have converted "12500元" in a 万元 column; convert only if not
+    return convert_money(value, stated, target) if as_written == value else value
 
 
 def aggregate(reports: Sequence[Report], *, year: int, format: FormatVersion | None = None,
