@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import select
 import signal
 import subprocess
 import sys
@@ -34,11 +35,17 @@ def test_kill_9_while_saving_leaves_the_last_commit_intact(tmp_path: Path) -> No
     last_printed, kills_mid_run = 0, 0
     for kills in range(1, 16):
         proc = _start("loop", url, str(rid))
-        time.sleep(rng.uniform(0.6, 1.2))  # import takes ~0.5 s; then it saves in a tight loop
+        assert proc.stdout is not None
+        # wait for its first commit (start-up time varies with the machine's load), then let it
+        # save in its tight loop for a random moment before the kill
+        ready, _, _ = select.select([proc.stdout], [], [], 60)
+        assert ready, "the writer did not start saving within 60 s"
+        first = proc.stdout.readline()
+        time.sleep(rng.uniform(0.02, 0.4))
         os.kill(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
         assert proc.returncode == -signal.SIGKILL, err
-        printed = [int(x) for x in out.split()]
+        printed = [int(x) for x in (first + out).split()]
         kills_mid_run += bool(printed)
         last_printed = printed[-1] if printed else last_printed
         with Workspace(url) as ws:
