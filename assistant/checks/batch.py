@@ -1,0 +1,180 @@
+"""Batch review: read and check every report of a folder (any mix of formats), one row per
+report, unreadable files listed with the reason; one bad file never stops the run."""
+
+from __future__ import annotations
+
+import csv
+import html
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from assistant.checks.engine import run_checks
+from assistant.checks.findings import SEVERITY_LABELS, CheckResult, Finding
+from assistant.errors import AssistantError
+from assistant.ingest import read_report
+from assistant.report.model import Report
+
+log = logging.getLogger(__name__)
+TOP_FINDINGS = 3
+_FORMAT_NAMES = {"2019": "2019年试行格式", "2021": "2021年格式"}
+
+
+@dataclass
+class BatchItem:
+    """One file of the batch: its report and check result, or why it could not be read."""
+
+    path: Path
+    report: Report | None = None
+    result: CheckResult | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.report is not None and self.result is not None
+
+    @property
+    def errors(self) -> int:
+        return len(self.result.errors) if self.result else 0
+
+    @property
+    def warnings(self) -> int:
+        return len(self.result.warnings) if self.result else 0
+
+    @property
+    def not_assessable(self) -> int:
+        return len(self.result.not_assessable) if self.result else 0
+
+    def top_findings(self, n: int = TOP_FINDINGS) -> list[Finding]:
+        """The failures a reviewer should read first: errors, then warnings, then infos."""
+        if self.result is None:
+            return []
+        order = {"error": 0, "warning": 1, "info": 2}
+        return sorted(self.result.failures(), key=lambda f: order[f.severity])[:n]
+
+    def row(self) -> dict[str, object]:
+        r = self.report
+        return {
+            "文件": str(self.path),
+            "机关": r.agency.name if r else "",
+            "年度": r.year if r else "",
+            "格式": _FORMAT_NAMES.get(r.format, r.format) if r else "",
+            "错误": self.errors if self.ok else "",
+            "警告": self.warnings if self.ok else "",
+            "无法判断": self.not_assessable if self.ok else "",
+            "主要问题": "；".join(f"[{f.rule}]{SEVERITY_LABELS[f.severity]}：{f.message}"
+                              for f in self.top_findings()),
+            "读取提示": len(r.notes) if r else "",
+            "无法读取的原因": self.error or "",
+        }
+
+
+@dataclass
+class BatchResult:
+    items: list[BatchItem]
+
+    @property
+    def unreadable(self) -> list[BatchItem]:
+        return [i for i in self.items if not i.ok]
+
+    @property
+    def rows(self) -> list[dict[str, object]]:
+        return [i.row() for i in self.items]
+
+
+def check_file(path: Path) -> BatchItem:
+    """Read and check one file; any failure becomes the item's `error`, never an exception."""
+    start = time.perf_counter()
+    item = BatchItem(path=path)
+    try:
+        item.report = read_report(path)
+        item.result = run_checks(item.report)
+    except AssistantError as exc:
+        item.error = exc.message
+    except Exception as exc:  # noqa: BLE001 — a reader bug on one file must not stop the batch
+        log.exception("batch: %s failed", path)
+        item.report = item.result = None
+        item.error = f"{path.name}：读取或校验时发生内部错误（{type(exc).__name__}: {exc}）。请反馈此文件。"
+    item.seconds = time.perf_counter() - start
+    return item
+
+
+def run_batch(paths: Sequence[Path], *, jobs: int | None = 1, progress: bool = True) -> BatchResult:
+    """Check every file, in `jobs` processes (None: one per CPU); results in the given order.
+    A progress bar goes to stderr."""
+    paths = [Path(p) for p in paths]
+    workers = min(jobs or os.cpu_count() or 1, max(len(paths), 1))
+    bar = tqdm(total=len(paths), file=sys.stderr, disable=not progress, unit="份",
+               desc="校验报告", leave=False)
+    items: list[BatchItem | None] = [None] * len(paths)
+    try:
+        if workers <= 1:
+            for k, p in enumerate(paths):
+                items[k] = check_file(p)
+                bar.update(1)
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = {pool.submit(check_file, p): k for k, p in enumerate(paths)}
+                for future in as_completed(futures):
+                    items[futures[future]] = future.result()
+                    bar.update(1)
+    finally:
+        bar.close()
+    return BatchResult([i for i in items if i is not None])
+
+
+_COLUMNS = ["文件", "机关", "年度", "格式", "错误", "警告", "无法判断", "主要问题", "读取提示",
+            "无法读取的原因"]
+
+
+def write_csv(result: BatchResult, path: Path) -> None:
+    """One row per file; UTF-8 with BOM so Excel opens the Chinese correctly."""
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.DictWriter(fh, fieldnames=_COLUMNS)
+        out.writeheader()
+        out.writerows(result.rows)
+
+
+def write_html(result: BatchResult, path: Path, *, title: str = "年度报告批量校验") -> None:
+    """A self-contained page (no external resources), every value escaped."""
+    body = []
+    for item in result.items:
+        row = item.row()
+        cls = "bad" if not item.ok or item.errors else ("warn" if item.warnings else "ok")
+        findings = "".join(
+            f"<li>[{html.escape(f.rule)}] {html.escape(SEVERITY_LABELS[f.severity])}："
+            f"{html.escape(f.message)}</li>" for f in item.top_findings())
+        problem = (f"<ul>{findings}</ul>" if findings
+                   else html.escape(str(row["无法读取的原因"])) or "未发现问题")
+        cells = [row["文件"], row["机关"], row["年度"], row["格式"], row["错误"], row["警告"],
+                 row["无法判断"]]
+        body.append(f"<tr class=\"{cls}\">" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)
+                    + f"<td>{problem}</td></tr>")
+    readable = len(result.items) - len(result.unreadable)
+    summary = (f"共{len(result.items)}份：可读取{readable}份，无法读取{len(result.unreadable)}份；"
+               f"有错误{sum(1 for i in result.items if i.ok and i.errors)}份。")
+    page = _PAGE.format(title=html.escape(title), summary=html.escape(summary),
+                        rows="\n".join(body))
+    path.write_text(page, encoding="utf-8")
+
+
+_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse;width:100%}}
+td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top}}.bad{{background:#fde2e2}}
+.warn{{background:#fff4d6}}.ok{{background:#e6f6e6}}</style></head>
+<body><h1>{title}</h1><p>{summary}</p>
+<table><thead><tr><th>文件</th><th>机关</th><th>年度</th><th>格式</th><th>错误</th><th>警告</th>
+<th>无法判断</th><th>主要问题 / 无法读取的原因</th></tr></thead>
+<tbody>
+{rows}
+</tbody></table></body></html>
+"""
