@@ -74,6 +74,12 @@ def new_pg_database(server: str) -> str:
     return f"{server}/{name}"
 
 
+@pytest.fixture
+def pg_database(pg_server: str) -> str:
+    """The URL of a fresh database on the test server (for tests marked `postgres`)."""
+    return new_pg_database(pg_server)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":

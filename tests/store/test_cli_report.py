@@ -94,3 +94,20 @@ def test_backup_and_restore_commands(capsys: pytest.CaptureFixture[str], tmp_pat
 def test_unknown_report_is_a_clear_message(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _run(capsys, "report", "show", "-a", "没有的局")
     assert code == 2 and "xxgk report new" in err
+
+
+@pytest.mark.postgres
+def test_database_url_switches_the_commands_to_postgresql(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, pg_database: str,
+        tmp_path: Path) -> None:
+    url = pg_database
+    monkeypatch.setenv("XXGK_DATABASE_URL", url)
+    assert _run(capsys, "report", "new", "某局", "2022")[0] == 0
+    code, out, _ = _run(capsys, "report", "import-data", _data(tmp_path, 2022, 3))
+    assert code == 0 and "第2版" in out
+    assert not (Path(load_settings().paths.home) / "xxgk.sqlite3").exists()
+    with Workspace(url) as ws:
+        st = ws.find_report("某局", 2022)
+        assert st is not None and st.version == 2 and st.report.value("apply.new.total") == 3
+    code, out, _ = _run(capsys, "backup", str(tmp_path / "pg.json"))
+    assert code == 0 and "报告1份" in out
