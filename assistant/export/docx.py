@@ -28,7 +28,6 @@ from assistant.export.gate import DRAFT, FINAL, ExportKind
 from assistant.export.outline import Heading, TableBlock, build_outline
 from assistant.report import Report
 
-_TITLE_BREAK = "政府信息公开工作年度报告"
 _TITLE_LINE_CHARS = 20  # 2号 characters in the 156 mm line
 _AFTER_TABLE = Pt(8)  # a little air between a table and the heading below it
 _NUMBER_WIDTHS_MM = (10, 14, 22, 60, 50)
@@ -44,11 +43,12 @@ def _load_reference() -> DocxDocument:
             f"python scripts/make_reference_docx.py 重新生成。") from exc
 
 
-def _title(doc: DocxDocument, title: str) -> None:
-    """A long title breaks before 政府信息公开工作年度报告, not wherever the line runs out."""
+def _title(doc: DocxDocument, title: str, year: int) -> None:
+    """A long title breaks after the agency's name (平潭综合实验区 / 2023年政府信息公开工作年度
+    报告), as 公文 titles are set, not wherever the line runs out."""
     p = doc.add_paragraph(style=STYLE_TITLE)
-    head, sep, tail = title.partition(_TITLE_BREAK)
-    if len(title) > _TITLE_LINE_CHARS and sep and head:
+    head, sep, tail = title.partition(f"{year}年")
+    if len(title) > _TITLE_LINE_CHARS and sep and head and not any(c.isdigit() for c in head):
         run = p.add_run(head)
         run.add_break()
         run.add_text(sep + tail)
@@ -94,7 +94,7 @@ def build_docx(report: Report, *, kind: ExportKind = FINAL,
     doc = _load_reference()
     setup_page(doc.sections[0])
     outline = build_outline(report)
-    _title(doc, outline.title)
+    _title(doc, outline.title, report.year)
     # style objects, not names: looking a style up by name scans every style, per paragraph
     body, h1, h2 = (doc.styles[n] for n in (STYLE_BODY, STYLE_HEADING1, STYLE_HEADING2))
     after_table = False

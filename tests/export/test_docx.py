@@ -83,7 +83,7 @@ def test_paragraphs_carry_the_right_styles(doc: docx.document.Document, sample: 
     assert by_text["（一）主动公开方面"] == "Heading 2"
     assert by_text[sample.text("other")] == "Normal"
     tail = [p for p in paras if p.text][-2:]
-    assert [p.text for p in tail] == ["平潭综合实验区管委会办公室", "2024年3月8日"]
+    assert [p.text for p in tail] == ["平潭综合实验区", "2024年3月8日"]
     assert all(p.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT for p in tail)
 
 
@@ -143,10 +143,10 @@ def test_draft_carries_the_mark_and_final_does_not(shared_sample: Report,
     assert final.core_properties.subject == "正式稿"
 
 
-def test_title_breaks_before_the_document_kind(doc: docx.document.Document) -> None:
+def test_title_breaks_after_the_agency(doc: docx.document.Document) -> None:
     title = doc.paragraphs[0]
     assert title._p.find(".//" + qn("w:br")) is not None
-    assert title.text == "平潭综合实验区2023年\n政府信息公开工作年度报告"
+    assert title.text == "平潭综合实验区\n2023年政府信息公开工作年度报告"
 
 
 def test_shipped_reference_matches_the_style_code() -> None:

@@ -1,0 +1,114 @@
+"""HTML, Markdown, text and JSON exports: structure, escaping, and round trips through our readers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import html5lib
+import pytest
+
+from assistant.checks import run_checks
+from assistant.export import document
+from assistant.export.docx import write_docx
+from assistant.export.gate import DRAFT
+from assistant.ingest import read_report
+from assistant.report import SECTION_IDS, Report, Section
+from assistant.report.grid import report_grids
+
+_WRITERS = {
+    "html": lambda r, p: p.write_text(document.html_page(r), encoding="utf-8"),
+    "md": lambda r, p: p.write_text(document.markdown(r), encoding="utf-8"),
+    "txt": lambda r, p: p.write_text(document.plain_text(r), encoding="utf-8"),
+    "docx": lambda r, p: write_docx(r, p),
+}
+
+
+def _cells(report: Report) -> dict[str, str]:
+    return {cid: c.display() for cid, c in report.cells.items()}
+
+
+@pytest.mark.parametrize("suffix", sorted(_WRITERS))
+def test_round_trip_keeps_cells_and_sections(suffix: str, shared_sample: Report,
+                                             tmp_path: Path) -> None:
+    path = tmp_path / f"report.{suffix}"
+    _WRITERS[suffix](shared_sample, path)
+    back = read_report(path)
+    assert _cells(back) == _cells(shared_sample)
+    for sid in SECTION_IDS:
+        assert back.text(sid).strip() == shared_sample.text(sid).strip(), sid
+    assert back.year == shared_sample.year and back.title == shared_sample.title
+    assert back.publication.date == shared_sample.publication.date
+
+
+def _parse(markup: str, *, fragment: bool) -> object:
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    return parser.parseFragment(markup) if fragment else parser.parse(markup)
+
+
+def test_html_is_valid_html5_with_exact_spans(shared_sample: Report) -> None:
+    page = document.html_page(shared_sample)
+    tree = _parse(page, fragment=False)  # strict: raises on any parse error
+    tables = tree.findall(".//table")  # type: ignore[attr-defined]
+    grids = report_grids(shared_sample)
+    assert len(tables) == len(grids)
+    for table, grid in zip(tables, grids, strict=True):
+        cells = table.findall(".//th") + table.findall(".//td")
+        spans = sorted((int(c.get("rowspan", 1)), int(c.get("colspan", 1))) for c in cells)
+        assert spans == sorted((g.rowspan, g.colspan) for g in grid.cells)
+        assert "border-collapse:collapse" in table.get("style")
+    _parse(document.html_fragment(shared_sample), fragment=True)
+
+
+def test_html_has_no_external_resources(shared_sample: Report) -> None:
+    page = document.html_page(shared_sample, kind=DRAFT)
+    for needle in ("<script", "<link", "src=", "href=", "@import", "url("):
+        assert needle not in page
+    assert "征求意见稿" in page
+
+
+def _hostile(report: Report) -> Report:
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    sections = dict(report.sections)
+    sections["overview"] = Section(id="overview", text=f"{evil}\n（一）<b>主动公开</b>")
+    return report.model_copy(update={"sections": sections, "title": f"报告{evil}"})
+
+
+def test_script_in_report_text_comes_out_inert(shared_sample: Report) -> None:
+    hostile = _hostile(shared_sample)
+    for markup in (document.html_page(hostile), document.html_fragment(hostile)):
+        tree = _parse(markup, fragment=markup.startswith("<div"))
+        assert not tree.findall(".//script") and not tree.findall(".//img")  # type: ignore[attr-defined]
+        assert not tree.findall(".//b")  # type: ignore[attr-defined]
+        assert "&lt;script&gt;" in markup
+    md = document.markdown(hostile)
+    assert "<script" not in md.replace("\\<script", "") and "\\<script>" in md
+
+
+def test_markdown_keeps_paragraphs_plain() -> None:
+    assert document._md_escape("1. 这不是列表") == "\\1. 这不是列表"
+    assert document._md_escape("# 不是标题") == "\\# 不是标题"
+    assert document._md_escape("2023年，全年受理") == "2023年，全年受理"
+    assert document._md_escape("1.属于国家秘密") == "1.属于国家秘密"
+
+
+def test_text_and_markdown_carry_the_draft_mark(shared_sample: Report) -> None:
+    assert document.plain_text(shared_sample, kind=DRAFT).startswith("（征求意见稿）")
+    assert "征求意见稿" in document.markdown(shared_sample, kind=DRAFT)
+    assert "征求意见稿" not in document.plain_text(shared_sample)
+
+
+def test_json_has_the_check_keys_and_the_sections(shared_sample: Report,
+                                                  tmp_path: Path) -> None:
+    checks = run_checks(shared_sample)
+    doc = document.json_document(shared_sample, checks)
+    assert {"report", "cells", "findings", "sections"} <= set(doc)
+    assert doc["cells"]["apply.new.total"]["value"] == 81
+    assert list(doc["sections"]) == list(SECTION_IDS)
+    assert doc["sections"]["overview"]["heading"] == "一、总体情况"
+    assert len(doc["findings"]) == len(checks.findings)
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    back = read_report(path)  # the data-file reader takes the check-JSON shape
+    assert _cells(back) == _cells(shared_sample)
+    assert back.text("overview") == shared_sample.text("overview")
