@@ -94,3 +94,12 @@ def test_sample_report_sentence() -> None:
     text = ("2020年，主动公开政府信息187条，比上年增加62条，其中公告公示5条、组织机构5条、"
             "政策文件及解读11条（增加4条）")
     assert [v for v, _ in _q(text)] == [Decimal(x) for x in (187, 62, 5, 5, 11, 4)]
+
+
+def test_phone_with_long_dash_is_a_code() -> None:
+    (m,) = extract_numbers("电话：0631—8451391")
+    assert m.kind == "code" and m.raw == "0631—8451391"
+
+
+def test_row_label_marker_inside_brackets_is_enum() -> None:
+    assert not any(m.checkable for m in extract_numbers("表三「（三）不予公开 1.属于国家秘密」行"))
