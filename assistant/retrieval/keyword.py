@@ -37,18 +37,24 @@ _STOP = frozenset(
 _TOKEN_OK = re.compile(r"[\w\u3400-\u9fff]")
 
 
-class Segmenter:
-    """jieba with our vocabulary, its cache in the workspace (or tmp) and its log kept quiet."""
+_TOKENIZER: Any = None
+_LOCK = threading.Lock()
 
-    _lock = threading.Lock()
+
+class Segmenter:
+    """jieba with our vocabulary, its cache in the workspace (or tmp) and its log kept quiet.
+
+    The dictionary takes a second to load, so one tokenizer serves the whole process; its cache
+    file goes where the first Segmenter says.
+    """
 
     def __init__(self, cache_dir: Path | None = None) -> None:
         self._cache_dir = cache_dir
-        self._tok: Any = None
 
     def _tokenizer(self) -> Any:
-        with self._lock:
-            if self._tok is None:
+        global _TOKENIZER
+        with _LOCK:
+            if _TOKENIZER is None:
                 import jieba
 
                 # jieba logs "Building prefix dict…" at DEBUG to stderr; a CLI must not show it
@@ -60,8 +66,8 @@ class Segmenter:
                 tok.cache_file = "xxgk-jieba.cache"
                 for word in _DOMAIN_WORDS:
                     tok.add_word(word, freq=20000)
-                self._tok = tok
-            return self._tok
+                _TOKENIZER = tok
+            return _TOKENIZER
 
     def tokens(self, text: str) -> list[str]:
         """Search-mode words plus the digits and years, stop words and punctuation dropped."""

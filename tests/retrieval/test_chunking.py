@@ -1,0 +1,110 @@
+"""Chunking: 条例 by article, format notices by item, the fee measures, reports, guidance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.config import shipped_dir
+from assistant.report import Agency, Report
+from assistant.report.model import Section
+from assistant.retrieval.chunks import chunk_report, split_front_matter
+from assistant.retrieval.corpus import chunk_document, shipped_documents
+from assistant.retrieval.hanzi import to_simplified
+
+KNOWLEDGE = shipped_dir("knowledge")
+
+
+def _chunks(doc_id: str):
+    doc = next(d for d in shipped_documents(KNOWLEDGE) if d.doc_id == doc_id)
+    return {c.chunk_id: c for c in chunk_document(doc)}
+
+
+def test_regulation_is_one_chunk_per_article_with_its_chapter() -> None:
+    chunks = _chunks("tiaoli-2019")
+    articles = [c for c in chunks.values() if c.article]
+    assert len(articles) == 56
+    art30 = chunks["tiaoli-2019#第三十条"]
+    assert art30.article == "第三十条" and art30.chapter == "第四章　依申请公开"
+    assert art30.text.startswith("第三十条") and art30.text.endswith("不再处理该政府信息公开申请。")
+    # an article of several paragraphs and items stays whole, and no chapter heading leaks in
+    art20 = chunks["tiaoli-2019#第二十条"]
+    assert "(十五)" in art20.text and "第三章" not in art20.text
+    assert chunks["tiaoli-2019#第二十一条"].chapter == "第三章　主动公开"
+
+
+def test_format_notice_is_split_by_item_and_ignores_cross_references() -> None:
+    chunks = _chunks("format-2021")
+    items = [f"format-2021#一、报告内容（{n}）" for n in "一二三四五六"]
+    assert all(i in chunks for i in items)
+    # "第（五）项的行政许可数量、第（六）项…" inside item (二) is not an item of its own
+    assert "第（六）项的行政处罚" in chunks["format-2021#一、报告内容（二）"].text
+    assert chunks["format-2021#一、报告内容（五）"].text.startswith("（五）政府信息公开工作存在的主要问题")
+    assert "1月31日" in chunks["format-2021#二、报告方式及时间（一）"].text
+    assert chunks["format-2021#三、工作要求（四）"].format == "2021"
+    assert "format-2019#二、有序衔接" in _chunks("format-2019")
+
+
+def test_fee_measures_are_simplified_and_marked_partial() -> None:
+    chunks = _chunks("fees-2020")
+    art4 = chunks["fees-2020#第四条"]
+    assert "100元/件" in art4.text and "按件计收" in art4.text and "計" not in art4.text
+    assert art4.extra["partial"] == "true"
+    assert any("40元/页" in c.text for c in chunks.values())
+    assert not any("mirrored text ends here" in c.text for c in chunks.values())
+
+
+def test_hanzi_conversion_touches_traditional_characters_only() -> None:
+    assert to_simplified("政府信息公開信息處理費管理辦法") == "政府信息公开信息处理费管理办法"
+    assert to_simplified("申请人逾期不补正") == "申请人逾期不补正"
+
+
+def test_guidance_markdown_chunks_carry_their_section() -> None:
+    chunks = _chunks("guide-overview")
+    assert chunks["guide-overview#（二）依申请公开的写法"].section == "一.（二）"
+    assert _chunks("guide-problems")["guide-problems#改进措施要有实效"].section == "五"
+
+
+def _report() -> Report:
+    overview = ("2023年，本局认真贯彻条例。\n（一）主动公开方面。全年主动公开信息120条。\n"
+                "（二）依申请公开\n全年收到申请3件，均按时答复。\n")
+    long_problems = "。".join(f"一是问题{i}需要改进，栏目更新不够及时" for i in range(40)) + "。"
+    return Report(agency=Agency(name="某市某局", kind="department"), year=2023, sections={
+        "overview": Section(id="overview", heading="总体情况", text=overview),
+        "apply": Section(id="apply", heading="收到和处理政府信息公开申请情况", text=""),
+        "problems": Section(id="problems", heading="存在的主要问题及改进情况", text=long_problems),
+        "other": Section(id="other", heading="其他需要报告的事项", text="本年度未收取信息处理费。"),
+    })
+
+
+def test_report_is_split_by_section_and_subsection_with_metadata() -> None:
+    chunks = {c.chunk_id: c for c in chunk_report("mj-2023", _report())}
+    assert {"mj-2023#一", "mj-2023#一.（一）", "mj-2023#一.（二）", "mj-2023#五", "mj-2023#五/2",
+            "mj-2023#六"} <= set(chunks)
+    assert not any(cid.startswith("mj-2023#三") for cid in chunks)  # empty section: no chunk
+    sub = chunks["mj-2023#一.（一）"]
+    assert sub.text == "全年主动公开信息120条。"  # the run-in heading is not part of the text
+    assert "（一）主动公开方面" in sub.context
+    assert (sub.section, sub.year, sub.agency, sub.format) == ("一.（一）", 2023, "某市某局", "2021")
+    assert sub.extra["agency_kind"] == "department"
+    assert all(len(c.text) <= 440 for c in chunks.values())
+
+
+def test_report_chunk_ids_are_stable() -> None:
+    first = [c.chunk_id for c in chunk_report("mj-2023", _report())]
+    assert first == [c.chunk_id for c in chunk_report("mj-2023", _report())]
+
+
+def test_front_matter_accepts_plain_key_value_lines() -> None:
+    meta, body = split_front_matter("---\ncompleteness: complete: all\ntitle: x\n---\n正文")
+    assert meta == {"completeness": "complete: all", "title": "x"} and body == "正文"
+
+
+def test_every_manifest_document_exists_and_has_a_licence_note() -> None:
+    import yaml
+
+    manifest = yaml.safe_load((KNOWLEDGE / "MANIFEST.yaml").read_text(encoding="utf-8"))
+    for entry in manifest["documents"]:
+        assert (Path(KNOWLEDGE) / entry["path"]).is_file(), entry["path"]
+        assert entry.get("licence") and entry.get("source"), entry["id"]
+    fees = next(e for e in manifest["documents"] if e["id"] == "fees-2020")
+    assert fees["partial"] is True
