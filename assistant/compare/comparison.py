@@ -61,7 +61,8 @@ def comparison_json(c: Comparison) -> dict[str, Any]:
         "years": list(c.numbers.years),
         "numbers": [
             {"cell": r.cell, "label": r.label, "values": [_plain(v) for v in r.values],
-             "shown": list(r.shown), "change": _plain(r.change), "percent": _plain(r.percent)}
+             "shown": list(r.shown), "change": _plain(r.change), "percent": _plain(r.percent),
+             "comparable": r.comparable}
             for r in c.numbers.rows
         ],
         "changed_cells": [r.cell for r in c.numbers.changed],

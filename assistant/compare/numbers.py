@@ -29,10 +29,11 @@ class CellRow:
     shown: tuple[str, ...]  # what each year's table shows ("", "/", "0", …)
     change: Number | None  # newest − the year before it
     percent: Decimal | None  # change as a percentage of the year before, 1 decimal
+    comparable: bool = True  # False when the year before (fmt2019) has no such cell
 
     @property
     def changed(self) -> bool:
-        return self.shown[-1] != self.shown[-2]
+        return self.comparable and self.shown[-1] != self.shown[-2]
 
 
 @dataclass(frozen=True)
@@ -70,17 +71,18 @@ def percent_change(old: Number | None, new: Number | None) -> Decimal | None:
     return pct.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _aligned(reports: Sequence[Report]) -> tuple[list[Report], str, tuple[str, ...]]:
-    """The reports in the newest one's format; older fmt2019 ones mapped onto fmt2021."""
+def _aligned(reports: Sequence[Report]) -> tuple[list[Report], str, list[set[str]]]:
+    """The reports in the newest one's format, older fmt2019 ones mapped onto fmt2021; and per
+    report the cells the mapping could not give."""
     fmt = reports[-1].format
     if fmt == "2019":
-        return list(reports), fmt, ()
-    out, unmapped = [], set()
+        return list(reports), fmt, [set() for _ in reports]
+    out, unmapped = [], []
     for r in reports:
         m = to_fmt2021(r)
         out.append(m.report)
-        unmapped.update(m.unmapped)
-    return out, fmt, tuple(sorted(unmapped))
+        unmapped.append(set(m.unmapped))
+    return out, fmt, unmapped
 
 
 def compare_numbers(reports: Sequence[Report]) -> NumberComparison:
@@ -98,12 +100,15 @@ def compare_numbers(reports: Sequence[Report]) -> NumberComparison:
                 continue
             values = tuple(r.value(spec.id) for r in aligned)
             shown = tuple(c.display() if c is not None else "" for c in cells)
-            rows.append(_row(spec.id, table.id, spec.describe(), values, shown))
-    return NumberComparison(tuple(r.year for r in ordered), tuple(rows), unmapped)
+            rows.append(_row(spec.id, table.id, spec.describe(), values, shown,
+                             comparable=spec.id not in unmapped[-2]))
+    every_unmapped = tuple(sorted(set().union(*unmapped)))
+    return NumberComparison(tuple(r.year for r in ordered), tuple(rows), every_unmapped)
 
 
 def _row(cid: str, table: str, label: str, values: tuple[Number | None, ...],
-         shown: tuple[str, ...]) -> CellRow:
+         shown: tuple[str, ...], *, comparable: bool) -> CellRow:
     old, new = values[-2], values[-1]
     change = new - old if old is not None and new is not None else None
-    return CellRow(cid, table, label, values, shown, change, percent_change(old, new))
+    return CellRow(cid, table, label, values, shown, change, percent_change(old, new),
+                   comparable)

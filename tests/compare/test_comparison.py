@@ -147,3 +147,12 @@ def test_a_short_standard_statement_is_not_flagged_as_copied() -> None:
     by_section = {w.section: w for w in compare_reports(b, [a]).wording}
     assert by_section["other"].similarity == 1.0 and not by_section["other"].flagged
     assert by_section["overview"].flagged
+
+
+def test_cells_a_fmt2019_year_cannot_give_are_not_reported_as_changes() -> None:
+    y20 = zero_report(2020, "某局")
+    y21 = zero_report(2021, "某局").with_cells({"active.rules.valid": Cell.of(12)})
+    c = compare_numbers([y20, y21])
+    row = c.row("active.rules.valid")
+    assert not row.comparable and not row.changed and row.shown == ("", "12")
+    assert c.row("apply.new.total").comparable
