@@ -15,6 +15,7 @@ from assistant.ingest.tables import (
     TableRead,
     is_table_text,
     is_value,
+    label_texts,
     missing_notes,
     read_table,
 )
@@ -160,10 +161,15 @@ def _detect_format(reads: list[dict[FormatVersion, TableRead]]) -> FormatVersion
 
 def _best_reads(table: Table, where: str) -> dict[FormatVersion, TableRead]:
     out: dict[FormatVersion, TableRead] = {}
+    texts = {norm_label(c.text) for c in table.cells}
     for fmt in FORMATS:
+        specs = [t for t in load_layout(fmt).tables if t.render]
+        # read only as the tables whose labels the source shares most (reading is the cost)
+        hits = {t.id: len(texts & label_texts(t)) for t in specs}
+        top = max(hits.values())
         best: TableRead | None = None
-        for spec in load_layout(fmt).tables:
-            if not spec.render:
+        for spec in specs:
+            if top and hits[spec.id] * 2 < top:
                 continue
             r = read_table(table, spec, where)
             if best is None or r.score > best.score:

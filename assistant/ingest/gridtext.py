@@ -12,31 +12,28 @@ _WIDE = "\x00"  # the second display column of a wide character
 _MAX_CELLS = 5000
 
 
-def _columns(line: str) -> list[str]:
-    out: list[str] = []
-    for ch in line:
-        out.append(ch)
-        if unicodedata.east_asian_width(ch) in "WF":
-            out.append(_WIDE)
-    return out
+def _columns(line: str) -> str:
+    return "".join(ch + _WIDE if unicodedata.east_asian_width(ch) in "WF" else ch for ch in line)
+
+
+_EDGE_H = frozenset("-=+")
+_EDGE_V = frozenset("|+")
 
 
 def parse_grid_table(lines: list[str]) -> list[TableCell]:
     """The cells of a grid table; a cell's text is its lines stripped and joined with ""."""
-    canvas = [_columns(x.rstrip()) for x in lines]
-    width = max((len(r) for r in canvas), default=0)
-    canvas = [r + [" "] * (width - len(r)) for r in canvas]
+    rows = [_columns(x.rstrip()) for x in lines]
+    width = max((len(r) for r in rows), default=0)
+    canvas = [r.ljust(width) for r in rows]
     height = len(canvas)
+    columns = ["".join(r[x] for r in canvas) for x in range(width)]
 
     def at(y: int, x: int) -> str:
         return canvas[y][x] if 0 <= y < height and 0 <= x < width else " "
 
     def closes(top: int, left: int, bottom: int, right: int) -> bool:
-        if at(bottom, left) != "+":
-            return False
-        if any(at(bottom, x) not in "-=+" for x in range(left + 1, right)):
-            return False
-        return all(at(y, left) in "|+" for y in range(top + 1, bottom))
+        return (at(bottom, left) == "+" and set(canvas[bottom][left + 1:right]) <= _EDGE_H
+                and set(columns[left][top + 1:bottom]) <= _EDGE_V)
 
     def down(top: int, left: int, right: int) -> int | None:
         for bottom in range(top + 1, height):
@@ -81,7 +78,7 @@ def parse_grid_table(lines: list[str]) -> list[TableCell]:
     cells: list[TableCell] = []
     for top, left, bottom, right in rects:
         text = "".join(
-            "".join(ch for ch in canvas[y][left + 1:right] if ch != _WIDE).strip()
+            canvas[y][left + 1:right].replace(_WIDE, "").strip()
             for y in range(top + 1, bottom))
         row, col = ys.index(top), xs.index(left)
         cells.append(TableCell(row, col, text, ys.index(bottom) - row, xs.index(right) - col))

@@ -146,13 +146,17 @@ def _parse_date(text: str) -> dt.date | None:
         return None
 
 
-def _meta(soup: BeautifulSoup, blocks: list[tuple[Block, Tag]]) -> Meta:
+def _head_meta(soup: BeautifulSoup) -> Meta:
+    """The page's <meta> tags and <title>: portals put 标题, 发布日期 and 网址 there."""
+    tags: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        name = tag.get("name") or tag.get("property")
+        content = tag.get("content")
+        if isinstance(name, str) and isinstance(content, str) and content.strip():
+            tags.setdefault(name.lower(), content.strip())
+
     def meta(*names: str) -> str | None:
-        for n in names:
-            tag = soup.find("meta", attrs={"name": n}) or soup.find("meta", attrs={"property": n})
-            if isinstance(tag, Tag) and isinstance(tag.get("content"), str) and tag["content"].strip():
-                return str(tag["content"]).strip()
-        return None
+        return next((tags[n.lower()] for n in names if n.lower() in tags), None)
 
     pub = Publication()
     title = meta("ArticleTitle", "og:title")
@@ -162,6 +166,13 @@ def _meta(soup: BeautifulSoup, blocks: list[tuple[Block, Tag]]) -> Meta:
     pub.url = meta("Url", "og:url")
     pub.publisher = meta("ContentSource")
     pub.date = _parse_date(meta("PubDate", "pubdate", "publishdate") or "")
+    return Meta(title=title, publication=pub)
+
+
+def _line_meta(meta: Meta, blocks: list[tuple[Block, Tag]]) -> Meta:
+    """索引号 / 发布机构 / 公开日期 lines (or table rows) around the report fill what the <meta>
+    tags did not say."""
+    pub = meta.publication.model_copy()
     lines: list[str] = []
     for b, _ in blocks:
         if isinstance(b, Paragraph):
@@ -177,14 +188,14 @@ def _meta(soup: BeautifulSoup, blocks: list[tuple[Block, Tag]]) -> Meta:
             pub.publisher = m.group(1)
         if pub.date is None and (m := _META_LINE["date"].search(line)):
             pub.date = _parse_date(m.group(1))
-    return Meta(title=title, publication=pub)
+    return Meta(title=meta.title, publication=pub)
 
 
 def html_blocks(text: str) -> tuple[list[Block], Meta]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # bs4 warns about odd input; we judge the result
         soup = BeautifulSoup(text, "lxml")
-    head_meta = _meta(soup, [])
+    head_meta = _head_meta(soup)
     for tag in soup.find_all(_DROP):
         if tag.name != "head" or tag.parent is not None:
             tag.decompose()
@@ -196,16 +207,8 @@ def html_blocks(text: str) -> tuple[list[Block], Meta]:
     walker.owner = root
     walker.walk(root)
     walker.flush()
-    meta = _meta_merge(head_meta, _meta(soup, walker.blocks))
+    meta = _line_meta(head_meta, walker.blocks)
     return [b for b, _ in _content(walker.blocks)], meta
-
-
-def _meta_merge(head: Meta, body: Meta) -> Meta:
-    pub = head.publication.model_copy()
-    for name in ("index_no", "publisher", "date", "url"):
-        if getattr(pub, name) is None:
-            setattr(pub, name, getattr(body.publication, name))
-    return Meta(title=head.title or body.title, publication=pub)
 
 
 def read_html(text: str, *, source: str, format: FormatVersion | None = None) -> Report:

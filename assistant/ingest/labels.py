@@ -72,6 +72,9 @@ def best_match(path: Sequence[str], candidates: Sequence[Candidate]) -> object:
     if not path or not candidates:
         return None
     leaf, outer = path[-1], path[:-1]
+    tied = [c for c in candidates if leaf in c.labels]  # the usual case: an exact label
+    if tied:
+        return _by_groups(tied, outer)
     for fuzzy in (False, True):
         scored = [
             (max(similarity(leaf, lab, fuzzy=fuzzy) for lab in c.labels), c)
@@ -83,7 +86,10 @@ def best_match(path: Sequence[str], candidates: Sequence[Candidate]) -> object:
             break
     else:
         return None
-    tied = [c for s, c in scored if s == top]
+    return _by_groups([c for s, c in scored if s == top], outer)
+
+
+def _by_groups(tied: list[Candidate], outer: list[str]) -> object:
     if len(tied) == 1:
         return tied[0].key
 

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 
 from assistant.report.layout import SectionId, load_sections
 
@@ -38,6 +39,7 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+@cache
 def _canonical() -> dict[str, SectionId]:
     out: dict[str, SectionId] = {}
     for s in load_sections():

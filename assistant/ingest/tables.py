@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from assistant.ingest.blocks import Table, TableCell
 from assistant.ingest.labels import AMBIGUOUS, Candidate, best_match, candidate, norm_label
@@ -41,6 +41,7 @@ class TableRead:
         return len(self.cells) * 4 + self.rows_matched + self.headers_matched
 
 
+@lru_cache(maxsize=65536)
 def is_value(text: str) -> bool:
     """A data cell's content: a number, "/", "—" (blank is handled by the caller)."""
     return bool(text.strip()) and parse_cell(text).kind in ("number", "dash", "slash")
@@ -58,8 +59,18 @@ class _Index:
     texts: frozenset[str]  # every normalised label, header and note of the table
 
 
-@cache
+_INDEXES: dict[str, _Index] = {}
+
+
 def _index(spec: TableSpec) -> _Index:
+    # keyed by id: hashing a TableSpec walks every label of it, on every call
+    found = _INDEXES.get(spec.id)
+    if found is None:
+        found = _INDEXES[spec.id] = _build_index(spec)
+    return found
+
+
+def _build_index(spec: TableSpec) -> _Index:
     rows = tuple(
         candidate((b, r), r.label, r.variants, r.groups)
         for b, block in enumerate(spec.blocks)
@@ -91,6 +102,11 @@ def _index(spec: TableSpec) -> _Index:
     texts.add(norm_label(spec.header_note or ""))
     texts.discard("")
     return _Index(rows, columns, all_columns, captions, frozenset(texts))
+
+
+def label_texts(spec: TableSpec) -> frozenset[str]:
+    """Every normalised label, header, caption and note of one table."""
+    return _index(spec).texts
 
 
 @cache
