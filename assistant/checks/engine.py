@@ -30,7 +30,7 @@ class CheckContext:
     rule: Rule | None = None
     options: dict[str, object] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def layout(self) -> FormatLayout:
         return self.report.layout
 
@@ -47,6 +47,8 @@ class CheckContext:
         cell = self.report.cells.get(cell_id)
         if cell is not None:
             return cell.value if cell.kind == "number" else None
+        if self.layout.has_cell(cell_id):
+            return None  # a table cell the source did not give
         # derived values are computed only when a rule asks for one (derive() is the slow part)
         return self.derived.get(cell_id)
 
@@ -164,6 +166,7 @@ def run_checks(report: Report, *, prior: Report | None = None,
     findings: list[Finding] = []
     derived: dict[str, Number | None] | None = None
     opts = dict(options or {})
+    layout = report.layout
     for r in registered_rules():
         if report.format not in r.formats:
             continue
@@ -176,6 +179,7 @@ def run_checks(report: Report, *, prior: Report | None = None,
         if r.needs_prior and prior is None:
             continue
         ctx = CheckContext(report=report, prior=prior, rule=r, options=opts)
+        ctx.__dict__["layout"] = layout
         # derived values are the same for every rule: compute them at most once per run
         if derived is not None:
             ctx.__dict__["derived"] = derived

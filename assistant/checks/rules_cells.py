@@ -20,15 +20,27 @@ _EXPECTED_CELLS = {"active": ("10", "22"), "apply": ("175（25行×7列）", "16
                    "review": ("15", "15")}
 
 
+_IDS: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def cell_ids(table: TableSpec) -> tuple[str, ...]:
+    """A table's cell ids, cached (TableSpec.cell_ids builds a new tuple on every call)."""
+    key = (table.id, table.title)
+    if key not in _IDS:
+        _IDS[key] = table.cell_ids
+    return _IDS[key]
+
+
 def _structure(ctx: CheckContext, section: SectionId) -> Iterator[Finding]:
     table = ctx.layout.table_for_section(section)
     assert table is not None
     cells = ctx.report.cells
-    missing = [c for c in table.cell_ids if c not in cells]
+    ids = cell_ids(table)
+    missing = [c for c in ids if c not in cells]
     prefix = table.id + "."
     extra = [c for c in cells if c.startswith(prefix) and not ctx.layout.has_cell(c)]
     count = _EXPECTED_CELLS[section][0 if ctx.report.format == "2021" else 1]
-    if len(missing) == len(table.cell_ids):
+    if len(missing) == len(ids):
         yield ctx.fail(f"未找到表{table.number}（{table.title}）的数据。格式要求该表共{count}个数据格，"
                        f"请按格式填报整张表。", cells=missing, expected=count, found=0)
         return
@@ -41,7 +53,7 @@ def _structure(ctx: CheckContext, section: SectionId) -> Iterator[Finding]:
         yield ctx.fail(f"表{table.number}与格式不符，" + "；".join(problems) +
                        f"。格式要求该表共{count}个数据格，行列不得增删。",
                        cells=[*missing, *extra], expected=count,
-                       found=len(table.cell_ids) - len(missing) + len(extra))
+                       found=len(ids) - len(missing) + len(extra))
     else:
         yield ctx.passed(f"表{table.number}的行、列与格式一致（{count}个数据格）。")
 
@@ -80,7 +92,7 @@ def _tables(ctx: CheckContext) -> list[TableSpec]:
 def no_blank_cells(ctx: CheckContext) -> Iterator[Finding]:
     cells = ctx.report.cells
     for table in _tables(ctx):
-        bad = [c for c in table.cell_ids if c in cells and cells[c].kind in _MISSING_KINDS]
+        bad = [c for c in cell_ids(table) if c in cells and cells[c].kind in _MISSING_KINDS]
         if not bad:
             yield ctx.passed(f"表{table.number}没有空白格。", cells=())
             continue
@@ -124,7 +136,7 @@ def value_types(ctx: CheckContext) -> Iterator[Finding]:
             if problem:
                 bad.append(spec.id)
                 problems.append(f"{spec.describe()}“{cell.raw}”{problem}")
-        if table.optional and not any(c in cells for c in table.cell_ids):
+        if table.optional and not any(c in cells for c in cell_ids(table)):
             continue
         if bad:
             more = f"等{len(bad)}处" if len(bad) > 3 else ""

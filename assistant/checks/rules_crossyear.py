@@ -55,6 +55,7 @@ def carry_chain(ctx: CheckContext) -> Iterator[Finding]:
 
 @rule("XY-02", "warning", "21", title="现行有效件数=上年现行有效+本年制发−本年废止", needs_prior=True)
 def valid_chain(ctx: CheckContext) -> Iterator[Finding]:
+    ok: list[str] = []  # one pass finding for every item that passes
     prior = _prior(ctx)
     if prior is None:
         yield _wrong_year(ctx)
@@ -72,12 +73,14 @@ def valid_chain(ctx: CheckContext) -> Iterator[Finding]:
             continue
         expected = before + made - repealed  # type: ignore[operator]
         if valid == expected:
-            yield ctx.passed(cells=cells)
+            ok.extend(cells)
         else:
             yield ctx.fail(f"表二「{label}」行：上年现行有效{_F(before)}+本年制发{_F(made)}−本年废止"  # type: ignore[arg-type]
                            f"{_F(repealed)}={_F(expected)}，但本年现行有效件数为{_F(valid)}。"  # type: ignore[arg-type]
                            f"如有文件到期自然失效或清理范围变化，请在正文中说明。",
                            cells=cells, expected=expected, found=valid)
+    if ok:
+        yield ctx.passed(cells=ok)
 
 
 _ITEM_ROWS = ("licensing", "other_services", "penalty", "coercion", "admin_fees")
@@ -85,6 +88,7 @@ _ITEM_ROWS = ("licensing", "other_services", "penalty", "coercion", "admin_fees"
 
 @rule("XY-03", "warning", "19", title="本年“上一年项目数量”=上年项目数量+上年增减", needs_prior=True)
 def items_chain(ctx: CheckContext) -> Iterator[Finding]:
+    ok: list[str] = []  # one pass finding for every item that passes
     prior = _prior(ctx)
     if prior is None:
         yield _wrong_year(ctx)
@@ -102,11 +106,13 @@ def items_chain(ctx: CheckContext) -> Iterator[Finding]:
             continue
         expected = before + delta  # type: ignore[operator]
         if now == expected:
-            yield ctx.passed(cells=[here])
+            ok.append(here)
         else:
             yield ctx.fail(f"表二「{label}」行：上年报告的上一年项目数量{_F(before)}加本年增/减"  # type: ignore[arg-type]
                            f"{_F(delta)}={_F(expected)}，但本年“上一年项目数量”为{_F(now)}。"  # type: ignore[arg-type]
                            f"请核对。", cells=[here], expected=expected, found=now)
+    if ok:
+        yield ctx.passed(cells=ok)
 
 
 @rule("XY-08", "info", "19/21", title="上年尚未审结的复议诉讼，本年可说明结果", needs_prior=True)

@@ -53,6 +53,7 @@ def fee_multiple_of_ten(ctx: CheckContext) -> Iterator[Finding]:
     if _none_given(ctx):
         yield _not_given(ctx)
         return
+    ok: list[str] = []  # one pass finding for every item that passes
     for cid in (_AMOUNT, _COLLECTED):
         value = ctx.v(cid)
         label = ctx.layout.cell(cid).column.label
@@ -63,7 +64,9 @@ def fee_multiple_of_ten(ctx: CheckContext) -> Iterator[Finding]:
                            f"按量收费为10、20、40元/页，请核对金额或单位。",
                            cells=[cid], expected="10元的整数倍", found=value)
         else:
-            yield ctx.passed(cells=[cid])
+            ok.append(cid)
+    if ok:
+        yield ctx.passed(cells=ok)
 
 
 @rule("S6-09", "warning", "21", title="实际收取不超过收费通知总金额")

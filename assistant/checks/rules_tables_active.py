@@ -68,17 +68,20 @@ def rules_power_2019(ctx: CheckContext) -> Iterator[Finding]:
 
 @rule("T2-05", "warning", "19", title="本年新公开数量不超过对外公开总数量")
 def published_within_total(ctx: CheckContext) -> Iterator[Finding]:
+    ok: list[str] = []  # one pass finding for every item that passes
     for row, label in (("rules", "规章"), ("normative_docs", "规范性文件")):
         cells = [f"active19.{row}.new_published", f"active19.{row}.total_published"]
         new, total = (ctx.v(c) for c in cells)
         if new is None or total is None:
             yield ctx.unknown(cells)
         elif new <= total:
-            yield ctx.passed(cells=cells)
+            ok.extend(cells)
         else:
             yield ctx.fail(f"表二「{label}」行：本年新公开数量{_F(new)}大于对外公开总数量{_F(total)}。"
                            f"对外公开总数量应包含本年新公开的文件，请核对。",
                            cells=cells, expected=f"≤{_F(total)}", found=new)
+    if ok:
+        yield ctx.passed(cells=ok)
 
 
 _ITEM_ROWS = ("licensing", "other_services", "penalty", "coercion", "admin_fees")
@@ -86,6 +89,7 @@ _ITEM_ROWS = ("licensing", "other_services", "penalty", "coercion", "admin_fees"
 
 @rule("T2-06", "warning", "19", title="上一年项目数量加本年增/减不为负")
 def items_not_negative(ctx: CheckContext) -> Iterator[Finding]:
+    ok: list[str] = []  # one pass finding for every item that passes
     for row in _ITEM_ROWS:
         cells = [f"active19.{row}.prev_items", f"active19.{row}.delta"]
         prev, delta = (ctx.v(c) for c in cells)
@@ -94,11 +98,13 @@ def items_not_negative(ctx: CheckContext) -> Iterator[Finding]:
             continue
         label = ctx.layout.cell(cells[0]).row.label
         if prev + delta >= 0:
-            yield ctx.passed(cells=cells)
+            ok.extend(cells)
         else:
             yield ctx.fail(f"表二「{label}」行：上一年项目数量{_F(prev)}加本年增/减{_F(delta)}"
                            f"={_F(prev + delta)}，项目数不可能为负。请核对这两个数。",
                            cells=cells, expected="≥0", found=prev + delta)
+    if ok:
+        yield ctx.passed(cells=ok)
 
 
 _MONEY_UNITS = ("万元", "元")

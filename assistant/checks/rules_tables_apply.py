@@ -17,6 +17,7 @@ def _columns(ctx: CheckContext) -> list[tuple[str, str]]:
 
 @rule("T3-01", "error", "19/21", title="表三列勾稽关系（一+二=三+四）")
 def carry_identity(ctx: CheckContext) -> Iterator[Finding]:
+    ok: list[str] = []  # one pass finding for every item that passes
     t = apply_table_id(ctx.report)
     for col, label in _columns(ctx):
         cells = [f"{t}.new.{col}", f"{t}.carry_in.{col}", f"{t}.res.total.{col}",
@@ -27,7 +28,7 @@ def carry_identity(ctx: CheckContext) -> Iterator[Finding]:
             continue
         left, right = new + carry_in, done + carry_out  # type: ignore[operator]
         if left == right:
-            yield ctx.passed(cells=cells)
+            ok.extend(cells)
         else:
             f = format_number
             yield ctx.fail(
@@ -36,6 +37,8 @@ def carry_identity(ctx: CheckContext) -> Iterator[Finding]:
                 f"请核对本列“本年新收”“上年结转”“总计”“结转下年度”四个数。",
                 cells=cells, expected=left, found=right,
             )
+    if ok:
+        yield ctx.passed(cells=ok)
 
 
 def _rows(ctx: CheckContext) -> list[tuple[str, str]]:
@@ -49,6 +52,7 @@ def _leaf_rows(ctx: CheckContext) -> list[str]:
 
 @rule("T3-02", "error", "19/21", title="表三“（七）总计”等于（一）至（六）之和")
 def result_total(ctx: CheckContext) -> Iterator[Finding]:
+    ok: list[str] = []  # one pass finding for every item that passes
     t = apply_table_id(ctx.report)
     leaves = _leaf_rows(ctx)
     f = format_number
@@ -60,33 +64,40 @@ def result_total(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.unknown(cells)
             continue
         total, parts = values[0], values[1:]
-        groups = _group_sums(leaves, parts)  # type: ignore[arg-type]
         leaf_sum = sum(parts)  # type: ignore[arg-type]
         if total == leaf_sum:
-            yield ctx.passed(cells=cells)
+            ok.extend(cells)
         else:
+            groups = _group_sums(leaves, parts)  # type: ignore[arg-type]
             shown = "+".join(f(v) for v in groups.values())
             yield ctx.fail(
                 f"表三「{label}」列：（七）总计为{f(total)}，（一）至（六）之和为"  # type: ignore[arg-type]
                 f"{'+'.join(groups)}={shown}={f(leaf_sum)}，不相等。请核对本列各办理结果。",
                 cells=cells, expected=leaf_sum, found=total,
             )
+    if ok:
+        yield ctx.passed(cells=ok)
 
 
 _GROUP_NAMES = {"res.granted": "（一）", "res.partial": "（二）", "res.denied": "（三）",
                 "res.unavailable": "（四）", "res.not_processed": "（五）", "res.other": "（六）"}
 
 
+def _group_of(row: str) -> str:
+    return next(_GROUP_NAMES[g] for g in _GROUP_NAMES if row == g or row.startswith(g + "."))
+
+
 def _group_sums(leaves: list[str], values: list[int]) -> dict[str, int]:
     out: dict[str, int] = {}
     for row, value in zip(leaves, values, strict=True):
-        group = next(g for g in _GROUP_NAMES if row == g or row.startswith(g + "."))
-        out[_GROUP_NAMES[group]] = out.get(_GROUP_NAMES[group], 0) + value
+        group = _group_of(row)
+        out[group] = out.get(group, 0) + value
     return out
 
 
 @rule("T3-03", "error", "19/21", title="表三各行“总计”等于各类申请人之和")
 def row_total(ctx: CheckContext) -> Iterator[Finding]:
+    ok: list[str] = []  # one pass finding for every item that passes
     t = apply_table_id(ctx.report)
     cols = [c for c, _ in _columns(ctx) if c != "total"]
     f = format_number
@@ -98,7 +109,7 @@ def row_total(ctx: CheckContext) -> Iterator[Finding]:
             continue
         total, parts = values[0], values[1:]
         if total == sum(parts):  # type: ignore[arg-type]
-            yield ctx.passed(cells=cells)
+            ok.extend(cells)
         else:
             spec = ctx.layout.cell(cells[0])
             yield ctx.fail(
@@ -106,7 +117,8 @@ def row_total(ctx: CheckContext) -> Iterator[Finding]:
                 f"{'+'.join(f(v) for v in parts)}={f(sum(parts))}，不相等。"  # type: ignore[arg-type]
                 f"请核对本行各列。", cells=cells, expected=sum(parts), found=total,  # type: ignore[arg-type]
             )
-
+    if ok:
+        yield ctx.passed(cells=ok)
 
 @rule("T3-04", "warning", "19/21", title="上年结转的申请不多于本年办结总数")
 def carry_in_concluded(ctx: CheckContext) -> Iterator[Finding]:

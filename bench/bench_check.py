@@ -1,0 +1,95 @@
+"""Check throughput: `xxgk check` rules over 10,000 generated consistent reports (SPEC c).
+
+Two figures: the rules alone on Reports in memory, and the data-file path a clerk uses
+(read a check-JSON file with `read_report`, then check it). Target: ≥ 2,000 reports/s for
+data-file input. Run: `python -m bench check` (N via XXGK_BENCH_REPORTS, default 10000).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from assistant.checks import run_checks
+from assistant.ingest import read_report
+from assistant.ingest.dataschema import dump
+from assistant.report import Agency, Cell, Report, load_layout, zero_report
+
+_KINDS = ("department", "government", "township")
+
+
+def generate(seed: int) -> Report:
+    """A random report of either format whose tables satisfy every identity."""
+    rng = random.Random(seed)
+    fmt = "2021" if rng.random() < 0.8 else "2019"
+    year = 2025 if fmt == "2021" else 2020
+    layout = load_layout(fmt)  # type: ignore[arg-type]
+    t, rt = ("apply", "review") if fmt == "2021" else ("apply19", "review19")
+    block = layout.table(t).blocks[0]
+    parts = [c.id for c in block.columns if c.id != "total"]
+    leaves = [r.id for r in block.rows if r.id.startswith("res.") and r.id != "res.total"]
+    v: dict[str, int] = {}
+    for col in parts:
+        for row in leaves:
+            v[f"{t}.{row}.{col}"] = rng.choice((0, 0, 0, 1, 2, 5))
+        done = sum(v[f"{t}.{row}.{col}"] for row in leaves)
+        carry_out = rng.randint(0, 3)
+        carry_in = rng.randint(0, min(3, done + carry_out))
+        v |= {f"{t}.res.total.{col}": done, f"{t}.carry_out.{col}": carry_out,
+              f"{t}.carry_in.{col}": carry_in, f"{t}.new.{col}": done + carry_out - carry_in}
+    for row in block.rows:
+        v[f"{t}.{row.id}.total"] = sum(v[f"{t}.{row.id}.{c}"] for c in parts)
+    for group in ("admin_review", "litigation_direct", "litigation_after_review"):
+        counts = [rng.randint(0, 2) for _ in range(4)]
+        for name, n in zip(("upheld", "corrected", "other", "pending"), counts, strict=True):
+            v[f"{rt}.{group}.{name}"] = n
+        v[f"{rt}.{group}.total"] = sum(counts)
+    active = layout.table_for_section("active")
+    assert active is not None
+    for spec in active.cells:
+        v[spec.id] = rng.randint(-3, 3) if spec.type == "sint" else rng.randint(0, 50)
+    report = zero_report(year, f"测试县第{seed}局", format=fmt)  # type: ignore[arg-type]
+    report = report.with_cells({k: Cell.of(n) for k, n in v.items()})
+    kind = rng.choice(_KINDS)
+    return report.model_copy(update={"agency": Agency(name=report.agency.name, kind=kind,
+                                                      level="county")})
+
+
+def _timed(items: list, work) -> tuple[float, list[float]]:  # type: ignore[no-untyped-def]
+    each: list[float] = []
+    start = time.perf_counter()
+    for item in items:
+        t0 = time.perf_counter()
+        work(item)
+        each.append(time.perf_counter() - t0)
+    return time.perf_counter() - start, each
+
+
+def run() -> dict:
+    n = int(os.environ.get("XXGK_BENCH_REPORTS", "10000"))
+    reports = [generate(i) for i in range(n)]
+    run_checks(reports[0])  # load the rule modules and layouts outside the timing
+    total, each = _timed(reports, run_checks)
+    figures = {"reports": n, "memory_reports_per_s": round(n / total, 1),
+               "memory_median_ms": round(statistics.median(each) * 1000, 3)}
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i, r in enumerate(reports):
+            path = Path(tmp) / f"{i}.json"
+            path.write_text(json.dumps(dump(r), ensure_ascii=False), encoding="utf-8")
+            paths.append(path)
+        total, each = _timed(paths, lambda p: run_checks(read_report(p)))
+    figures |= {"datafile_reports_per_s": round(n / total, 1),
+                "datafile_median_ms": round(statistics.median(each) * 1000, 3),
+                "target_reports_per_s": 2000}
+    print(f"检查 {n} 份报告（单进程）：")
+    print(f"  内存中校验：{figures['memory_reports_per_s']} 份/秒，中位数 "
+          f"{figures['memory_median_ms']} 毫秒/份")
+    print(f"  读取 JSON 数据文件并校验：{figures['datafile_reports_per_s']} 份/秒，中位数 "
+          f"{figures['datafile_median_ms']} 毫秒/份（目标 ≥ 2000 份/秒）")
+    return figures
