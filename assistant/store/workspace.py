@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import Engine, func, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from assistant.config import Settings
@@ -111,6 +111,11 @@ class Workspace:
         except OperationalError as exc:
             raise StoreError(
                 f"工作区数据库暂时无法读写：{exc.orig}。可能有其他人正在保存，请稍后重试。"
+            ) from exc
+        except DBAPIError as exc:  # a constraint the code above did not expect: nothing was saved
+            raise StoreError(
+                f"工作区数据库拒绝了这次保存（{type(exc.orig).__name__}），没有写入任何内容。"
+                "请确认报告仍然存在，重新打开后再试。"
             ) from exc
 
     # agencies ---------------------------------------------------------------------------

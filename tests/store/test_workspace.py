@@ -180,3 +180,10 @@ def test_default_workspace_is_sqlite_in_wal_mode_in_the_home_folder(tmp_path: Pa
 def test_bad_database_url_is_a_store_error() -> None:
     with pytest.raises(StoreError, match="XXGK_DATABASE_URL"):
         Workspace("nosuchdb://x")
+
+
+def test_writing_to_a_missing_report_is_refused_cleanly(ws: Workspace) -> None:
+    with pytest.raises(StoreError, match="没有写入任何内容"):
+        ws.add_note(999, "overview", "备注", author="张三")
+    with pytest.raises(InputError, match="999"):
+        ws.load_report(999)
