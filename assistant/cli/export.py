@@ -1,0 +1,194 @@
+"""`xxgk export`: a ready-to-publish file (docx html md txt json xlsx) behind the publish gate."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from assistant.checks import run_checks
+from assistant.drafting.guard import guard_text, matching_facts
+from assistant.errors import ExportError, InputError
+from assistant.export import document
+from assistant.export.appendix import build_appendix
+from assistant.export.docx import write_docx
+from assistant.export.gate import (
+    DRAFT,
+    FINAL,
+    FindingDecision,
+    GateResult,
+    UntracedNumber,
+    enforce_gate,
+    gate_input,
+)
+from assistant.ingest import read_report
+from assistant.report import SECTION_IDS, Report, Section
+from assistant.report.facts import FactLedger, build_ledger
+
+FORMATS = ("docx", "html", "md", "txt", "json", "xlsx")
+_UNTRACED_KINDS = ("number", "fact_ref")  # guard flags that are numbers without a source
+_SENTENCE = re.compile(r"[^。；;！？!?\n]*")
+DEFAULT_AUTHOR = "命令行"
+
+
+@dataclass
+class _Source:
+    report: Report
+    stem: str
+    notes: dict[str, str]
+    decisions: dict[str, FindingDecision]
+    workspace_id: int | None = None
+
+
+def untraced_numbers(report: Report, ledger: FactLedger) -> list[UntracedNumber]:
+    """The drafting guard's flags of numbers no fact supports, section by section."""
+    out: list[UntracedNumber] = []
+    # the opening paragraph holds the address, phone and document numbers (7号楼14层): not
+    # statistics, and the guard's contact check does not cover all of them
+    for section in SECTION_IDS[1:]:
+        text = report.text(section)
+        for flag in guard_text(text, ledger):
+            if flag.kind not in _UNTRACED_KINDS:
+                continue
+            left = max(text.rfind(c, 0, flag.start) for c in "。；;！？!?\n") + 1
+            m = _SENTENCE.match(text, left)
+            sentence = (m.group() if m else text[left:flag.end]).strip()
+            out.append(UntracedNumber(section, flag.text, sentence, flag.start, flag.end))
+    return out
+
+
+def _parse_overrides(items: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        fp, sep, reason = item.partition("=")
+        if not sep or not fp.strip():
+            raise click.BadParameter(f"“{item}”应写成 编号=理由，例如 --override 225d5b60f7fe1b05=已与业务科室核对。",
+                                     param_hint="--override")
+        out[fp.strip()] = reason
+    return out
+
+
+def _from_workspace(agency: str | None, year: int | None) -> _Source:
+    from assistant.cli.report import _pick, _workspace
+
+    with _workspace() as ws:
+        stored = _pick(ws, agency, year)
+        report = stored.report
+        sections = dict(report.sections)
+        for sid in SECTION_IDS:
+            draft = ws.draft(stored.id, sid)
+            if draft is not None:  # the latest draft is the text to publish
+                base = sections.get(sid) or Section(id=sid)
+                sections[sid] = base.model_copy(update={"text": draft.text})
+        report = report.model_copy(update={"sections": sections})
+        notes: dict[str, str] = {}
+        for note in ws.notes(stored.id):
+            notes[note.section] = f"{notes.get(note.section, '')}\n{note.text}".strip()
+        decisions = {fp: FindingDecision(d.decision, d.reason, d.author)
+                     for fp, d in ws.decisions(stored.id).items()}
+    return _Source(report, f"{stored.agency}{stored.year}年度报告", notes, decisions, stored.id)
+
+
+def _record(workspace_id: int, fmt: str, result: GateResult, path: Path, author: str) -> None:
+    from assistant.cli.report import _workspace
+
+    with _workspace() as ws:
+        ws.record_export(workspace_id, format=fmt, kind=result.kind, path=path, author=author,
+                         overrides=result.override_records())
+
+
+def _write(fmt: str, report: Report, path: Path, result: GateResult, *, fragment: bool,
+           reviewer: bool, ledger: FactLedger) -> None:
+    appendix = build_appendix(result, matching_facts, ledger) if reviewer else None
+    kind = result.kind
+    if fmt == "docx":
+        write_docx(report, path, kind=kind, appendix=appendix)
+        return
+    if fmt == "xlsx":
+        from assistant.export.xlsx import write_workbook
+
+        write_workbook(path, report)
+        return
+    text: str
+    if fmt == "html":
+        render = document.html_fragment if fragment else document.html_page
+        text = render(report, kind=kind, appendix=appendix)
+    elif fmt == "md":
+        text = document.markdown(report, kind=kind, appendix=appendix)
+    elif fmt == "txt":
+        text = document.plain_text(report, kind=kind, appendix=appendix)
+    else:
+        doc = document.json_document(report, result.input.checks, appendix=appendix)
+        text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ExportError(f"无法写入“{path}”：{exc.strerror}。请检查文件夹是否存在。",
+                          source=path) from exc
+
+
+def _summary(fmt: str, path: Path, result: GateResult) -> dict[str, Any]:
+    return {"path": str(path), "format": fmt, "kind": result.kind,
+            "overrides": result.override_records(),
+            "open": [{"fingerprint": b.fingerprint, "kind": b.kind, "message": b.message}
+                     for b in result.remaining]}
+
+
+@click.command("export", help="导出可发布的文件：Word（公文格式）、网页 HTML、Markdown、纯文本、"
+                              "JSON 或 Excel。默认导出征求意见稿；--final 导出正式稿，须先处理全部"
+                              "错误和无出处的数字（或用 --override 写明理由）。不给 SOURCE 时导出"
+                              "工作区中的报告。")
+@click.argument("source", required=False, type=click.Path(path_type=Path))
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), required=True,
+              help="导出格式。")
+@click.option("--final", is_flag=True, help="导出正式稿（经发布把关）；不加则为征求意见稿。")
+@click.option("--override", "overrides", multiple=True, metavar="编号=理由",
+              help="放行一个问题并写明理由（可重复）；编号见 xxgk check 或拒绝导出时的提示。")
+@click.option("--reviewer", is_flag=True, help="附上审核附录：正文数字的出处和各问题的处理情况。")
+@click.option("--fragment", is_flag=True, help="HTML 只输出可粘贴进网站后台的片段。")
+@click.option("--prior", type=click.Path(path_type=Path), help="上年报告，用于跨年度校验。")
+@click.option("-o", "--out", type=click.Path(path_type=Path), help="输出文件；默认在当前文件夹。")
+@click.option("-a", "--agency", help="工作区中的机关名称（不给 SOURCE 时）。")
+@click.option("-y", "--year", type=int, help="工作区中的报告年度（不给 SOURCE 时）。")
+@click.option("--author", default=DEFAULT_AUTHOR, show_default=True, help="记入导出记录的操作人。")
+@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 文档（路径、类型、放行记录）。")
+def export(source: Path | None, fmt: str, final: bool, overrides: tuple[str, ...],
+           reviewer: bool, fragment: bool, prior: Path | None, out: Path | None,
+           agency: str | None, year: int | None, author: str, as_json: bool) -> None:
+    if fragment and fmt != "html":
+        raise click.UsageError("--fragment 只用于 --format html。")
+    if source is not None:
+        src = _Source(read_report(source), source.stem, {}, {})
+    else:
+        src = _from_workspace(agency, year)
+    prior_report = read_report(prior) if prior is not None else None
+    report = src.report
+    ledger = build_ledger(report, prior=prior_report, notes=src.notes)
+    kind = FINAL if final else DRAFT
+    inp = gate_input(report, checks=run_checks(report, prior=prior_report),
+                     untraced=untraced_numbers(report, ledger),
+                     overrides=_parse_overrides(overrides), decisions=src.decisions)
+    result = enforce_gate(inp, kind)
+    path = out or Path(f"{src.stem}-{kind}.{fmt}")
+    if source is not None and path.resolve() == source.resolve():
+        raise InputError(f"输出文件与源文件相同（{path}）。请用 --out 指定另一个文件名。")
+    _write(fmt, report, path, result, fragment=fragment, reviewer=reviewer, ledger=ledger)
+    if src.workspace_id is not None:
+        _record(src.workspace_id, fmt, result, path, author)
+    if as_json:
+        click.echo(json.dumps(_summary(fmt, path, result), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"已导出{kind}：{path}")
+    for line in result.override_records():
+        click.echo(f"  放行：{line}")
+    if kind == DRAFT and result.remaining:
+        click.echo(f"  提示：还有{len(result.remaining)}个问题未处理，导出正式稿前须修改或写明理由"
+                   "（xxgk check 查看详情）。")
+
+
+COMMANDS = (export,)
