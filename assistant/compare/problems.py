@@ -62,8 +62,14 @@ def _problems_part(text: str) -> str:
     return part if len(_CJK.findall(part)) >= 6 else text
 
 
+_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
+_HALF_NEXT_TO_CJK = re.compile(r"(?<=[\u4e00-\u9fff])[,;:()!?]|[,;:()!?](?=[\u4e00-\u9fff])")
+
+
 def _clean(item: str) -> str:
-    return item.strip(" \t\n，,；;。：:、")
+    """Trimmed, with the full-width punctuation NFKC took away given back for reading."""
+    item = item.strip(" \t\n，,；;。：:、")
+    return _HALF_NEXT_TO_CJK.sub(lambda m: _FULL_WIDTH[m.group()], item)
 
 
 def split_problems(text: str) -> list[str]:

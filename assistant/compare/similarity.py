@@ -23,16 +23,16 @@ _BOILERPLATE_SENTENCES = tuple(re.compile(p) for p in (
     r"^(?:本报告|报告)中?(?:所列)?数据(?:统计)?(?:时限|期限)",
     r"^现(?:予)?公布.{0,40}年度?政府信息公开工作(?:年度)?报告$",
 ))
-_NOTE = re.compile(r"[（(]本列数据的勾稽关系为[：:][^）)]*[）)]")
+_NOTE = re.compile(r"[（(]\s*本列数据的勾稽关系为[：:][^）)]*[）)]")
 _CN_NUM = "一二三四五六七八九十"
 # A heading line: "一、总体情况", "（一）主动公开", "1.主动公开情况" — short and with no full stop.
 _HEADING_LINE = re.compile(
     rf"^\s*(?:[{_CN_NUM}]+、|[（(][{_CN_NUM}]+[）)]|\d{{1,2}}[.、．])[^。；！？]{{0,30}}$"
 )
 # A heading that starts a paragraph: "（一）主动公开。本年度…" keeps the text after the stop.
-_HEADING_LEAD = re.compile(rf"^\s*[（(][{_CN_NUM}]+[）)][^。；！？，,]{{0,14}}[。：:]")
+_HEADING_LEAD = re.compile(rf"^\s*[（(][{_CN_NUM}]+[）)][^。；！？，,;!?]{{0,14}}[。：:．.]")
 _TITLE_LINE = re.compile(r"^.{0,40}政府信息公开工作年度报告$")
-_SENTENCE_END = re.compile(r"(?<=[。！？；])")
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _KEEP = re.compile(r"[\w#]")
 
@@ -40,21 +40,27 @@ _KEEP = re.compile(r"[\w#]")
 def strip_boilerplate(text: str) -> str:
     """The text without headings, the report title, the preamble formula and the 勾稽 note.
 
-    Line structure is kept (one kept line per source line) so that callers may still show it.
+    Patterns are matched on the NFKC form, but the kept text is the original (full-width
+    punctuation stays), one kept line per source line, so callers may show it.
     """
-    text = unicodedata.normalize("NFKC", text)
     text = _NOTE.sub("", text)
     out: list[str] = []
     for line in text.splitlines():
         stripped = line.strip()
-        if not stripped or _HEADING_LINE.match(stripped) or _TITLE_LINE.match(stripped):
+        norm = unicodedata.normalize("NFKC", stripped)
+        if not stripped or _HEADING_LINE.match(norm) or _TITLE_LINE.match(norm):
             continue
         stripped = _HEADING_LEAD.sub("", stripped)
         kept = [s for s in _SENTENCE_END.split(stripped)
-                if s.strip() and not any(p.match(s.strip()) for p in _BOILERPLATE_SENTENCES)]
+                if s.strip() and not _is_boilerplate(s.strip())]
         if kept:
             out.append("".join(kept).strip())
     return "\n".join(out)
+
+
+def _is_boilerplate(sentence: str) -> bool:
+    norm = unicodedata.normalize("NFKC", sentence)
+    return any(p.match(norm) for p in _BOILERPLATE_SENTENCES)
 
 
 def _normalized(text: str) -> str:
