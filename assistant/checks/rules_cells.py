@@ -31,14 +31,24 @@ def cell_ids(table: TableSpec) -> tuple[str, ...]:
     return _IDS[key]
 
 
+_LAYOUT_IDS: dict[str, frozenset[str]] = {}
+
+
+def _layout_ids(ctx: CheckContext) -> frozenset[str]:
+    fmt = ctx.layout.format
+    if fmt not in _LAYOUT_IDS:
+        _LAYOUT_IDS[fmt] = frozenset(ctx.layout.cell_ids)
+    return _LAYOUT_IDS[fmt]
+
+
 def _structure(ctx: CheckContext, section: SectionId) -> Iterator[Finding]:
     table = ctx.layout.table_for_section(section)
     assert table is not None
     cells = ctx.report.cells
     ids = cell_ids(table)
-    missing = [c for c in ids if c not in cells]
+    missing = [c for c in ids if c not in cells] if not cells.keys() >= set(ids) else []
     prefix = table.id + "."
-    extra = [c for c in cells if c.startswith(prefix) and not ctx.layout.has_cell(c)]
+    extra = [c for c in cells.keys() - _layout_ids(ctx) if c.startswith(prefix)]
     count = _EXPECTED_CELLS[section][0 if ctx.report.format == "2021" else 1]
     if len(missing) == len(ids):
         yield ctx.fail(f"未找到表{table.number}（{table.title}）的数据。格式要求该表共{count}个数据格，"
@@ -92,7 +102,8 @@ def _tables(ctx: CheckContext) -> list[TableSpec]:
 def no_blank_cells(ctx: CheckContext) -> Iterator[Finding]:
     cells = ctx.report.cells
     for table in _tables(ctx):
-        bad = [c for c in cell_ids(table) if c in cells and cells[c].kind in _MISSING_KINDS]
+        bad = [c for c in cell_ids(table)
+               if (cell := cells.get(c)) is not None and cell.kind in _MISSING_KINDS]
         if not bad:
             yield ctx.passed(f"表{table.number}没有空白格。", cells=())
             continue
@@ -127,10 +138,13 @@ def value_types(ctx: CheckContext) -> Iterator[Finding]:
             cell = cells.get(spec.id)
             if cell is None:
                 continue
+            value = cell.value
+            if cell.kind == "number" and type(value) is int and (value >= 0 or spec.type == "sint"):
+                continue  # the common case, decided without a call
             if cell.kind == "text":
                 problem: str | None = "不是数字"
-            elif cell.kind == "number" and cell.value is not None:
-                problem = _type_problem(spec, cell.value)
+            elif cell.kind == "number" and value is not None:
+                problem = _type_problem(spec, value)
             else:
                 continue
             if problem:
