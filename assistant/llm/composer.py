@@ -47,10 +47,50 @@ class ComposeInput:
 def compose(section: str, data: ComposeInput) -> str:
     """The draft of one section, with `[[fact:ID]]` references and [n] citations."""
     writer = {"preamble": _preamble, "overview": _overview, "problems": _problems,
-              "other": _other}.get(section)
-    if writer is None:
-        return _note(data, section, "")
+              "other": _other, "active": _active_note, "apply": _apply_note,
+              "review": _review_note}[section]
     return writer(data)
+
+
+def _table_note(data: ComposeInput, section: str, lines: list[str]) -> str:
+    note = _note(data, section, "")
+    return "".join([*lines, _end(note)] if note else lines)
+
+
+def _active_note(data: ComposeInput) -> str:
+    """二: why 规章 is 0 for a body without rule-making power (SPEC e.2, T2-01)."""
+    t = "active" if data.report.format == "2021" else "active19"
+    rules = [data.ledger.value(f.id) for f in data.ledger.by_source("cell")
+             if f.id.startswith(f"{t}.rules.")]
+    lines = []
+    if data.report.agency.kind == "department" and rules and not any(rules):
+        lines.append("本机关不具有规章制定权，规章相关数据均为0。")
+    return _table_note(data, "active", lines)
+
+
+def _apply_note(data: ComposeInput) -> str:
+    """三: ask for the reasons behind a high 其他处理 share (T3-07)."""
+    other_id = "apply.res.other.other.total" if data.report.format == "2021" \
+        else "apply.res.other.total"
+    share, total = _val(data, f"ratio.{other_id}"), _val(data, "apply.res.total.total") or 0
+    lines = []
+    if share is not None and share > _OTHER_SHARE_LIMIT and total >= 10:
+        lines.append(f"“其他处理”{_ref(data, other_id)}，"
+                     + TODO.format("说明这些申请的具体情形和未按法定方式处理的原因"))
+    return _table_note(data, "apply", lines)
+
+
+def _review_note(data: ComposeInput) -> str:
+    """四: what went wrong in corrected cases, and pending ones (T4-05, XY-08)."""
+    lines = []
+    for group, name in _REVIEW_GROUPS:
+        if _val(data, f"review.{group}.corrected"):
+            lines.append(f"{name}结果纠正{_ref(data, f'review.{group}.corrected')}，"
+                         + TODO.format("纠正的原因及整改情况"))
+        if _val(data, f"review.{group}.pending"):
+            lines.append(f"{name}尚未审结{_ref(data, f'review.{group}.pending')}，"
+                         + TODO.format("目前进展"))
+    return _table_note(data, "review", lines)
 
 
 def _ref(data: ComposeInput, fact_id: str) -> str | None:

@@ -115,7 +115,8 @@ def test_offline_2025_with_notes_golden(prompts: PromptLibrary, retriever: FakeR
     "apply.res.other.other.total", "apply.new.legal.commercial", "review.admin_review.corrected",
     "review.litigation_direct.corrected", "review.litigation_direct.total",
     "active.normative_docs.made", "active.penalty.decisions", "fees.notices_count",
-    "fees.notices_amount_yuan", "fees.collected_yuan"]), st.integers(0, 5000), max_size=10),
+    "fees.notices_amount_yuan", "fees.collected_yuan", "review.admin_review.pending",
+    "active.rules.made"]), st.integers(0, 5000), max_size=10),
     st.sampled_from(["department", "government"]), st.booleans())
 def test_offline_drafts_never_have_guard_flags(cells: dict[str, int], kind: str,
                                                blank: bool) -> None:
@@ -127,7 +128,7 @@ def test_offline_drafts_never_have_guard_flags(cells: dict[str, int], kind: str,
     r = r.model_copy(update={"agency": Agency(name="某某县人民政府", kind=kind)})  # type: ignore[arg-type]
     d = Drafter(r, prompts=PromptLibrary(shipped_dir("prompts")),
                 retriever=FakeRetriever(list(KNOWLEDGE)))
-    for draft in d.draft_all(SECTIONS):
+    for draft in d.draft_all([*SECTIONS, "active", "apply", "review"]):
         assert draft.flags == [], draft.text
 
 
@@ -225,3 +226,25 @@ def test_retriever_queries_and_failure(prompts: PromptLibrary) -> None:
 
     draft = _drafter(report, prompts, retriever=Broken([])).draft("other")
     assert draft.passages == [] and "索引未建立" in draft.warnings[0] and draft.flags == []
+
+
+def test_table_notes(prompts: PromptLibrary) -> None:
+    report, _ = example_2025()
+    report = report.with_cells({"apply.res.other.other.total": Cell.of(5),
+                                "review.litigation_direct.pending": Cell.of(1)})
+    d = _drafter(report, prompts)
+    active, apply, review = d.draft_all(["active", "apply", "review"])
+    assert active.text == "本机关不具有规章制定权，规章相关数据均为0。"
+    assert apply.text.startswith("“其他处理”5件，【待补充：")
+    assert "行政复议结果纠正1件" in review.text and "尚未审结1件" in review.text
+    assert [f for x in (active, apply, review) for f in x.flags] == []
+
+
+def test_stub_streams_slowly_when_asked(openai_stub: OpenAIStub) -> None:
+    import time
+
+    openai_stub.push(Reply.text("甲乙丙丁", chunk_chars=1, chunk_delay=0.05))
+    chat = build_chat_model(LLMSettings(base_url=openai_stub.base_url, max_retries=0))
+    t = time.perf_counter()
+    assert "".join(chat.stream([ChatMessage("user", "x")])) == "甲乙丙丁"
+    assert time.perf_counter() - t >= 0.2

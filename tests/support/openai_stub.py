@@ -37,11 +37,14 @@ class Reply:
     status: int = 200
     delay: float = 0.0  # seconds before answering ("timeout" waits this long, then closes)
     chunk_chars: int = 8  # streamed in pieces of this many characters
+    chunk_delay: float = 0.0  # seconds between streamed pieces (to watch a UI update live)
     headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def text(cls, content: str, *, delay: float = 0.0, chunk_chars: int = 8) -> Reply:
-        return cls("text", content, delay=delay, chunk_chars=chunk_chars)
+    def text(cls, content: str, *, delay: float = 0.0, chunk_chars: int = 8,
+             chunk_delay: float = 0.0) -> Reply:
+        return cls("text", content, delay=delay, chunk_chars=chunk_chars,
+                   chunk_delay=chunk_delay)
 
     @classmethod
     def error(cls, status: int = 500, message: str = "internal error", *,
@@ -204,6 +207,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._event(_chunk(cid, self.stub.model, {"role": "assistant", "content": ""}, None))
         for piece in pieces:
             self._event(_chunk(cid, self.stub.model, {"content": piece}, None))
+            if reply.chunk_delay:
+                self.stub._stopping.wait(reply.chunk_delay)
         if reply.kind == "cut":
             # Drop the connection mid-body: no finish_reason, no [DONE], no terminating chunk.
             self.wfile.flush()
