@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from assistant.ingest.entry import ErrorList, check_value, unknown_key_hint, wha
 from assistant.report.cells import Cell, parse_cell
 from assistant.report.layout import (
     SECTION_IDS,
+    CellSpec,
     FormatLayout,
     FormatVersion,
     SectionId,
@@ -111,11 +113,11 @@ def _load(path: Path, errs: ErrorList) -> _Tree:
     if path.suffix.lower() == ".json":
 
         def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-            out: dict[str, Any] = {}
-            for k, v in items:
-                if k in out:
+            out = dict(items)
+            if len(out) != len(items):  # a key written twice: the later would silently win
+                keys = [k for k, _ in items]
+                for k in dict.fromkeys(k for k in keys if keys.count(k) > 1):
                     errs.add(f"键“{k}”重复出现。请删去其中一处。")
-                out[k] = v
             return out
 
         try:
@@ -129,7 +131,7 @@ def _load(path: Path, errs: ErrorList) -> _Tree:
             ) from exc
         return _Tree(data, {})
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -281,6 +283,31 @@ def _year(value: object, path: Path_, tree: _Tree, errs: ErrorList) -> int | Non
 # ---- cells ------------------------------------------------------------------------------------
 
 
+_CELL_KEYS = frozenset(CELL_DICT_KEYS)
+# Cells are immutable, and machine-written files repeat the same few (0, 1, 2 …): share them.
+_INTERNED: dict[tuple[type, object, str, str | None], Cell] = {}
+
+
+def _fast_cell(value: object, spec: CellSpec) -> Cell | None:
+    """The common machine-written case ({"value": 3, "raw": "3"}) without the full checks: a
+    JSON integer in any column, or a JSON decimal in a money column, with its text. Anything
+    else returns None and takes the checked path."""
+    if type(value) is not dict or not value.keys() <= _CELL_KEYS:
+        return None
+    number, raw, source = value.get("value"), value.get("raw"), value.get("source")
+    if not (type(number) is int or (type(number) is Decimal and spec.type == "dec")):
+        return None
+    if type(raw) is not str or (source is not None and type(source) is not str):
+        return None
+    key = (type(number), number, raw, source)
+    cell = _INTERNED.get(key)
+    if cell is None:
+        cell = Cell(value=number, raw=raw, kind="number", source=source)
+        if len(_INTERNED) < 50_000:
+            _INTERNED[key] = cell
+    return cell
+
+
 def _cell(
     value: object, cid: str, layout: FormatLayout, path: Path_, tree: _Tree, errs: ErrorList
 ) -> Cell | None:
@@ -317,6 +344,11 @@ def _cell(
     return cell
 
 
+@cache
+def _relative_ids(table_id: str, fmt: FormatVersion) -> tuple[str, ...]:
+    return tuple(c.id.removeprefix(f"{table_id}.") for c in load_layout(fmt).table(table_id).cells)
+
+
 def _table_cells(
     value: object,
     table_id: str,
@@ -325,11 +357,11 @@ def _table_cells(
     tree: _Tree,
     errs: ErrorList,
     cells: dict[str, Cell],
-    seen: dict[str, str],
+    seen: dict[str, Path_],
 ) -> None:
     """Nested (row id → column id → value) or dotted keys; any mix of the two."""
     table = layout.table(table_id)
-    relative = [c.id.removeprefix(f"{table_id}.") for c in table.cells]
+    relative = _relative_ids(table_id, layout.format)
 
     def walk(node: object, keys: Path_) -> None:
         rel = ".".join(keys)
@@ -350,13 +382,13 @@ def _table_cells(
     def _put(cid: str, node: object, at: Path_) -> None:
         if cid in seen:
             errs.add(
-                f"{tree.at(at)}：{where(layout.cell(cid))}重复填写（另一处在 {seen[cid]}）。"
-                f"请只保留一处。",
+                f"{tree.at(at)}：{where(layout.cell(cid))}重复填写（另一处在 "
+                f"{tree.at(seen[cid])}）。请只保留一处。",
                 cell=cid,
             )
             return
-        seen[cid] = tree.at(at)
-        cell = _cell(node, cid, layout, at, tree, errs)
+        seen[cid] = at
+        cell = _fast_cell(node, layout.cell(cid)) or _cell(node, cid, layout, at, tree, errs)
         if cell is not None:
             cells[cid] = cell
 
@@ -370,7 +402,7 @@ def _flat_cells(
     tree: _Tree,
     errs: ErrorList,
     cells: dict[str, Cell],
-    seen: dict[str, str],
+    seen: dict[str, Path_],
 ) -> None:
     for cid, v in _mapping(value, path, tree, errs, "单元格").items():
         if not layout.has_cell(cid):
@@ -382,9 +414,18 @@ def _flat_cells(
             )
             errs.add(f"{tree.at((*path, cid))}：没有编号为“{cid}”的单元格。{hint}")
             continue
-        table = layout.cell(cid).table
-        rel = cid.removeprefix(f"{table.id}.")
-        _table_cells({rel: v}, table.id, layout, path, tree, errs, cells, seen)
+        at = (*path, cid)
+        if cid in seen:
+            errs.add(
+                f"{tree.at(at)}：{where(layout.cell(cid))}重复填写（另一处在 "
+                f"{tree.at(seen[cid])}）。请只保留一处。",
+                cell=cid,
+            )
+            continue
+        seen[cid] = at
+        cell = _fast_cell(v, layout.cell(cid)) or _cell(v, cid, layout, at, tree, errs)
+        if cell is not None:
+            cells[cid] = cell
 
 
 # ---- the whole file ---------------------------------------------------------------------------
@@ -424,7 +465,7 @@ def _parse(path: Path, format: FormatVersion | None) -> tuple[Report, dict[str, 
     layout = load_layout(fmt)
     tables = table_keys(layout)
     cells: dict[str, Cell] = {}
-    seen: dict[str, str] = {}
+    seen: dict[str, Path_] = {}
     agency, publication = Agency(), Publication()
     title: str | None = header.get("title")
     sections: dict[str, tuple[str, str]] = {}

@@ -24,6 +24,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import yaml
@@ -74,6 +75,7 @@ REPORT_KEYS = (
 )
 
 
+@cache
 def section_keys() -> dict[str, SectionId]:
     """Every accepted way to name a section → its id."""
     keys: dict[str, SectionId] = {s: s for s in SECTION_IDS}
@@ -85,6 +87,7 @@ def section_keys() -> dict[str, SectionId]:
     return keys
 
 
+@cache
 def table_keys(layout: FormatLayout) -> dict[str, str]:
     """Accepted keys of the tables of one format → table id (表二 → active or active19)."""
     keys: dict[str, str] = {}
