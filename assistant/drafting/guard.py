@@ -41,7 +41,8 @@ def guard_text(text: str, ledger: FactLedger, *, passages: Sequence[Hit] = (),
                similarity_threshold: float = SIMILARITY_THRESHOLD) -> list[GuardFlag]:
     """Every flag for `text`. Pure: the same inputs give the same flags, in text order.
 
-    - a number (Arabic, Chinese, %, 元/万元) that matches no fact in value and unit;
+    - a number (Arabic, Chinese, %, 元/万元) that matches no fact in value and unit, and is
+      not stated by a retrieved legal text (the 条例's 20个工作日);
     - a `[[fact:…]]` reference left unresolved;
     - a citation [n] with no retrieved passage n (passages are numbered from 1);
     - 《条例》第X条 naming an article that does not exist (`known_articles`) or was not retrieved;
@@ -57,10 +58,12 @@ def guard_text(text: str, ledger: FactLedger, *, passages: Sequence[Hit] = (),
     for m in _FACT_REF.finditer(text):
         flags.append(GuardFlag("fact_ref", f"引用了不存在的事实“{m.group(1)}”，无法替换为数字。",
                                m.start(), m.end(), m.group()))
+    statutory = _statutory_numbers(passages)
     for mention in extract_numbers(text):
         if any(a <= mention.start < b for a, b in todo_spans):
             continue
-        if mention.checkable and not matching_facts(mention, ledger):
+        if mention.checkable and (mention.value, mention.unit) not in statutory \
+                and not matching_facts(mention, ledger):
             flags.append(GuardFlag(
                 "number", f"数字“{mention.raw}”在数据和工作人员提供的情况中都找不到出处，"
                           f"请核对或删除。", mention.start, mention.end, mention.raw))
@@ -77,6 +80,13 @@ def guard_text(text: str, ledger: FactLedger, *, passages: Sequence[Hit] = (),
                               f"格式要求不得年年雷同，请结合本年实际改写。",
                 0, len(text), text[:20], severity="warning"))
     return sorted(flags, key=lambda f: (f.start, f.kind))
+
+
+def _statutory_numbers(passages: Sequence[Hit]) -> set[tuple[Decimal, str | None]]:
+    """Numbers stated by the retrieved 条例, format notices and fee rules (20个工作日, 10件):
+    quoting the law is not inventing a figure."""
+    return {(m.value, m.unit) for h in passages if h.kind in ("regulation", "format", "fees")
+            for m in extract_numbers(h.text) if m.checkable}
 
 
 def matching_facts(mention: NumberMention, ledger: FactLedger) -> list[Fact]:

@@ -95,3 +95,13 @@ def test_agency_profile_text_is_not_a_claim(ledger) -> None:  # type: ignore[no-
     ledger.profile["address"] = "某某区龙山路52号"
     assert guard_text("通讯地址：某某区龙山路52号；电话：0631-8451234。", ledger) == []
     assert [f.text for f in guard_text("地址：某某区龙山路53号。", ledger)] == ["53"]
+
+
+def test_numbers_quoted_from_retrieved_law_are_not_invented(ledger) -> None:  # type: ignore[no-untyped-def]
+    law = Hit("t33", "t", "regulation", "中华人民共和国政府信息公开条例",
+              "应当自收到申请之日起20个工作日内予以答复", article="第三十三条")
+    text = "均在20个工作日内答复。"
+    assert guard_text(text, ledger, passages=[law]) == []
+    assert [f.text for f in guard_text(text, ledger)] == ["20个工作日"]
+    example = Hit("r", "r", "report", "某局报告", "答复20个工作日", agency="某局")
+    assert [f.text for f in guard_text(text, ledger, passages=[example])] == ["20个工作日"]
