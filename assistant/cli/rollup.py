@@ -96,6 +96,8 @@ def rollup(roster: Path, folder: Path, year: int | None, prior: Path | None,
     target = read_report(published) if published is not None else None
     result = check_rollup(run, published=target)
     document = check_document(run.aggregate.report, result)
+    # next year's `--prior` reads the unit list from here (RU-07 compares the rosters)
+    document["report"]["units"] = [u.name for u in run.included]
     if out:
         out.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
     if html_path:
@@ -111,14 +113,15 @@ def rollup(roster: Path, folder: Path, year: int | None, prior: Path | None,
 
 
 def _prior_units(path: Path) -> list[str] | None:
-    """The unit list a previous `xxgk rollup --json` recorded, when the prior file has one."""
+    """The unit list a previous `xxgk rollup --out/--json` recorded in `report.units`."""
     if path.suffix.lower() != ".json":
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError):
         return None
-    units = data.get("rollup", {}).get("included") if isinstance(data, dict) else None
+    header = data.get("report") if isinstance(data, dict) else None
+    units = header.get("units") if isinstance(header, dict) else None
     return [str(u) for u in units] if isinstance(units, list) else None
 
 

@@ -204,3 +204,24 @@ def test_command_unusable_roster_exits_2(tmp_path: Path, capsys: pytest.CaptureF
     folder = _folder(tmp_path, [unit(NAMES[0])])
     assert cli(["rollup", str(bad), str(folder)]) == 2
     assert "没有填单位名称" in capsys.readouterr().err
+
+
+def test_last_years_output_serves_as_prior(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                           ) -> None:
+    last = _folder(tmp_path, [unit(n, 2024, apply__carry_out__total="1",
+                                   apply__carry_out__natural_person="1", apply__new__total="1",
+                                   apply__new__natural_person="1") for n in NAMES])
+    prior = tmp_path / "agg2024.json"
+    roster = _roster_yaml(tmp_path)
+    assert cli(["rollup", str(roster), str(last), "--year", "2024", "--out", str(prior)]) == 0
+    this = tmp_path / "this"
+    this.mkdir()
+    for i, n in enumerate(NAMES):
+        r = unit(n, apply__carry_in__total="1", apply__carry_in__natural_person="1",
+                 apply__res__granted__total="1", apply__res__granted__natural_person="1",
+                 apply__res__total__total="1", apply__res__total__natural_person="1")
+        (this / f"{i}.json").write_text(json.dumps(dump(r), ensure_ascii=False), encoding="utf-8")
+    capsys.readouterr()
+    assert cli(["rollup", str(roster), str(this), "--prior", str(prior), "--json"]) == 0
+    ru07 = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["rule"] == "RU-07"]
+    assert [f["status"] for f in ru07] == ["pass"]
