@@ -9,14 +9,11 @@ and what to write instead. A blank stays blank (never 0); cells the file leaves 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from assistant.errors import InputError, InputErrors
@@ -28,6 +25,14 @@ from assistant.ingest.dataschema import (
     TOP_KEYS,
     section_keys,
     table_keys,
+)
+from assistant.ingest.datatree import (
+    KeyPath,
+    Tree,
+    as_mapping,
+    canonical_key,
+    load_tree,
+    named_fields,
 )
 from assistant.ingest.entry import ErrorList, check_value, unknown_key_hint, what_to_do, where
 from assistant.report.cells import Cell, parse_cell
@@ -50,142 +55,12 @@ from assistant.report.model import (
     Section,
 )
 
-Path_ = tuple[str, ...]
 
-
-class _Tree:
-    """The parsed file plus the line of every key, so errors can point at it."""
-
-    def __init__(self, data: object, lines: dict[Path_, int]) -> None:
-        self.data = data
-        self.lines = lines
-
-    def at(self, path: Path_) -> str:
-        """“表三.new.natural_person（第12行）”: the key path, with its line when known."""
-        shown = ".".join(path) or "（文件顶层）"
-        for n in range(len(path), -1, -1):
-            if path[:n] in self.lines:
-                return f"{shown}（第{self.lines[path[:n]]}行）"
-        return shown
-
-
-# ---- loading: YAML with line numbers, JSON with exact decimals ------------------------------
-
-_CONSTRUCTOR = yaml.SafeLoader("")
-
-
-def _yaml_node(node: yaml.Node, path: Path_, lines: dict[Path_, int], errs: ErrorList) -> object:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        out: dict[str, object] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
-            if key in out:
-                errs.add(
-                    f"第{key_node.start_mark.line + 1}行：键“{key}”重复出现"
-                    f"（{'.'.join((*path, key))}）。请删去其中一处。"
-                )
-                continue
-            lines[(*path, key)] = key_node.start_mark.line + 1
-            out[key] = _yaml_node(value_node, (*path, key), lines, errs)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_yaml_node(v, (*path, str(i)), lines, errs) for i, v in enumerate(node.value)]
-    if node.tag == "tag:yaml.org,2002:float":
-        try:  # exact decimals: 3.25 stays Decimal("3.25"), never a binary float
-            return Decimal(node.value.replace("_", ""))
-        except InvalidOperation:
-            pass
-    return _CONSTRUCTOR.construct_object(node)
-
-
-def _load(path: Path, errs: ErrorList) -> _Tree:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path.name}：文件不是 UTF-8 编码。请在记事本或 WPS 中“另存为”，"
-            f"编码选择 UTF-8 后再试。",
-            source=path,
-        ) from exc
-    except OSError as exc:
-        raise InputError(f"无法读取文件“{path}”：{exc.strerror}。", source=path) from exc
-    if path.suffix.lower() == ".json":
-
-        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-            out = dict(items)
-            if len(out) != len(items):  # a key written twice: the later would silently win
-                keys = [k for k, _ in items]
-                for k in dict.fromkeys(k for k in keys if keys.count(k) > 1):
-                    errs.add(f"键“{k}”重复出现。请删去其中一处。")
-            return out
-
-        try:
-            data = json.loads(text, parse_float=Decimal, object_pairs_hook=pairs)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{path.name}：第{exc.lineno}行第{exc.colno}列 JSON 格式有误"
-                f"（{exc.msg}）。请检查该处的引号、逗号和括号。",
-                source=path,
-                location=f"第{exc.lineno}行",
-            ) from exc
-        return _Tree(data, {})
-    try:
-        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        raise InputError(
-            f"{path.name}：第{line}行附近 YAML 格式有误（{exc.problem}）。常见原因："
-            f"冒号后少了空格、缩进不一致、用了 Tab 或全角冒号“：”。",
-            source=path,
-            location=f"第{line}行",
-        ) from exc
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path.name}：YAML 格式有误（{exc}）。", source=path) from exc
-    lines: dict[Path_, int] = {}
-    data = _yaml_node(node, (), lines, errs) if node is not None else None
-    return _Tree(data, lines)
-
-
-# ---- the parts of the file ------------------------------------------------------------------
-
-
-def _canonical(key: str, names: Mapping[str, str]) -> str | None:
-    """English key for an English or Chinese key of `names` (english → chinese)."""
-    if key in names:
-        return key
-    return next((en for en, zh in names.items() if zh == key), None)
-
-
-def _mapping(value: object, path: Path_, tree: _Tree, errs: ErrorList, what: str) -> dict:
-    if isinstance(value, dict):
-        return value
-    errs.add(f"{tree.at(path)}：{what}应写成“键: 值”的多行形式，现在是“{value}”。")
-    return {}
-
-
-def _fields(
-    value: object, path: Path_, names: Mapping[str, str], tree: _Tree, errs: ErrorList, what: str
-) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for key, v in _mapping(value, path, tree, errs, what).items():
-        en = _canonical(key, names)
-        if en is None:
-            errs.add(
-                f"{tree.at((*path, key))}：{what}中没有“{key}”这一项。"
-                + unknown_key_hint(key, [*names.values(), *names])
-            )
-        elif v is not None and v != "":
-            out[en] = v
-    return out
-
-
-def _agency(value: object, path: Path_, tree: _Tree, errs: ErrorList) -> Agency:
+def _agency(value: object, path: KeyPath, tree: Tree, errs: ErrorList) -> Agency:
     fields: dict[str, object] = (
         {"name": value}
         if isinstance(value, str)
-        else _fields(value, path, AGENCY_KEYS, tree, errs, "单位信息")
+        else named_fields(value, path, AGENCY_KEYS, tree, errs, "单位信息")
     )
     try:
         return Agency.model_validate({k: str(v) for k, v in fields.items()})
@@ -207,8 +82,8 @@ def _agency(value: object, path: Path_, tree: _Tree, errs: ErrorList) -> Agency:
         )
 
 
-def _publication(value: object, path: Path_, tree: _Tree, errs: ErrorList) -> Publication:
-    fields = _fields(value, path, PUBLICATION_KEYS, tree, errs, "发布信息")
+def _publication(value: object, path: KeyPath, tree: Tree, errs: ErrorList) -> Publication:
+    fields = named_fields(value, path, PUBLICATION_KEYS, tree, errs, "发布信息")
     date = fields.get("date")
     if isinstance(date, str):
         try:
@@ -229,13 +104,13 @@ def _publication(value: object, path: Path_, tree: _Tree, errs: ErrorList) -> Pu
 
 
 def _texts(
-    value: object, path: Path_, tree: _Tree, errs: ErrorList, what: str
+    value: object, path: KeyPath, tree: Tree, errs: ErrorList, what: str
 ) -> dict[str, tuple[str, str]]:
     """Section id → (heading, text). A text is a string, or {heading, text} when the source
     printed its own heading (kept so FMT-02 still sees it after a JSON round trip)."""
     keys = section_keys()
     out: dict[str, tuple[str, str]] = {}
-    for key, entry in _mapping(value, path, tree, errs, what).items():
+    for key, entry in as_mapping(value, path, tree, errs, what).items():
         sid = keys.get(str(key).strip())
         heading, text = "", entry
         if isinstance(entry, dict):
@@ -260,7 +135,7 @@ def _texts(
     return out
 
 
-def _format(value: object, path: Path_, tree: _Tree, errs: ErrorList) -> FormatVersion | None:
+def _format(value: object, path: KeyPath, tree: Tree, errs: ErrorList) -> FormatVersion | None:
     text = str(value).strip().lower().removeprefix("fmt")
     if text in ("2019", "2021"):
         return text  # type: ignore[return-value]
@@ -271,7 +146,7 @@ def _format(value: object, path: Path_, tree: _Tree, errs: ErrorList) -> FormatV
     return None
 
 
-def _year(value: object, path: Path_, tree: _Tree, errs: ErrorList) -> int | None:
+def _year(value: object, path: KeyPath, tree: Tree, errs: ErrorList) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool) and 2000 <= value <= 2100:
         return value
     if isinstance(value, str) and value.strip().removesuffix("年").isdigit():
@@ -309,7 +184,7 @@ def _fast_cell(value: object, spec: CellSpec) -> Cell | None:
 
 
 def _cell(
-    value: object, cid: str, layout: FormatLayout, path: Path_, tree: _Tree, errs: ErrorList
+    value: object, cid: str, layout: FormatLayout, path: KeyPath, tree: Tree, errs: ErrorList
 ) -> Cell | None:
     spec = layout.cell(cid)
     if isinstance(value, dict):  # the machine form {value, raw, source} of `xxgk check --json`
@@ -353,17 +228,17 @@ def _table_cells(
     value: object,
     table_id: str,
     layout: FormatLayout,
-    path: Path_,
-    tree: _Tree,
+    path: KeyPath,
+    tree: Tree,
     errs: ErrorList,
     cells: dict[str, Cell],
-    seen: dict[str, Path_],
+    seen: dict[str, KeyPath],
 ) -> None:
     """Nested (row id → column id → value) or dotted keys; any mix of the two."""
     table = layout.table(table_id)
     relative = _relative_ids(table_id, layout.format)
 
-    def walk(node: object, keys: Path_) -> None:
+    def walk(node: object, keys: KeyPath) -> None:
         rel = ".".join(keys)
         cid = f"{table_id}.{rel}"
         if layout.has_cell(cid) and layout.cell(cid).table.id == table_id:
@@ -379,7 +254,7 @@ def _table_cells(
                 f"中没有“{rel}”这一格。" + unknown_key_hint(rel, relative)
             )
 
-    def _put(cid: str, node: object, at: Path_) -> None:
+    def _put(cid: str, node: object, at: KeyPath) -> None:
         if cid in seen:
             errs.add(
                 f"{tree.at(at)}：{where(layout.cell(cid))}重复填写（另一处在 "
@@ -392,19 +267,19 @@ def _table_cells(
         if cell is not None:
             cells[cid] = cell
 
-    walk(_mapping(value, path, tree, errs, "表格数据"), ())
+    walk(as_mapping(value, path, tree, errs, "表格数据"), ())
 
 
 def _flat_cells(
     value: object,
     layout: FormatLayout,
-    path: Path_,
-    tree: _Tree,
+    path: KeyPath,
+    tree: Tree,
     errs: ErrorList,
     cells: dict[str, Cell],
-    seen: dict[str, Path_],
+    seen: dict[str, KeyPath],
 ) -> None:
-    for cid, v in _mapping(value, path, tree, errs, "单元格").items():
+    for cid, v in as_mapping(value, path, tree, errs, "单元格").items():
         if not layout.has_cell(cid):
             other = "2019" if layout.format == "2021" else "2021"
             hint = (
@@ -433,7 +308,7 @@ def _flat_cells(
 
 def _parse(path: Path, format: FormatVersion | None) -> tuple[Report, dict[str, str]]:
     errs = ErrorList(path)
-    tree = _load(path, errs)
+    tree = load_tree(path, errs)
     if not isinstance(tree.data, dict):
         raise InputErrors(
             [
@@ -449,12 +324,12 @@ def _parse(path: Path, format: FormatVersion | None) -> tuple[Report, dict[str, 
     notes: list[ReadNote] = []
     header: dict[str, Any] = {}
     if "report" in data:  # the shape `xxgk check --json` writes
-        header = _mapping(data.pop("report"), ("report",), tree, errs, "report")
+        header = as_mapping(data.pop("report"), ("report",), tree, errs, "report")
         data.pop("findings", None)
         for key in [k for k in header if k not in REPORT_KEYS]:
             notes.append(ReadNote(level="info", message=f"已忽略 report.{key}（不是年报数据）。"))
     year_key = next((k for k in ("year", "年度") if k in data), "year")
-    year_at: Path_ = ("report", "year") if "year" in header else (year_key,)
+    year_at: KeyPath = ("report", "year") if "year" in header else (year_key,)
     year_value = header.get("year", data.get(year_key))
     year = _year(year_value, year_at, tree, errs) if year_value is not None else None
     if year_value is None:
@@ -465,7 +340,7 @@ def _parse(path: Path, format: FormatVersion | None) -> tuple[Report, dict[str, 
     layout = load_layout(fmt)
     tables = table_keys(layout)
     cells: dict[str, Cell] = {}
-    seen: dict[str, Path_] = {}
+    seen: dict[str, KeyPath] = {}
     agency, publication = Agency(), Publication()
     title: str | None = header.get("title")
     sections: dict[str, tuple[str, str]] = {}
@@ -473,7 +348,7 @@ def _parse(path: Path, format: FormatVersion | None) -> tuple[Report, dict[str, 
     if "agency" in header:
         agency = _agency(header["agency"], ("report", "agency"), tree, errs)
     if "agency_profile" in header:
-        profile = _fields(
+        profile = named_fields(
             header["agency_profile"],
             ("report", "agency_profile"),
             AGENCY_KEYS,
@@ -488,7 +363,7 @@ def _parse(path: Path, format: FormatVersion | None) -> tuple[Report, dict[str, 
         sections = _texts(header["sections"], ("report", "sections"), tree, errs, "正文")
     for key, value in data.items():
         at = (key,)
-        en = _canonical(key, TOP_KEYS)
+        en = canonical_key(key, TOP_KEYS)
         if key in tables:
             _table_cells(value, tables[key], layout, at, tree, errs, cells, seen)
         elif en in ("year", "format"):

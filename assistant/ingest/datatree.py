@@ -1,0 +1,146 @@
+"""A data file parsed with the line of every key, so input errors can point at it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.errors import InputError
+from assistant.ingest.entry import ErrorList, unknown_key_hint
+
+KeyPath = tuple[str, ...]
+
+
+class Tree:
+    """The parsed file plus the line of every key, so errors can point at it."""
+
+    def __init__(self, data: object, lines: dict[KeyPath, int]) -> None:
+        self.data = data
+        self.lines = lines
+
+    def at(self, path: KeyPath) -> str:
+        """“表三.new.natural_person（第12行）”: the key path, with its line when known."""
+        shown = ".".join(path) or "（文件顶层）"
+        for n in range(len(path), -1, -1):
+            if path[:n] in self.lines:
+                return f"{shown}（第{self.lines[path[:n]]}行）"
+        return shown
+
+
+# ---- loading: YAML with line numbers, JSON with exact decimals ------------------------------
+
+_CONSTRUCTOR = yaml.SafeLoader("")
+
+
+def _yaml_node(
+    node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], errs: ErrorList
+) -> object:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            if key in out:
+                errs.add(
+                    f"第{key_node.start_mark.line + 1}行：键“{key}”重复出现"
+                    f"（{'.'.join((*path, key))}）。请删去其中一处。"
+                )
+                continue
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            out[key] = _yaml_node(value_node, (*path, key), lines, errs)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_yaml_node(v, (*path, str(i)), lines, errs) for i, v in enumerate(node.value)]
+    if node.tag == "tag:yaml.org,2002:float":
+        try:  # exact decimals: 3.25 stays Decimal("3.25"), never a binary float
+            return Decimal(node.value.replace("_", ""))
+        except InvalidOperation:
+            pass
+    return _CONSTRUCTOR.construct_object(node)
+
+
+def load_tree(path: Path, errs: ErrorList) -> Tree:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path.name}：文件不是 UTF-8 编码。请在记事本或 WPS 中“另存为”，"
+            f"编码选择 UTF-8 后再试。",
+            source=path,
+        ) from exc
+    except OSError as exc:
+        raise InputError(f"无法读取文件“{path}”：{exc.strerror}。", source=path) from exc
+    if path.suffix.lower() == ".json":
+
+        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            out = dict(items)
+            if len(out) != len(items):  # a key written twice: the later would silently win
+                keys = [k for k, _ in items]
+                for k in dict.fromkeys(k for k in keys if keys.count(k) > 1):
+                    errs.add(f"键“{k}”重复出现。请删去其中一处。")
+            return out
+
+        try:
+            data = json.loads(text, parse_float=Decimal, object_pairs_hook=pairs)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"{path.name}：第{exc.lineno}行第{exc.colno}列 JSON 格式有误"
+                f"（{exc.msg}）。请检查该处的引号、逗号和括号。",
+                source=path,
+                location=f"第{exc.lineno}行",
+            ) from exc
+        return Tree(data, {})
+    try:
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise InputError(
+            f"{path.name}：第{line}行附近 YAML 格式有误（{exc.problem}）。常见原因："
+            f"冒号后少了空格、缩进不一致、用了 Tab 或全角冒号“：”。",
+            source=path,
+            location=f"第{line}行",
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path.name}：YAML 格式有误（{exc}）。", source=path) from exc
+    lines: dict[KeyPath, int] = {}
+    data = _yaml_node(node, (), lines, errs) if node is not None else None
+    return Tree(data, lines)
+
+
+# ---- helpers for the parts of the file -------------------------------------------------------
+
+
+def canonical_key(key: str, names: Mapping[str, str]) -> str | None:
+    """English key for an English or Chinese key of `names` (english → chinese)."""
+    if key in names:
+        return key
+    return next((en for en, zh in names.items() if zh == key), None)
+
+
+def as_mapping(value: object, path: KeyPath, tree: Tree, errs: ErrorList, what: str) -> dict:
+    if isinstance(value, dict):
+        return value
+    errs.add(f"{tree.at(path)}：{what}应写成“键: 值”的多行形式，现在是“{value}”。")
+    return {}
+
+
+def named_fields(
+    value: object, path: KeyPath, names: Mapping[str, str], tree: Tree, errs: ErrorList, what: str
+) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, v in as_mapping(value, path, tree, errs, what).items():
+        en = canonical_key(key, names)
+        if en is None:
+            errs.add(
+                f"{tree.at((*path, key))}：{what}中没有“{key}”这一项。"
+                + unknown_key_hint(key, [*names.values(), *names])
+            )
+        elif v is not None and v != "":
+            out[en] = v
+    return out
