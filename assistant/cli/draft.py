@@ -38,7 +38,7 @@ def _common(func: Any) -> Any:
 
 
 def _drafter(data: Path, prior: Path | None, notes: Path | None, offline: bool,
-             no_retrieve: bool) -> tuple[Any, Report, list[str]]:
+             no_retrieve: bool, quiet: bool = False) -> tuple[Any, Report, list[str]]:
     from assistant.drafting.notes import load_notes
     from assistant.service import build_assistant
 
@@ -53,6 +53,9 @@ def _drafter(data: Path, prior: Path | None, notes: Path | None, offline: bool,
     staff_notes = dict(load_notes(notes)) if notes else None
     drafter = assistant.drafter(report, prior=prior_report, notes=staff_notes, retrieve=False)
     if not no_retrieve:
+        if not quiet:
+            click.echo("正在准备知识库（首次使用需建立索引，可能要几分钟；加 --no-retrieve 可跳过）…",
+                       err=True)
         try:
             kb = assistant.knowledge
             kb.ensure_built()
@@ -147,7 +150,7 @@ def draft_command(data: Path, prior: Path | None, notes: Path | None, out: Path 
     from assistant.drafting.plan import parse_sections
 
     sections = parse_sections(section)
-    drafter, report, warnings = _drafter(data, prior, notes, offline, no_retrieve)
+    drafter, report, warnings = _drafter(data, prior, notes, offline, no_retrieve, as_json)
     drafts = []
     for s in sections:
         sink = _stream_sink(as_json, drafter.engine) if drafter.chat is not None else None
@@ -172,7 +175,7 @@ def revise_command(data: Path, prior: Path | None, notes: Path | None, out: Path
     sections = parse_sections(section)
     if len(sections) != 1:
         raise click.UsageError("revise 一次只修改一个部分，例如 --section 五。")
-    drafter, report, warnings = _drafter(data, prior, notes, offline, no_retrieve)
+    drafter, report, warnings = _drafter(data, prior, notes, offline, no_retrieve, as_json)
     text = current.read_text(encoding="utf-8") if current else None
     sink = _stream_sink(as_json, drafter.engine) if drafter.chat is not None else None
     draft = drafter.revise(sections[0], instruction, current=text, on_token=sink)
