@@ -111,6 +111,8 @@ def build_docx(report: Report, *, kind: ExportKind = FINAL,
             p.paragraph_format.space_before = _AFTER_TABLE
         after_table = False
     if outline.signature:
+        if doc.paragraphs:  # the signature never starts a page on its own
+            doc.paragraphs[-1].paragraph_format.keep_with_next = True
         doc.add_paragraph("", style=STYLE_SIGNATURE)  # 正文下空一行
         for line in outline.signature:
             doc.add_paragraph(line, style=STYLE_SIGNATURE)
