@@ -10,6 +10,7 @@ from assistant.checks.engine import run_checks
 from assistant.checks.findings import CheckResult, Finding
 from assistant.checks.rules_publication import deadline_for, deadline_kind
 from assistant.report.layout import FormatVersion, format_for_year
+from assistant.report.mapping import to_fmt2021
 from assistant.report.model import Agency, Report
 from assistant.report.rollup import Aggregate, RosterUnit, aggregate, name_key, unit_name
 
@@ -58,7 +59,9 @@ class RollupRun:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (unit, file left out)
     vertical: list[tuple[str, str]] = field(default_factory=list)  # (unit, file left out)
     unlisted: list[tuple[str, str]] = field(default_factory=list)  # (unit, file left out)
-    wrong_format: list[tuple[str, str, str]] = field(default_factory=list)  # (unit, file, format)
+    # (unit, file, format): fmt2019 units of a fmt2021 year are converted and summed, others left out
+    wrong_format: list[tuple[str, str, str]] = field(default_factory=list)
+    wrong_year: list[tuple[str, str, int]] = field(default_factory=list)  # (unit, file, year)
     prior: Report | None = None  # last year's aggregate (RU-07)
     prior_units: tuple[str, ...] | None = None
 
@@ -72,7 +75,8 @@ class RollupRun:
 
     @property
     def complete(self) -> bool:
-        return not (self.missing or self.unreadable or self.failing or self.wrong_format)
+        return not (self.missing or self.unreadable or self.failing or self.wrong_format
+                    or self.wrong_year)
 
 
 def _with_profile(report: Report, unit: RosterUnit | None) -> Report:
@@ -123,9 +127,15 @@ def run_rollup(units: Sequence[RosterUnit], files: Sequence[tuple[str, Report | 
         if unit.deadline:
             opts["deadline"] = unit.deadline
         result = run_checks(report, options=opts)
+        if report.year != year:
+            run.wrong_year.append((name, path, report.year))
+            continue
         if report.format != fmt:
             run.wrong_format.append((name, path, report.format))
-            continue
+            if not (report.format == "2019" and fmt == "2021"):
+                continue  # no mapping from fmt2021 back to fmt2019
+            # SPEC RU-05: convert by b.6 first; the unmappable cells stay blank and are listed
+            report = to_fmt2021(report).report
         kind = deadline_kind(report) or "department"
         due = unit.deadline or deadline_for(report, kind, opts)
         included.append(UnitEntry(name, path, report, result, unit, due, report.publication.date))

@@ -101,6 +101,9 @@ def missing_or_late(ctx: CheckContext) -> Iterator[Finding]:
             f"{u.name}（{u.published}发布，期限{u.deadline}，迟{u.late_days}天）" for u in run.late[:8]))
     if run.unlisted:
         parts.append(f"不在名单内、未计入汇总：{_list([n for n, _ in run.unlisted])}")
+    if run.wrong_year:
+        parts.append("报告年度不符、未计入汇总：" + "、".join(
+            f"{n}（{y}年度，{p}）" for n, p, y in run.wrong_year[:8]))
     if parts:
         yield ctx.fail("；".join(parts) + "。",
                        found=_list([u.name for u in run.missing] + [u.name for u in run.late]))
@@ -113,8 +116,10 @@ def one_format(ctx: CheckContext) -> Iterator[Finding]:
     run = _run(ctx)
     if run.wrong_format:
         listed = "、".join(f"{n}（{f}年格式）" for n, _, f in run.wrong_format[:8])
-        yield ctx.fail(f"{run.year}年度应统一使用{run.format}年格式，以下单位格式不符，未计入汇总：{listed}。"
-                       f"2019年格式与2021年格式的数据不能直接相加，请先按格式对照转换，并标出无法对应的数据格。",
+        how = ("已按格式对照（SPEC b.6）转换后计入，无法对应的数据格留空，汇总表相应格为空"
+               if run.format == "2021" else "2021年格式无法转换为2019年格式，未计入汇总")
+        yield ctx.fail(f"{run.year}年度应统一使用{run.format}年格式，以下单位格式不符：{listed}。{how}。"
+                       f"请这些单位按{run.format}年格式重新报送。",
                        expected=run.format, found=_list([n for n, _, _ in run.wrong_format]))
     else:
         yield ctx.passed(f"各单位均使用{run.format}年格式。")

@@ -59,6 +59,7 @@ def status_data(run: RollupRun) -> dict[str, Any]:
         "vertical": [{"unit": n, "file": p} for n, p in run.vertical],
         "unlisted": [{"unit": n, "file": p} for n, p in run.unlisted],
         "wrong_format": [{"unit": n, "file": p, "format": f} for n, p, f in run.wrong_format],
+        "wrong_year": [{"unit": n, "file": p, "year": y} for n, p, y in run.wrong_year],
         "null_cells": {c: list(units) for c, units in run.aggregate.null_cells.items()},
     }
 
@@ -149,6 +150,7 @@ def status_page(run: RollupRun, result: CheckResult) -> str:
     extra = [*(f"重复：{n}（{p}）" for n, p in run.duplicates),
              *(f"名单外：{n}（{p}）" for n, p in run.unlisted),
              *(f"格式不符：{n}（{p}，{f}年格式）" for n, p, f in run.wrong_format),
+             *(f"年度不符：{n}（{p}，{y}年度）" for n, p, y in run.wrong_year),
              *(f"无法读取：{p}：{m}" for p, m in run.unreadable)]
     s = summary(result)
     findings = "".join(f"<li class='{f.severity}'>[{e(f.rule)} {e(SEVERITY_LABELS[f.severity])}] "

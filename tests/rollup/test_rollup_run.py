@@ -104,7 +104,26 @@ def test_ru05_units_in_the_wrong_format() -> None:
     r = run(files)
     f = check_rollup(r).by_rule("RU-05")[0]
     assert f.status == "fail" and "某某镇人民政府（2019年格式）" in f.message
-    assert "某某镇人民政府" not in r.aggregate.units
+    # converted by SPEC b.6 and summed; the cells fmt2019 cannot give are null, with the unit named
+    assert "某某镇人民政府" in r.aggregate.units
+    assert r.aggregate.responsible("active.rules.valid") == ("某某镇人民政府",)
+    assert r.aggregate.report.value("apply.new.total") == 0
+
+
+def test_ru05_fmt2021_units_cannot_go_into_a_fmt2019_year() -> None:
+    units = [RosterUnit("甲局", kind="department"), RosterUnit("乙局", kind="department")]
+    r = run_rollup(units, [("a", unit("甲局", 2020)), ("b", unit("乙局", 2020, fmt="2021"))],
+                   year=2020, agency=COUNTY)
+    assert r.aggregate.units == ("甲局",)
+    assert "未计入汇总" in check_rollup(r).by_rule("RU-05")[0].message
+
+
+def test_ru04_report_of_another_year_is_left_out() -> None:
+    files = clean()
+    files[0] = ("县教育局.json", unit("县教育局", 2024))
+    r = run(files)
+    assert "县教育局" not in r.aggregate.units
+    assert "报告年度不符" in check_rollup(r).by_rule("RU-04")[0].message
 
 
 def test_ru06_duplicates_and_vertical_units() -> None:
