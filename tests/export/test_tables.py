@@ -7,6 +7,8 @@ from pathlib import Path
 
 import html5lib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant.export.tables import (
     display_width,
@@ -179,3 +181,72 @@ def test_markdown_flattens_headers_and_escapes_pipes() -> None:
     assert len(rows) == 25
     assert all(row.count(" | ") - row.count("\\| ") == 7 for row in rows)
     assert rows[4].startswith("| 三、本年度办理结果/（三）不予公开/1.属于国家秘密 |")
+
+
+# ---- every format reads back to the same cells (the readers rely on this regularity) ----------
+
+_VALUES = st.one_of(
+    st.integers(0, 999_999).map(str),
+    st.decimals(0, 10**6, places=2).map(str),
+    st.sampled_from(["", "/", "—", "+3", "-2"]),
+)
+
+
+def _random_report(data: st.DataObject) -> Report:
+    year = data.draw(st.sampled_from([2020, 2025]))
+    layout = zero_report(year).layout
+    return Report(year=year, cells={c: parse_cell(data.draw(_VALUES)) for c in layout.cell_ids})
+
+
+def _text_data_rows(text: str) -> list[list[str]]:
+    """The first line of every grid row (the line after a border), split at "|"."""
+    lines = text.splitlines()
+    return [
+        [f.strip() for f in line.split("|")[1:-1]]
+        for prev, line in zip(lines, lines[1:], strict=False)
+        if "+-" in prev and "+-" not in line
+    ]
+
+
+def _grid_rows(grid) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    return [
+        [c.text for c in sorted(row, key=lambda c: c.col) if c.kind == "data"]
+        for row in grid.rows()
+    ]
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.data())
+def test_text_reads_back(data: st.DataObject) -> None:
+    for grid in report_grids(_random_report(data)):
+        first_lines = _text_data_rows(table_text(grid))
+        assert len(first_lines) == grid.height
+        for fields, expected in zip(first_lines, _grid_rows(grid), strict=True):
+            if expected:
+                assert fields[len(fields) - len(expected) :] == expected
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.data())
+def test_markdown_reads_back(data: st.DataObject) -> None:
+    for grid in report_grids(_random_report(data)):
+        rows = [line for line in table_markdown(grid).splitlines() if line.startswith("| ")]
+        aligns = {i for i, r in enumerate(rows) if r.startswith(("| :---", "| ---:"))}
+        body = [r for i, r in enumerate(rows) if i not in aligns and i + 1 not in aligns]
+        expected = [r for r in _grid_rows(grid) if r]
+        assert len(body) == len(expected)
+        for line, values in zip(body, expected, strict=True):
+            fields = [f.strip() for f in line[1:-1].split(" | ")]
+            assert fields[len(fields) - len(values) :] == values
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.data())
+def test_html_reads_back(data: st.DataObject) -> None:
+    report = _random_report(data)
+    doc = _parse(tables_html(report))
+    found = {td.get("data-cell"): "".join(td.itertext()) for td in doc.iter(f"{_NS}td")}
+    shown = {
+        c: report.cells[c].display() for t in report.layout.tables if t.render for c in t.cell_ids
+    }
+    assert found == shown
