@@ -120,25 +120,24 @@ class KnowledgeBase:
                 skipped.append(doc.doc_id)
                 continue
             pending.append((doc, chunks))
-        total = sum(len(c) for _, c in pending)
-        done = 0
-        if progress and total:
-            progress(0, total)
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict[str, Any]] = []
         for doc, chunks in pending:
             (updated if doc.doc_id in self._state.docs else added).append(doc.doc_id)
             self.vectors.delete_doc(doc.doc_id)
             self._state.drop_doc(doc.doc_id)
-            metas = [c.metadata() | {"doc_hash": doc.content_hash, "origin": doc.origin,
-                                     "owner": owner} for c in chunks]
-            texts = [c.indexed_text for c in chunks]
-            base = done
-            self.vectors.add([c.chunk_id for c in chunks], texts, metas,
-                             progress=(lambda n, b=base: progress(b + n, total)) if progress
-                             else None)
-            done += len(chunks)
-            for chunk, text, meta in zip(chunks, texts, metas, strict=True):
-                tokens = " ".join(self.segmenter.tokens(text))
-                self._state.chunks[chunk.chunk_id] = ChunkRecord(text, meta, tokens)
+            ids += [c.chunk_id for c in chunks]
+            texts += [c.indexed_text for c in chunks]
+            metas += [c.metadata() | {"doc_hash": doc.content_hash, "origin": doc.origin,
+                                      "owner": owner} for c in chunks]
+        if progress and ids:
+            progress(0, len(ids))
+        self.vectors.add(ids, texts, metas,
+                         progress=(lambda n: progress(n, len(ids))) if progress else None)
+        for cid, text, meta in zip(ids, texts, metas, strict=True):
+            self._state.chunks[cid] = ChunkRecord(text, meta, " ".join(self.segmenter.tokens(text)))
+        for doc, chunks in pending:
             self._state.docs[doc.doc_id] = _doc_entry(doc, chunks, owner)
         return BuildReport(added=tuple(added), updated=tuple(updated), skipped=tuple(skipped))
 

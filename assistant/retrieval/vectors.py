@@ -20,7 +20,10 @@ from assistant.llm.base import Embedder
 
 log = logging.getLogger(__name__)
 
-_BATCH = 32
+# Chroma commits each upsert to disk (about 0.1 s); embedding is what takes time, so texts are
+# embedded in small batches (for the progress bar) and written in large ones.
+_WRITE_BATCH = 1000
+_EMBED_BATCH = 16
 
 
 class _LangchainEmbeddings(Embeddings):
@@ -28,9 +31,15 @@ class _LangchainEmbeddings(Embeddings):
 
     def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder
+        self.on_batch: Callable[[int], None] | None = None
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.embedder.embed_passages(texts)
+        out: list[list[float]] = []
+        for start in range(0, len(texts), _EMBED_BATCH):
+            out.extend(self.embedder.embed_passages(texts[start : start + _EMBED_BATCH]))
+            if self.on_batch:
+                self.on_batch(len(out))
+        return out
 
     def embed_query(self, text: str) -> list[float]:
         return self.embedder.embed_query(text)
@@ -70,8 +79,9 @@ class VectorStore:
         try:
             # embedding_function is ours; langchain-chroma creates the collection with
             # embedding_function=None, so Chroma's downloading default is never instantiated
+            self._embeddings = _LangchainEmbeddings(embedder)
             self._store = Chroma(collection_name=name, client=client,
-                                 embedding_function=_LangchainEmbeddings(embedder),
+                                 embedding_function=self._embeddings,
                                  collection_configuration={"hnsw": {"space": "cosine"}},
                                  collection_metadata={"embedder": embedder.name})
         except (ValueError, OSError, chromadb.errors.ChromaError) as exc:
@@ -90,12 +100,15 @@ class VectorStore:
 
     def add(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict[str, Any]],
             progress: Callable[[int], None] | None = None) -> None:
-        for start in range(0, len(ids), _BATCH):
-            end = start + _BATCH
-            self._call("写入", lambda s=start, e=end: self._store.add_texts(
-                list(texts[s:e]), metadatas=list(metadatas[s:e]), ids=list(ids[s:e])))
+        for start in range(0, len(ids), _WRITE_BATCH):
+            end = start + _WRITE_BATCH
             if progress:
-                progress(min(end, len(ids)))
+                self._embeddings.on_batch = lambda n, s=start: progress(s + n)
+            try:
+                self._call("写入", lambda s=start, e=end: self._store.add_texts(
+                    list(texts[s:e]), metadatas=list(metadatas[s:e]), ids=list(ids[s:e])))
+            finally:
+                self._embeddings.on_batch = None
 
     def delete_doc(self, doc_id: str) -> None:
         self._call("删除", lambda: self._store._collection.delete(where={"doc_id": doc_id}))

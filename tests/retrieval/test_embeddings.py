@@ -60,7 +60,7 @@ def embeddings_server():
     _EmbeddingsHandler.requests = []
     _EmbeddingsHandler.fail = False
     server = ThreadingHTTPServer(("127.0.0.1", 0), _EmbeddingsHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/v1"

@@ -162,6 +162,7 @@ def test_chroma_never_gets_a_default_embedding_function(fresh_kb) -> None:
     assert fresh_kb.vectors.name == "xxgk-hashing-bigram-512"
 
 
+@pytest.mark.slow
 def test_jieba_is_quiet_and_caches_inside_the_workspace(tmp_path) -> None:
     import subprocess
     import sys
