@@ -209,10 +209,17 @@ def _classify(norm: str, m: re.Match[str]
         return value, unit, "ordinal", False, end
     if unit is None:
         nxt = norm[end:end + 1]
-        if nxt == "年" or (len(raw) == 4 and raw.isdigit() and nxt in ("-", "/", "〕", "]")):
+        four = len(raw) == 4 and raw.isdigit() or is_cn and len(raw) == 4 and all(
+            ch in _DIGITS for ch in raw)
+        if four and (nxt == "年" or nxt in ("-", "/", "〕", "]")):
             return value, "年", "year", False, end + (1 if nxt == "年" else 0)
         if nxt in ("月", "日") or (nxt == "号" and before == "月"):
             return value, nxt, "date", False, end + 1
+        if re.match(r":\d{2}", norm[end:end + 3]) or (before == ":" and re.match(
+                r"\d{1,2}:\d{2}$", norm[max(0, start - 3):end])):
+            return value, None, "date", False, end  # 8:30 (a time of day)
+        if re.match(r"[-~～至到]\d{1,2}[月日]", norm[end:end + 4]) and before != "第":
+            return value, None, "date", False, end  # 1-12月, 1至6月
         if nxt in ("、", ".") and not norm[end + 1:end + 2].isdigit() and (
                 _at_item_start(norm, start) or norm[end + 1:end + 2] > "\u2e80"):
             return value, None, "enum", False, end  # 1. 主动公开 / 「1.属于国家秘密」

@@ -103,3 +103,13 @@ def test_phone_with_long_dash_is_a_code() -> None:
 
 def test_row_label_marker_inside_brackets_is_enum() -> None:
     assert not any(m.checkable for m in extract_numbers("表三「（三）不予公开 1.属于国家秘密」行"))
+
+
+@pytest.mark.parametrize("text", ["2021年度", "1-12月", "1至6月份", "上午8:30至12:00", "二〇二一年"])
+def test_dates_and_times_are_not_quantities(text: str) -> None:
+    assert not any(m.checkable for m in extract_numbers(text))
+
+
+def test_short_number_before_year_word_is_a_quantity() -> None:
+    (m,) = extract_numbers("连续3年")
+    assert m.checkable and m.value == 3
