@@ -20,6 +20,7 @@ from assistant.export.docx import write_docx
 from assistant.export.gate import (
     DRAFT,
     FINAL,
+    GUARDED_SECTIONS,
     FindingDecision,
     GateResult,
     UntracedNumber,
@@ -48,9 +49,7 @@ class _Source:
 def untraced_numbers(report: Report, ledger: FactLedger) -> list[UntracedNumber]:
     """The drafting guard's flags of numbers no fact supports, section by section."""
     out: list[UntracedNumber] = []
-    # the opening paragraph holds the address, phone and document numbers (7号楼14层): not
-    # statistics, and the guard's contact check does not cover all of them
-    for section in SECTION_IDS[1:]:
+    for section in GUARDED_SECTIONS:
         text = report.text(section)
         for flag in guard_text(text, ledger):
             if flag.kind not in _UNTRACED_KINDS:

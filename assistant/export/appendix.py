@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.checks import SEVERITY_LABELS
-from assistant.export.gate import GateResult, finding_status, section_name
-from assistant.report import SECTION_IDS, SectionId
+from assistant.export.gate import GUARDED_SECTIONS, GateResult, finding_status, section_name
+from assistant.report import SectionId
 from assistant.report.facts import SOURCE_LABELS, Fact, FactLedger, build_ledger
 from assistant.report.numerals import NumberMention, extract_numbers
 
@@ -83,7 +83,10 @@ def _overlap(fact: Fact, sentence: str) -> int:
 def _best(facts: Sequence[Fact], sentence: str) -> Fact | None:
     if not facts:
         return None
-    return min(facts, key=lambda f: (_SOURCE_RANK.get(f.source, 9), -_overlap(f, sentence)))
+    # the words around the number first (无法提供31件 → the 无法提供 rows), then a 总计 over a
+    # single applicant column, then a table cell over a computed value
+    return min(facts, key=lambda f: (-_overlap(f, sentence), not f.id.endswith(".total"),
+                                     _SOURCE_RANK.get(f.source, 9)))
 
 
 def trace_numbers(result: GateResult, tracer: Tracer,
@@ -93,7 +96,7 @@ def trace_numbers(result: GateResult, tracer: Tracer,
     ledger = ledger if ledger is not None else build_ledger(report)
     untraced = {(u.section, u.text, u.start): u.fingerprint for u in result.input.untraced}
     out: list[NumberTrace] = []
-    for section in SECTION_IDS:
+    for section in GUARDED_SECTIONS:
         text = report.text(section)
         for m in extract_numbers(text):
             if not m.checkable:

@@ -30,7 +30,7 @@ from assistant.report import Report
 
 _TITLE_LINE_CHARS = 20  # 2号 characters in the 156 mm line
 _AFTER_TABLE = Pt(8)  # a little air between a table and the heading below it
-_NUMBER_WIDTHS_MM = (10, 14, 22, 60, 50)
+_NUMBER_WIDTHS_MM = (10, 18, 20, 58, 50)
 _FINDING_WIDTHS_MM = (10, 16, 12, 70, 24, 24)
 
 

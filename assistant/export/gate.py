@@ -9,7 +9,7 @@ from typing import Literal
 
 from assistant.checks import SEVERITY_LABELS, CheckResult, Finding, run_checks
 from assistant.errors import ExportError, PublishGateError
-from assistant.report import Report, SectionId
+from assistant.report import SECTION_IDS, Report, SectionId
 
 ExportKind = Literal["征求意见稿", "正式稿"]  # the same values as the workspace's export records
 DRAFT: ExportKind = "征求意见稿"
@@ -18,6 +18,9 @@ BlockerKind = Literal["finding", "untraced"]
 DecisionKind = Literal["confirm", "dismiss"]
 DECISION_LABELS = {"confirm": "确认需修改", "dismiss": "忽略"}
 
+# The sections whose numbers must trace to facts. The opening paragraph holds the address, phone
+# and document numbers (7号楼14层, 国务院令第711号): not statistics.
+GUARDED_SECTIONS: tuple[SectionId, ...] = SECTION_IDS[1:]
 _SECTION_NAMES = {"preamble": "开头", "overview": "一", "active": "二", "apply": "三",
                   "review": "四", "problems": "五", "other": "六"}
 
