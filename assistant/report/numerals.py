@@ -215,7 +215,7 @@ def _classify(norm: str, m: re.Match[str]
             return value, "年", "year", False, end + (1 if nxt == "年" else 0)
         if nxt in ("月", "日") or (nxt == "号" and before == "月"):
             return value, nxt, "date", False, end + 1
-        if re.match(r":\d{2}", norm[end:end + 3]) or (before == ":" and re.match(
+        if re.match(r":\d{2}", norm[end:end + 3]) or (before == ":" and re.search(
                 r"\d{1,2}:\d{2}$", norm[max(0, start - 3):end])):
             return value, None, "date", False, end  # 8:30 (a time of day)
         if re.match(r"[-~～至到]\d{1,2}[月日]", norm[end:end + 4]) and before != "第":
