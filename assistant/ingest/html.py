@@ -20,8 +20,8 @@ from assistant.ingest.text import decode, read_bytes
 from assistant.report.layout import FormatVersion
 from assistant.report.model import Publication, Report
 
-_DROP = ("script", "style", "noscript", "iframe", "form", "button", "select", "input", "textarea",
-         "nav", "header", "footer", "head", "svg", "object", "embed", "template", "map")
+_DROP = frozenset(("script", "style", "noscript", "iframe", "form", "button", "select", "input", "textarea",
+         "nav", "header", "footer", "head", "svg", "object", "embed", "template", "map"))
 _CHROME = frozenset({"header", "footer", "nav", "navbar", "menu", "submenu", "breadcrumb", "crumb",
                      "crumbs", "share", "sidebar", "search", "topbar", "copyright", "friendlink",
                      "position", "location", "toolbar"})
@@ -86,6 +86,8 @@ class _Walker:
             if not isinstance(child, Tag):
                 continue
             name = child.name
+            if name in _DROP or _is_chrome(child):
+                continue  # scripts, styles, navigation, headers and footers of the portal
             if name == "br":
                 self.buf.append("\n")
             elif name == "table":
@@ -149,7 +151,7 @@ def _parse_date(text: str) -> dt.date | None:
 def _head_meta(soup: BeautifulSoup) -> Meta:
     """The page's <meta> tags and <title>: portals put 标题, 发布日期 and 网址 there."""
     tags: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
+    for tag in (soup.head or soup).find_all("meta"):
         name = tag.get("name") or tag.get("property")
         content = tag.get("content")
         if isinstance(name, str) and isinstance(content, str) and content.strip():
@@ -196,12 +198,6 @@ def html_blocks(text: str) -> tuple[list[Block], Meta]:
         warnings.simplefilter("ignore")  # bs4 warns about odd input; we judge the result
         soup = BeautifulSoup(text, "lxml")
     head_meta = _head_meta(soup)
-    for tag in soup.find_all(_DROP):
-        if tag.name != "head" or tag.parent is not None:
-            tag.decompose()
-    for tag in soup.find_all(_is_chrome):
-        if not tag.decomposed:
-            tag.decompose()
     walker = _Walker()
     root = soup.body or soup
     walker.owner = root

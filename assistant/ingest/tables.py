@@ -55,6 +55,7 @@ class _Index:
     rows: tuple[Candidate, ...]  # key: (block index, RowSpec)
     columns: tuple[tuple[Candidate, ...], ...]  # per block; key: ColumnSpec
     all_columns: tuple[Candidate, ...]  # key: (block index, ColumnSpec)
+    plain_columns: tuple[Candidate, ...]  # key: ColumnSpec, every block
     captions: tuple[Candidate, ...]  # key: block index
     texts: frozenset[str]  # every normalised label, header and note of the table
 
@@ -101,7 +102,9 @@ def _build_index(spec: TableSpec) -> _Index:
     }
     texts.add(norm_label(spec.header_note or ""))
     texts.discard("")
-    return _Index(rows, columns, all_columns, captions, frozenset(texts))
+    plain = tuple(Candidate(c.key[1], c.labels, c.groups)  # type: ignore[index]
+                  for c in all_columns)
+    return _Index(rows, columns, all_columns, plain, captions, frozenset(texts))
 
 
 def label_texts(spec: TableSpec) -> frozenset[str]:
@@ -248,11 +251,7 @@ def _header_columns(
     """Grid column → the spec column its header names, from the header cells covering it."""
     idx = _index(spec)
     width = max((c.col + c.colspan for c in table.cells), default=0)
-    cands = (
-        idx.columns[block]
-        if block is not None
-        else tuple(Candidate(c.key[1], c.labels, c.groups) for c in idx.all_columns)
-    )  # type: ignore[index]
+    cands = idx.columns[block] if block is not None else idx.plain_columns
     head = [c for c in table.cells if c.row in set(header_rows)]
     out: dict[int, ColumnSpec | None] = {}
     for k in range(start, width):
