@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from assistant.config import Settings, load_settings
 from assistant.service import Assistant, build_assistant
+from ui.handlers import workspace as ws
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +63,6 @@ def build_app(assistant: Assistant, *, open_report: int | None = None) -> gr.Blo
                 exports.build(page)
 
         def first_load() -> tuple[dict[str, int] | None, str]:
-            from ui.handlers import workspace as ws
-
             if open_report is None:
                 choices = ws.report_choices(assistant)
                 if not choices:
@@ -94,7 +92,7 @@ def launch_options(settings: Settings, assistant: Assistant) -> dict[str, Any]:
         "pwa": False,
         "mcp_server": False,
         "enable_monitoring": False,
-        "allowed_paths": [str(exports_dir(settings))],
+        "allowed_paths": [str(ws.exports_dir(assistant))],
     }
     if settings.ui.auth is not None:
         user, sep, password = settings.ui.auth.get_secret_value().partition(":")
@@ -105,13 +103,6 @@ def launch_options(settings: Settings, assistant: Assistant) -> dict[str, Any]:
         opts["auth"] = (user, password)
         opts["auth_message"] = "请输入用户名和密码。"
     return opts
-
-
-def exports_dir(settings: Settings) -> Path:
-    """The only folder the browser may download from: exported files inside the workspace."""
-    path = Path(settings.paths.home) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path.resolve()
 
 
 def main(argv: list[str] | None = None) -> None:

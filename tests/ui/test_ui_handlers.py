@@ -270,3 +270,27 @@ def test_importing_last_years_published_report_prefills_carry_overs(
     with pytest.raises(InputError, match="2020年度"):  # the wrong year is refused
         later = ws.create_report(assistant, "威海市文登区工业和信息化局", 2023, author="张三")
         ws.import_prior(assistant, later.state(), sample, author="张三")
+
+
+def _set_in_workbook(path: Path, cell_id: str, value: object) -> None:
+    """Type a figure into the workbook as a clerk would, at the address its map gives."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    rows = wb["_xxgk"].iter_rows(values_only=True)
+    sheet, ref = next((r[1], r[2]) for r in rows if r and r[0] == cell_id)
+    wb[sheet][ref] = value
+    wb.save(path)
+
+
+def test_excel_template_round_trip(assistant: Assistant, demo: dict[str, int],
+                                   tmp_path: Path) -> None:
+    template = th.excel_template(assistant, demo)
+    assert template.parent == ws.exports_dir(assistant) and template.suffix == ".xlsx"
+    filled = tmp_path / "filled.xlsx"
+    filled.write_bytes(template.read_bytes())
+    _set_in_workbook(filled, "apply.new.natural_person", 9)
+    opened, changed = th.upload_excel(assistant, demo, filled, author="张三")
+    assert changed == 1 and opened.report.value("apply.new.natural_person") == 9
+    failed = [f for f in th.check_opened(assistant, opened.report).by_rule("T3-01") if f.failed]
+    assert failed and "apply.new.natural_person" in failed[0].cells

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from assistant.checks import SEVERITY_LABELS, STATUS_LABELS, CheckResult, Finding
@@ -183,3 +184,33 @@ def notes_markdown(assistant: Assistant, state: dict[str, int] | None) -> str:
         return "（还没有备注。备注里的数字会作为起草时可引用的事实。）"
     return "\n".join(f"- **{section_label(n.section)}**：{n.text}"
                      f"　<small>{n.author} {n.at.astimezone():%m-%d %H:%M}</small>" for n in notes)
+
+
+def excel_template(assistant: Assistant, state: dict[str, int] | None) -> Path:
+    """The data-entry workbook of the open report, prefilled with what it holds now."""
+    from assistant.export.xlsx import write_workbook
+
+    opened = ws.current(assistant, state)
+    path = ws.exports_dir(assistant) / f"{ws.file_stem(opened.report)}-数据填报.xlsx"
+    return write_workbook(path, opened.report)
+
+
+def upload_excel(assistant: Assistant, state: dict[str, int] | None, path: str | Path | None, *,
+                 author: str) -> tuple[ws.Opened, int]:
+    """Read a filled workbook and save its figures (and profile fields) into the open report.
+    Returns the saved report and how many cells changed."""
+    opened = ws.current(assistant, state)
+    p = ws.check_upload(assistant, path, (".xlsx",))
+    data = assistant.read(p)
+    if data.year != opened.report.year:
+        raise InputError(f"“{p.name}”是{data.year}年度的数据，当前报告是{opened.report.year}年度。"
+                         "请下载本年度的模板填写。")
+    if data.format != opened.report.format:
+        raise InputError(f"“{p.name}”使用的表格格式与当前报告不同。请下载本年度的模板填写。")
+    changed = {cid: c for cid, c in data.cells.items()
+               if _shown(opened.report.cell(cid)) != _shown(c)}
+    profile = {k: v for k, v in data.agency.model_dump().items() if v not in (None, "")}
+    profile.pop("name", None)
+    report = opened.report.with_cells(changed).model_copy(
+        update={"agency": opened.report.agency.model_copy(update=profile)})
+    return ws.save(assistant, opened, report, author=author), len(changed)

@@ -163,3 +163,16 @@ def import_prior(assistant: Assistant, state: dict[str, int] | None, path: str |
     if carried.filled:
         opened = save(assistant, opened, carried.report, author=author)
     return opened, prior, notes, carried.filled
+
+
+def exports_dir(assistant: Assistant) -> Path:
+    """The only folder the browser may download from: files the app wrote, in the workspace."""
+    path = Path(assistant.settings.paths.home) / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path.resolve()
+
+
+def file_stem(report: Report) -> str:
+    """A file name for the report's exports, safe on every file system."""
+    name = "".join(ch for ch in report.agency.name if ch not in '\\/:*?"<>|').strip() or "报告"
+    return f"{name}{report.year}年度"

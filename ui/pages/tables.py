@@ -120,11 +120,24 @@ def build(page: Page) -> dict[str, Any]:
         text = th.describe_cells(report, named) if named else "这条结果不涉及具体单元格。"
         return [*frames, f"**涉及：** {text}"]
 
+    def template(state: dict[str, int] | None) -> Any:
+        # written when a report is opened, so one click downloads it (prefilled with its data)
+        return str(th.excel_template(a, state)) if state else None
+
+    def upload_filled(state: dict[str, int] | None, path: str | None,
+                      request: gr.Request) -> tuple[dict[str, int], str, str, None]:
+        opened, n = th.upload_excel(a, state, path, author=author_of(request))
+        text = (f"已读入 {n} 个有变化的单元格，保存为第 {opened.version} 版。" if n
+                else "表格中的数字与已保存的相同，没有修改。")
+        return opened.state(), banner_text(opened.report, opened.version), text, None
+
     def save_note(state: dict[str, int] | None, section: str, text: str,
                   request: gr.Request) -> tuple[str, str]:
         th.add_note(a, state, section, text, author=author_of(request))
         return "", th.notes_markdown(a, state)
 
+    page.chain(upload.upload(shown(upload_filled), [page.state, upload],
+                             [page.state, page.banner, excel_msg, upload]))
     for key, grid in grids.items():
         grid.input(shown(make_edit(key)), [page.state, grid],
                    [page.state, page.banner, grid, summary, findings, findings_state])
@@ -132,6 +145,7 @@ def build(page: Page) -> dict[str, Any]:
     note_btn.click(shown(save_note), [page.state, note_section, note_text], [note_text, notes])
     note_text.submit(shown(save_note), [page.state, note_section, note_text], [note_text, notes])
 
+    page.on_open(template, [page.state], [template_btn])
     page.on_open(refresh, [page.state],
                  [columns["2021"], columns["2019"], *all_grids, summary, findings,
                   findings_state, notes])

@@ -1,0 +1,66 @@
+"""The app is built by a function (nothing at import), offline, local, and `xxgk ui` starts it."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import gradio as gr
+import pytest
+
+from assistant.cli import cli
+from assistant.config import load_settings
+from assistant.errors import ConfigError
+from assistant.service import Assistant
+from ui import app as app_module
+
+
+def test_importing_the_app_builds_and_launches_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(sys.modules, "ui.app")  # restored afterwards: later tests patch it
+    module = importlib.import_module("ui.app")
+    assert not [v for v in vars(module).values() if isinstance(v, gr.Blocks)]
+
+
+def test_build_app_has_the_five_pages(assistant: Assistant, demo: dict[str, int]) -> None:
+    app = app_module.build_app(assistant, open_report=demo["id"])
+    assert isinstance(app, gr.Blocks)
+    assert app.analytics_enabled is False
+    tabs = [b.label for b in app.blocks.values() if isinstance(b, gr.Tab)]
+    assert tabs == ["单位与年度", "数据填报", "起草与修改", "审核对比", "导出"]
+    grids = [b for b in app.blocks.values() if isinstance(b, gr.Dataframe) and b.interactive]
+    assert len(grids) >= 7  # 二 (four blocks), 三, 四, 六's fees, and the 2019 format's
+
+
+def test_launch_options_are_local_and_offline(assistant: Assistant) -> None:
+    opts = app_module.launch_options(assistant.settings, assistant)
+    assert opts["server_name"] == "127.0.0.1"
+    assert opts["share"] is False and opts["max_file_size"] == "20mb"
+    assert opts["footer_links"] == [] and "auth" not in opts
+    # the theme names system fonts only: nothing is fetched from a font CDN
+    theme = opts["theme"]
+    assert all(f.stylesheet()["url"] is None for f in [*theme._font, *theme._font_mono]
+               if not isinstance(f, str))
+    assert str(opts["allowed_paths"][0]).endswith("exports")
+
+
+def test_auth_comes_from_the_settings(assistant: Assistant,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XXGK_AUTH", "clerk:s3cret-pass")
+    opts = app_module.launch_options(load_settings(), assistant)
+    assert opts["auth"] == ("clerk", "s3cret-pass")
+    monkeypatch.setenv("XXGK_AUTH", "nopassword")
+    with pytest.raises(ConfigError, match="用户名:密码"):
+        app_module.launch_options(load_settings(), assistant)
+
+
+def test_cli_flags_override_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = {}
+
+    def fake_serve(settings: object, *, demo: bool = False) -> None:
+        seen["settings"], seen["demo"] = settings, demo
+
+    monkeypatch.setattr(app_module, "serve", fake_serve)
+    assert cli(["ui", "--port", "7999", "--demo", "--auth", "a:b"]) == 0
+    settings = seen["settings"]
+    assert settings.ui.port == 7999 and settings.ui.host == "127.0.0.1"
+    assert settings.ui.auth.get_secret_value() == "a:b" and seen["demo"] is True
