@@ -362,3 +362,10 @@ def test_check_json_text_cells_are_kept(tmp_path: Path) -> None:
     }
     r = datafile.read(_write(tmp_path, json.dumps(data, ensure_ascii=False), "c.json"))
     assert r.cells["apply.new.total"] == Cell(kind="text", raw="十二")
+
+
+def test_compact_example_equals_the_full_one() -> None:
+    compact = EXAMPLE.with_name("report-2025-compact.yaml")
+    a, b = datafile.read(EXAMPLE), datafile.read(compact)
+    assert a.model_dump(exclude={"source"}) == b.model_dump(exclude={"source"})
+    assert datafile.read_notes(compact) == datafile.read_notes(EXAMPLE)
