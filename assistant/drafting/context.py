@@ -9,9 +9,11 @@ from assistant.drafting.notes import GENERAL, Notes
 from assistant.drafting.prompts import PASSAGE_CLOSE, PASSAGE_OPEN
 from assistant.report.facts import Fact, FactLedger
 from assistant.report.layout import SectionId
+from assistant.report.numerals import UNITS
 from assistant.retrieval.hits import Hit
 
-_REF = re.compile(r"\[\[(?:fact|cell):([^\]\s]+)\]\]")
+_UNIT_AFTER = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_REF = re.compile(rf"\[\[(?:fact|cell):([^\]\s]+)\]\](?P<after>{_UNIT_AFTER})?")
 _GROUP_TOTALS = ("apply.new.total", "apply.carry_in.total", "apply.received.total",
                  "apply.res.granted.total", "apply.res.partial.total", "apply.res.denied.total",
                  "apply.res.unavailable.total", "apply.res.not_processed.total",
@@ -26,7 +28,11 @@ def substitute(text: str, ledger: FactLedger) -> str:
     """Replace each `[[fact:ID]]` by the fact's rendered value; unknown ids stay for the guard."""
     def one(m: re.Match[str]) -> str:
         fact = ledger.get(m.group(1))
-        return fact.render() if fact else m.group()
+        after = m.group("after") or ""
+        if fact is None:
+            return m.group()
+        # Models often write the unit after the reference although told not to: 12件件 → 12件.
+        return fact.render() + ("" if after and after == fact.unit else after)
     return _REF.sub(one, text)
 
 

@@ -185,6 +185,8 @@ class Drafter:
     def _finish(self, plan: SectionPlan, raw: str, passages: list[Hit], engine: str, *,
                 warnings: list[str], error: str | None = None) -> Draft:
         raw = _FENCE.sub("", raw.strip()).strip()
+        if plan.heading and raw.startswith(plan.heading):
+            raw = raw[len(plan.heading):].lstrip()  # the renderers print the heading
         text = substitute(raw, self.ledger)
         prior_text = self.prior.text(plan.section) if self.prior is not None else None
         flags = guard_text(text, self.ledger, passages=passages, known_articles=self._articles,

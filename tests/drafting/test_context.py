@@ -59,3 +59,9 @@ def test_passages_are_numbered_delimited_and_own_report_marked() -> None:
     text = format_passages([reg, own], agency="某局")
     assert text.startswith("<<<资料[1] 开始>>>\n来源：《中华人民共和国政府信息公开条例》第三十三条")
     assert "本机关上年报告（请勿照抄）" in text and text.endswith("<<<资料[2] 结束>>>")
+
+
+def test_unit_written_after_a_reference_is_not_doubled() -> None:
+    ledger = build_ledger(zero_report(2025).with_cells({"apply.new.total": Cell.of(5)}))
+    assert substitute("新收[[fact:apply.new.total]]件，[[fact:apply.new.total]]次", ledger) \
+        == "新收5件，5件次"

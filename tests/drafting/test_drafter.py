@@ -248,3 +248,11 @@ def test_stub_streams_slowly_when_asked(openai_stub: OpenAIStub) -> None:
     t = time.perf_counter()
     assert "".join(chat.stream([ChatMessage("user", "x")])) == "甲乙丙丁"
     assert time.perf_counter() - t >= 0.2
+
+
+def test_llm_repeated_heading_is_dropped(openai_stub: OpenAIStub, prompts: PromptLibrary,
+                                        retriever: FakeRetriever) -> None:
+    openai_stub.push(Reply.text("六、其他需要报告的事项\n本年度未收取信息处理费，发出收费通知"
+                                "[[fact:fees.notices_count]]件。"))
+    draft = _llm_drafter(openai_stub, prompts, retriever).draft("other")
+    assert draft.text == "本年度未收取信息处理费，发出收费通知0件。" and draft.flags == []
