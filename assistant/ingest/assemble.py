@@ -207,6 +207,7 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Meta | None =
     items = _items(blocks)
     heads = _headings(items)
     preamble_lines: list[str] = []
+    leading: list[Table] = []
     parts: list[_Part] = []
     for i, x in enumerate(items):
         if i in heads:
@@ -214,6 +215,8 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Meta | None =
         elif not parts:
             if isinstance(x, str):
                 preamble_lines.append(x)
+            else:  # a table before any heading (headings lost, or numbered by Word) still counts
+                leading.append(x)
         elif isinstance(x, Table):
             parts[-1].tables.append(x)
         else:
@@ -226,6 +229,9 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Meta | None =
     notes: list[ReadNote] = []
     tables: list[tuple[Table, str]] = []
     n_table = 0
+    for t in leading:
+        n_table += 1
+        tables.append((t, f"第{n_table}个表格"))
     for part in parts:
         for t in part.tables:
             n_table += 1

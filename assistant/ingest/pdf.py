@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from assistant.errors import InputError, NeedsOCRError
-from assistant.ingest.assemble import line_cells, assemble
+from assistant.ingest.assemble import assemble, line_cells
 from assistant.ingest.sections import match_heading
 from assistant.ingest.text import text_blocks
 from assistant.report.layout import FormatVersion

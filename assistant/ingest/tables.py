@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from assistant.ingest.blocks import Table, TableCell
-from assistant.ingest.labels import AMBIGUOUS, Candidate, best_match, candidate, norm_label
+from assistant.ingest.blocks import Table
+from assistant.ingest.labels import Candidate, best_match, candidate, norm_label
 from assistant.report.cells import parse_cell
 from assistant.report.layout import (
     BlockSpec,
