@@ -54,7 +54,8 @@ def section_facts(ledger: FactLedger, section: SectionId) -> list[Fact]:
                 add(f)
                 add(ledger.get(f"change.{f.id}"))
         for f in ledger.by_source("ratio"):
-            add(f)
+            if f.value:
+                add(f)
     elif section == "problems":
         for f in ledger:
             if f.id.startswith("ratio.apply.res.other") or (
