@@ -144,3 +144,14 @@ def test_tables_are_read_even_without_section_headings(data_dir: Path, tmp_path:
     want = {k: c.value for k, c in known_report().cells.items()}
     assert {k: c.value for k, c in r.cells.items()} == want
     assert any("未找到第一、二、三、四部分的标题" in n.message for n in r.notes)
+
+
+def test_a_table_split_across_pages_is_read_from_both_parts(data_dir: Path) -> None:
+    # Word starts a new <table> after a page break; the second part has no header rows
+    html = (data_dir / "reports" / "known-2025-word.html").read_bytes().decode("gb18030")
+    start = html.rindex("<tr>", 0, html.index("4.保护第三方合法权益"))
+    html = html[:start] + "</table><p>&nbsp;</p><table border='1'>" + html[start:]
+    r = read_html(html, source="x.html")
+    want = {k: c.value for k, c in known_report().cells.items()}
+    assert {k: c.value for k, c in r.cells.items()} == want
+    assert r.notes == []
