@@ -12,8 +12,9 @@ from assistant.store.records import (
     Note,
     ReportSummary,
     StoredReport,
+    section_label,
 )
-from assistant.store.workspace import HEAD, Workspace, section_label
+from assistant.store.workspace import HEAD, Workspace
 
 __all__ = [
     "HEAD", "Change", "ChatEntry", "Decision", "DraftVersion", "ExportRecord", "Note",

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from assistant.report import SECTION_IDS, Report
+from assistant.errors import InputError
+from assistant.report import SECTION_IDS, Report, section_spec
 
 AuthorKind = Literal["person", "llm", "composer"]
 DecisionKind = Literal["confirm", "dismiss"]
@@ -135,3 +136,23 @@ def diff_fields(old: Report | None, new: Report) -> list[tuple[str, str | None, 
 def aware(value: dt.datetime) -> dt.datetime:
     """SQLite returns naive datetimes; every time we store is UTC."""
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def report_label(agency: str, year: int) -> str:
+    return f"{agency}{year}年度报告"
+
+
+def when(value: dt.datetime) -> str:
+    return aware(value).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def section_label(section: str) -> str:
+    """The Chinese name of a section for messages: "五、存在的主要问题及改进情况"."""
+    if section == "preamble":
+        return "开头部分"
+    return section_spec(section).full_heading  # type: ignore[arg-type]
+
+
+def check_section(section: str) -> None:
+    if section not in SECTION_IDS:
+        raise InputError(f"没有名为“{section}”的部分。可用的部分：{'、'.join(SECTION_IDS)}。")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from assistant.config import Settings
 from assistant.errors import ConflictError, InputError, StoreError
-from assistant.report import SECTION_IDS, Agency, Report, section_spec
+from assistant.report import Agency, Report
 from assistant.store.engine import WRITE, create_workspace_engine, migrate, sqlite_url
 from assistant.store.models import (
     AgencyRow,
@@ -41,33 +41,17 @@ from assistant.store.records import (
     ReportSummary,
     StoredReport,
     aware,
+    check_section,
     diff_fields,
+    report_label,
+    section_label,
+    when,
 )
 
 log = logging.getLogger(__name__)
 
 HEAD: Literal["head"] = "head"
 _EXPORT_KINDS = ("征求意见稿", "正式稿")
-
-
-def _label(agency: str, year: int) -> str:
-    return f"{agency}{year}年度报告"
-
-
-def _when(value: dt.datetime) -> str:
-    return aware(value).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-
-
-def section_label(section: str) -> str:
-    """The Chinese name of a section for messages: "五、存在的主要问题及改进情况"."""
-    if section == "preamble":
-        return "开头部分"
-    return section_spec(section).full_heading  # type: ignore[arg-type]
-
-
-def _check_section(section: str) -> None:
-    if section not in SECTION_IDS:
-        raise InputError(f"没有名为“{section}”的部分。可用的部分：{'、'.join(SECTION_IDS)}。")
 
 
 class Workspace:
@@ -125,15 +109,31 @@ class Workspace:
         if not agency.name.strip():
             raise InputError("机关名称不能为空。请填写机关全称。")
         with self._tx(write=True) as s:
-            row = s.scalar(select(AgencyRow).where(AgencyRow.name == agency.name))
             now = utcnow()
-            if row is None:
-                s.add(AgencyRow(name=agency.name, profile=agency.model_dump(mode="json"),
-                                version=1, updated_at=now, updated_by=author))
-            else:
+            row = self._agency_row(s, agency, author, now)
+            if row.profile != agency.model_dump(mode="json"):
                 row.profile = agency.model_dump(mode="json")
                 row.version += 1
                 row.updated_at, row.updated_by = now, author
+
+    @staticmethod
+    def _agency_row(s: Session, agency: Agency, author: str, now: dt.datetime) -> AgencyRow:
+        """The agency's row, created if missing. Two sessions may create it at once (on
+        PostgreSQL both pass the SELECT): the loser's insert fails in a savepoint and it reads
+        the winner's row instead."""
+        name = agency.name.strip()
+        row = s.scalar(select(AgencyRow).where(AgencyRow.name == name))
+        if row is not None:
+            return row
+        try:
+            with s.begin_nested():
+                row = AgencyRow(name=name, profile=agency.model_dump(mode="json"), version=1,
+                                updated_at=now, updated_by=author)
+                s.add(row)
+        except IntegrityError:
+            row = s.scalar(select(AgencyRow).where(AgencyRow.name == name))
+            assert row is not None
+        return row
 
     def agency(self, name: str) -> Agency | None:
         with self._tx() as s:
@@ -153,17 +153,12 @@ class Workspace:
         if not name:
             raise InputError("报告缺少机关名称，无法存入工作区。请先填写机关名称。")
         with self._tx(write=True) as s:
-            agency = s.scalar(select(AgencyRow).where(AgencyRow.name == name))
             now = utcnow()
-            if agency is None:
-                agency = AgencyRow(name=name, profile=report.agency.model_dump(mode="json"),
-                                   version=1, updated_at=now, updated_by=author)
-                s.add(agency)
-                s.flush()
+            agency = self._agency_row(s, report.agency, author, now)
             exists = s.scalar(select(ReportRow.id).where(ReportRow.agency_id == agency.id,
                                                           ReportRow.year == report.year))
             if exists is not None:
-                raise StoreError(f"工作区中已有{_label(name, report.year)}。"
+                raise StoreError(f"工作区中已有{report_label(name, report.year)}。"
                                  "请用 xxgk report show 查看，或用 import-data 更新其数据。")
             row = ReportRow(agency_id=agency.id, year=report.year, format=report.format,
                             data=report.model_dump(mode="json"), version=1, created_at=now,
@@ -172,7 +167,7 @@ class Workspace:
             try:
                 s.flush()
             except IntegrityError as exc:
-                raise ConflictError(f"{_label(name, report.year)}刚刚已由他人创建。"
+                raise ConflictError(f"{report_label(name, report.year)}刚刚已由他人创建。"
                                     "请重新打开该报告。") from exc
             self._record_changes(s, row.id, 1, None, report, author, now)
             return StoredReport(row.id, name, report.year, 1, report, now, author)
@@ -182,7 +177,7 @@ class Workspace:
             rid = s.scalar(select(ReportRow.id).join(AgencyRow)
                            .where(AgencyRow.name == agency, ReportRow.year == year))
         if rid is None:
-            raise InputError(f"工作区中没有{_label(agency, year)}。"
+            raise InputError(f"工作区中没有{report_label(agency, year)}。"
                              "请先用 xxgk report new 创建，或用 xxgk report list 查看已有报告。")
         return rid
 
@@ -224,8 +219,8 @@ class Workspace:
                 raise self._conflict(name, row, expected_version)
             old = Report.model_validate(row.data)
             if report.year != row.year or report.agency.name != name:
-                raise InputError(f"要保存的数据属于{_label(report.agency.name, report.year)}，"
-                                 f"不是{_label(name, row.year)}。请打开对应的报告再保存。")
+                raise InputError(f"要保存的数据属于{report_label(report.agency.name, report.year)}，"
+                                 f"不是{report_label(name, row.year)}。请打开对应的报告再保存。")
             if not diff_fields(old, report) and old == report:
                 return row.version
             now = utcnow()
@@ -248,7 +243,7 @@ class Workspace:
     @staticmethod
     def _conflict(name: str, row: ReportRow, expected: int) -> ConflictError:
         return ConflictError(
-            f"{_label(name, row.year)}已被“{row.updated_by}”于{_when(row.updated_at)}保存为第"
+            f"{report_label(name, row.year)}已被“{row.updated_by}”于{when(row.updated_at)}保存为第"
             f"{row.version}版，而您修改的是第{expected}版。为避免覆盖他人的修改，本次保存没有写入。"
             "请重新打开报告，核对对方的修改后再保存。"
         )
@@ -275,7 +270,7 @@ class Workspace:
                   ) -> DraftVersion:
         """Append a version. `based_on` is the version the writer started from; if another
         version was added since, the save is refused (`HEAD` appends without that check)."""
-        _check_section(section)
+        check_section(section)
         if author_kind not in ("person", "llm", "composer"):
             raise ValueError(f"author_kind {author_kind!r}")
         with self._tx(write=True) as s:
@@ -284,7 +279,7 @@ class Workspace:
                 last = s.scalar(select(DraftRow).where(DraftRow.report_id == report_id,
                                                        DraftRow.section == section,
                                                        DraftRow.number == head))
-                who = f"“{_draft(last).describe_author()}”于{_when(last.at)}" if last else "他人"
+                who = f"“{_draft(last).describe_author()}”于{when(last.at)}" if last else "他人"
                 raise ConflictError(
                     f"“{section_label(section)}”部分已由{who}保存了第{head}版，而您修改的是第{based_on or 0}版。"
                     "为避免覆盖，本次没有保存。请打开最新版本，核对后再保存。"
@@ -306,7 +301,7 @@ class Workspace:
                         .where(DraftRow.report_id == report_id, DraftRow.section == section))
 
     def drafts(self, report_id: int, section: str) -> list[DraftVersion]:
-        _check_section(section)
+        check_section(section)
         with self._tx() as s:
             rows = s.scalars(select(DraftRow).where(DraftRow.report_id == report_id,
                                                     DraftRow.section == section)
@@ -333,7 +328,7 @@ class Workspace:
     # notes, chat, decisions, exports ----------------------------------------------------
 
     def add_note(self, report_id: int, section: str, text: str, *, author: str) -> None:
-        _check_section(section)
+        check_section(section)
         with self._tx(write=True) as s:
             s.add(NoteRow(report_id=report_id, section=section, text=text, author=author,
                           at=utcnow()))
@@ -348,7 +343,7 @@ class Workspace:
 
     def add_chat(self, report_id: int, section: str, role: str, content: str, *,
                  author: str = "") -> None:
-        _check_section(section)
+        check_section(section)
         with self._tx(write=True) as s:
             s.add(ChatRow(report_id=report_id, section=section, role=role, content=content,
                           author=author, at=utcnow()))

@@ -2,6 +2,7 @@
 
     python _writer.py loop URL REPORT_ID          save forever; print each committed count
     python _writer.py race URL REPORT_ID VALUE GO  load, say "loaded", wait for GO, save VALUE
+    python _writer.py open URL YEAR GO             wait for GO, open (migrating), create a report
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import time
 from pathlib import Path
 
 from assistant.errors import ConflictError
-from assistant.report import Cell
+from assistant.report import Cell, zero_report
 from assistant.store import Workspace
 
 FIELD = "apply.new.natural_person"
@@ -44,9 +45,19 @@ def race(url: str, rid: int, value: int, go: Path) -> None:
         print("saved", version, flush=True)
 
 
+def open_and_create(url: str, year: int, go: Path) -> None:
+    while not go.exists():
+        time.sleep(0.005)
+    with Workspace(url) as ws:
+        ws.create_report(zero_report(year, "某局"), author=f"opener{year}")
+    print("created", year, flush=True)
+
+
 if __name__ == "__main__":
     mode, url, rid = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    if mode == "loop":
+    if mode == "open":
+        open_and_create(url, rid, Path(sys.argv[4]))
+    elif mode == "loop":
         loop(url, rid)
     else:
         race(url, rid, int(sys.argv[4]), Path(sys.argv[5]))

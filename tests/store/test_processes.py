@@ -92,3 +92,15 @@ def test_two_processes_saving_the_same_version_one_gets_a_conflict(db_url: str,
         st = ws.load_report(rid)
         assert (st.version, st.report.value(FIELD), st.updated_by) == (2, winner, f"writer{winner}")
         assert [c.new for c in ws.changes(rid, FIELD)] == ["0", str(winner)]
+
+
+def test_processes_opening_a_new_database_at_once_all_succeed(db_url: str,
+                                                              tmp_path: Path) -> None:
+    go = tmp_path / "go-open"
+    procs = [_start("open", db_url, str(year), str(go)) for year in (2021, 2022, 2023)]
+    time.sleep(0.3)
+    go.touch()
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in outs]
+    with Workspace(db_url) as ws:
+        assert [s.year for s in ws.reports()] == [2021, 2022, 2023]
