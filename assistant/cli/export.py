@@ -15,7 +15,7 @@ from assistant.checks import run_checks
 from assistant.drafting.guard import guard_text, matching_facts
 from assistant.errors import ExportError, InputError
 from assistant.export import document
-from assistant.export.appendix import build_appendix
+from assistant.export.appendix import ReviewerAppendix, build_appendix
 from assistant.export.docx import write_docx
 from assistant.export.gate import (
     DRAFT,
@@ -101,17 +101,23 @@ def _record(workspace_id: int, fmt: str, result: GateResult, path: Path, author:
                          overrides=result.override_records())
 
 
+def reviewer_path(path: Path, fmt: str) -> Path:
+    """Where the reviewer package goes: beside the export; a workbook's package is a Word file,
+    since a workbook holds data only."""
+    suffix = ".docx" if fmt == "xlsx" else path.suffix
+    return path.with_name(f"{path.stem}-审核包{suffix}")
+
+
 def _write(fmt: str, report: Report, path: Path, result: GateResult, *, fragment: bool,
-           reviewer: bool, ledger: FactLedger) -> None:
-    appendix = build_appendix(result, matching_facts, ledger) if reviewer else None
+           appendix: ReviewerAppendix | None = None) -> None:
     kind = result.kind
-    if fmt == "docx":
-        write_docx(report, path, kind=kind, appendix=appendix)
-        return
-    if fmt == "xlsx":
+    if fmt == "xlsx" and appendix is None:
         from assistant.export.xlsx import write_workbook
 
         write_workbook(path, report)
+        return
+    if fmt in ("docx", "xlsx"):  # a workbook's reviewer package is a Word file
+        write_docx(report, path, kind=kind, appendix=appendix)
         return
     text: str
     if fmt == "html":
@@ -148,7 +154,9 @@ def _summary(fmt: str, path: Path, result: GateResult) -> dict[str, Any]:
 @click.option("--final", is_flag=True, help="导出正式稿（经发布把关）；不加则为征求意见稿。")
 @click.option("--override", "overrides", multiple=True, metavar="编号=理由",
               help="放行一个问题并写明理由（可重复）；编号见 xxgk check 或拒绝导出时的提示。")
-@click.option("--reviewer", is_flag=True, help="附上审核附录：正文数字的出处和各问题的处理情况。")
+@click.option("--reviewer", is_flag=True,
+              help="另存一份审核包（报告加审核附录：正文数字的出处和各问题的处理情况）；"
+                   "有放行的正式稿总会另存审核包。")
 @click.option("--fragment", is_flag=True, help="HTML 只输出可粘贴进网站后台的片段。")
 @click.option("--prior", type=click.Path(path_type=Path), help="上年报告，用于跨年度校验。")
 @click.option("-o", "--out", type=click.Path(path_type=Path), help="输出文件；默认在当前文件夹。")
@@ -176,13 +184,23 @@ def export(source: Path | None, fmt: str, final: bool, overrides: tuple[str, ...
     path = out or Path(f"{src.stem}-{kind}.{fmt}")
     if source is not None and path.resolve() == source.resolve():
         raise InputError(f"输出文件与源文件相同（{path}）。请用 --out 指定另一个文件名。")
-    _write(fmt, report, path, result, fragment=fragment, reviewer=reviewer, ledger=ledger)
+    _write(fmt, report, path, result, fragment=fragment)
+    package = None
+    # the file to publish stays clean; reasons for letting problems through go to the reviewer
+    if reviewer or result.overridden:
+        package = reviewer_path(path, fmt)
+        _write(fmt, report, package, result, fragment=fragment,
+               appendix=build_appendix(result, matching_facts, ledger))
     if src.workspace_id is not None:
         _record(src.workspace_id, fmt, result, path, author)
     if as_json:
-        click.echo(json.dumps(_summary(fmt, path, result), ensure_ascii=False, indent=2))
+        summary = _summary(fmt, path, result)
+        summary["reviewer_package"] = str(package) if package else None
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
     click.echo(f"已导出{kind}：{path}")
+    if package is not None:
+        click.echo(f"审核包：{package}")
     for line in result.override_records():
         click.echo(f"  放行：{line}")
     if kind == DRAFT and result.remaining:

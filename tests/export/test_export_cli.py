@@ -56,11 +56,16 @@ def test_final_with_every_blocker_overridden_carries_the_reasons(
     assert kinds == {"finding", "untraced"}
     args = [a for b in blockers for a in ("--override", f"{b['fingerprint']}=已核对原始台账")]
     out_file = tmp_path / "final.docx"
-    code, out, err = _run(capsys, "export", str(SAMPLE), "-f", "docx", "--final", "--reviewer",
+    code, out, err = _run(capsys, "export", str(SAMPLE), "-f", "docx", "--final",
                           "--out", str(out_file), *args)
     assert code == 0, err
     assert "已导出正式稿" in out and out.count("放行：") == len(blockers)
-    doc = docx.Document(str(out_file))
+    published = docx.Document(str(out_file))
+    assert "附件：审核附录" not in [p.text for p in published.paragraphs]  # stays clean
+    assert len(published.tables) == 3
+    package = tmp_path / "final-审核包.docx"
+    assert f"审核包：{package}" in out
+    doc = docx.Document(str(package))
     texts = [p.text for p in doc.paragraphs]
     assert "附件：审核附录" in texts
     appendix_tables = doc.tables[3:]
@@ -70,6 +75,20 @@ def test_final_with_every_blocker_overridden_carries_the_reasons(
     assert any(r[2] == "81件" and "apply.new.total" in r[4] for r in rows)
     assert any(r[2] == "13561条" and "放行理由：已核对原始台账" in r[4] for r in rows)
     assert not any("征求意见稿" in p.text for p in doc.sections[0].header.paragraphs)
+
+
+def test_reviewer_package_on_request_for_a_draft(capsys: pytest.CaptureFixture[str],
+                                                 tmp_path: Path) -> None:
+    code, out, _ = _run(capsys, "export", str(SAMPLE), "-f", "xlsx", "--reviewer", "--json",
+                        "--out", str(tmp_path / "data.xlsx"))
+    assert code == 0
+    package = Path(json.loads(out)["reviewer_package"])
+    assert package.name == "data-审核包.docx"
+    assert "附件：审核附录" in [p.text for p in docx.Document(str(package)).paragraphs]
+    code, out, _ = _run(capsys, "export", str(SAMPLE), "-f", "md", "--json",
+                        "--out", str(tmp_path / "plain.md"))
+    assert json.loads(out)["reviewer_package"] is None
+    assert not (tmp_path / "plain-审核包.md").exists()
 
 
 def test_bad_override_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -88,9 +107,9 @@ def test_every_format_writes_a_file_our_readers_accept(
     assert code == 0, err
     if fmt == "xlsx":
         assert openpyxl.load_workbook(path).sheetnames
-        return
     back = read_report(path)
-    assert {k: c.display() for k, c in back.cells.items()} == {
+    # the workbook also has the (empty) 信息处理费 entry cells of section 六
+    assert {k: c.display() for k, c in back.cells.items() if c.kind != "blank"} == {
         k: c.display() for k, c in shared_sample.cells.items()}
 
 
