@@ -314,7 +314,13 @@ def _parse(path: Path, format: FormatVersion | None) -> tuple[Report, dict[str, 
             [
                 InputError(
                     f"{path.name}：文件内容应是“键: 值”形式的年报数据（单位、年度、表二、表三……），"
-                    f"现在是空的或格式不对。可运行 xxgk template --yaml 样例.yaml 生成样例。",
+                    f"现在是空的或格式不对"
+                    + (
+                        "（文中用了全角冒号“：”，应为英文冒号加空格“: ”）"
+                        if _fullwidth(tree)
+                        else ""
+                    )
+                    + "。可运行 xxgk template --yaml 样例.yaml 生成样例。",
                     source=path,
                 )
             ],
@@ -406,6 +412,10 @@ def _parse(path: Path, format: FormatVersion | None) -> tuple[Report, dict[str, 
         notes=notes,
     )
     return report, staff_notes
+
+
+def _fullwidth(tree: Tree) -> bool:
+    return isinstance(tree.data, str) and "：" in tree.data
 
 
 def _sections(given: dict[str, tuple[str, str]]) -> dict[SectionId, Section]:

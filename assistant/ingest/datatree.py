@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -64,6 +65,43 @@ def _yaml_node(
     return _CONSTRUCTOR.construct_object(node)
 
 
+# the parsers' English problem texts, in the words a clerk needs (the rest: a generic hint)
+_YAML_PROBLEMS = {
+    "mapping values are not allowed": "这里不应出现冒号，可能是缩进不对或冒号后少了空格",
+    "found character": "出现了不能出现在此处的字符（常见的是 Tab 或全角符号）",
+    "did not find expected ',' or '}'": "花括号 { } 没有配对，或少了逗号",
+    "did not find expected ',' or ']'": "方括号 [ ] 没有配对，或少了逗号",
+    "found unexpected end of stream": "引号没有配对",
+    "could not find expected ':'": "缺少冒号",
+    "did not find expected key": "缩进不一致",
+    "found duplicate anchor": "重复的锚点",
+}
+_JSON_PROBLEMS = {
+    "Expecting property name enclosed in double quotes": "键名要用英文双引号，或多了一个逗号",
+    "Expecting ',' delimiter": "少了逗号",
+    "Expecting ':' delimiter": "少了冒号",
+    "Expecting value": "缺少值，或多了一个逗号",
+    "Unterminated string": "引号没有配对",
+    "Extra data": "数据结束后还有多余内容",
+}
+
+
+_FULLWIDTH_KEY = re.compile(r"^\s*[^#\s][^#]*：")
+
+
+def _yaml_problem(problem: str | None, line: str) -> str:
+    if "\t" in line:
+        return "这一行用了 Tab 字符，请改用空格缩进"
+    if "：" in line and ":" not in line:
+        return "这一行用了全角冒号“：”，请改为英文冒号加空格“: ”"
+    text = problem or ""
+    return next((zh for en, zh in _YAML_PROBLEMS.items() if text.startswith(en)), "无法解析")
+
+
+def _json_problem(msg: str) -> str:
+    return next((zh for en, zh in _JSON_PROBLEMS.items() if msg.startswith(en)), "无法解析")
+
+
 def load_tree(path: Path, errs: ErrorList) -> Tree:
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -90,7 +128,7 @@ def load_tree(path: Path, errs: ErrorList) -> Tree:
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"{path.name}：第{exc.lineno}行第{exc.colno}列 JSON 格式有误"
-                f"（{exc.msg}）。请检查该处的引号、逗号和括号。",
+                f"（{_json_problem(exc.msg)}）。请检查该处的引号、逗号和括号。",
                 source=path,
                 location=f"第{exc.lineno}行",
             ) from exc
@@ -100,14 +138,22 @@ def load_tree(path: Path, errs: ErrorList) -> Tree:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
+        lines_ = text.splitlines()
+        for n in range(line - 1, max(line - 4, 0), -1):  # a full-width colon shows up later
+            if _FULLWIDTH_KEY.match(lines_[n - 1]) and ":" not in lines_[n - 1]:
+                line = n
+                break
+        source = lines_[line - 1] if 0 < line <= len(lines_) else ""
         raise InputError(
-            f"{path.name}：第{line}行附近 YAML 格式有误（{exc.problem}）。常见原因："
-            f"冒号后少了空格、缩进不一致、用了 Tab 或全角冒号“：”。",
+            f"{path.name}：第{line}行附近 YAML 格式有误（{_yaml_problem(exc.problem, source)}）。"
+            f"常见原因：冒号后少了空格、缩进不一致、用了 Tab 或全角冒号“：”、括号或引号没有配对。",
             source=path,
             location=f"第{line}行",
         ) from exc
     except yaml.YAMLError as exc:
-        raise InputError(f"{path.name}：YAML 格式有误（{exc}）。", source=path) from exc
+        raise InputError(
+            f"{path.name}：YAML 格式有误。请对照 xxgk template --yaml 生成的样例检查。", source=path
+        ) from exc
     lines: dict[KeyPath, int] = {}
     data = _yaml_node(node, (), lines, errs) if node is not None else None
     return Tree(data, lines)

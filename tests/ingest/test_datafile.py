@@ -329,17 +329,39 @@ def test_missing_year(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "text", "where"),
+    ("name", "text", "message"),
     [
-        ("bad.yaml", "年度: 2025\n表三:\n  new: {natural_person: 1\n", "第4行"),
-        ("bad.yaml", "年度: 2025\n表三:\n\tnew: 1\n", "第3行"),
-        ("bad.json", '{"year": 2025,\n "cells": {"apply.new.total": 1,}\n}', "第2行"),
+        (
+            "bad.yaml",
+            "年度: 2025\n表三:\n  new: {natural_person: 1\n",
+            "第4行附近 YAML 格式有误（花括号 { } 没有配对，或少了逗号）",
+        ),
+        (
+            "bad.yaml",
+            "年度: 2025\n表三:\n\tnew: 1\n",
+            "第3行附近 YAML 格式有误（这一行用了 Tab 字符，请改用空格缩进）",
+        ),
+        (
+            "bad.yaml",
+            "年度: 2025\n表三:\n  new：1\n  carry_in: {total: 1}\n",
+            "第3行附近 YAML 格式有误（这一行用了全角冒号“：”，请改为英文冒号加空格“: ”）",
+        ),
+        (
+            "bad.json",
+            '{"year": 2025,\n "cells": {"apply.new.total": 1,}\n}',
+            "第2行第33列 JSON 格式有误（键名要用英文双引号，或多了一个逗号）",
+        ),
     ],
 )
-def test_malformed_files_name_the_line(tmp_path: Path, name: str, text: str, where: str) -> None:
+def test_malformed_files_name_the_line(tmp_path: Path, name: str, text: str, message: str) -> None:
     with pytest.raises(InputError) as info:
         datafile.read(_write(tmp_path, text, name))
-    assert info.value.message.startswith(f"{name}：{where}")
+    assert info.value.message.startswith(f"{name}：{message}")
+
+
+def test_fullwidth_colon_only(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="全角冒号"):
+        datafile.read(_write(tmp_path, "年度：2025\n"))
 
 
 @pytest.mark.parametrize("text", ["", "- 1\n- 2\n", "就是一句话\n"])
