@@ -112,9 +112,14 @@ def html_page(report: Report, *, kind: ExportKind = FINAL,
 _MD_BLOCK_START = re.compile(r"^(#{1,6}(\s|$)|>|[-+*](\s|$)|\d{1,9}[.)](\s|$)|[=-]+\s*$|`{3}|~{3}|\|)")
 
 
+_MD_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")  # CommonMark raw HTML opens only like this
+_MD_ESCAPED = re.compile(r"\\(?=[!-/:-@\[-`{-~])")  # a backslash that would escape
+
+
 def _md_text(text: str) -> str:
-    """`<` never opens raw HTML: a report with `<script>` stays inert when rendered."""
-    return text.replace("\\", "\\\\").replace("<", "\\<")
+    """No raw HTML: `<script>` comes out as `\\<script>` and stays inert when rendered, while
+    〈…〉 and "<中华人民共和国…>" are left alone, as Markdown leaves them."""
+    return _MD_HTML_START.sub("\\\\<", _MD_ESCAPED.sub("\\\\\\\\", text))
 
 
 def _md_escape(text: str) -> str:

@@ -90,6 +90,8 @@ def test_markdown_keeps_paragraphs_plain() -> None:
     assert document._md_escape("# 不是标题") == "\\# 不是标题"
     assert document._md_escape("2023年，全年受理") == "2023年，全年受理"
     assert document._md_escape("1.属于国家秘密") == "1.属于国家秘密"
+    assert document._md_escape("印发<中华人民共和国>的通知") == "印发<中华人民共和国>的通知"
+    assert document._md_escape("见</p>") == "见\\</p>"
 
 
 def test_text_and_markdown_carry_the_draft_mark(shared_sample: Report) -> None:
@@ -107,8 +109,33 @@ def test_json_has_the_check_keys_and_the_sections(shared_sample: Report,
     assert list(doc["sections"]) == list(SECTION_IDS)
     assert doc["sections"]["overview"]["heading"] == "一、总体情况"
     assert len(doc["findings"]) == len(checks.findings)
+    from assistant.cli.check import check_document  # the keys `xxgk check --json` writes
+
+    assert {k: v for k, v in doc.items() if k != "sections"} == check_document(
+        shared_sample, checks)
     path = tmp_path / "report.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     back = read_report(path)  # the data-file reader takes the check-JSON shape
     assert _cells(back) == _cells(shared_sample)
     assert back.text("overview") == shared_sample.text("overview")
+
+
+_SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+
+
+@pytest.mark.parametrize("sample_file", [
+    "wendeng-gxj-2020.txt",  # the 2019 trial format's tables
+    pytest.param("pingtan-2021.html", marks=pytest.mark.slow),
+    pytest.param("pingtan-2022.html", marks=pytest.mark.slow),  # "<中华人民共和国…>" in the text
+])
+@pytest.mark.parametrize("suffix", sorted(_WRITERS))
+def test_published_samples_round_trip(sample_file: str, suffix: str, tmp_path: Path) -> None:
+    original = read_report(_SAMPLES / sample_file)
+    path = tmp_path / f"report.{suffix}"
+    _WRITERS[suffix](original, path)
+    back = read_report(path)
+    assert back.format == original.format
+    assert _cells(back) == _cells(original)
+    for sid in SECTION_IDS:
+        assert back.text(sid).strip() == original.text(sid).strip(), sid
+    assert (back.title, back.agency.name) == (original.title, original.agency.name)
