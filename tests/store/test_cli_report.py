@@ -111,3 +111,16 @@ def test_database_url_switches_the_commands_to_postgresql(
         assert st is not None and st.version == 2 and st.report.value("apply.new.total") == 3
     code, out, _ = _run(capsys, "backup", str(tmp_path / "pg.json"))
     assert code == 0 and "报告1份" in out
+
+
+def test_new_carries_forward_from_a_prior_file(capsys: pytest.CaptureFixture[str],
+                                               tmp_path: Path) -> None:
+    prior = _data(tmp_path, 2022, 3)
+    code, _, err = _run(capsys, "report", "new", "某局", "2024", "--prior", prior)
+    assert code == 2 and "不是2023年度的" in err
+    code, out, _ = _run(capsys, "report", "new", "某局", "2023", "--prior", prior)
+    assert code == 0 and "结转" in out and "apply.carry_in.natural_person" in out
+    with Workspace.open(load_settings()) as ws:
+        st = ws.find_report("某局", 2023)
+        assert st is not None and st.report.value("apply.carry_in.total") == 2
+        assert ws.find_report("某局", 2022) is None  # the prior file is read, not stored
