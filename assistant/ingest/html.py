@@ -16,6 +16,7 @@ from assistant.errors import InputError
 from assistant.ingest.assemble import Meta, assemble
 from assistant.ingest.blocks import Block, Paragraph, Table, place_cells
 from assistant.ingest.sections import match_heading
+from assistant.ingest.tables import is_table_text
 from assistant.ingest.text import decode, read_bytes
 from assistant.report.layout import FormatVersion
 from assistant.report.model import Publication, Report
@@ -29,6 +30,7 @@ _BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", 
                     "article", "blockquote", "pre", "center", "dd", "dt", "dl", "address", "main",
                     "aside", "figure", "figcaption", "hr", "tr", "td", "th", "tbody", "thead",
                     "caption", "body", "html"})
+_LAYOUT_CELL = 300  # characters: no label or number of the official tables is this long
 _SKIP_STRINGS = (Comment, Doctype, Declaration, ProcessingInstruction, CData)
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-]+)", re.I)
 _SPACE = re.compile(r"[ \t\r\n\f\v\u00a0\u3000]+")
@@ -109,8 +111,12 @@ class _Walker:
         for tr in table.find_all("tr"):
             rows.append([(_cell_text(td), _span(td.get("rowspan")), _span(td.get("colspan")))
                          for td in tr.find_all(["td", "th"], recursive=False)])
-        if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2:
-            self.walk(table)  # one row or one column: a frame around text, not a table
+        if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2 or any(
+                len(text) > _LAYOUT_CELL or any(match_heading(x) and not is_table_text(x)
+                                                for x in text.split("\n"))
+                for row in rows for text, _, _ in row):
+            # one row or one column, or cells holding whole sections: a frame around the text
+            self.walk(table)
             return
         self.blocks.append((Table(place_cells(rows)), table))
 

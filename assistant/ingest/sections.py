@@ -24,7 +24,7 @@ _KEYWORDS: dict[SectionId, tuple[str, ...]] = {
     "apply": ("申请",),
     "review": ("复议", "诉讼"),
     "problems": ("问题", "改进"),
-    "other": ("其他", "其它"),
+    "other": ("其他需要报告", "其它需要报告", "其他事项", "其它事项", "其他报告事项", "其他需报告"),
 }
 _MAX_HEADING = 40
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from report_forms import flat_text, known_report
+from report_forms import AGENCY, flat_text, known_report
 
 from assistant.ingest import read_report
 from assistant.ingest.blocks import Table, place_cells
@@ -13,7 +13,7 @@ from assistant.ingest.html import read_html
 from assistant.ingest.labels import norm_label
 from assistant.ingest.sections import match_heading, read_preamble
 from assistant.ingest.tables import read_table
-from assistant.report.layout import load_layout
+from assistant.report.layout import SECTION_IDS, load_layout
 
 
 @pytest.mark.parametrize(("printed", "official"), [
@@ -155,3 +155,17 @@ def test_a_table_split_across_pages_is_read_from_both_parts(data_dir: Path) -> N
     want = {k: c.value for k, c in known_report().cells.items()}
     assert {k: c.value for k, c in r.cells.items()} == want
     assert r.notes == []
+
+
+def test_a_page_laid_out_in_a_table_is_read_as_text(data_dir: Path) -> None:
+    # old portals put the whole article in a two-column layout table (sidebar | content)
+    page = (data_dir / "reports" / "known-2025-word.html").read_bytes().decode("gb18030")
+    body = page[page.index('<div class="article">'):page.index('<div class="footer">')]
+    while "<table" in body:  # its tables published as images
+        body = body[:body.index("<table")] + "<img src='t.png'>" + body[body.index("</table>") + 8:]
+    layout = (f"<html><body><table><tr><td>栏目导航</td><td>{body}</td></tr>"
+              f"<tr><td>&nbsp;</td><td>&nbsp;</td></tr></table></body></html>")
+    r = read_html(layout, source="x.html")
+    assert r.cells == {}
+    assert set(r.sections) == set(SECTION_IDS) and r.agency.name == AGENCY
+    assert r.text("other") == known_report().text("other")
