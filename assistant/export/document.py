@@ -161,7 +161,9 @@ def _outline_lines(outline: Outline, *, markdown: bool) -> list[str]:
         elif isinstance(block, Paragraph):
             lines += [_md_escape(block.text) if markdown else block.text, ""]
         elif isinstance(block, TableBlock):
-            lines += [table_markdown(block.grid) if markdown else table_text(block.grid), ""]
+            # table_markdown escapes only "|"; a text cell could still open raw HTML
+            lines += [_MD_HTML_START.sub("\\\\<", table_markdown(block.grid)) if markdown
+                      else table_text(block.grid), ""]
     return lines
 
 

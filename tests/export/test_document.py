@@ -13,7 +13,7 @@ from assistant.export import document
 from assistant.export.docx import write_docx
 from assistant.export.gate import DRAFT
 from assistant.ingest import read_report
-from assistant.report import SECTION_IDS, Report, Section
+from assistant.report import SECTION_IDS, Report, Section, parse_cell
 from assistant.report.grid import report_grids
 
 _WRITERS = {
@@ -71,6 +71,7 @@ def _hostile(report: Report) -> Report:
     evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     sections = dict(report.sections)
     sections["overview"] = Section(id="overview", text=f"{evil}\n（一）<b>主动公开</b>")
+    report = report.with_cells({"apply.new.natural_person": parse_cell(evil)})
     return report.model_copy(update={"sections": sections, "title": f"报告{evil}"})
 
 
@@ -83,6 +84,9 @@ def test_script_in_report_text_comes_out_inert(shared_sample: Report) -> None:
         assert "&lt;script&gt;" in markup
     md = document.markdown(hostile)
     assert "<script" not in md.replace("\\<script", "") and "\\<script>" in md
+    assert "<img" not in md.replace("\\<img", "")
+    table_row = next(line for line in md.splitlines() if line.startswith("| 一、本年新收"))
+    assert "\\<script>" in table_row  # a text cell in a table is escaped too
 
 
 def test_markdown_keeps_paragraphs_plain() -> None:
