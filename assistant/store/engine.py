@@ -11,7 +11,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from assistant.errors import StoreError
@@ -64,7 +64,11 @@ def _configure_sqlite(engine: Engine) -> None:
 def create_workspace_engine(url: str) -> Engine:
     """An engine for the URL, with SQLite set up for WAL, durability and queued writers."""
     try:
-        engine = create_engine(url)
+        parsed = make_url(url)
+        if parsed.drivername in ("postgresql", "postgres"):
+            # psycopg (v3) is the driver we ship with; SQLAlchemy's default would be psycopg2
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        engine = create_engine(parsed)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise StoreError(
             f"工作区数据库地址“{_safe(url)}”无法使用：{exc}。请检查 XXGK_DATABASE_URL。"
@@ -76,8 +80,6 @@ def create_workspace_engine(url: str) -> Engine:
 
 def _safe(url: str) -> str:
     """The URL without its password, for messages."""
-    from sqlalchemy.engine import make_url
-
     try:
         return make_url(url).render_as_string(hide_password=True)
     except (SQLAlchemyError, ValueError):
