@@ -263,4 +263,13 @@ def build_reference() -> DocxDocument:
     setup_page_numbers(doc)
     props = doc.core_properties
     props.title, props.author, props.comments = "政府信息公开工作年度报告", "xxgk", ""
+    # python-docx's template carries a picture of its own sample page as the file preview
+    package_rels = doc.part.package.rels
+    for rid, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/metadata/thumbnail"):
+            del package_rels[rid]
+    # and a Word 2010 copy of the styles (stylesWithEffects) that our edits would not reach
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            del doc.part.rels[rid]
     return doc
