@@ -16,7 +16,17 @@ import pytest
 
 from assistant.store import Workspace
 
-PG_BIN = Path(os.environ.get("XXGK_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _pg_bin() -> Path:
+    """Debian's PostgreSQL programs (the newest installed), or XXGK_TEST_PG_BIN."""
+    if os.environ.get("XXGK_TEST_PG_BIN"):
+        return Path(os.environ["XXGK_TEST_PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"),
+                   key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)
+    return found[-1] if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _pg_bin()
 _db_names = itertools.count(1)
 
 
