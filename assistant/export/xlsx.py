@@ -35,7 +35,13 @@ from assistant.ingest.workbook import (
     table_sheets,
 )
 from assistant.report.cells import Cell
-from assistant.report.layout import CellSpec, FormatLayout, format_for_year, load_layout
+from assistant.report.layout import (
+    CellSpec,
+    FormatLayout,
+    TableSpec,
+    format_for_year,
+    load_layout,
+)
 from assistant.report.model import AGENCY_KIND_LABELS, LEVEL_LABELS, Report
 
 _FONT = "宋体"
@@ -129,10 +135,9 @@ def _setup_page(ws: Worksheet, *, freeze: str | None, title_rows: str | None) ->
 def _table_sheet(
     ws: Worksheet,
     layout: FormatLayout,
-    table_index: int,
+    table: TableSpec,
     report: Report | None,
 ) -> None:
-    table = table_sheets(layout)[table_index]
     grid = grid_of(table)
     ws.cell(1, 1, table.title).font = Font(name=_FONT, bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=grid.width)
@@ -273,8 +278,8 @@ def write_workbook(path: str | Path, report: Report | None = None, *, year: int 
     layout = load_layout(fmt)
     wb = Workbook()
     _profile_sheet(wb.active, layout, report, year)
-    for i, table in enumerate(table_sheets(layout)):
-        _table_sheet(wb.create_sheet(sheet_name(table)), layout, i, report)
+    for table in table_sheets(layout):
+        _table_sheet(wb.create_sheet(sheet_name(table)), layout, table, report)
     _map_sheet(wb.create_sheet(MAP_SHEET), layout)
     wb.active = 0
     try:
