@@ -164,3 +164,15 @@ def test_write_docx_reports_an_unwritable_path(sample: Report, tmp_path) -> None
 
     with pytest.raises(ExportError, match="无法写入"):
         write_docx(sample, tmp_path / "missing" / "x.docx")
+
+
+@pytest.mark.parametrize("year", [2020, 2025])
+def test_an_empty_new_report_exports_with_every_heading(year: int) -> None:
+    from assistant.report import zero_report
+
+    doc = _reopen(zero_report(year))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == f"{year}年政府信息公开工作年度报告"  # no agency yet: one line
+    assert sum(1 for p in doc.paragraphs if p.style.name == "Heading 1") == 6
+    assert len(doc.tables) == 3 and doc.tables[1].cell(3, 3).text == "0"
+    assert doc.paragraphs[-1].style.name != "xxgk Signature"  # no agency, no date: no signature
