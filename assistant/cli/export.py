@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -137,6 +137,36 @@ def _write(fmt: str, report: Report, path: Path, result: GateResult, *, fragment
                           source=path) from exc
 
 
+@dataclass(frozen=True)
+class ExportOutcome:
+    path: Path
+    package: Path | None  # the reviewer package, when one was written
+    result: GateResult
+
+
+def run_export(report: Report, fmt: str, path: Path, *, final: bool = False,
+               overrides: Mapping[str, str] | None = None,
+               decisions: Mapping[str, FindingDecision] | None = None,
+               notes: Mapping[str, str] | None = None, prior: Report | None = None,
+               reviewer: bool = False, fragment: bool = False) -> ExportOutcome:
+    """Judge `report` at the gate (checks, and the guard over its text) and write it as `fmt`.
+    The published file stays clean; a reviewer package goes beside it on request, and always
+    for a 正式稿 that let problems through, so their reasons are on paper. Raises
+    PublishGateError for a 正式稿 while anything blocks it."""
+    ledger = build_ledger(report, prior=prior, notes=notes or {})
+    inp = gate_input(report, checks=run_checks(report, prior=prior),
+                     untraced=untraced_numbers(report, ledger), overrides=overrides,
+                     decisions=decisions)
+    result = enforce_gate(inp, FINAL if final else DRAFT)
+    _write(fmt, report, path, result, fragment=fragment)
+    package = None
+    if reviewer or result.overridden:
+        package = reviewer_path(path, fmt)
+        _write(fmt, report, package, result, fragment=fragment,
+               appendix=build_appendix(result, matching_facts, ledger))
+    return ExportOutcome(path, package, result)
+
+
 def _summary(fmt: str, path: Path, result: GateResult) -> dict[str, Any]:
     return {"path": str(path), "format": fmt, "kind": result.kind,
             "overrides": result.override_records(),
@@ -173,24 +203,14 @@ def export(source: Path | None, fmt: str, final: bool, overrides: tuple[str, ...
         src = _Source(read_report(source), source.stem, {}, {})
     else:
         src = _from_workspace(agency, year)
-    prior_report = read_report(prior) if prior is not None else None
-    report = src.report
-    ledger = build_ledger(report, prior=prior_report, notes=src.notes)
-    kind = FINAL if final else DRAFT
-    inp = gate_input(report, checks=run_checks(report, prior=prior_report),
-                     untraced=untraced_numbers(report, ledger),
-                     overrides=_parse_overrides(overrides), decisions=src.decisions)
-    result = enforce_gate(inp, kind)
-    path = out or Path(f"{src.stem}-{kind}.{fmt}")
+    path = out or Path(f"{src.stem}-{FINAL if final else DRAFT}.{fmt}")
     if source is not None and path.resolve() == source.resolve():
         raise InputError(f"输出文件与源文件相同（{path}）。请用 --out 指定另一个文件名。")
-    _write(fmt, report, path, result, fragment=fragment)
-    package = None
-    # the file to publish stays clean; reasons for letting problems through go to the reviewer
-    if reviewer or result.overridden:
-        package = reviewer_path(path, fmt)
-        _write(fmt, report, package, result, fragment=fragment,
-               appendix=build_appendix(result, matching_facts, ledger))
+    done = run_export(src.report, fmt, path, final=final, overrides=_parse_overrides(overrides),
+                      decisions=src.decisions, notes=src.notes,
+                      prior=read_report(prior) if prior is not None else None,
+                      reviewer=reviewer, fragment=fragment)
+    result, package, kind = done.result, done.package, done.result.kind
     if src.workspace_id is not None:
         _record(src.workspace_id, fmt, result, path, author)
     if as_json:
