@@ -29,7 +29,9 @@ class Hit:
             parts.append(self.article)
         if self.section:
             parts.append(self.section)
-        if self.year and self.kind == "report":
+        # a report's title usually names its agency and year already; say them only when not
+        if self.year and self.kind == "report" and not (
+                str(self.year) in self.title and (self.agency or "") in self.title):
             parts.insert(0, f"{self.agency or ''}{self.year}年度")
         return "".join(parts)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,8 @@ class KnowledgeBase:
         self._state = IndexState.load(self._state_path)
         self._arrays: SearchArrays | None = None
         self._checked = False
+        # the UI serves several requests at once; indexing and the lazy arrays are one at a time
+        self._lock = threading.RLock()
 
     @classmethod
     def open(cls, settings: Settings, *, embedder: Embedder | None = None,
@@ -89,6 +92,10 @@ class KnowledgeBase:
 
     def ensure_built(self, progress: Progress | None = None) -> BuildReport:
         """Bring the index up to date: index new or changed documents, drop deleted ones."""
+        with self._lock:
+            return self._ensure_built(progress)
+
+    def _ensure_built(self, progress: Progress | None) -> BuildReport:
         self._sync_with_store()
         sources = [*shipped_documents(Path(self.settings.paths.knowledge_dir)),
                    *self.library.documents()]
@@ -124,13 +131,16 @@ class KnowledgeBase:
         texts: list[str] = []
         metas: list[dict[str, Any]] = []
         for doc, chunks in pending:
-            (updated if doc.doc_id in self._state.docs else added).append(doc.doc_id)
-            self.vectors.delete_doc(doc.doc_id)
-            self._state.drop_doc(doc.doc_id)
+            if doc.doc_id in self._state.docs:  # after the sync, the mirror knows all of Chroma
+                updated.append(doc.doc_id)
+                self.vectors.delete_doc(doc.doc_id)
+                self._state.drop_doc(doc.doc_id)
+            else:
+                added.append(doc.doc_id)
             ids += [c.chunk_id for c in chunks]
             texts += [c.indexed_text for c in chunks]
-            metas += [c.metadata() | {"doc_hash": doc.content_hash, "origin": doc.origin,
-                                      "owner": owner} for c in chunks]
+            metas += [c.metadata() | {"doc_hash": doc.content_hash, "doc_chunks": len(chunks),
+                                      "origin": doc.origin, "owner": owner} for c in chunks]
         if progress and ids:
             progress(0, len(ids))
         self.vectors.add(ids, texts, metas,
@@ -156,10 +166,16 @@ class KnowledgeBase:
             state.chunks[cid] = ChunkRecord(text, meta, tokens)
             doc = state.docs.setdefault(meta["doc_id"], {
                 "hash": meta.get("doc_hash"), "kind": meta.get("kind"), "title": meta.get("title"),
+                "expected": meta.get("doc_chunks"),
                 "origin": meta.get("origin", "shared"), "owner": meta.get("owner"), "chunks": 0,
                 "year": meta.get("year"), "agency": meta.get("agency"),
                 "partial": meta.get("x_partial") == "true"})
             doc["chunks"] += 1
+        for doc in state.docs.values():
+            # a build cut short between two writes left a document incomplete: index it again
+            expected = doc.pop("expected", None)
+            if expected is not None and int(expected) != doc["chunks"]:
+                doc["hash"] = None
         self._state = state
         self._commit()
 
@@ -169,26 +185,29 @@ class KnowledgeBase:
         self._arrays = None
 
     def _ready(self) -> SearchArrays:
-        if not self._checked:
-            self.ensure_built()
-        if self._arrays is None:
-            bm25 = load_or_build_bm25(self._state, self._bm25_path)
-            self._arrays = SearchArrays(self._state, bm25)
-        return self._arrays
+        with self._lock:
+            if not self._checked:
+                self.ensure_built()
+            if self._arrays is None:
+                bm25 = load_or_build_bm25(self._state, self._bm25_path)
+                self._arrays = SearchArrays(self._state, bm25)
+            return self._arrays
 
     # ---- the user's documents -------------------------------------------------------------------
 
     def add_files(self, paths: Iterable[str | Path], *, kind: DocKind | None = None,
                   progress: Progress | None = None) -> list[DocumentInfo]:
         """Copy files into the workspace library and index them (reports by section)."""
-        docs = [self.library.add_file(Path(p), kind=kind) for p in paths]
-        self.ensure_built(progress)
+        with self._lock:
+            docs = [self.library.add_file(Path(p), kind=kind) for p in paths]
+            self.ensure_built(progress)
         return [self._info(d.doc_id) for d in docs]
 
     def add_report(self, report: Report, *, doc_id: str | None = None) -> DocumentInfo:
         """Index a report (a past year's, or a final draft) split by section and subsection."""
-        doc = self.library.add_report(report, doc_id=doc_id)
-        self.ensure_built()
+        with self._lock:
+            doc = self.library.add_report(report, doc_id=doc_id)
+            self.ensure_built()
         return self._info(doc.doc_id)
 
     def remove(self, doc_id: str) -> None:
@@ -200,10 +219,11 @@ class KnowledgeBase:
                                  "可用 xxgk kb list 查看全部编号。")
         if info.get("origin") == "shipped":
             raise KnowledgeError(f"“{doc_id}”是随软件提供的文档，不能删除。")
-        self.library.remove(doc_id)
-        self.vectors.delete_doc(doc_id)
-        self._state.drop_doc(doc_id)
-        self._commit()
+        with self._lock:
+            self.library.remove(doc_id)
+            self.vectors.delete_doc(doc_id)
+            self._state.drop_doc(doc_id)
+            self._commit()
 
     def list_documents(self) -> list[DocumentInfo]:
         if not self._checked:

@@ -108,3 +108,14 @@ def test_every_manifest_document_exists_and_has_a_licence_note() -> None:
         assert entry.get("licence") and entry.get("source"), entry["id"]
     fees = next(e for e in manifest["documents"] if e["id"] == "fees-2020")
     assert fees["partial"] is True
+
+
+def test_report_citation_names_agency_and_year_once() -> None:
+    from assistant.retrieval.hits import Hit
+
+    named = Hit("a#五", "a", "report", "平潭综合实验区2023年政府信息公开工作年度报告", "…",
+                section="五", year=2023, agency="平潭综合实验区")
+    bare = Hit("b#五", "b", "report", "政府信息公开工作年度报告", "…", section="五", year=2023,
+               agency="某局")
+    assert named.citation() == "《平潭综合实验区2023年政府信息公开工作年度报告》五"
+    assert bare.citation() == "某局2023年度《政府信息公开工作年度报告》五"

@@ -106,7 +106,7 @@ def test_reports_are_indexed_by_section_with_filters_and_citations(shared_kb) ->
     hits = shared_kb.search("存在的问题", k=8, kind="report", agency="平潭", year=2022)
     assert hits and all((h.year, h.agency) == (2022, "平潭综合实验区") for h in hits)
     assert hits[0].chunk_id == "pingtan-2022#五"
-    assert hits[0].citation() == "平潭综合实验区2022年度《平潭综合实验区2022年政府信息公开工作年度报告》五"
+    assert hits[0].citation() == "《平潭综合实验区2022年政府信息公开工作年度报告》五"
     overview = shared_kb.search("平台建设", k=20, kind="report", section="一")
     assert overview and all(h.section.startswith("一") for h in overview)
     assert {h.section for h in overview} > {"一"}  # "一" takes in its subsections
@@ -136,6 +136,15 @@ def test_the_local_mirror_is_rebuilt_from_chroma_without_embedding(tmp_path, cor
     kb = _open(tmp_path / "home", corpus_dir, counting)
     assert not kb.ensure_built().added and counting.passages == 0
     assert kb.search("申请人逾期不补正怎么处理", k=1)[0].chunk_id == "tiaoli-2019#第三十条"
+
+
+def test_a_document_left_incomplete_in_chroma_is_indexed_again(tmp_path, corpus_dir) -> None:
+    kb = _open(tmp_path / "home", corpus_dir)
+    kb.ensure_built()
+    kb.vectors._store._collection.delete(ids=["tiaoli-2019#第三十条"])  # a write cut short
+    again = _open(tmp_path / "home", corpus_dir).ensure_built()
+    assert again.updated == ("tiaoli-2019",) and not again.added
+    assert _open(tmp_path / "home", corpus_dir).get("tiaoli-2019#第三十条") is not None
 
 
 def test_a_shared_store_keeps_what_other_machines_added(tmp_path, corpus_dir) -> None:
