@@ -183,7 +183,7 @@ def _summary(fmt: str, path: Path, result: GateResult) -> dict[str, Any]:
               help="导出格式。")
 @click.option("--final", is_flag=True, help="导出正式稿（经发布把关）；不加则为征求意见稿。")
 @click.option("--override", "overrides", multiple=True, metavar="编号=理由",
-              help="放行一个问题并写明理由（可重复）；编号见 xxgk check 或拒绝导出时的提示。")
+              help="放行一个问题并写明理由（可重复）；编号见拒绝导出正式稿时列出的问题。")
 @click.option("--reviewer", is_flag=True,
               help="另存一份审核包（报告加审核附录：正文数字的出处和各问题的处理情况）；"
                    "有放行的正式稿总会另存审核包。")
@@ -225,7 +225,7 @@ def export(source: Path | None, fmt: str, final: bool, overrides: tuple[str, ...
         click.echo(f"  放行：{line}")
     if kind == DRAFT and result.remaining:
         click.echo(f"  提示：还有{len(result.remaining)}个问题未处理，导出正式稿前须修改或写明理由"
-                   "（xxgk check 查看详情）。")
+                   "（加 --final 导出时会逐条列出问题及编号）。")
 
 
 COMMANDS = (export,)

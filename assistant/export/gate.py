@@ -162,7 +162,7 @@ def evaluate_gate(inp: GateInput, kind: ExportKind) -> GateResult:
     if unknown:
         raise ExportError(
             f"放行的编号 {'、'.join(unknown)} 不对应本报告的任何校验问题或无出处数字。"
-            f"请用 xxgk check 查看当前问题的编号后再试。")
+            f"请按拒绝导出正式稿时列出的编号填写。")
     reasons = _reasons(inp)
     overridden = tuple(Override(b, reasons[b.fingerprint]) for b in found
                        if b.fingerprint in reasons)
