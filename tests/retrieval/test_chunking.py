@@ -119,3 +119,16 @@ def test_report_citation_names_agency_and_year_once() -> None:
                agency="某局")
     assert named.citation() == "《平潭综合实验区2023年政府信息公开工作年度报告》五"
     assert bare.citation() == "某局2023年度《政府信息公开工作年度报告》五"
+
+
+def test_shipped_samples_read_by_the_readers_chunk_like_the_fixtures() -> None:
+    """The fixtures of data/ stand for the samples; the real readers must give the same ids."""
+    from conftest import report_fixtures
+
+    for doc_id, fixture in report_fixtures():
+        shipped = _chunks(doc_id)
+        assert shipped, f"{doc_id}: the readers could not read the shipped sample"
+        expected = {c.chunk_id for c in chunk_report(doc_id, fixture)} - {f"{doc_id}#引言"}
+        assert expected <= set(shipped), sorted(expected - set(shipped))
+        assert all(c.year == fixture.year and c.agency == fixture.agency.name
+                   for c in shipped.values())
