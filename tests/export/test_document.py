@@ -18,6 +18,7 @@ from assistant.report.grid import report_grids
 
 _WRITERS = {
     "html": lambda r, p: p.write_text(document.html_page(r), encoding="utf-8"),
+    "fragment.html": lambda r, p: p.write_text(document.html_fragment(r), encoding="utf-8"),
     "md": lambda r, p: p.write_text(document.markdown(r), encoding="utf-8"),
     "txt": lambda r, p: p.write_text(document.plain_text(r), encoding="utf-8"),
     "docx": lambda r, p: write_docx(r, p),
