@@ -58,10 +58,13 @@ def kb() -> None:
 
 
 @kb.command("build", help="建立或更新索引（只处理新增或改动的文档，删除已移除的文档）。")
+@click.option("--rebuild", is_flag=True,
+              help="清空后全部重建（共用 Chroma 服务时，其他人加入的文档也会被清除）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
-def build(as_json: bool) -> None:
+def build(rebuild: bool, as_json: bool) -> None:
     knowledge = _knowledge()
-    report = _with_bar(lambda bar: knowledge.ensure_built(progress=bar))
+    run = knowledge.rebuild if rebuild else knowledge.ensure_built
+    report = _with_bar(lambda bar: run(progress=bar))
     if as_json:
         _echo_json(dataclasses.asdict(report))
         return

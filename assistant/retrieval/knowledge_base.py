@@ -117,6 +117,15 @@ class KnowledgeBase:
                            unchanged=len(sources) - len(changed), skipped=report.skipped,
                            chunks=len(self._state.chunks))
 
+    def rebuild(self, progress: Progress | None = None) -> BuildReport:
+        """Empty the collection and index everything again (after a change of chunking rules,
+        or a damaged store). On a shared server this also drops what other machines added."""
+        with self._lock:
+            self.vectors.reset()
+            self._state = IndexState(revision=self._state.revision)
+            self._commit()
+            return self._ensure_built(progress)
+
     def _index(self, docs: list[SourceDoc], progress: Progress | None) -> BuildReport:
         owner = self.library.owner
         added, updated, skipped = [], [], []

@@ -36,6 +36,9 @@ def test_build_list_add_remove(tmp_path, capsys) -> None:
     assert "tiaoli-2019" in built["added"] and built["chunks"] > 100
     assert cli(["kb", "build"]) == 0
     assert "新增0篇" in capsys.readouterr().out
+    assert cli(["kb", "build", "--rebuild", "--json"]) == 0
+    rebuilt = json.loads(capsys.readouterr().out)
+    assert set(rebuilt["added"]) == set(built["added"]) and rebuilt["chunks"] == built["chunks"]
 
     plan = tmp_path / "2024年政务公开工作要点.md"
     plan.write_text("# 2024年政务公开工作要点\n\n一、做好政策解读，全年解读不少于20件。\n\n"
