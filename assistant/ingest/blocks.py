@@ -34,6 +34,7 @@ class Table:
     positional: bool = True
     location: str = ""  # for messages, e.g. "第2个表格"
     _rows: list[list[TableCell]] | None = field(default=None, repr=False, compare=False)
+    _covering: dict[int, list[TableCell]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def height(self) -> int:
@@ -52,9 +53,13 @@ class Table:
 
     def covering(self, row: int) -> list[TableCell]:
         """Every cell covering `row`, also those merged down from above, left to right."""
-        return sorted(
-            (c for c in self.cells if c.row <= row < c.row + c.rowspan), key=lambda c: c.col
-        )
+        if self._covering is None:
+            by_row: dict[int, list[TableCell]] = {}
+            for c in sorted(self.cells, key=lambda c: c.col):
+                for r in range(c.row, c.row + c.rowspan):
+                    by_row.setdefault(r, []).append(c)
+            self._covering = by_row
+        return self._covering.get(row, [])
 
     @classmethod
     def from_rows(

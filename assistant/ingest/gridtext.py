@@ -13,7 +13,9 @@ _MAX_CELLS = 5000
 
 
 def _columns(line: str) -> str:
-    return "".join(ch + _WIDE if unicodedata.east_asian_width(ch) in "WF" else ch for ch in line)
+    """The line in display columns: a wide character is followed by a placeholder column."""
+    wide = {ord(ch): ch + _WIDE for ch in set(line) if unicodedata.east_asian_width(ch) in "WF"}
+    return line.translate(wide) if wide else line
 
 
 _EDGE_H = frozenset("-=+")

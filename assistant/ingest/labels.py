@@ -68,6 +68,21 @@ def best_match(path: Sequence[str], candidates: Sequence[Candidate]) -> object:
     """The candidate the innermost label of `path` names, using the outer labels of the path to
     tell apart candidates with the same label (三个「结果维持」). Returns the key, None when
     nothing matches, or AMBIGUOUS when two candidates fit equally well."""
+    key = (id(candidates), tuple(path))
+    if key in _MEMO:
+        return _MEMO[key]
+    if len(_MEMO) > 200_000:
+        _MEMO.clear()
+    _MEMO[key] = found = _best_match(path, candidates)
+    return found
+
+
+# called with the long-lived candidate tuples of the cached table indexes, so a tuple's id names
+# it; the same header and row labels recur in every report
+_MEMO: dict[tuple[int, tuple[str, ...]], object] = {}
+
+
+def _best_match(path: Sequence[str], candidates: Sequence[Candidate]) -> object:
     path = [p for p in (norm_label(x) for x in path) if p]
     if not path or not candidates:
         return None
