@@ -30,6 +30,8 @@ CSS = """
 .xxgk-diff del { background: #fde2e1; }
 .xxgk-engine { padding: 6px 10px; border-radius: 6px; background: var(--background-fill-secondary); }
 footer { display: none !important; }
+/* the official tables have a fixed shape: no adding or deleting rows and columns */
+.xxgk-grid button[aria-label="Open cell menu"] { display: none !important; }
 """
 
 
@@ -74,6 +76,7 @@ def build_app(assistant: Assistant, *, open_report: int | None = None) -> gr.Blo
             return opened.state(), profile.banner_text(opened.report, opened.version)
 
         page.chain(app.load(first_load, None, [state, banner]))
+        page.finish()
     return app
 
 

@@ -70,12 +70,18 @@ class Page:
     state: gr.State
     banner: gr.Markdown
     refreshes: list[Refresh] = field(default_factory=list)
+    _changing: list[Any] = field(default_factory=list)
 
     def on_open(self, fn: Callable[..., Any], inputs: list[Any], outputs: list[Any]) -> None:
         self.refreshes.append(Refresh(fn, inputs, outputs))
 
-    def chain(self, event: Any) -> Any:
-        """After `event` opened or changed the report, let every page redraw."""
-        for r in self.refreshes:
-            event = event.then(shown(r.fn), r.inputs, r.outputs)
-        return event
+    def chain(self, event: Any) -> None:
+        """After `event` opened or changed the report, every page redraws (wired by `finish`,
+        once every page has said how it redraws)."""
+        self._changing.append(event)
+
+    def finish(self) -> None:
+        for event in self._changing:
+            for r in self.refreshes:
+                event = event.then(shown(r.fn), r.inputs, r.outputs)
+        self._changing.clear()

@@ -50,7 +50,7 @@ def build(page: Page) -> dict[str, Any]:
             with gr.Row():
                 accept_btn = gr.Button("采用此稿", variant="primary", elem_id="accept-btn")
                 reject_btn = gr.Button("不采用", elem_id="reject-btn")
-            action_msg = gr.Markdown()
+            action_msg = gr.Markdown(elem_id="action-msg")
             with gr.Accordion("手工修改正文（离开输入框即保存为新版本）", open=False):
                 editor = gr.Textbox(show_label=False, lines=10, elem_id="editor")
                 save_edit = gr.Button("保存修改")

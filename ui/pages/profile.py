@@ -26,12 +26,14 @@ def build(page: Page) -> dict[str, Any]:
     with gr.Row():
         with gr.Column(scale=1):
             gr.Markdown("#### 打开已有报告")
-            picker = gr.Dropdown(label="工作区中的报告", choices=[], interactive=True)
-            open_btn = gr.Button("打开", variant="primary")
+            picker = gr.Dropdown(label="工作区中的报告", choices=[], interactive=True,
+                                 elem_id="report-picker")
+            open_btn = gr.Button("打开", variant="primary", elem_id="open-report")
             gr.Markdown("#### 新建报告")
-            new_name = gr.Textbox(label="机关全称", placeholder="例如：威海市文登区工业和信息化局")
-            new_year = gr.Number(label="报告年度", value=2025, precision=0)
-            new_btn = gr.Button("新建报告")
+            new_name = gr.Textbox(label="机关全称", placeholder="例如：威海市文登区工业和信息化局",
+                                  elem_id="new-agency")
+            new_year = gr.Number(label="报告年度", value=2025, precision=0, elem_id="new-year")
+            new_btn = gr.Button("新建报告", elem_id="new-report")
         with gr.Column(scale=2):
             gr.Markdown("#### 单位信息（离开输入框即自动保存）")
             name_box = gr.Textbox(label=_FIELD_LABELS["name"], interactive=False)
@@ -44,9 +46,10 @@ def build(page: Page) -> dict[str, Any]:
             gr.Markdown("#### 上一年度已发布的报告\n上传后作为上年报告存入工作区：用于对比、"
                         "查看去年问题的整改情况和起草时的参考。")
             prior_file = gr.File(label="上年报告（txt、html、docx、pdf、xlsx、yaml、json）",
-                                 file_types=list(ws.REPORT_SUFFIXES), type="filepath")
-            prior_btn = gr.Button("导入上年报告")
-            prior_msg = gr.Markdown()
+                                 file_types=list(ws.REPORT_SUFFIXES), type="filepath",
+                                 elem_id="prior-upload")
+            prior_btn = gr.Button("导入上年报告", elem_id="prior-import")
+            prior_msg = gr.Markdown(elem_id="prior-msg")
 
     fields = [name_box, kind, level, *boxes.values()]
 

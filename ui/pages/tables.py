@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import gradio as gr
@@ -15,22 +14,40 @@ from ui.pages.common import Page, author_of, shown
 from ui.pages.profile import banner_text
 
 _FORMATS: tuple[FormatVersion, ...] = ("2021", "2019")
-_MARK = "background-color: #fde2e1; color: #b3261e; font-weight: 600; outline: 2px solid #d93025"
+_MARK = ("background-color: #fde2e1 !important; color: #b3261e !important; font-weight: 600; "
+         "outline: 2px solid #d93025")
 
 
-def _frame(block: th.EditBlock, rows: list[list[str]],
-           marked: Sequence[tuple[int, int]] = ()) -> Any:
-    df = pd.DataFrame(rows, columns=list(block.headers))
-    if not marked:
-        return df
-    spots = set(marked)
+def _frame(block: th.EditBlock, rows: list[list[str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(block.headers))
 
-    def style(frame: pd.DataFrame) -> pd.DataFrame:
-        return pd.DataFrame([[_MARK if (r, k) in spots else "" for k in range(frame.shape[1])]
-                             for r in range(frame.shape[0])], index=frame.index,
-                            columns=frame.columns)
 
-    return df.style.apply(style, axis=None)
+def marks_css(blocks: list[th.EditBlock], cells: list[str]) -> str:
+    """CSS that paints the named cells in the grids (an editable grid cannot carry styles, and
+    the grid redraws its rows as it scrolls, so the marks are selectors, not classes)."""
+    rules = []
+    for b in blocks:
+        for r, k in th.marked_positions(b, cells):
+            grid = "grid-" + b.key.replace(":", "-")
+            rules.append(f'#{grid} [data-testid="cell-{r}-{k}"]')
+    return (",\n".join(rules) + " { " + _MARK + " !important; }") if rules else ""
+
+
+# Runs in the browser: put the marks' CSS into one <style> element of the page.
+_PAINT_JS = """(css) => {
+  let s = document.getElementById('xxgk-marks');
+  if (!s) { s = document.createElement('style'); s.id = 'xxgk-marks'; document.head.appendChild(s); }
+  s.textContent = css || '';
+  return [];
+}"""
+
+
+def _widths(block: th.EditBlock) -> list[str]:
+    """The label column wide enough for 三's long row labels, the figures sharing the rest."""
+    values = len(block.headers) - 1
+    label = 36 if values >= 7 and len(block.row_labels) > 1 else (16 if values > 7 else 40)
+    share = (100 - label) / values
+    return [f"{label}%", *[f"{share:.2f}%" for _ in range(values)]]
 
 
 def build(page: Page) -> dict[str, Any]:
@@ -44,10 +61,10 @@ def build(page: Page) -> dict[str, Any]:
             gr.Markdown("标签（行、列名称）按官方格式固定，只能填写数字。没有的填 0；"
                         "不适用的可填“/”。每改一格即自动保存并重新校验。")
             with gr.Row():
-                template_btn = gr.DownloadButton("下载 Excel 填报模板", visible=True)
+                template_btn = gr.DownloadButton("下载 Excel 填报模板", elem_id="excel-template")
                 upload = gr.File(label="上传填好的 Excel", file_types=[".xlsx"],
-                                 type="filepath", height=90)
-            excel_msg = gr.Markdown()
+                                 type="filepath", height=90, elem_id="excel-upload")
+            excel_msg = gr.Markdown(elem_id="excel-msg")
             for fmt in _FORMATS:
                 with gr.Column(visible=fmt == "2021") as col:
                     if fmt == "2019":
@@ -60,7 +77,9 @@ def build(page: Page) -> dict[str, Any]:
                             label=block.caption or None, show_label=bool(block.caption),
                             interactive=True, static_columns=[0], datatype="str",
                             row_count=len(block.row_labels), column_count=len(block.headers),
+                            column_widths=_widths(block),
                             wrap=True, max_height=900, elem_classes=["xxgk-grid"],
+                            elem_id="grid-" + block.key.replace(":", "-"),
                         )
                 columns[fmt] = col
         with gr.Column(scale=2):
@@ -69,6 +88,7 @@ def build(page: Page) -> dict[str, Any]:
             findings = gr.Dataframe(headers=list(th.FINDING_HEADERS), interactive=False,
                                     wrap=True, max_height=600, elem_id="findings")
             where = gr.Markdown(elem_id="finding-where")
+            marks = gr.Textbox(visible="hidden", elem_id="cell-marks")
             gr.Markdown("#### 备注（起草时作为事实来源）")
             note_section = gr.Dropdown(label="所属部分", choices=th.section_choices(),
                                        value="overview")
@@ -103,22 +123,17 @@ def build(page: Page) -> dict[str, Any]:
                                         author=author_of(request))
             text, frows, cells = check_view(opened.report)
             return (opened.state(), banner_text(opened.report, opened.version),
-                    _frame(th.blocks_by_key()[key], rows), text, frows, cells)
+                    _frame(th.blocks_by_key()[key], rows), text, frows, cells, "")
         return edit
 
     def pick_finding(state: dict[str, int] | None, cells: list[list[str]],
-                     evt: gr.SelectData) -> list[Any]:
+                     evt: gr.SelectData) -> tuple[str, str]:
         row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
         named = cells[row] if cells and 0 <= row < len(cells) else []
         report = ws.current(a, state).report
-        frames = []
-        for fmt in _FORMATS:
-            for b in blocks[fmt]:
-                spots = th.marked_positions(b, named) if b.format == report.format else []
-                frames.append(_frame(b, th.block_rows(report, b), spots) if spots
-                              else gr.skip())
+        css = marks_css(blocks[report.format], named)
         text = th.describe_cells(report, named) if named else "这条结果不涉及具体单元格。"
-        return [*frames, f"**涉及：** {text}"]
+        return css, f"**涉及（已在表中标红）：** {text}"
 
     def template(state: dict[str, int] | None) -> Any:
         # written when a report is opened, so one click downloads it (prefilled with its data)
@@ -140,8 +155,10 @@ def build(page: Page) -> dict[str, Any]:
                              [page.state, page.banner, excel_msg, upload]))
     for key, grid in grids.items():
         grid.input(shown(make_edit(key)), [page.state, grid],
-                   [page.state, page.banner, grid, summary, findings, findings_state])
-    findings.select(shown(pick_finding), [page.state, findings_state], [*all_grids, where])
+                   [page.state, page.banner, grid, summary, findings, findings_state, marks]
+                   ).then(None, [marks], None, js=_PAINT_JS)
+    findings.select(shown(pick_finding), [page.state, findings_state], [marks, where]).then(
+        None, [marks], None, js=_PAINT_JS)
     note_btn.click(shown(save_note), [page.state, note_section, note_text], [note_text, notes])
     note_text.submit(shown(save_note), [page.state, note_section, note_text], [note_text, notes])
 

@@ -1,0 +1,208 @@
+"""The clerk's story in a real Chromium, against the app served on 127.0.0.1 and the scripted
+OpenAI-compatible stub; every request the page makes must stay on this machine."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from assistant.config import load_settings
+from assistant.service import Assistant, build_assistant
+from tests.support.openai_stub import OpenAIStub, Reply
+from ui.app import build_app, launch_options
+from ui.demo import DEMO_AGENCY, seed_demo
+from ui.handlers import tables as th
+from ui.handlers import workspace as ws
+
+pytestmark = [
+    pytest.mark.browser, pytest.mark.slow,
+    # the server runs in this process: gradio's queue statistics use pandas options and
+    # keywords that pandas 3 deprecates (gradio's code, not ours)
+    pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning"),
+]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "ui"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Served:
+    url: str
+    assistant: Assistant
+    stub: OpenAIStub
+    requests: list[str] = field(default_factory=list)
+
+    def foreign(self) -> list[str]:
+        out = []
+        for url in self.requests:
+            parsed = urlparse(url)
+            if parsed.scheme in ("data", "blob", "about"):
+                continue
+            if parsed.hostname not in LOCAL_HOSTS:
+                out.append(url)
+        return out
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (scripts/system-deps installs it)")
+    stub = OpenAIStub(model="stub-model").start()
+    monkeypatch.setenv("XXGK_LLM__BASE_URL", stub.base_url)
+    monkeypatch.setenv("XXGK_LLM__MODEL", "stub-model")
+    settings = load_settings()
+    assistant = build_assistant(settings)
+    seed_demo(assistant)
+    app = build_app(assistant)
+    app.queue()
+    opts = launch_options(settings, assistant) | {"server_port": _free_port(), "quiet": True}
+    _, url, _ = app.launch(prevent_thread_lock=True, **opts)
+    try:
+        yield Served(url.rstrip("/"), assistant, stub)
+    finally:
+        app.close()
+        stub.stop()
+
+
+def _filled_workbook(assistant: Assistant, state: dict[str, int], out: Path) -> Path:
+    """The template of the new report, filled as a clerk would, with one slip: 自然人 new
+    applications typed as 6 where the other figures say 5."""
+    import openpyxl
+
+    template = th.excel_template(assistant, state)
+    shutil.copy(template, out)
+    wb = openpyxl.load_workbook(out)
+    where = {r[0]: (r[1], r[2]) for r in wb["_xxgk"].iter_rows(values_only=True) if r and r[0]}
+    figures = {"apply.new.natural_person": 6, "apply.new.total": 5,
+               "apply.res.granted.natural_person": 4, "apply.res.granted.legal.commercial": 1,
+               "apply.res.granted.total": 5, "apply.res.total.natural_person": 4,
+               "apply.res.total.legal.commercial": 1, "apply.res.total.total": 5,
+               "apply.carry_out.natural_person": 1, "apply.carry_out.total": 1,
+               "active.licensing.decisions": 44}
+    for cell_id, value in figures.items():
+        sheet, ref = where[cell_id]
+        wb[sheet][ref] = value
+    wb.save(out)
+    return out
+
+
+def _shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_the_clerks_story(served: Served, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 1000})
+        page = context.new_page()
+        page.on("request", lambda r: served.requests.append(r.url))
+        page.on("websocket", lambda w: served.requests.append(w.url))
+        page.set_default_timeout(20_000)
+        page.goto(served.url)
+        expect(page.locator("#banner")).to_contain_text("2025年度报告")
+        _shot(page, "01-demo-opened")
+
+        # 1. create the 2026 report: last year's closing figures are prefilled
+        page.locator("#new-agency textarea, #new-agency input").first.fill(DEMO_AGENCY)
+        page.locator("#new-year input").fill("2026")
+        page.locator("#new-report").click()
+        expect(page.locator("#banner")).to_contain_text("2026年度报告")
+        _shot(page, "02-report-created")
+        stored = served.assistant.store.find_report(DEMO_AGENCY, 2026)
+        assert stored.report.cell("apply.carry_in.total").source == "上年结转"
+
+        # 2. upload the filled Excel; the slip shows as a table error naming its cells
+        page.get_by_role("tab", name="数据填报").click()
+        state = ws.open_report(served.assistant, stored.id).state()
+        workbook = _filled_workbook(served.assistant, state, tmp_path / "2026-填报.xlsx")
+        page.locator("#excel-upload input[type=file]").set_input_files(str(workbook))
+        expect(page.locator("#excel-msg")).to_contain_text("已读入")
+        findings = page.locator("#findings")
+        expect(findings).to_contain_text("T3-01")
+        expect(page.locator("#grid-2021-apply-0 [data-testid=cell-0-1]")).to_have_text("6")
+        _shot(page, "03-excel-uploaded")
+        findings.locator("[role=gridcell]", has_text="T3-01").first.click()
+        expect(page.locator("#finding-where")).to_contain_text("「自然人」列")
+        _shot(page, "04-error-cells-marked")
+
+        # 3. fix it in the grid: saved at once, checked again
+        cell = page.locator("#grid-2021-apply-0 [data-testid=cell-0-1]")
+        cell.dblclick()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("5")
+        page.keyboard.press("Enter")
+        expect(findings).not_to_contain_text("T3-01")
+        assert served.assistant.store.find_report(DEMO_AGENCY, 2026).report.value(
+            "apply.new.natural_person") == 5
+        _shot(page, "05-error-fixed")
+
+        # 4. draft 五 through the scripted model: tokens arrive one after another
+        page.get_by_role("tab", name="起草与修改").click()
+        expect(page.locator("#engine")).to_contain_text("stub-model")
+        served.stub.push(Reply.text(
+            "一是政策解读形式较为单一，图表、视频解读较少。二是依申请公开答复文书有待进一步规范。",
+            chunk_chars=3, chunk_delay=0.06))
+        page.evaluate("""() => {
+            window.__lengths = [];
+            const chat = document.querySelector('#chat');
+            new MutationObserver(() => window.__lengths.push(chat.innerText.length))
+                .observe(chat, {subtree: true, childList: true, characterData: true});
+        }""")
+        page.locator("#draft-btn").click()
+        expect(page.locator("#chat")).to_contain_text("一是政策解读")
+        _shot(page, "06-draft-streaming")
+        expect(page.locator("#action-msg")).to_contain_text("第1版")
+        lengths = page.evaluate("window.__lengths")
+        assert len(set(lengths)) >= 5, lengths  # the reply grew piece by piece
+        expect(page.locator("#draft-view .xxgk-flag")).to_have_count(0)
+
+        # 5. revise it: the model invents a number, and the page shows it in red with a reason
+        served.stub.push(Reply.text(
+            "一是政策解读形式较为单一，图表、视频解读较少。二是依申请公开答复文书有待进一步规范。"
+            "三是业务培训偏少，全年开展培训2次，覆盖37个科室。", chunk_chars=4, chunk_delay=0.01))
+        page.locator("#instruction textarea").fill("加上培训2次")
+        page.locator("#revise-btn").click()
+        flag = page.locator("#draft-view .xxgk-flag")
+        expect(flag).to_have_count(1)
+        expect(flag).to_have_text(re.compile(r"^37"))
+        assert "找不到出处" in flag.get_attribute("title")
+        expect(page.locator("#flag-list")).to_contain_text("数字无出处")
+        _shot(page, "07-revised-number-flagged")
+
+        # 6. accept: the report's 五 now says it
+        page.locator("#accept-btn").click()
+        expect(page.locator("#section-status")).to_contain_text("有标记")
+        text = served.assistant.store.find_report(DEMO_AGENCY, 2026).report.text("problems")
+        assert text.endswith("覆盖37个科室。")
+        _shot(page, "08-accepted")
+
+        # 7. compare with last year
+        page.get_by_role("tab", name="审核对比").click()
+        expect(page.locator("#compare-years")).to_contain_text("2025、2026")
+        expect(page.locator("#compare-numbers")).to_contain_text("行政许可")
+        expect(page.locator("#review-findings")).to_contain_text("待处理")
+        _shot(page, "09-compared")
+
+        browser.close()
+    assert served.foreign() == []
+    assert served.requests, "the page made no request at all: the recorder is broken"
