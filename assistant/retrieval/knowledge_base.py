@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,11 +15,19 @@ from assistant.config import Settings
 from assistant.errors import KnowledgeError
 from assistant.llm.base import Embedder
 from assistant.report import Report
-from assistant.report.layout import format_for_year
 from assistant.retrieval.chunks import Chunk, hit_from
 from assistant.retrieval.corpus import Library, SourceDoc, chunk_document, shipped_documents
 from assistant.retrieval.hits import DocKind, Hit
 from assistant.retrieval.keyword import Segmenter
+from assistant.retrieval.ranking import (
+    chroma_where,
+    factor,
+    fuse,
+    keyword_mask,
+    preferences,
+    resolve_agency,
+    resolve_section,
+)
 from assistant.retrieval.state import ChunkRecord, IndexState, SearchArrays, load_or_build_bm25
 from assistant.retrieval.vectors import VectorStore, collection_name, make_client
 
@@ -29,11 +36,7 @@ log = logging.getLogger(__name__)
 SearchMode = Literal["hybrid", "keyword", "vector"]
 Progress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
 
-_RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.); flattens the head of each list
 _CANDIDATES = 50
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|年度)")
-_PART = re.compile(r"第([一二三四五六])部分")
-_PREFER, _DEMOTE = 1.6, 0.6
 
 
 @dataclass(frozen=True)
@@ -260,30 +263,27 @@ class KnowledgeBase:
         query = query.strip()
         if not query or not arrays.ids:
             return []
-        agencies = _resolve(agency, arrays.agencies)
-        sections = _resolve_section(section, arrays.sections)
+        agencies = resolve_agency(agency, arrays.agencies)
+        sections = resolve_section(section, arrays.sections)
         if (agency and not agencies) or (section and not sections):
             return []
         n = max(_CANDIDATES, 2 * k)
-        prefer, topic = _preferences(query, year, agency, arrays.agencies)
+        prefer, topic = preferences(query, year, agency, arrays.agencies)
         lists: list[list[str]] = []
         scores: dict[str, float] = {}
         if mode in ("hybrid", "keyword"):
-            mask = _mask(arrays, kind, agencies, year, sections, format)
+            mask = keyword_mask(arrays, kind, agencies, year, sections, format)
             ranked = self._keyword(arrays, topic, mask, n)
             lists.append([cid for cid, _ in ranked])
             scores = dict(ranked)
         if mode in ("hybrid", "vector"):
-            where = _where(kind, agencies, year, sections, format)
+            where = chroma_where(kind, agencies, year, sections, format)
             ranked = self.vectors.query(self.embedder.embed_query(topic), n, where)
             lists.append([cid for cid, _ in ranked if cid in arrays.position])
             scores = dict(ranked)
         if mode == "hybrid":
-            scores = {}
-            for ranking in lists:
-                for rank, cid in enumerate(ranking):
-                    scores[cid] = scores.get(cid, 0.0) + 1.0 / (_RRF_K + rank + 1)
-        fused = sorted(((s * _factor(arrays.metas[arrays.position[cid]], prefer), cid)
+            scores = fuse(lists)
+        fused = sorted(((s * factor(arrays.metas[arrays.position[cid]], prefer), cid)
                         for cid, s in scores.items()), reverse=True)
         return [hit_from(cid, arrays.texts[arrays.position[cid]],
                          arrays.metas[arrays.position[cid]], float(s)) for s, cid in fused[:k]]
@@ -306,103 +306,3 @@ def _doc_entry(doc: SourceDoc, chunks: list[Chunk], owner: str) -> dict[str, Any
     return {"hash": doc.content_hash, "kind": doc.kind, "title": first.title,
             "origin": doc.origin, "owner": owner, "chunks": len(chunks), "year": first.year,
             "agency": first.agency, "partial": bool(doc.entry.get("partial"))}
-
-
-def _resolve(value: str | None, known: list[str]) -> list[str]:
-    """An agency filter matches every known agency whose name contains it (平潭 → 平潭综合实验区)."""
-    if not value:
-        return []
-    return [a for a in known if value == a] or [a for a in known if value in a]
-
-
-def _resolve_section(value: str | None, known: list[str]) -> list[str]:
-    """A section filter "一" also matches its subsections "一.（二）" and continuations "五/2"."""
-    if not value:
-        return []
-    return [s for s in known if s == value or s.startswith((f"{value}.", f"{value}/"))
-            or (value in s and "、" in value)]
-
-
-def _mask(arrays: SearchArrays, kind: str | None, agencies: list[str], year: int | None,
-          sections: list[str], format: str | None) -> np.ndarray | None:
-    mask = None
-    conds = []
-    if kind:
-        conds.append(arrays.kind == kind)
-    if agencies:
-        conds.append(np.isin(arrays.agency, agencies))
-    if year:
-        conds.append(arrays.year == int(year))
-    if sections:
-        conds.append(np.isin(arrays.section, sections))
-    if format:
-        conds.append(arrays.format == str(format))
-    for cond in conds:
-        mask = cond if mask is None else mask & cond
-    return mask
-
-
-def _where(kind: str | None, agencies: list[str], year: int | None, sections: list[str],
-           format: str | None) -> dict[str, Any] | None:
-    conds: list[dict[str, Any]] = []
-    if kind:
-        conds.append({"kind": kind})
-    if agencies:
-        conds.append({"agency": {"$in": agencies}})
-    if year:
-        conds.append({"year": int(year)})
-    if sections:
-        conds.append({"section": {"$in": sections}})
-    if format:
-        conds.append({"format": str(format)})
-    if not conds:
-        return None
-    return conds[0] if len(conds) == 1 else {"$and": conds}
-
-
-def _preferences(query: str, year: int | None, agency: str | None,
-                 agencies: list[str]) -> tuple[dict[str, Any], str]:
-    """Soft preferences read from the question (a year, an agency it names) and the question
-    without them: "平潭2023年依申请公开情况" ranks on 依申请公开情况 and prefers 平潭's 2023 report,
-    instead of ranking every chunk of every 平潭 report that repeats the name and the year."""
-    prefer: dict[str, Any] = {}
-    topic = query
-    years = {int(y) for y in _YEAR.findall(query)}
-    if year is None and len(years) == 1:
-        prefer["year"] = years.pop()
-        topic = _YEAR.sub(" ", topic)
-    if agency is None:
-        named = [a for a in agencies if a in query or _core_name(a) in query]
-        if named:
-            prefer["agencies"] = named
-            for name in sorted({*named, *map(_core_name, named)}, key=len, reverse=True):
-                topic = topic.replace(name, " ")
-    parts = set(_PART.findall(query))
-    if len(parts) == 1:
-        prefer["section"] = parts.pop()
-    topic = topic.strip()
-    return prefer, (topic if len(topic) >= 2 else query)
-
-
-def _core_name(agency: str) -> str:
-    """The distinctive head of an agency name: 平潭综合实验区 → 平潭, 威海市文登区… → 文登."""
-    name = re.sub(r"^.{1,3}?[省市](?=.)", "", agency)
-    head = re.split(r"[区县市镇乡局委办厅]|综合|人民政府", name, maxsplit=1)[0]
-    return head if len(head) >= 2 else agency
-
-
-def _factor(meta: dict[str, Any], prefer: dict[str, Any]) -> float:
-    factor = 1.0
-    want = prefer.get("year")
-    if want is not None:
-        if meta.get("kind") == "report" and meta.get("year") is not None:
-            factor *= _PREFER if int(meta["year"]) == want else _DEMOTE
-        elif meta.get("kind") == "format" and meta.get("format"):
-            factor *= _PREFER if meta["format"] == format_for_year(want) else _DEMOTE
-    named = prefer.get("agencies")
-    if named and meta.get("kind") == "report":
-        factor *= _PREFER if meta.get("agency") in named else _DEMOTE
-    part = prefer.get("section")
-    if part and str(meta.get("section", "")).startswith(part):
-        factor *= _PREFER
-    return factor

@@ -132,3 +132,18 @@ def test_shipped_samples_read_by_the_readers_chunk_like_the_fixtures() -> None:
         assert expected <= set(shipped), sorted(expected - set(shipped))
         assert all(c.year == fixture.year and c.agency == fixture.agency.name
                    for c in shipped.values())
+
+
+def test_question_preferences_and_fusion() -> None:
+    from assistant.retrieval.ranking import factor, fuse, preferences
+
+    prefer, topic = preferences("平潭2023年依申请公开情况", None, None, ["平潭综合实验区"])
+    assert prefer == {"year": 2023, "agencies": ["平潭综合实验区"]} and topic == "依申请公开情况"
+    report = {"kind": "report", "year": 2022, "agency": "平潭综合实验区"}
+    assert factor(report | {"year": 2023}, prefer) > factor(report, prefer)
+    assert factor({"kind": "format", "format": "2021"}, prefer) > factor(
+        {"kind": "format", "format": "2019"}, prefer)
+    assert preferences("第五部分写什么", None, None, [])[0] == {"section": "五"}
+    # an explicit filter is not second-guessed, and a question of only a year keeps its words
+    assert preferences("2023年", 2023, None, [])[0] == {}
+    assert fuse([["a", "b"], ["b", "c"]])["b"] > fuse([["a", "b"], ["b", "c"]])["a"]

@@ -1,0 +1,125 @@
+"""Ranking: metadata filters, reciprocal rank fusion, and the preferences a question states."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from assistant.report.layout import format_for_year
+from assistant.retrieval.state import SearchArrays
+
+_RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.); flattens the head of each list
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|年度)")
+_PART = re.compile(r"第([一二三四五六])部分")
+_PREFER, _DEMOTE = 1.6, 0.6
+
+
+def fuse(rankings: list[list[str]]) -> dict[str, float]:
+    """Reciprocal rank fusion: each list adds 1/(60 + rank) to the ids it ranks."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, cid in enumerate(ranking):
+            scores[cid] = scores.get(cid, 0.0) + 1.0 / (_RRF_K + rank + 1)
+    return scores
+
+
+def resolve_agency(value: str | None, known: list[str]) -> list[str]:
+    """An agency filter matches every known agency whose name contains it (平潭 → 平潭综合实验区)."""
+    if not value:
+        return []
+    return [a for a in known if value == a] or [a for a in known if value in a]
+
+
+def resolve_section(value: str | None, known: list[str]) -> list[str]:
+    """A section filter "一" also matches its subsections "一.（二）" and continuations "五/2"."""
+    if not value:
+        return []
+    return [s for s in known if s == value or s.startswith((f"{value}.", f"{value}/"))
+            or (value in s and "、" in value)]
+
+
+def keyword_mask(arrays: SearchArrays, kind: str | None, agencies: list[str], year: int | None,
+          sections: list[str], format: str | None) -> np.ndarray | None:
+    mask = None
+    conds = []
+    if kind:
+        conds.append(arrays.kind == kind)
+    if agencies:
+        conds.append(np.isin(arrays.agency, agencies))
+    if year:
+        conds.append(arrays.year == int(year))
+    if sections:
+        conds.append(np.isin(arrays.section, sections))
+    if format:
+        conds.append(arrays.format == str(format))
+    for cond in conds:
+        mask = cond if mask is None else mask & cond
+    return mask
+
+
+def chroma_where(kind: str | None, agencies: list[str], year: int | None, sections: list[str],
+           format: str | None) -> dict[str, Any] | None:
+    conds: list[dict[str, Any]] = []
+    if kind:
+        conds.append({"kind": kind})
+    if agencies:
+        conds.append({"agency": {"$in": agencies}})
+    if year:
+        conds.append({"year": int(year)})
+    if sections:
+        conds.append({"section": {"$in": sections}})
+    if format:
+        conds.append({"format": str(format)})
+    if not conds:
+        return None
+    return conds[0] if len(conds) == 1 else {"$and": conds}
+
+
+def preferences(query: str, year: int | None, agency: str | None,
+                 agencies: list[str]) -> tuple[dict[str, Any], str]:
+    """Soft preferences read from the question (a year, an agency it names) and the question
+    without them: "平潭2023年依申请公开情况" ranks on 依申请公开情况 and prefers 平潭's 2023 report,
+    instead of ranking every chunk of every 平潭 report that repeats the name and the year."""
+    prefer: dict[str, Any] = {}
+    topic = query
+    years = {int(y) for y in _YEAR.findall(query)}
+    if year is None and len(years) == 1:
+        prefer["year"] = years.pop()
+        topic = _YEAR.sub(" ", topic)
+    if agency is None:
+        named = [a for a in agencies if a in query or _core_name(a) in query]
+        if named:
+            prefer["agencies"] = named
+            for name in sorted({*named, *map(_core_name, named)}, key=len, reverse=True):
+                topic = topic.replace(name, " ")
+    parts = set(_PART.findall(query))
+    if len(parts) == 1:
+        prefer["section"] = parts.pop()
+    topic = topic.strip()
+    return prefer, (topic if len(topic) >= 2 else query)
+
+
+def _core_name(agency: str) -> str:
+    """The distinctive head of an agency name: 平潭综合实验区 → 平潭, 威海市文登区… → 文登."""
+    name = re.sub(r"^.{1,3}?[省市](?=.)", "", agency)
+    head = re.split(r"[区县市镇乡局委办厅]|综合|人民政府", name, maxsplit=1)[0]
+    return head if len(head) >= 2 else agency
+
+
+def factor(meta: dict[str, Any], prefer: dict[str, Any]) -> float:
+    weight = 1.0
+    want = prefer.get("year")
+    if want is not None:
+        if meta.get("kind") == "report" and meta.get("year") is not None:
+            weight *= _PREFER if int(meta["year"]) == want else _DEMOTE
+        elif meta.get("kind") == "format" and meta.get("format"):
+            weight *= _PREFER if meta["format"] == format_for_year(want) else _DEMOTE
+    named = prefer.get("agencies")
+    if named and meta.get("kind") == "report":
+        weight *= _PREFER if meta.get("agency") in named else _DEMOTE
+    part = prefer.get("section")
+    if part and str(meta.get("section", "")).startswith(part):
+        weight *= _PREFER
+    return weight
