@@ -19,6 +19,7 @@ from assistant.export.docx_styles import (
     TEXT_WIDTH_MM,
 )
 from assistant.export.docx_xml import TBLPR_ORDER, TRPR_ORDER, put
+from assistant.export.outline import printable
 from assistant.report.grid import Grid
 
 # merged row-group labels: 三、本年度办理结果 reads in a narrow column; （三）不予公开 needs four
@@ -83,7 +84,7 @@ def _write(cell: _Cell, text: str, style: ParagraphStyle) -> None:
     for run in list(p.runs):
         run._r.getparent().remove(run._r)
     p._p.style = style.style_id  # the id directly: p.style = … rescans the styles per call
-    lines = text.split("\n")
+    lines = printable(text).split("\n")
     run = p.add_run(lines[0])
     for line in lines[1:]:
         run.add_break()

@@ -10,6 +10,10 @@ from typing import Literal
 from assistant.report import SECTION_IDS, Report, SectionId, section_spec
 from assistant.report.grid import Grid, table_grid
 
+# C0 controls other than tab and newline are illegal in XML and HTML, and python-docx refuses
+# them; Word's manual line break (\x0b) and page break (\x0c) pasted as text are line ends
+_BREAKS = re.compile(r"[\x0b\x0c]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
 _SENTENCE_END = ("。", "；", ";", "！", "？", "：", ":")
 _HEADING_MAX = 40  # longer lines that open with （一） are run-in paragraphs, not headings
@@ -44,6 +48,10 @@ class Outline:
     signature: tuple[str, ...]  # agency name, date: right-aligned at the end
 
 
+def printable(text: str) -> str:
+    return _CONTROL.sub("", _BREAKS.sub("\n", text))
+
+
 def default_title(report: Report) -> str:
     return f"{report.agency.name}{report.year}年政府信息公开工作年度报告"
 
@@ -52,7 +60,7 @@ def section_heading(report: Report, section: SectionId) -> str:
     """The heading as the report printed it, numbered like the format (一、…)."""
     spec = section_spec(section)
     stored = report.sections.get(section)
-    heading = (stored.heading.strip() if stored else "") or spec.full_heading
+    heading = printable(stored.heading.strip() if stored else "") or spec.full_heading
     if not heading.startswith(spec.number):
         heading = f"{spec.number}、{heading}"
     return heading
@@ -66,7 +74,7 @@ def is_level2_heading(line: str) -> bool:
 
 def _paragraphs(report: Report, section: SectionId) -> list[Block]:
     out: list[Block] = []
-    for raw in report.text(section).splitlines():
+    for raw in printable(report.text(section)).splitlines():
         line = raw.strip()
         if not line:
             continue
@@ -92,6 +100,6 @@ def build_outline(report: Report) -> Outline:
         if table is not None:
             blocks.append(TableBlock(table_grid(table, report), section))
         blocks.extend(_paragraphs(report, section))
-    signature = tuple(s for s in (report.agency.name, format_date(report)) if s)
-    return Outline(title=report.title or default_title(report), blocks=tuple(blocks),
+    signature = tuple(printable(s) for s in (report.agency.name, format_date(report)) if s)
+    return Outline(title=printable(report.title or default_title(report)), blocks=tuple(blocks),
                    signature=signature)

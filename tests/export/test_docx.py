@@ -176,3 +176,16 @@ def test_an_empty_new_report_exports_with_every_heading(year: int) -> None:
     assert sum(1 for p in doc.paragraphs if p.style.name == "Heading 1") == 6
     assert len(doc.tables) == 3 and doc.tables[1].cell(3, 3).text == "0"
     assert doc.paragraphs[-1].style.name != "xxgk Signature"  # no agency, no date: no signature
+
+
+def test_control_characters_pasted_from_word_do_not_break_the_export(sample: Report) -> None:
+    from assistant.report import Section, parse_cell
+
+    sections = {**sample.sections,
+                "other": Section(id="other", text="无\x0b收费\x0c情况。\x07")}
+    odd = sample.model_copy(update={"sections": sections}).with_cells(
+        {"apply.new.legal.other": parse_cell("见\x0b说明")})
+    doc = _reopen(odd)
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[texts.index("无"):texts.index("无") + 3] == ["无", "收费", "情况。"]
+    assert doc.tables[1].cell(3, 8).text == "见\n说明"
