@@ -30,6 +30,8 @@ CSS = """
 .xxgk-diff del { background: #fde2e1; }
 .xxgk-engine { padding: 6px 10px; border-radius: 6px; background: var(--background-fill-secondary); }
 footer { display: none !important; }
+.xxgk-status td, .xxgk-status th { padding: 4px 6px; font-size: 14px; }
+.xxgk-status .pending { color: #b3261e; font-weight: 600; }
 /* the official tables have a fixed shape: no adding or deleting rows and columns */
 .xxgk-grid button[aria-label="Open cell menu"] { display: none !important; }
 """
@@ -53,16 +55,16 @@ def build_app(assistant: Assistant, *, open_report: int | None = None) -> gr.Blo
         banner = gr.Markdown(profile.banner_text(None), elem_id="banner")
         page = Page(assistant=assistant, state=state, banner=banner)
         with gr.Tabs():
-            with gr.Tab("单位与年度", id="profile"):
-                profile.build(page)
-            with gr.Tab("数据填报", id="tables"):
-                tables.build(page)
-            with gr.Tab("起草与修改", id="drafting"):
-                drafting.build(page)
-            with gr.Tab("审核对比", id="review"):
-                review.build(page)
-            with gr.Tab("导出", id="exports"):
-                exports.build(page)
+            for tab_id, label, module in (("profile", "单位与年度", profile),
+                                          ("tables", "数据填报", tables),
+                                          ("drafting", "起草与修改", drafting),
+                                          ("review", "审核对比", review),
+                                          ("exports", "导出", exports)):
+                with gr.Tab(label, id=tab_id) as tab:
+                    first = len(page.refreshes)
+                    module.build(page)
+                # what another page changed shows when this one is opened again
+                page.on_select(tab, page.refreshes[first:])
 
         def first_load() -> tuple[dict[str, int] | None, str]:
             if open_report is None:

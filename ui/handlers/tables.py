@@ -50,6 +50,25 @@ def _column_label(block: BlockSpec, index: int) -> str:
     return "/".join([*groups, col.label])
 
 
+# Wider than this, a block is shown as one grid per column group (表四: 行政复议, 未经复议直接
+# 起诉, 复议后起诉), so that every header stays readable.
+MAX_GRID_COLUMNS = 8
+
+
+def _parts(block: BlockSpec) -> list[tuple[str, list[int]]]:
+    """The block's value columns as (caption, column indexes) runs."""
+    if len(block.columns) <= MAX_GRID_COLUMNS:
+        return [(block.caption or "", list(range(len(block.columns))))]
+    runs: list[tuple[str, list[int]]] = []
+    for k, col in enumerate(block.columns):
+        caption = "·".join(col.groups)
+        if runs and runs[-1][0] == caption:
+            runs[-1][1].append(k)
+        else:
+            runs.append((caption, [k]))
+    return runs
+
+
 def edit_blocks(fmt: FormatVersion) -> list[EditBlock]:
     """The grids of one format, in the format's order: 二 (one per block), 三, 四, then the
     optional 信息处理费 figures of 六."""
@@ -58,20 +77,24 @@ def edit_blocks(fmt: FormatVersion) -> list[EditBlock]:
     for table in layout.tables:
         if not table.render and not table.optional:
             continue
-        for n, block in enumerate(table.blocks):
-            ids = tuple(
-                tuple(".".join(p for p in (table.id, r.id, c.id) if p) for c in block.columns)
-                for r in block.rows
-            )
-            title = table.title if table.render else f"{table.number}、{table.title}（选填）"
-            out.append(EditBlock(
-                key=f"{fmt}:{table.id}:{n}", format=fmt, table_id=table.id, title=title,
-                caption=block.caption or "",
-                headers=(block.label_header or LABEL_HEADER,
-                         *(_column_label(block, k) for k in range(len(block.columns)))),
-                row_labels=tuple(_row_label(table, block, i) for i in range(len(block.rows))),
-                cell_ids=ids,
-            ))
+        n = 0
+        for block in table.blocks:
+            for caption, cols in _parts(block):
+                split = len(cols) < len(block.columns)
+                ids = tuple(
+                    tuple(".".join(p for p in (table.id, r.id, block.columns[k].id) if p)
+                          for k in cols)
+                    for r in block.rows)
+                title = table.title if table.render else f"{table.number}、{table.title}（选填）"
+                headers = tuple(block.columns[k].label if split else _column_label(block, k)
+                                for k in cols)
+                out.append(EditBlock(
+                    key=f"{fmt}:{table.id}:{n}", format=fmt, table_id=table.id, title=title,
+                    caption=caption, headers=(block.label_header or LABEL_HEADER, *headers),
+                    row_labels=tuple(_row_label(table, block, i) for i in range(len(block.rows))),
+                    cell_ids=ids,
+                ))
+                n += 1
     return out
 
 

@@ -80,6 +80,12 @@ class Page:
         once every page has said how it redraws)."""
         self._changing.append(event)
 
+    def on_select(self, tab: Any, refreshes: list[Refresh]) -> None:
+        event = None
+        for r in refreshes:
+            event = (tab.select(shown(r.fn), r.inputs, r.outputs) if event is None
+                     else event.then(shown(r.fn), r.inputs, r.outputs))
+
     def finish(self) -> None:
         for event in self._changing:
             for r in self.refreshes:

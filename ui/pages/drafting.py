@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,14 +14,22 @@ from ui.pages.common import Page, author_of, shown, shown_stream
 from ui.pages.profile import banner_text
 
 
+def status_html(rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{h}</th>" for h in dh.SECTION_HEADERS)
+    body = "".join(
+        "<tr>" + "".join(f'<td class="{"pending" if c in ("待采用", "有标记") else ""}">'
+                         f"{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<table class="xxgk-status"><tr>{head}</tr>{body}</table>'
+
+
 def build(page: Page) -> dict[str, Any]:
     a = page.assistant
     with gr.Row():
         with gr.Column(scale=1, min_width=260):
             engine = gr.Markdown(dh.engine_markdown(a), elem_classes=["xxgk-engine"],
                                  elem_id="engine")
-            sections = gr.Dataframe(headers=list(dh.SECTION_HEADERS), interactive=False,
-                                    label="各部分状态", elem_id="section-status")
+            gr.Markdown("**各部分状态**")
+            sections = gr.HTML(elem_id="section-status")
             section = gr.Radio(dh.section_choices(), value="problems", label="选择部分",
                                elem_id="section-pick")
             retrieve = gr.Checkbox(value=False, label="检索参考资料（条例、格式、往年报告）",
@@ -66,7 +75,7 @@ def build(page: Page) -> dict[str, Any]:
 
     def view(state: dict[str, int] | None, sid: str) -> list[Any]:
         if not state:
-            return [[], dh.flags_html("", []), "", "", [], gr.Dropdown(choices=[]), [], ""]
+            return ["", dh.flags_html("", []), "", "", [], gr.Dropdown(choices=[]), [], ""]
         opened = ws.current(a, state)
         s = dh.section_state(a, opened, sid)
         shown_text = s.head.text if s.pending and s.head else s.text
@@ -78,7 +87,7 @@ def build(page: Page) -> dict[str, Any]:
             if s.head.incomplete:
                 note += "**这一版不完整（生成中断），请重新起草或手工补全。**"
         rows = dh.history_rows(a, state, sid)
-        return [dh.section_rows(a, state), dh.flags_html(shown_text, flags),
+        return [status_html(dh.section_rows(a, state)), dh.flags_html(shown_text, flags),
                 dh.flags_markdown(flags) if shown_text else "", s.text, rows,
                 gr.Dropdown(choices=[r[0] for r in rows], value=None),
                 dh.chat_messages(a, state, sid), note]

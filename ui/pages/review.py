@@ -18,8 +18,8 @@ def build(page: Page) -> dict[str, Any]:
         with gr.Column(scale=3):
             gr.Markdown("#### 与往年对比")
             years = gr.Markdown(elem_id="compare-years")
-            chart = gr.BarPlot(x="年度", y="数量", color="指标", label="主要数字",
-                               elem_id="compare-chart", height=260)
+            chart = gr.LinePlot(x="年度", y="数量", color="指标", label="主要数字（逐年）",
+                                elem_id="compare-chart", height=280)
             changed_only = gr.Checkbox(value=True, label="只看有变化的单元格")
             numbers = gr.Dataframe(interactive=False, wrap=True, max_height=420,
                                    elem_id="compare-numbers")
@@ -34,7 +34,8 @@ def build(page: Page) -> dict[str, Any]:
         with gr.Column(scale=3):
             gr.Markdown("#### 全部校验结果：逐条确认或忽略（忽略须写明理由）")
             findings = gr.Dataframe(headers=list(rh.FINDING_HEADERS), interactive=False,
-                                    wrap=True, max_height=520, elem_id="review-findings")
+                                    wrap=True, max_height=520, elem_id="review-findings",
+                                    column_widths=["8%", "10%", "38%", "20%", "10%", "14%"])
             picked = gr.Markdown("点选上表中的一条结果。")
             picked_fp = gr.State(None)
             decision = gr.Radio([(v, k) for k, v in rh.DECISION_LABELS.items()], label="处理",
@@ -50,7 +51,10 @@ def build(page: Page) -> dict[str, Any]:
         chart_data = pd.DataFrame(rh.chart_rows(cmp), columns=["年度", "指标", "数量"])
         frows, found = rh.findings_view(a, state)
         sim_rows, wording_html = rh.wording_view(a, state)
-        return [cmp.message, chart_data, pd.DataFrame(rows, columns=headers), sim_rows,
+        years_n = len(headers) - 3
+        widths = ["46%", *[f"{34 / years_n:.1f}%" for _ in range(years_n)], "10%", "10%"]
+        table = gr.Dataframe(value=pd.DataFrame(rows, columns=headers), column_widths=widths)
+        return [cmp.message, chart_data, table, sim_rows,
                 wording_html, rh.problems_rows(a, state), frows, [f.fingerprint for f in found]]
 
     def pick(fps: list[str], rows: pd.DataFrame, evt: gr.SelectData) -> tuple[str | None, str]:

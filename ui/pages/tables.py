@@ -78,7 +78,7 @@ def build(page: Page) -> dict[str, Any]:
                             interactive=True, static_columns=[0], datatype="str",
                             row_count=len(block.row_labels), column_count=len(block.headers),
                             column_widths=_widths(block),
-                            wrap=True, max_height=900, elem_classes=["xxgk-grid"],
+                            wrap=True, max_height=1600, elem_classes=["xxgk-grid"],
                             elem_id="grid-" + block.key.replace(":", "-"),
                         )
                 columns[fmt] = col
@@ -86,7 +86,8 @@ def build(page: Page) -> dict[str, Any]:
             gr.Markdown("#### 校验结果")
             summary = gr.Markdown("（打开报告后显示）", elem_id="check-summary")
             findings = gr.Dataframe(headers=list(th.FINDING_HEADERS), interactive=False,
-                                    wrap=True, max_height=600, elem_id="findings")
+                                    wrap=True, max_height=600, elem_id="findings",
+                                    column_widths=["10%", "12%", "12%", "40%", "26%"])
             where = gr.Markdown(elem_id="finding-where")
             marks = gr.Textbox(visible="hidden", elem_id="cell-marks")
             gr.Markdown("#### 备注（起草时作为事实来源）")
