@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
 from docx.styles.style import BaseStyle, ParagraphStyle
 from docx.text.paragraph import Paragraph
 from lxml.etree import _Element
@@ -27,7 +28,9 @@ MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156
 TEXT_HEIGHT_MM = PAGE_HEIGHT_MM - MARGINS_MM["top"] - MARGINS_MM["bottom"]  # 225
 LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
-LINE_PITCH = Pt(round(TEXT_HEIGHT_MM / 25.4 * 72 / LINES_PER_PAGE, 2))  # 28.99 pt
+# rounded down to whole twips (579 = 28.95 pt): 580 would make 22 lines 0.07 mm too tall for
+# the text block, and LibreOffice then sets 21
+LINE_PITCH = Twips(math.floor(Mm(TEXT_HEIGHT_MM).twips / LINES_PER_PAGE))
 BODY_PT, TITLE_PT, PAGE_NUMBER_PT, TABLE_PT = 16, 22, 14, 10.5  # 3号, 2号, 4号, 五号
 # 16 pt glyphs give 27.6 per 156 mm line; closing them up by 0.25 pt makes 28 fit (15.75 pt each).
 BODY_CHAR_SPACING_TWIPS = -5
@@ -206,7 +209,7 @@ def setup_page(section: Section) -> None:
     section.header_distance = Mm(20)
     # the page number's dash line sits about 7 mm below the text block (GB/T 9704 7.5)
     section.footer_distance = Mm(22)
-    pitch = str(round(LINE_PITCH.pt * 20))
+    pitch = str(LINE_PITCH.twips)
     put(section._sectPr, "docGrid", SECTPR_ORDER, {"w:type": "lines", "w:linePitch": pitch})
 
 

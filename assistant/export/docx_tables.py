@@ -18,7 +18,7 @@ from assistant.export.docx_styles import (
     STYLE_TABLE_TEXT,
     TEXT_WIDTH_MM,
 )
-from assistant.export.docx_xml import TBLPR_ORDER, TRPR_ORDER, put
+from assistant.export.docx_xml import PPR_ORDER, TBLPR_ORDER, TRPR_ORDER, put
 from assistant.export.outline import printable
 from assistant.report.grid import Grid
 
@@ -92,12 +92,19 @@ def _write(cell: _Cell, text: str, style: ParagraphStyle) -> None:
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
-def _row_flags(table: Table, header_rows: int) -> None:
-    for i, row in enumerate(table.rows):
+def _row_flags(table: Table, header_rows: int, *, keep_together: bool = False) -> None:
+    """Rows never split; header rows repeat on each page. `keep_together` keeps every row with
+    the next (Word's way to keep a table on one page; a table longer than a page still breaks,
+    with its header repeated)."""
+    rows = table.rows
+    for i, row in enumerate(rows):
         trpr = row._tr.get_or_add_trPr()
         put(trpr, "cantSplit", TRPR_ORDER, {})
         if i < header_rows:
             put(trpr, "tblHeader", TRPR_ORDER, {})
+        if keep_together and i < len(rows) - 1:
+            for p in row._tr.iter(qn("w:p")):
+                put(p.get_or_add_pPr(), "keepNext", PPR_ORDER, {})
 
 
 def add_grid_table(doc: DocxDocument, grid: Grid) -> Table:
@@ -117,7 +124,7 @@ def add_grid_table(doc: DocxDocument, grid: Grid) -> Table:
             cell = cell.merge(at[gc.row + gc.rowspan - 1][gc.col + gc.colspan - 1])
         cell.width = Mm(sum(widths[gc.col: gc.col + gc.colspan]))
         _write(cell, gc.text, label_style if gc.kind == "label" else text_style)  # type: ignore[arg-type]
-    _row_flags(table, grid.header_rows)
+    _row_flags(table, grid.header_rows, keep_together=True)
     return table
 
 

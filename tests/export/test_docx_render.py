@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +20,7 @@ from assistant.report import Report
 
 pytestmark = pytest.mark.slow
 _DPI = 80
+_CJK_LINE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”]+")  # no half-width text
 _INK = 160  # grey level below which a pixel is ink
 # a full-width comma may hang past the line end (Word's and LibreOffice's default for CJK)
 _HANGING_MM = 3
@@ -56,7 +59,14 @@ def test_sample_renders_with_tables_inside_the_text_block(
     for n, text in enumerate(texts, 1):
         assert f"— {n} —" in text, f"page {n} has no page number"
         assert "征求意见稿" in text
+    # a page of plain text holds 22 lines of 28 characters (header and page number aside)
+    body_lines = [t.splitlines()[1:-1] for t in texts[1:3]]
+    assert [len(lines) for lines in body_lines] == [22, 22]
+    cjk = [line for lines in body_lines for line in lines if _CJK_LINE.fullmatch(line)]
+    assert Counter(len(line) for line in cjk).most_common(1)[0][0] == 28
     table_page = next(i for i, t in enumerate(texts) if "申请人情况" in t)
+    assert "四、结转下年度继续办理" in texts[table_page]  # table 三 kept on one page
+    assert "三、收到和处理政府信息公开申请情况" in texts[table_page]  # with its heading
     review_page = next(i for i, t in enumerate(texts) if "复议后起诉" in t)
 
     assert "平潭综合实验区" in texts[-1] and "六、其他需要报告的事项" in texts[-1]  # kept together
