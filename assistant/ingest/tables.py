@@ -154,10 +154,11 @@ def _put(
     spec: TableSpec,
     block: BlockSpec,
     row: RowSpec,
-    by_column: dict[ColumnSpec, list[str]],
+    by_column: dict[str, tuple[ColumnSpec, list[str]]],
     source: str,
 ) -> None:
-    for col, texts in by_column.items():
+    # keyed by column id: hashing a frozen ColumnSpec walks all its labels, per cell
+    for col, texts in by_column.values():
         cid = cell_id(spec.id, row.id, col.id)
         filled = list(dict.fromkeys(t for t in texts if t.strip()))
         if len(filled) > 1:
@@ -188,7 +189,7 @@ def _by_order(
             spec,
             block,
             row,
-            {c: [v] for c, v in zip(block.columns, values, strict=True)},
+            {c.id: (c, [v]) for c, v in zip(block.columns, values, strict=True)},
             source,
         )
         return
@@ -319,15 +320,18 @@ def _grid(table: Table, spec: TableSpec, source: str) -> TableRead:
         if not any(v is not None for v in cols.values()):
             _by_order(read, spec, block, rowspec, [c.text for c in cells], source)
             continue
-        by_column: dict[ColumnSpec, list[str]] = {}
+        by_column: dict[str, tuple[ColumnSpec, list[str]]] = {}
         for c in cells:
-            targets = {cols.get(k) for k in range(c.col, c.col + c.colspan)} - {None}
+            found = {}
+            for k in range(c.col, c.col + c.colspan):
+                if (t := cols.get(k)) is not None:
+                    found[t.id] = t
+            targets = list(found.values())
             if len(targets) == 1:
-                by_column.setdefault(targets.pop(), []).append(c.text)  # type: ignore[arg-type]
+                by_column.setdefault(targets[0].id, (targets[0], []))[1].append(c.text)
             elif len(targets) > 1 and c.text.strip():
-                names = "、".join(sorted(t.label for t in targets if t is not None))
+                names = "、".join(sorted(t.label for t in targets))
                 for t in targets:
-                    assert t is not None
                     read.notes.append(
                         ReadNote(
                             message=f"{source}{_where(spec, block, rowspec, t)}：值“{c.text.strip()}”"
