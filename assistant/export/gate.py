@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -14,13 +15,15 @@ from assistant.report import SECTION_IDS, Report, SectionId
 ExportKind = Literal["征求意见稿", "正式稿"]  # the same values as the workspace's export records
 DRAFT: ExportKind = "征求意见稿"
 FINAL: ExportKind = "正式稿"
-BlockerKind = Literal["finding", "untraced"]
+BlockerKind = Literal["finding", "untraced", "placeholder"]
 DecisionKind = Literal["confirm", "dismiss"]
 DECISION_LABELS = {"confirm": "确认需修改", "dismiss": "忽略"}
 
 # The sections whose numbers must trace to facts. The opening paragraph holds the address, phone
 # and document numbers (7号楼14层, 国务院令第711号): not statistics.
 GUARDED_SECTIONS: tuple[SectionId, ...] = SECTION_IDS[1:]
+# the offline composer's marker (assistant.llm.composer.TODO), matched as the guard matches it
+_PLACEHOLDER = re.compile(r"【待补充[:：][^】]*】")
 _SECTION_NAMES = {"preamble": "开头", "overview": "一", "active": "二", "apply": "三",
                   "review": "四", "problems": "五", "other": "六"}
 
@@ -65,7 +68,7 @@ class Blocker:
     message: str
 
     def describe(self) -> str:
-        label = "错误" if self.kind == "finding" else "数字无出处"
+        label = {"finding": "错误", "untraced": "数字无出处", "placeholder": "待补充"}[self.kind]
         return f"[{label}] {self.message}（编号 {self.fingerprint}）"
 
 
@@ -140,7 +143,21 @@ def blockers(inp: GateInput) -> tuple[Blocker, ...]:
         found.setdefault(f.fingerprint, finding_blocker(f))
     for u in inp.untraced:
         found.setdefault(u.fingerprint, Blocker(u.fingerprint, "untraced", u.describe()))
+    for b in placeholders(inp.report):
+        found.setdefault(b.fingerprint, b)
     return tuple(found.values())
+
+
+def placeholders(report: Report) -> list[Blocker]:
+    """【待补充：…】 markers the offline composer leaves for a person: never in a 正式稿."""
+    out = []
+    for section in SECTION_IDS:
+        for m in _PLACEHOLDER.finditer(report.text(section)):
+            key = "|".join(["placeholder", section, m.group()])
+            fp = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+            out.append(Blocker(fp, "placeholder",
+                               f"{section_name(section)}还有待补充的内容“{m.group()}”，请填写后再导出"))
+    return out
 
 
 def _reasons(inp: GateInput) -> dict[str, str]:

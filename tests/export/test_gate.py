@@ -84,3 +84,16 @@ def test_fingerprint_of_an_untraced_number_is_stable() -> None:
     a = UntracedNumber("overview", "81件", "共计81件")
     assert a.fingerprint == UntracedNumber("overview", "81件", "共计81件", 3, 6).fingerprint
     assert a.fingerprint != UntracedNumber("overview", "81件", "共计81件。").fingerprint
+
+
+def test_placeholders_left_by_the_composer_block_a_final(sample: Report) -> None:
+    from assistant.report import Section
+
+    text = "本年度共收到申请【待补充：申请数量】件。"
+    report = sample.model_copy(update={"sections": {
+        **sample.sections, "other": Section(id="other", text=text)}})
+    clean = {fp: "已核对" for fp in _error_fingerprints(report)}
+    with pytest.raises(PublishGateError, match="待补充") as exc:
+        enforce_gate(gate_input(report, overrides=clean), FINAL)
+    assert "第六部分" in exc.value.message
+    assert enforce_gate(gate_input(report, overrides=clean), DRAFT).passed
