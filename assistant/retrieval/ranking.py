@@ -13,6 +13,7 @@ from assistant.retrieval.state import SearchArrays
 _RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.); flattens the head of each list
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|年度)")
 _PART = re.compile(r"第([一二三四五六])部分")
+_ARTICLE = re.compile(r"第[一二三四五六七八九十百零]+条")
 _PREFER, _DEMOTE = 1.6, 0.6
 
 
@@ -94,6 +95,9 @@ def preferences(query: str, year: int | None, agency: str | None,
             prefer["agencies"] = named
             for name in sorted({*named, *map(_core_name, named)}, key=len, reverse=True):
                 topic = topic.replace(name, " ")
+    articles = set(_ARTICLE.findall(query))
+    if articles:
+        prefer["articles"] = articles
     parts = set(_PART.findall(query))
     if len(parts) == 1:
         prefer["section"] = parts.pop()
@@ -119,6 +123,8 @@ def factor(meta: dict[str, Any], prefer: dict[str, Any]) -> float:
     named = prefer.get("agencies")
     if named and meta.get("kind") == "report":
         weight *= _PREFER if meta.get("agency") in named else _DEMOTE
+    if meta.get("article") and meta["article"] in prefer.get("articles", ()):
+        weight *= _PREFER
     part = prefer.get("section")
     if part and str(meta.get("section", "")).startswith(part):
         weight *= _PREFER

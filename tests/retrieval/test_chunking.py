@@ -144,6 +144,9 @@ def test_question_preferences_and_fusion() -> None:
     assert factor({"kind": "format", "format": "2021"}, prefer) > factor(
         {"kind": "format", "format": "2019"}, prefer)
     assert preferences("第五部分写什么", None, None, [])[0] == {"section": "五"}
+    articles = preferences("第五十条 年度报告 内容", None, None, [])[0]
+    assert factor({"kind": "regulation", "article": "第五十条"}, articles) > factor(
+        {"kind": "regulation", "article": "第五十二条"}, articles)
     # an explicit filter is not second-guessed, and a question of only a year keeps its words
     assert preferences("2023年", 2023, None, [])[0] == {}
     assert fuse([["a", "b"], ["b", "c"]])["b"] > fuse([["a", "b"], ["b", "c"]])["a"]
