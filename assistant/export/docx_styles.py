@@ -16,6 +16,7 @@ from docx.section import Section
 from docx.shared import Mm, Pt, Twips
 from docx.styles.style import BaseStyle, ParagraphStyle
 from docx.text.paragraph import Paragraph
+from lxml import etree
 from lxml.etree import _Element
 
 from assistant.export.docx_xml import PPR_ORDER, RPR_ORDER, SECTPR_ORDER, put
@@ -181,8 +182,6 @@ def _font_table_entries(doc: DocxDocument) -> None:
     so Word and WPS substitute 宋体/仿宋/楷体 where the 公文 fonts are not installed."""
     part = next(p for p in doc.part.package.iter_parts()
                 if str(p.partname) == "/word/fontTable.xml")
-    from lxml import etree
-
     root = etree.fromstring(part.blob)
     present = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
     for spec in FONTS.values():
@@ -198,6 +197,8 @@ def _font_table_entries(doc: DocxDocument) -> None:
         family.set(qn("w:val"), "modern" if spec.name == "黑体" else "roman")
         pitch = etree.SubElement(font, qn("w:pitch"))
         pitch.set(qn("w:val"), "variable")
+    # python-docx loads fontTable.xml as a plain Part (bytes only); replacing its bytes is the
+    # one way to edit it
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
