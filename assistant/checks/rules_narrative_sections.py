@@ -119,6 +119,9 @@ def overview_length(ctx: CheckContext) -> Iterator[Finding]:
 
 @rule("S5-01", "error", "19/21", title="问题及改进情况非空且两者兼有", scope="narrative")
 def problems_present(ctx: CheckContext) -> Iterator[Finding]:
+    if not ctx.report.sections:
+        yield _missing(ctx, "problems")  # tables only (an Excel sheet): nothing to judge
+        return
     text = _text(ctx, "problems")
     if text is None:
         yield ctx.fail("“五、存在的主要问题及改进情况”为空。条例第五十条要求报告存在的主要问题及改进情况，"
@@ -174,6 +177,9 @@ def problems_specific(ctx: CheckContext) -> Iterator[Finding]:
 
 @rule("S6-01", "error", "21", title="其他需要报告的事项专门报告信息处理费", scope="narrative")
 def fee_statement(ctx: CheckContext) -> Iterator[Finding]:
+    if not ctx.report.sections:
+        yield _missing(ctx, "other")
+        return
     text = _text(ctx, "other")
     if text is None or not _FEE.search(text):
         shown = f"现为“{text.strip()[:20]}”" if text else "现为空"

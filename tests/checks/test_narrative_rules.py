@@ -122,3 +122,10 @@ def test_sample_enumeration_adds_up() -> None:
 def test_word_count_counts_ascii_runs_once() -> None:
     assert word_count("本局2025年公开 信息abc共187条。") == 13  # 2025, abc, 187 count once
     assert [s.text for s in sentences("一是甲。二是乙；\n三是丙")] == ["一是甲。", "二是乙；", "三是丙"]
+
+
+def test_tables_only_input_is_not_judged_on_its_narrative() -> None:
+    tables_only = zero_report(2025, "某县教育局")  # as read from the Excel workbook: no sections
+    for rule in ("S5-01", "S6-01"):
+        assert statuses(tables_only, rule) == ["not_assessable"]
+    assert statuses(report(other="无。"), "S6-01") == ["fail"]
