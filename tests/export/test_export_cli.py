@@ -141,3 +141,29 @@ def test_workspace_report_export_is_recorded_with_its_overrides(
     rec = records[0]
     assert (rec.kind, rec.format, rec.author) == ("正式稿", "txt", "李四")
     assert len(rec.overrides) == len(blockers) and all("经审核保留" in o for o in rec.overrides)
+
+
+def test_export_never_overwrites_its_source(capsys: pytest.CaptureFixture[str],
+                                            tmp_path: Path) -> None:
+    source = tmp_path / "report.md"
+    code, _, _ = _run(capsys, "export", str(SAMPLE), "-f", "md", "--out", str(source))
+    assert code == 0
+    before = source.read_text(encoding="utf-8")
+    code, _, err = _run(capsys, "export", str(source), "-f", "md", "--out", str(source))
+    assert code == 2 and "与源文件相同" in err
+    assert source.read_text(encoding="utf-8") == before
+
+
+def test_prior_year_report_feeds_the_checks(capsys: pytest.CaptureFixture[str],
+                                            tmp_path: Path) -> None:
+    samples = Path(__file__).resolve().parents[1] / "data" / "samples"
+    code, out, err = _run(capsys, "export", str(samples / "pingtan-2023.html"), "-f", "json",
+                          "--prior", str(samples / "pingtan-2022.html"),
+                          "--out", str(tmp_path / "with-prior.json"))
+    assert code == 0, err
+    doc = json.loads((tmp_path / "with-prior.json").read_text(encoding="utf-8"))
+    assert any(f["rule"].startswith("XY-") for f in doc["findings"])  # cross-year rules ran
+    code, _, _ = _run(capsys, "export", str(samples / "pingtan-2023.html"), "-f", "json",
+                      "--out", str(tmp_path / "alone.json"))
+    alone = json.loads((tmp_path / "alone.json").read_text(encoding="utf-8"))
+    assert not any(f["rule"].startswith("XY-") for f in alone["findings"])
