@@ -41,12 +41,22 @@ def _layout_ids(ctx: CheckContext) -> frozenset[str]:
     return _LAYOUT_IDS[fmt]
 
 
+_ID_SETS: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def _id_set(table: TableSpec) -> frozenset[str]:
+    key = (table.id, table.title)
+    if key not in _ID_SETS:
+        _ID_SETS[key] = frozenset(cell_ids(table))
+    return _ID_SETS[key]
+
+
 def _structure(ctx: CheckContext, section: SectionId) -> Iterator[Finding]:
     table = ctx.layout.table_for_section(section)
     assert table is not None
     cells = ctx.report.cells
     ids = cell_ids(table)
-    missing = [c for c in ids if c not in cells] if not cells.keys() >= set(ids) else []
+    missing = [c for c in ids if c not in cells] if not cells.keys() >= _id_set(table) else []
     prefix = table.id + "."
     extra = [c for c in cells.keys() - _layout_ids(ctx) if c.startswith(prefix)]
     count = _EXPECTED_CELLS[section][0 if ctx.report.format == "2021" else 1]

@@ -8,7 +8,13 @@ from collections.abc import Iterator
 from assistant.checks.engine import CheckContext, rule
 from assistant.checks.findings import Finding
 from assistant.report.cells import normalize_text
-from assistant.report.layout import SectionSpec, format_for_year, load_layout, load_sections
+from assistant.report.layout import (
+    FormatLayout,
+    SectionSpec,
+    format_for_year,
+    load_layout,
+    load_sections,
+)
 from assistant.report.model import Report
 
 _NUMBERING = re.compile(r"^(?:第?[一二三四五六七八九十]+(?:部分)?[、.．,，:：\s]*|[(（][一二三四五六七八九十]+[)）]|\d+[、.．])")
@@ -98,14 +104,24 @@ def heading_variants(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.passed("各部分标题均为规定标题。")
 
 
+_IDS: dict[str, frozenset[str]] = {}
+
+
+def _ids(layout: FormatLayout) -> frozenset[str]:
+    if layout.format not in _IDS:
+        _IDS[layout.format] = frozenset(layout.cell_ids)
+    return _IDS[layout.format]
+
+
 def _format_signs(report: Report) -> list[str]:
     """Labels in the cells that belong to the other format's tables (SPEC FMT-03)."""
     expected = format_for_year(report.year)
     other = load_layout("2019" if expected == "2021" else "2021")
     own = load_layout(expected)
     labels: list[str] = []
-    for cid in report.cells:
-        if own.has_cell(cid) or not other.has_cell(cid):
+    foreign = report.cells.keys() - _ids(own)  # usually empty: decided by one set operation
+    for cid in sorted(foreign, key=list(report.cells).index):
+        if not other.has_cell(cid):
             continue
         spec = other.cell(cid)
         if spec.table.number == "四":

@@ -2,38 +2,72 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from assistant.checks.engine import CheckContext, rule
 from assistant.checks.findings import Finding
-from assistant.report.cells import format_number
+from assistant.report.cells import Number, format_number
 from assistant.report.derived import apply_table_id
 
+_GROUP_NAMES = {"res.granted": "（一）", "res.partial": "（二）", "res.denied": "（三）",
+                "res.unavailable": "（四）", "res.not_processed": "（五）", "res.other": "（六）"}
 
-def _columns(ctx: CheckContext) -> list[tuple[str, str]]:
-    table = ctx.layout.table(apply_table_id(ctx.report))
-    return [(c.id, c.label) for c in table.blocks[0].columns]
+
+@dataclass(frozen=True)
+class _Plan:
+    """The cell ids each identity reads, per format; built once, since checks run in bulk."""
+
+    leaves: tuple[str, ...]  # the result rows （一）…（六）
+    carry: tuple[tuple[str, tuple[str, ...]], ...]  # T3-01: column label → new, carry_in, done, out
+    results: tuple[tuple[str, tuple[str, ...]], ...]  # T3-02: column label → total, leaves…
+    rows: tuple[tuple[str, tuple[str, ...]], ...]  # T3-03: row label → total, columns…
+
+
+_PLANS: dict[str, _Plan] = {}
+
+
+def _plan(ctx: CheckContext) -> _Plan:
+    t = apply_table_id(ctx.report)
+    if t not in _PLANS:
+        block = ctx.layout.table(t).blocks[0]
+        leaves = tuple(r.id for r in block.rows if r.id.startswith("res.") and r.id != "res.total")
+        parts = [c.id for c in block.columns if c.id != "total"]
+        carry = tuple((c.label, tuple(f"{t}.{r}.{c.id}" for r in ("new", "carry_in", "res.total",
+                                                                  "carry_out")))
+                      for c in block.columns)
+        results = tuple((c.label, (f"{t}.res.total.{c.id}", *(f"{t}.{r}.{c.id}" for r in leaves)))
+                        for c in block.columns)
+        rows = tuple((ctx.layout.cell(f"{t}.{r.id}.total").row_label,
+                      (f"{t}.{r.id}.total", *(f"{t}.{r.id}.{c}" for c in parts)))
+                     for r in block.rows)
+        _PLANS[t] = _Plan(leaves, carry, results, rows)
+    return _PLANS[t]
+
+
+def _values(ctx: CheckContext, cells: Sequence[str]) -> list[Number | None]:
+    """Table cells straight from the report: these rules read only printed cells."""
+    given = ctx.report.cells
+    return [x.value if (x := given.get(c)) is not None and x.kind == "number" else None
+            for c in cells]
 
 
 @rule("T3-01", "error", "19/21", title="表三列勾稽关系（一+二=三+四）")
 def carry_identity(ctx: CheckContext) -> Iterator[Finding]:
     ok: list[str] = []  # one pass finding for every item that passes
-    t = apply_table_id(ctx.report)
-    for col, label in _columns(ctx):
-        cells = [f"{t}.new.{col}", f"{t}.carry_in.{col}", f"{t}.res.total.{col}",
-                 f"{t}.carry_out.{col}"]
-        new, carry_in, done, carry_out = (ctx.v(c) for c in cells)
-        if None in (new, carry_in, done, carry_out):
+    for label, cells in _plan(ctx).carry:
+        new, carry_in, done, carry_out = _values(ctx, cells)
+        if new is None or carry_in is None or done is None or carry_out is None:
             yield ctx.unknown(cells)
             continue
-        left, right = new + carry_in, done + carry_out  # type: ignore[operator]
+        left, right = new + carry_in, done + carry_out
         if left == right:
             ok.extend(cells)
         else:
             f = format_number
             yield ctx.fail(
-                f"表三「{label}」列：一+二={f(new)}+{f(carry_in)}={f(left)}，"  # type: ignore[arg-type]
-                f"三(七)+四={f(done)}+{f(carry_out)}={f(right)}，不相等。"  # type: ignore[arg-type]
+                f"表三「{label}」列：一+二={f(new)}+{f(carry_in)}={f(left)}，"
+                f"三(七)+四={f(done)}+{f(carry_out)}={f(right)}，不相等。"
                 f"请核对本列“本年新收”“上年结转”“总计”“结转下年度”四个数。",
                 cells=cells, expected=left, found=right,
             )
@@ -41,25 +75,13 @@ def carry_identity(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.passed(cells=ok)
 
 
-def _rows(ctx: CheckContext) -> list[tuple[str, str]]:
-    table = ctx.layout.table(apply_table_id(ctx.report))
-    return [(r.id, r.label) for r in table.blocks[0].rows]
-
-
-def _leaf_rows(ctx: CheckContext) -> list[str]:
-    return [r for r, _ in _rows(ctx) if r.startswith("res.") and r != "res.total"]
-
-
 @rule("T3-02", "error", "19/21", title="表三“（七）总计”等于（一）至（六）之和")
 def result_total(ctx: CheckContext) -> Iterator[Finding]:
     ok: list[str] = []  # one pass finding for every item that passes
-    t = apply_table_id(ctx.report)
-    leaves = _leaf_rows(ctx)
+    plan = _plan(ctx)
     f = format_number
-    for col, label in _columns(ctx):
-        total_id = f"{t}.res.total.{col}"
-        cells = [total_id, *(f"{t}.{r}.{col}" for r in leaves)]
-        values = [ctx.v(c) for c in cells]
+    for label, cells in plan.results:
+        values = _values(ctx, cells)
         if None in values:
             yield ctx.unknown(cells)
             continue
@@ -68,7 +90,7 @@ def result_total(ctx: CheckContext) -> Iterator[Finding]:
         if total == leaf_sum:
             ok.extend(cells)
         else:
-            groups = _group_sums(leaves, parts)  # type: ignore[arg-type]
+            groups = _group_sums(plan.leaves, parts)  # type: ignore[arg-type]
             shown = "+".join(f(v) for v in groups.values())
             yield ctx.fail(
                 f"表三「{label}」列：（七）总计为{f(total)}，（一）至（六）之和为"  # type: ignore[arg-type]
@@ -79,15 +101,11 @@ def result_total(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.passed(cells=ok)
 
 
-_GROUP_NAMES = {"res.granted": "（一）", "res.partial": "（二）", "res.denied": "（三）",
-                "res.unavailable": "（四）", "res.not_processed": "（五）", "res.other": "（六）"}
-
-
 def _group_of(row: str) -> str:
     return next(_GROUP_NAMES[g] for g in _GROUP_NAMES if row == g or row.startswith(g + "."))
 
 
-def _group_sums(leaves: list[str], values: list[int]) -> dict[str, int]:
+def _group_sums(leaves: Sequence[str], values: Sequence[int]) -> dict[str, int]:
     out: dict[str, int] = {}
     for row, value in zip(leaves, values, strict=True):
         group = _group_of(row)
@@ -98,15 +116,9 @@ def _group_sums(leaves: list[str], values: list[int]) -> dict[str, int]:
 @rule("T3-03", "error", "19/21", title="表三各行“总计”等于各类申请人之和")
 def row_total(ctx: CheckContext) -> Iterator[Finding]:
     ok: list[str] = []  # one pass finding for every item that passes
-    t = apply_table_id(ctx.report)
-    cols = [c for c, _ in _columns(ctx) if c != "total"]
     f = format_number
-    given = ctx.report.cells
-    for row, _ in _rows(ctx):
-        cells = [f"{t}.{row}.total", *(f"{t}.{row}.{c}" for c in cols)]
-        # 175 cells: read them straight from the report (ctx.v's derived fallback is not needed)
-        values = [x.value if (x := given.get(c)) is not None and x.kind == "number" else None
-                  for c in cells]
+    for label, cells in _plan(ctx).rows:
+        values = _values(ctx, cells)
         if None in values:
             yield ctx.unknown(cells)
             continue
@@ -114,14 +126,14 @@ def row_total(ctx: CheckContext) -> Iterator[Finding]:
         if total == sum(parts):  # type: ignore[arg-type]
             ok.extend(cells)
         else:
-            spec = ctx.layout.cell(cells[0])
             yield ctx.fail(
-                f"表三「{spec.row_label}」行：总计为{f(total)}，自然人与法人或其他组织五列之和为"  # type: ignore[arg-type]
+                f"表三「{label}」行：总计为{f(total)}，自然人与法人或其他组织五列之和为"  # type: ignore[arg-type]
                 f"{'+'.join(f(v) for v in parts)}={f(sum(parts))}，不相等。"  # type: ignore[arg-type]
                 f"请核对本行各列。", cells=cells, expected=sum(parts), found=total,  # type: ignore[arg-type]
             )
     if ok:
         yield ctx.passed(cells=ok)
+
 
 @rule("T3-04", "warning", "19/21", title="上年结转的申请不多于本年办结总数")
 def carry_in_concluded(ctx: CheckContext) -> Iterator[Finding]:
