@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from assistant.report.model import Report
 from assistant.report.numerals import NumberMention, extract_numbers
@@ -97,8 +98,20 @@ def clause_before(text: str, pos: int) -> str:
     return text[i:pos]
 
 
-def find_claims(text: str) -> list[Claim]:
-    mentions = extract_numbers(text)
+@lru_cache(maxsize=1024)
+def numbers(text: str) -> tuple[NumberMention, ...]:
+    """extract_numbers, memoised: several rules read the same sections in one run, and a
+    reviewer's batch checks the same boilerplate sentences again and again."""
+    return tuple(extract_numbers(text))
+
+
+@lru_cache(maxsize=512)
+def find_claims(text: str) -> tuple[Claim, ...]:
+    return tuple(_find_claims(text))
+
+
+def _find_claims(text: str) -> list[Claim]:
+    mentions = numbers(text)
     claims: list[Claim] = []
     prev_end = 0
     for m in mentions:

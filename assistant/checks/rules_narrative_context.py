@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from assistant.checks.claims import clause_before
+from assistant.checks.claims import clause_before, numbers
 from assistant.checks.engine import CheckContext, rule
 from assistant.checks.findings import Finding
 from assistant.checks.sentences import sentence_at, sentences
@@ -15,7 +15,6 @@ from assistant.compare.similarity import similarity
 from assistant.report.cells import format_number
 from assistant.report.derived import apply_table_id
 from assistant.report.layout import NARRATIVE_SECTIONS, SECTION_IDS
-from assistant.report.numerals import extract_numbers
 
 COPY_PROBLEMS = 0.8  # XY-05 [H]
 COPY_NARRATIVE = 0.9  # XY-06 [H]
@@ -34,7 +33,7 @@ def stale_years(ctx: CheckContext) -> Iterator[Finding]:
     for sid in NARRATIVE_SECTIONS:
         text = ctx.report.text(sid)
         for sent in sentences(text):
-            mentions = [m for m in extract_numbers(sent.text) if m.kind == "year"]
+            mentions = [m for m in numbers(sent.text) if m.kind == "year"]
             if not mentions:
                 continue
             first = mentions[0]
@@ -65,12 +64,12 @@ def yoy_claims(ctx: CheckContext) -> Iterator[Finding]:
     assert ctx.prior is not None
     prior_text = ctx.prior.narrative
     prior_values: dict[tuple[str, str | None], Decimal] = {}
-    for m in extract_numbers(prior_text):
+    for m in numbers(prior_text):
         if m.kind == "quantity":
             prior_values.setdefault((_label(prior_text, m.start), m.unit), m.value)
     for sid in NARRATIVE_SECTIONS:
         text = ctx.report.text(sid)
-        mentions = [m for m in extract_numbers(text) if m.kind == "quantity"]
+        mentions = [m for m in numbers(text) if m.kind == "quantity"]
         for prev, m in zip(mentions, mentions[1:], strict=False):
             between = text[prev.end:m.start].lstrip("，, ")
             hit = _DELTA_CLAIM.search(between)

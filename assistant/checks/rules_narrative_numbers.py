@@ -11,6 +11,7 @@ from assistant.checks.claims import (
     claim_value,
     evidence_cells,
     find_claims,
+    numbers,
 )
 from assistant.checks.engine import CheckContext, rule
 from assistant.checks.findings import Finding
@@ -18,7 +19,6 @@ from assistant.checks.sentences import sentence_at, sentences
 from assistant.report.cells import format_number
 from assistant.report.derived import apply_table_id
 from assistant.report.layout import NARRATIVE_SECTIONS, SectionId
-from assistant.report.numerals import extract_numbers
 
 _SECTIONS: tuple[SectionId, ...] = ("preamble", *NARRATIVE_SECTIONS, "active", "apply", "review")
 _PCT_TOLERANCE = Decimal("0.05")
@@ -87,7 +87,7 @@ def enumerations_add_up(ctx: CheckContext) -> Iterator[Finding]:
             at = sent.text.find("其中")
             if at < 0:
                 continue
-            nums = [m for m in extract_numbers(sent.text) if m.kind == "quantity"]
+            nums = [m for m in numbers(sent.text) if m.kind == "quantity"]
             before = [m for m in nums if m.end <= at and not _is_delta(sent.text, m.start)]
             after = [m for m in nums if m.start > at and not _is_delta(sent.text, m.start)]
             if not before or len(after) < 2:
@@ -121,7 +121,7 @@ def percentages(ctx: CheckContext) -> Iterator[Finding]:
     denominators = {"办结总数": ctx.v(f"{t}.res.total.total"), "新收申请数": ctx.v(f"{t}.new.total")}
     for sid, text in _texts(ctx):
         claims = [c for c in find_claims(text) if not c.is_delta]
-        for m in extract_numbers(text):
+        for m in numbers(text):
             if m.kind != "percent" or m.unit != "%":
                 continue
             sent = sentence_at(text, m.start)
