@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,7 @@ from assistant.checks import run_checks
 from assistant.drafting.guard import guard_text, matching_facts
 from assistant.errors import ExportError, InputError
 from assistant.export import document
-from assistant.export.appendix import ReviewerAppendix, build_appendix
+from assistant.export.appendix import ReviewerAppendix, build_appendix, sentence_around
 from assistant.export.docx import write_docx
 from assistant.export.gate import (
     DRAFT,
@@ -33,7 +32,6 @@ from assistant.report.facts import FactLedger, build_ledger
 
 FORMATS = ("docx", "html", "md", "txt", "json", "xlsx")
 _UNTRACED_KINDS = ("number", "fact_ref")  # guard flags that are numbers without a source
-_SENTENCE = re.compile(r"[^。；;！？!?\n]*")
 DEFAULT_AUTHOR = "命令行"
 
 
@@ -54,10 +52,9 @@ def untraced_numbers(report: Report, ledger: FactLedger) -> list[UntracedNumber]
         for flag in guard_text(text, ledger):
             if flag.kind not in _UNTRACED_KINDS:
                 continue
-            left = max(text.rfind(c, 0, flag.start) for c in "。；;！？!?\n") + 1
-            m = _SENTENCE.match(text, left)
-            sentence = (m.group() if m else text[left:flag.end]).strip()
-            out.append(UntracedNumber(section, flag.text, sentence, flag.start, flag.end))
+            out.append(UntracedNumber(section, flag.text,
+                                      sentence_around(text, flag.start, flag.end),
+                                      flag.start, flag.end))
     return out
 
 

@@ -69,7 +69,8 @@ class ReviewerAppendix:
                 for i, f in enumerate(self.findings, 1)]
 
 
-def _sentence(text: str, start: int, end: int) -> str:
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The clause holding text[start:end], up to the nearest 。；！？ or line end."""
     left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
     right = _CLAUSE_END.search(text, end)
     return text[left: right.start() if right else len(text)].strip()
@@ -102,7 +103,7 @@ def trace_numbers(result: GateResult, tracer: Tracer,
             if not m.checkable:
                 continue
             facts = list(tracer(m, ledger))
-            sentence = _sentence(text, m.start, m.end)
+            sentence = sentence_around(text, m.start, m.end)
             fp = untraced.get((section, m.raw, m.start))
             reason = result.reason_for(fp) if fp else None
             best = _best(facts, sentence)
