@@ -34,8 +34,9 @@ class _Bar:
         if self._bar is None:
             from tqdm import tqdm
 
+            # disable=None: a bar on a terminal, nothing when stderr is a pipe or a log file
             self._bar = tqdm(total=total, desc="建立知识库索引", unit="段", file=sys.stderr,
-                             leave=False, dynamic_ncols=True)
+                             leave=False, dynamic_ncols=True, disable=None)
         self._bar.n = done
         self._bar.refresh()
 

@@ -165,7 +165,8 @@ def _tail_start(body: str) -> int:
 
 
 def _clean(text: str) -> str:
-    lines = [ln.strip() for ln in text.splitlines()]
+    # "[image: image4.png]" is what a reader leaves where a picture was
+    lines = [re.sub(r"\[image:[^\]]*\]", "", ln).strip() for ln in text.splitlines()]
     # comments and the transcriber's own markers ("[the mirrored text ends here]") are not text
     text = "\n".join(ln for ln in lines if ln and not ln.startswith(("<!--", "[", "=====")))
     return text.strip()

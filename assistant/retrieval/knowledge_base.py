@@ -285,8 +285,18 @@ class KnowledgeBase:
             scores = fuse(lists)
         fused = sorted(((s * factor(arrays.metas[arrays.position[cid]], prefer), cid)
                         for cid, s in scores.items()), reverse=True)
-        return [hit_from(cid, arrays.texts[arrays.position[cid]],
-                         arrays.metas[arrays.position[cid]], float(s)) for s, cid in fused[:k]]
+        hits: list[Hit] = []
+        seen: set[str] = set()
+        for s, cid in fused:
+            hit = hit_from(cid, arrays.texts[arrays.position[cid]],
+                           arrays.metas[arrays.position[cid]], float(s))
+            if hit.text in seen:  # the same passage twice (a report added again): cite it once
+                continue
+            seen.add(hit.text)
+            hits.append(hit)
+            if len(hits) == k:
+                break
+        return hits
 
     def _keyword(self, arrays: SearchArrays, query: str, mask: np.ndarray | None,
                  n: int) -> list[tuple[str, float]]:

@@ -124,6 +124,9 @@ def test_add_report_replaces_the_same_agency_and_year(fresh_kb) -> None:
     assert first.doc_id == second.doc_id == "平潭综合实验区-2023" and second.chunks == 1
     assert fresh_kb.get("平潭综合实验区-2023#五").text == "一是栏目更新不及时。"
     assert fresh_kb.get("平潭综合实验区-2023#一") is None
+    fresh_kb.add_report(changed, doc_id="again")  # the same text under another id
+    hits = fresh_kb.search("栏目更新不及时", k=5, kind="report")
+    assert [h.text for h in hits].count("一是栏目更新不及时。") == 1
 
 
 def test_the_local_mirror_is_rebuilt_from_chroma_without_embedding(tmp_path, corpus_dir) -> None:
