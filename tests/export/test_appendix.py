@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import html5lib
+
 from assistant.checks import run_checks
 from assistant.drafting.guard import matching_facts
 from assistant.export import document
@@ -81,5 +83,6 @@ def test_appendix_in_every_document_format(shared_sample: Report) -> None:
                  document.markdown(shared_sample, appendix=appendix),
                  document.plain_text(shared_sample, appendix=appendix)):
         assert "附件：审核附录" in text and "apply.new.total" in text and "NAR-01" in text
+    html5lib.HTMLParser(strict=True).parse(document.html_page(shared_sample, appendix=appendix))
     doc = document.json_document(shared_sample, result.input.checks, appendix=appendix)
     assert doc["appendix"]["numbers"][0]["数字"]
