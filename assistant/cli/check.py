@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import html
-import importlib
 import json
 from collections import Counter
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +11,7 @@ import click
 
 from assistant.checks import CheckResult, Finding, registered_rules, run_checks
 from assistant.checks.findings import SEVERITY_LABELS
-from assistant.errors import AssistantError
+from assistant.errors import InputError
 from assistant.ingest import SUPPORTED_SUFFIXES, read_report
 from assistant.ingest.dataschema import dump
 from assistant.report.model import Report
@@ -114,106 +110,40 @@ def check(file: Path, prior: Path | None, as_json: bool, fmt: str | None, jobs: 
     return exit_code(result)
 
 
-# ---- a folder: the batch module reads and checks in parallel; this formats the outcome ----
-
-
-def _batch_module() -> Any:
-    try:
-        return importlib.import_module("assistant.checks.batch")
-    except ModuleNotFoundError as exc:
-        if exc.name != "assistant.checks.batch":
-            raise
-        raise AssistantError("本版本尚不支持批量校验文件夹（缺少 assistant.checks.batch 模块）。"
-                             "请逐个校验文件：xxgk check 文件名。") from exc
-
-
-def _items(outcome: Any) -> list[tuple[str, Report | None, CheckResult | None, str | None]]:
-    """(file, report, result, error) for every file of a batch outcome. The batch module gives
-    items with `path`, `report`, `result` and `error` (the Chinese reason a file was unusable)."""
-    items = getattr(outcome, "items", outcome)
-    return [(str(getattr(i, "path", "")), getattr(i, "report", None), getattr(i, "result", None),
-             getattr(i, "error", None)) for i in items]
+# ---- a folder: checks.batch reads and checks in parallel; this formats the outcome ----
 
 
 def _check_folder(folder: Path, *, as_json: bool, jobs: int | None, csv_path: Path | None,
                   html_path: Path | None) -> int:
-    batch = _batch_module()
+    from assistant.checks import batch  # process pool and progress bar: only for folders
+
     paths = sorted(p for p in folder.rglob("*")
                    if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
     if not paths:
-        raise AssistantError(f"文件夹“{folder}”中没有可校验的报告文件。")
-    items = _items(batch.run_batch(paths, jobs=jobs))
+        raise InputError(f"文件夹“{folder}”中没有可校验的报告文件（可读取的类型："
+                             f"{'、'.join(s.lstrip('.') for s in SUPPORTED_SUFFIXES)}）。")
+    outcome = batch.run_batch(paths, jobs=jobs)
     if csv_path:
-        write_batch_csv(items, csv_path)
+        batch.write_csv(outcome, csv_path)
     if html_path:
-        html_path.write_text(batch_html(items, folder.name), encoding="utf-8")
+        batch.write_html(outcome, html_path, title=f"年度报告批量校验：{folder.name}")
+    items = outcome.items
     if as_json:
-        docs = [check_document(r, res) if r is not None and res is not None
-                else {"file": p, "error": e} for p, r, res, e in items]
+        docs = [check_document(i.report, i.result) if i.report is not None and i.result is not None
+                else {"file": str(i.path), "error": i.error} for i in items]
         click.echo(json.dumps({"files": docs}, ensure_ascii=False, indent=2))
     else:
-        for p, r, res, e in items:
-            line = summary_line(res) if res is not None else f"无法读取：{e}"
-            name = r.agency.name if r is not None else ""
-            click.echo(f"{p}  {name}  {line}")
-    if any(res is not None and res.errors for _, _, res, _ in items):
+        for i in items:
+            line = summary_line(i.result) if i.result is not None else f"无法读取：{i.error}"
+            name = i.report.agency.name if i.report is not None else ""
+            click.echo(f"{i.path}  {name}  {line}")
+        bad = sum(1 for i in items if i.result is not None and i.result.errors)
+        click.echo(f"共{len(items)}份：有错误{bad}份，无法读取{len(outcome.unreadable)}份。")
+    if any(i.result is not None and i.result.errors for i in items):
         return EXIT_ERRORS
-    if all(res is None for _, _, res, _ in items):
+    if all(i.result is None for i in items):
         return EXIT_INPUT
     return EXIT_OK
 
-
-_CSV_HEAD = ["文件", "机关", "年度", "格式", "规则", "级别", "结果", "说明", "单元格", "指纹"]
-
-
-def write_batch_csv(items: Iterable[tuple[str, Report | None, CheckResult | None, str | None]],
-                    path: Path) -> None:
-    """One row per failed or not-assessable finding (and per unreadable file); UTF-8 with BOM so
-    Excel opens the Chinese correctly."""
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        out = csv.writer(fh)
-        out.writerow(_CSV_HEAD)
-        for p, r, res, e in items:
-            if res is None or r is None:
-                out.writerow([p, "", "", "", "", "", "无法读取", e or "", "", ""])
-                continue
-            for f in res.findings:
-                if f.status != "pass":
-                    out.writerow([p, r.agency.name, r.year, r.format, f.rule,
-                                  SEVERITY_LABELS[f.severity],
-                                  "不通过" if f.failed else "无法判断", f.message,
-                                  " ".join(f.cells), f.fingerprint])
-
-
-def batch_html(items: Iterable[tuple[str, Report | None, CheckResult | None, str | None]],
-               title: str) -> str:
-    """A self-contained page: one row per file, its failures listed; everything escaped."""
-    rows = []
-    for p, r, res, e in items:
-        if res is None or r is None:
-            rows.append(f"<tr class='bad'><td>{html.escape(p)}</td><td></td><td>无法读取</td>"
-                        f"<td>{html.escape(e or '')}</td></tr>")
-            continue
-        s = summary(res)
-        fails = "".join(f"<li>[{html.escape(f.rule)}] {html.escape(f.message)}</li>"
-                        for f in res.findings if f.failed)
-        cls = "bad" if s["errors"] else ("warn" if s["warnings"] else "ok")
-        rows.append(f"<tr class='{cls}'><td>{html.escape(p)}</td><td>{html.escape(r.agency.name)}</td>"
-                    f"<td>错误{s['errors']} 警告{s['warnings']} 无法判断{s['not_assessable']}</td>"
-                    f"<td><ul>{fails}</ul></td></tr>")
-    return _PAGE.format(title=html.escape(title), rows="\n".join(rows))
-
-
-_PAGE = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>年度报告校验：{title}</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse;width:100%}}
-td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top}}.bad{{background:#fde2e2}}
-.warn{{background:#fff4d6}}.ok{{background:#e6f6e6}}</style></head>
-<body><h1>年度报告校验：{title}</h1>
-<table><thead><tr><th>文件</th><th>机关</th><th>结果</th><th>问题</th></tr></thead>
-<tbody>
-{rows}
-</tbody></table></body></html>
-"""
 
 COMMANDS = (check,)

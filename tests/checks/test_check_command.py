@@ -114,18 +114,26 @@ def test_sample_report_tables_check_clean(data_dir: Path, capsys: pytest.Capture
     assert code in (0, 1)
 
 
-def test_folder_without_batch_module_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib
+def test_folder_is_checked_file_by_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "units"
+    folder.mkdir()
+    write(folder, "a.json", agency="甲局")
+    write(folder, "b.json", BROKEN, agency="乙局")
+    (folder / "c.json").write_text("{broken", encoding="utf-8")
+    table, page = tmp_path / "out.csv", tmp_path / "out.html"
+    code = cli(["check", str(folder), "--jobs", "1", "--csv", str(table), "--html", str(page)])
+    out = capsys.readouterr().out
+    assert code == 1  # 乙局 has error-level failures
+    assert "甲局" in out and "乙局" in out and "无法读取" in out and "共3份" in out
+    assert table.read_text(encoding="utf-8-sig").count("\n") == 4
+    assert "年度报告批量校验" in page.read_text(encoding="utf-8")
+    assert cli(["check", str(folder), "--jobs", "1", "--json"]) == 1
+    docs = json.loads(capsys.readouterr().out)["files"]
+    assert [d.get("error") is not None for d in docs] == [False, False, True]
 
-    write(tmp_path, "a.json")
-    real = importlib.import_module
 
-    def fake(name: str, *args: object) -> object:
-        if name == "assistant.checks.batch":
-            raise ModuleNotFoundError(name=name)
-        return real(name, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(importlib, "import_module", fake)
-    assert cli(["check", str(tmp_path)]) == 1
-    assert "批量校验" in capsys.readouterr().err
+def test_folder_without_reports_is_unusable(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                            ) -> None:
+    (tmp_path / "empty").mkdir()
+    assert cli(["check", str(tmp_path / "empty")]) == 2
+    assert "没有可校验的报告文件" in capsys.readouterr().err
