@@ -118,14 +118,14 @@ class KnowledgeBase:
             self._commit()
         return BuildReport(added=report.added, updated=report.updated, removed=removed,
                            unchanged=len(sources) - len(changed), skipped=report.skipped,
-                           chunks=len(self._state.chunks))
+                           chunks=self._state.chunk_count)
 
     def rebuild(self, progress: Progress | None = None) -> BuildReport:
         """Empty the collection and index everything again (after a change of chunking rules,
         or a damaged store). On a shared server this also drops what other machines added."""
         with self._lock:
             self.vectors.reset()
-            self._state = IndexState(revision=self._state.revision)
+            self._state = IndexState(chunks={}, revision=self._state.revision)
             self._commit()
             return self._ensure_built(progress)
 
@@ -166,11 +166,11 @@ class KnowledgeBase:
     def _sync_with_store(self) -> None:
         """Take over what the collection holds when it differs from the local mirror (a shared
         server that another machine added to, or a collection that was reset)."""
-        if self.vectors.count() == len(self._state.chunks):
+        if self.vectors.count() == self._state.chunk_count:
             return
         ids, texts, metas = self.vectors.all_records()
         old = self._state.chunks
-        state = IndexState(revision=self._state.revision)
+        state = IndexState(chunks={}, revision=self._state.revision)
         for cid, text, meta in zip(ids, texts, metas, strict=True):
             prior = old.get(cid)
             tokens = prior.tokens if prior and prior.text == text else " ".join(

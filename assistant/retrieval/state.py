@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,36 +20,68 @@ class ChunkRecord:
     tokens: str  # space-joined jieba tokens of `text`
 
 
-@dataclass
 class IndexState:
-    """The documents and chunks in the collection, mirrored locally for the keyword side."""
+    """The documents and chunks in the collection, mirrored locally for the keyword side.
 
-    docs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    chunks: dict[str, ChunkRecord] = field(default_factory=dict)
-    revision: int = 0
+    Two files: `state.json` (documents, revision, chunk count) is read on every open, and
+    `chunks.json` (texts, metadata, tokens) only when a search or a change needs the chunks, so
+    that checking an unchanged index costs the same at 200 chunks as at 20,000.
+    """
+
+    def __init__(self, docs: dict[str, dict[str, Any]] | None = None,
+                 chunks: dict[str, ChunkRecord] | None = None, revision: int = 0, *,
+                 chunks_path: Path | None = None, chunk_count: int = 0) -> None:
+        self.docs = docs if docs is not None else {}
+        self.revision = revision
+        self._chunks = chunks
+        self._chunks_path = chunks_path
+        self._count = chunk_count
+
+    @property
+    def chunks(self) -> dict[str, ChunkRecord]:
+        if self._chunks is None:
+            self._chunks = {}
+            if self._chunks_path is not None and self._chunks_path.exists():
+                data = json.loads(self._chunks_path.read_text(encoding="utf-8"))
+                self._chunks = {cid: ChunkRecord(c["text"], c["meta"], c["tokens"])
+                                for cid, c in data.items()}
+        return self._chunks
+
+    @property
+    def chunk_count(self) -> int:
+        return len(self._chunks) if self._chunks is not None else self._count
 
     @classmethod
     def load(cls, path: Path) -> IndexState:
+        chunks_path = path.with_name("chunks.json")
         if not path.exists():
-            return cls()
+            return cls(chunks_path=chunks_path)
         data = json.loads(path.read_text(encoding="utf-8"))
-        chunks = {cid: ChunkRecord(c["text"], c["meta"], c["tokens"])
-                  for cid, c in data["chunks"].items()}
-        return cls(docs=data["docs"], chunks=chunks, revision=int(data.get("revision", 0)))
+        count = data.get("chunks", 0)
+        if not isinstance(count, int):  # an older layout: start over from what Chroma holds
+            return cls(chunks_path=chunks_path, chunk_count=-1)
+        return cls(docs=data["docs"], revision=int(data.get("revision", 0)),
+                   chunks_path=chunks_path, chunk_count=count)
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"revision": self.revision, "docs": self.docs,
-                "chunks": {cid: {"text": c.text, "meta": c.meta, "tokens": c.tokens}
-                           for cid, c in self.chunks.items()}}
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        if self._chunks is not None:  # only a loaded mirror can have changed
+            chunks = {cid: {"text": c.text, "meta": c.meta, "tokens": c.tokens}
+                      for cid, c in self._chunks.items()}
+            _write(path.with_name("chunks.json"), chunks)
+        self._chunks_path = path.with_name("chunks.json")
+        _write(path, {"revision": self.revision, "chunks": self.chunk_count, "docs": self.docs})
 
     def drop_doc(self, doc_id: str) -> None:
         self.docs.pop(doc_id, None)
         for cid in [cid for cid, c in self.chunks.items() if c.meta.get("doc_id") == doc_id]:
             del self.chunks[cid]
+
+
+def _write(path: Path, data: Any) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
 
 
 class SearchArrays:

@@ -45,8 +45,11 @@ def test_rebuild_skips_unchanged_reindexes_changed_and_drops_deleted(tmp_path, c
     ids_before = {h.chunk_id for h in kb.search("答复期限", k=20)} - {"guide-preamble#引言应写明的要素"}
 
     counting.passages = 0
-    again = _open(tmp_path / "home", knowledge, counting).ensure_built()
+    reopened = _open(tmp_path / "home", knowledge, counting)
+    again = reopened.ensure_built()
     assert (again.added, again.updated, again.removed, counting.passages) == ((), (), (), 0)
+    assert reopened._state._chunks is None  # an unchanged check never reads the chunk texts
+    assert again.chunks == first.chunks
 
     guide = knowledge / "templates" / "other.md"
     guide.write_text(guide.read_text(encoding="utf-8") + "\n## 补充 {六}\n\n新增的写法说明。\n",
