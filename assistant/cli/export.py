@@ -70,10 +70,10 @@ def _parse_overrides(items: Sequence[str]) -> dict[str, str]:
 
 
 def _from_workspace(agency: str | None, year: int | None) -> _Source:
-    from assistant.cli.report import _pick, _workspace
+    from assistant.cli.report import pick_report, open_workspace
 
-    with _workspace() as ws:
-        stored = _pick(ws, agency, year)
+    with open_workspace() as ws:
+        stored = pick_report(ws, agency, year)
         report = stored.report
         sections = dict(report.sections)
         for sid in SECTION_IDS:
@@ -91,9 +91,9 @@ def _from_workspace(agency: str | None, year: int | None) -> _Source:
 
 
 def _record(workspace_id: int, fmt: str, result: GateResult, path: Path, author: str) -> None:
-    from assistant.cli.report import _workspace
+    from assistant.cli.report import open_workspace
 
-    with _workspace() as ws:
+    with open_workspace() as ws:
         ws.record_export(workspace_id, format=fmt, kind=result.kind, path=path, author=author,
                          overrides=result.override_records())
 

@@ -28,7 +28,7 @@ def _which(f: Any) -> Any:
     return click.option("-a", "--agency", help="机关名称；工作区只有一份报告时可省略。")(f)
 
 
-def _workspace() -> Workspace:
+def open_workspace() -> Workspace:
     return Workspace.open(load_settings())
 
 
@@ -36,7 +36,7 @@ def _echo_json(doc: Any) -> None:
     click.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
 
 
-def _pick(ws: Workspace, agency: str | None, year: int | None) -> StoredReport:
+def pick_report(ws: Workspace, agency: str | None, year: int | None) -> StoredReport:
     """The report named by --agency/--year; either may be left out when only one report fits."""
     fits = [s for s in ws.reports()
             if (agency is None or s.agency == agency) and (year is None or s.year == year)]
@@ -75,7 +75,7 @@ def report_group() -> None:
 @_author
 @_as_json
 def new_cmd(agency: str, year: int, prior_file: Path | None, author: str, as_json: bool) -> None:
-    with _workspace() as ws:
+    with open_workspace() as ws:
         prior: Report | None = None
         if prior_file is not None:
             prior = read_report(prior_file)
@@ -103,7 +103,7 @@ def new_cmd(agency: str, year: int, prior_file: Path | None, author: str, as_jso
 @report_group.command("list", help="列出工作区中的所有报告。")
 @_as_json
 def list_cmd(as_json: bool) -> None:
-    with _workspace() as ws:
+    with open_workspace() as ws:
         rows = ws.reports()
     if as_json:
         _echo_json([{"id": r.id, "agency": r.agency, "year": r.year, "format": r.format,
@@ -121,8 +121,8 @@ def list_cmd(as_json: bool) -> None:
 @_which
 @_as_json
 def show_cmd(agency: str | None, year: int | None, as_json: bool) -> None:
-    with _workspace() as ws:
-        st = _pick(ws, agency, year)
+    with open_workspace() as ws:
+        st = pick_report(ws, agency, year)
         heads = {s: ws.draft(st.id, s) for s in SECTION_IDS}
         notes, decisions, exports = ws.notes(st.id), ws.decisions(st.id), ws.exports(st.id)
     filled = sum(1 for c in st.report.cells.values() if c.is_number)
@@ -156,10 +156,10 @@ def import_cmd(file: Path, agency: str | None, year: int | None, author: str) ->
     year = year or data.year
     if data.year != year:
         raise InputError(f"{file.name} 是{data.year}年度的数据，不能导入{year}年度报告。", source=file)
-    with _workspace() as ws:
+    with open_workspace() as ws:
         found = ws.find_report(agency, year) if agency else None
         if found is None and agency is None:
-            found = _pick(ws, None, year)
+            found = pick_report(ws, None, year)
         if found is None:
             data = data.model_copy(update={"agency": data.agency.model_copy(update={"name": agency})})
             ws.create_report(data, author=author)
@@ -192,8 +192,8 @@ def _merge(current: Report, data: Report) -> Report:
 @_as_json
 def history_cmd(section: str, agency: str | None, year: int | None, as_json: bool) -> None:
     sid = section_id(section)
-    with _workspace() as ws:
-        st = _pick(ws, agency, year)
+    with open_workspace() as ws:
+        st = pick_report(ws, agency, year)
         versions = ws.drafts(st.id, sid)
     if as_json:
         _echo_json([{"number": v.number, "parent": v.parent, "author_kind": v.author_kind,
@@ -219,8 +219,8 @@ def history_cmd(section: str, agency: str | None, year: int | None, as_json: boo
 def restore_cmd(section: str, version: int, agency: str | None, year: int | None,
                 author: str) -> None:
     sid = section_id(section)
-    with _workspace() as ws:
-        st = _pick(ws, agency, year)
+    with open_workspace() as ws:
+        st = pick_report(ws, agency, year)
         new = ws.restore_draft(st.id, sid, version, author=author)
     click.echo(f"已将{section_label(sid)}恢复为第{version}版的内容，保存为第{new.number}版。")
 
@@ -228,7 +228,7 @@ def restore_cmd(section: str, version: int, agency: str | None, year: int | None
 @click.command("backup", help="把整个工作区备份到一个文件（以 .gz 结尾则压缩）。")
 @click.argument("file", type=click.Path(path_type=Path))
 def backup_cmd(file: Path) -> None:
-    with _workspace() as ws:
+    with open_workspace() as ws:
         counts = backup(ws, file)
     click.echo(f"已备份到 {file}：报告{counts['reports']}份，稿件{counts['drafts']}版，"
                f"修改记录{counts['changes']}条。")
