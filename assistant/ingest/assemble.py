@@ -24,6 +24,7 @@ from assistant.report.layout import FormatVersion, SectionId, format_for_year, l
 from assistant.report.model import Agency, Publication, ReadNote, Report, Section
 
 _TABLE_SECTIONS: frozenset[SectionId] = frozenset({"active", "apply", "review"})
+_FRAGMENT = 6  # characters: a PDF of a narrow table cell gives its label in pieces this long
 _DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 
 
@@ -79,13 +80,15 @@ def line_cells(line: str) -> list[str] | None:
     text = line.strip()
     if not text:
         return None
-    if is_value(text):
-        return [text]
     tokens = text.split()
+    if len(tokens) == 1 and is_value(text):
+        return [text]
     k = len(tokens)
     while k > 0 and is_value(tokens[k - 1]):
         k -= 1
-    if 0 < k < len(tokens):
+    if k == 0:  # a row of values: "3 10 17 1 8 15 22"
+        return tokens
+    if k < len(tokens):
         head = tokens[:k]
         if all(is_table_text(t) for t in head):
             return head + tokens[k:]
@@ -95,6 +98,8 @@ def line_cells(line: str) -> list[str] | None:
         return [text]
     if len(tokens) > 1 and all(is_table_text(t) for t in tokens):
         return tokens
+    if len(text) <= _FRAGMENT and "。" not in text:
+        return [text]  # a piece of a label wrapped in a narrow cell ("1.属" "于国" "家秘" "密")
     return None
 
 

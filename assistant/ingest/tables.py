@@ -130,9 +130,9 @@ def is_table_text(text: str) -> bool:
         return False
     if n in known_texts():
         return True
-    return len(n) >= 4 and any(
-        k.startswith(n) or n.startswith(k) for k in known_texts() if len(k) >= 4
-    )
+    # cut-down labels, and pieces of long ones wrapped in a narrow cell (the 勾稽 note)
+    return len(n) >= 4 and any(k.startswith(n) or (len(k) >= 20 and n in k)
+                               for k in known_texts())
 
 
 def _split_path(text: str, known: frozenset[str]) -> list[str]:
@@ -234,6 +234,11 @@ def _loose(table: Table, spec: TableSpec, source: str) -> TableRead:
         while values and not values[-1].strip():
             values.pop()
         match = _match_row(spec, labels) if labels else None
+        # a label wrapped in a narrow cell comes in pieces: join the last ones back together
+        for k in range(len(labels) - 2, -1, -1):
+            if match is not None:
+                break
+            match = _match_row(spec, [*labels[:k], "".join(labels[k:])])
         if match is None and blank is not None:
             n = len(spec.blocks[blank[0]].columns)
             if len(values) == n or not labels:

@@ -32,6 +32,15 @@ def test_each_form_reads_back_the_known_figures(data_dir: Path, name: str) -> No
     assert r.agency.phone == "0631-1234567"
 
 
+def test_libreoffice_pdf_with_labels_wrapped_in_narrow_cells(data_dir: Path) -> None:
+    # LibreOffice's PDF of the .docx: labels come out in 2-character pieces, values in rows
+    r = read_report(data_dir / "reports" / "known-2025-libreoffice.pdf")
+    assert _values(r) == _values(known_report())
+    assert (r.agency.name, r.year, r.format) == (AGENCY, 2025, "2021")
+    assert set(r.sections) == set(SECTION_IDS) and r.notes == []
+    assert r.text("apply") == ""  # the wrapped 勾稽 note is table text, not narrative
+
+
 def test_word_html_keeps_publication_metadata_and_drops_chrome(data_dir: Path) -> None:
     r = read_report(data_dir / "reports" / "known-2025-word.html")
     assert r.publication.index_no == "11371000MB2853-01-2026-0003"
