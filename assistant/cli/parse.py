@@ -44,7 +44,8 @@ def parse_text(report: Report) -> str:
     lines = [
         f"文件：{report.source or ''}",
         f"机关：{report.agency.name or '（未识别）'}　年度：{report.year}　"
-        f"表格格式：{_FORMAT_NAMES.get(report.format, report.format)}（按表格标签识别）",
+        f"表格格式：{_FORMAT_NAMES.get(report.format, report.format)}"
+        f"（{'按表格标签识别' if report.cells else '未读到表格，按报告年度推定'}）",
         f"标题：{report.title or '（未识别）'}",
     ]
     if info.period:

@@ -43,6 +43,7 @@ def test_parse_reports_what_it_could_not_read(tmp_path: Path,
     assert cli(["parse", str(path)]) == 0
     out = capsys.readouterr().out
     assert "读取提示" in out and "未找到表二" in out and "读到3个值，应有7个" in out
+    assert "未读到表格，按报告年度推定" in out  # no cell read: the format is the year's
     assert "未找到第二、四、五、六部分的标题" in out
 
 
