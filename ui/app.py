@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from typing import Any
 
 import gradio as gr
 
 from assistant.config import Settings, load_settings
+from assistant.errors import AssistantError
 from assistant.service import Assistant, build_assistant
 from ui.handlers import workspace as ws
 
@@ -110,6 +112,17 @@ def launch_options(settings: Settings, assistant: Assistant) -> dict[str, Any]:
     return opts
 
 
+def _warm_up(assistant: Assistant) -> None:
+    """Load the drafting stack (LangChain, the openai client, prompts) after the page is served,
+    so that the first 起草本节 does not wait for imports."""
+    import assistant.drafting.drafter  # noqa: F401
+
+    try:
+        _ = assistant.chat
+    except AssistantError as exc:  # a bad LLM setting is reported when drafting, in the page
+        log.info("warm-up: %s", exc.message)
+
+
 def main(argv: list[str] | None = None) -> None:
     """`xxgk-ui`: the same as `xxgk ui` (host, port, demo and auth from flags or settings)."""
     from assistant.cli import cli
@@ -135,6 +148,7 @@ def serve(settings: Settings, *, demo: bool = False, block: bool = True) -> tupl
     opts = launch_options(settings, assistant)
     _, url, _ = app.launch(prevent_thread_lock=True, quiet=False, **opts)
     log.info("xxgk 已启动：%s", url)
+    threading.Thread(target=_warm_up, args=(assistant,), name="xxgk-warm-up", daemon=True).start()
     if block:
         app.block_thread()
     return app, url

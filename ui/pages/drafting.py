@@ -45,6 +45,7 @@ def build(page: Page) -> dict[str, Any]:
                 settings_msg = gr.Markdown()
         with gr.Column(scale=3):
             chat = gr.Chatbot(label="对话", height=300, elem_id="chat", buttons=["copy"],
+                              latex_delimiters=[], sanitize_html=True,
                               feedback_options=None, placeholder="点“起草本节”开始，"
                               "或写下修改要求，例如“第三点写得更具体”“加上培训2次”。")
             instruction = gr.Textbox(label="修改要求", lines=2, elem_id="instruction",
@@ -118,23 +119,23 @@ def build(page: Page) -> dict[str, Any]:
 
     def do_draft(state: dict[str, int] | None, sid: str, text: str, retrieve: bool,
                  request: gr.Request) -> Iterator[list[Any]]:
+        # few outputs while streaming: every yield is sent to the browser and redrawn there
         skip = gr.skip()
         messages = dh.chat_messages(a, state, sid)
         messages += [{"role": "user", "content": (text or "").strip() or "起草本节"},
                      {"role": "assistant", "content": "（正在生成……）"}]
-        yield [skip] * 6 + [messages, skip, skip, skip]
+        yield [messages, skip, skip, skip, skip]
         received, result = "", None
         for item in dh.run_draft(a, state, sid, text, author=author_of(request),
                                  retrieve=retrieve):
             if isinstance(item, str):
                 received += item
-                messages[-1]["content"] = received
-                yield [skip, dh.flags_html(received, []), skip, skip, skip, skip, messages,
-                       skip, skip, skip]
+                messages[-1] = {"role": "assistant", "content": received}
+                yield [messages, dh.flags_html(received, []), skip, skip, skip]
             else:
                 result = item
         assert result is not None
-        yield [*view(state, sid)[:7], result.message, dh.sources_markdown(result.passages), ""]
+        yield [skip, skip, result.message, dh.sources_markdown(result.passages), ""]
 
     def do_settings(base_url: str, model: str, key: str) -> tuple[str, str, str]:
         a.configure_llm(base_url=base_url, model=model, api_key=key)
@@ -149,13 +150,14 @@ def build(page: Page) -> dict[str, Any]:
     save_edit.click(shown(do_edit), [page.state, section, editor], full)
     restore_btn.click(shown(do_restore), [page.state, section, version], full)
     version.change(shown(do_diff), [page.state, section, version], [diff])
-    draft_outputs = [*view_outputs, sources, instruction]
-    draft_btn.click(shown_stream(do_draft), [page.state, section, gr.State(""), retrieve],
-                    draft_outputs)
-    revise_btn.click(shown_stream(do_draft), [page.state, section, instruction, retrieve],
-                     draft_outputs)
-    instruction.submit(shown_stream(do_draft), [page.state, section, instruction, retrieve],
-                       draft_outputs)
+    draft_outputs = [chat, draft_view, action_msg, sources, instruction]
+    # after a run, the rest of the page shows the new version (also when the model failed)
+    after_outputs = [sections, draft_view, flag_list, editor, history, version, chat]
+    for trigger, text_in in ((draft_btn.click, gr.State("")), (revise_btn.click, instruction),
+                             (instruction.submit, instruction)):
+        trigger(shown_stream(do_draft), [page.state, section, text_in, retrieve],
+                draft_outputs).then(shown(lambda st, sid: view(st, sid)[:7]),
+                                    [page.state, section], after_outputs)
     apply_btn.click(shown(do_settings), [base_url, model_box, key_box],
                     [engine, key_box, settings_msg])
 
