@@ -14,7 +14,6 @@ from assistant.report.layout import CellSpec, SectionId, TableSpec
 # or scans (FMT-07), or the identity note printed over table 三 (FMT-12, note text in `message`).
 IMAGE_TABLES_LOCATION = "tables_as_images"
 HEADER_NOTE_LOCATION = "header_note"
-_IMAGE_WORDS = ("图片", "扫描", "图像")
 _MISSING_KINDS = {"blank": "空白", "dash": "“—”", "slash": "“/”"}
 _EXPECTED_CELLS = {"active": ("10", "22"), "apply": ("175（25行×7列）", "161（23行×7列）"),
                    "review": ("15", "15")}
@@ -95,11 +94,19 @@ def review_structure(ctx: CheckContext) -> Iterator[Finding]:
 
 @rule("FMT-07", "warning", "19/21", title="表格以文字形式发布，不是图片")
 def tables_as_text(ctx: CheckContext) -> Iterator[Finding]:
-    notes = [n for n in ctx.report.notes
-             if n.location == IMAGE_TABLES_LOCATION or any(w in n.message for w in _IMAGE_WORDS)]
-    if notes:
-        yield ctx.fail(f"表格以图片或扫描件发布，无法读取数据（{notes[0].message}）。"
-                       f"请以文字、网页表格或Word表格发布，表格各项校验均无法进行。")
+    report = ctx.report
+    marked = [n for n in report.notes if n.location == IMAGE_TABLES_LOCATION]
+    has_text = any(s != "preamble" and sec.text for s, sec in report.sections.items())
+    tables = _tables(ctx)
+    no_table = not any(c in report.cells for t in tables for c in cell_ids(t))
+    if marked:
+        yield ctx.fail(f"表格以图片或扫描件发布，无法读取数据（{marked[0].message}）。请以文字、网页表格"
+                       f"或Word表格发布；表格各项校验均无法进行。")
+    elif no_table and has_text:
+        yield ctx.fail("报告有正文，但没有读到表二、表三、表四中的任何数据，表格可能是图片或扫描件。"
+                       "请以文字、网页表格或Word表格发布；表格各项校验均无法进行。")
+    elif no_table:
+        yield ctx.unknown((), "既没有正文也没有表格数据，无法判断表格的发布形式。")
     else:
         yield ctx.passed("表格以文字形式提供。")
 

@@ -23,6 +23,8 @@ TABLE_RULES = sorted({c["rule"] for c in CASES})
 def build(case: dict[str, Any], base: Report | None = None) -> Report:
     year = case.get("year", base.year if base else 2025)
     report = base or zero_report(year, format=case.get("format"))
+    if case.get("no_cells"):
+        report = report.model_copy(update={"cells": {}})
     cells = {cid: parse_cell(v if isinstance(v, str) else str(v))
              for cid, v in (case.get("cells") or {}).items()}
     report = report.with_cells(cells)
