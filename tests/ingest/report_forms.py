@@ -1,6 +1,8 @@
 """One known fmt2021 2025 report written in the forms real sites produce: Word-exported HTML
 (GB2312 meta, irregular merged grid, site chrome), .docx, PDF with a text layer, flattened text.
-Run `python tests/ingest/report_forms.py` to rewrite tests/data/reports/ from these figures."""
+Run `python tests/ingest/report_forms.py` to rewrite tests/data/reports/ from these figures;
+known-2025-libreoffice.pdf is then made with `soffice --headless --convert-to pdf known-2025.docx`
+(renamed), a PDF whose narrow cells wrap every label."""
 
 from __future__ import annotations
 
