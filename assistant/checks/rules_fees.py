@@ -19,6 +19,8 @@ def _none_given(ctx: CheckContext) -> bool:
 
 
 def _not_given(ctx: CheckContext) -> Finding:
+    if ctx.rule is not None and ctx.rule.id != "S6-02":  # S6-02 says it in full; no repetition
+        return ctx.unknown(_ALL, "未给出信息处理费数字，无法核对（见S6-02）。")
     return ctx.unknown(_ALL, "第六部分未给出信息处理费数字（发出收费通知件数、通知金额、实际收取金额），"
                              "无法核对。建议写明这三个数，没有的写0。")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from difflib import SequenceMatcher
 
 from assistant.checks.engine import CheckContext, rule
 from assistant.checks.findings import Finding
@@ -43,6 +44,9 @@ def heading_kind(spec: SectionSpec, heading: str) -> str | None:
     # to review, not a missing section
     known = [heading_body(spec.heading), *(heading_body(v) for v in spec.info_variants)]
     if len(body) >= 6 and any(body in k or k in body for k in known):
+        return "warning"
+    # a typo in the official heading ("行政法复议") still marks the section: a warning to fix
+    if any(SequenceMatcher(None, body, k).ratio() >= 0.9 for k in known):
         return "warning"
     return None
 
