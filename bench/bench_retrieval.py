@@ -29,7 +29,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "retrieval"))
 
-from conftest import (  # noqa: E402  (the test set and its fixtures live with the tests)
+from kb_support import (  # noqa: E402  (the test set and its fixtures live with the tests)
     kb_settings,
     load_questions,
     report_fixtures,

@@ -123,7 +123,7 @@ def test_report_citation_names_agency_and_year_once() -> None:
 
 def test_shipped_samples_read_by_the_readers_chunk_like_the_fixtures() -> None:
     """The fixtures of data/ stand for the samples; the real readers must give the same ids."""
-    from conftest import report_fixtures
+    from kb_support import report_fixtures
 
     for doc_id, fixture in report_fixtures():
         shipped = _chunks(doc_id)

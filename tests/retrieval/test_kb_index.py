@@ -7,7 +7,7 @@ from pathlib import Path
 import chromadb
 import pytest
 from chromadb.config import Settings as ChromaSettings
-from conftest import kb_settings, report_fixtures
+from kb_support import kb_settings, report_fixtures
 
 from assistant.errors import KnowledgeError
 from assistant.llm.embeddings import HashingEmbedder

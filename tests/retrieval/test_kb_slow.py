@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import kb_settings, load_questions, report_fixtures
+from kb_support import kb_settings, load_questions, report_fixtures
 
 from assistant.cli import cli
 from assistant.config import load_settings
