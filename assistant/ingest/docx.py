@@ -22,10 +22,20 @@ _T, _BR, _TAB, _CR = qn("w:t"), qn("w:br"), qn("w:tab"), qn("w:cr")
 _VAL = qn("w:val")
 
 
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _has_fallback(p: etree._Element) -> bool:
+    return next(p.iter(_FALLBACK), None) is not None
+
+
 def _text(p: etree._Element) -> str:
     """A paragraph's text with its line breaks; field codes and deleted text are left out."""
     out: list[str] = []
+    fallbacks = {id(x) for f in p.iter(_FALLBACK) for x in f.iter()} if _has_fallback(p) else set()
     for el in p.iter(_T, _BR, _TAB, _CR):
+        if id(el) in fallbacks:
+            continue  # a text box is stored twice (drawing and VML fallback): read it once
         if el.tag == _T:
             out.append(el.text or "")
         elif el.tag == _TAB:

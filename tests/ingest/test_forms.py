@@ -94,3 +94,17 @@ def test_text_without_a_year_is_not_a_report(tmp_path: Path) -> None:
     path.write_text("会议纪要\n\n今天开会。", encoding="utf-8")
     with pytest.raises(InputError, match="报告年度"):
         read_report(path)
+
+
+def test_docx_text_box_is_read_once() -> None:
+    from lxml import etree
+
+    from assistant.ingest.docx import _text
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    box = "<w:txbxContent><w:p><w:r><w:t>示例局</w:t></w:r></w:p></w:txbxContent>"
+    xml = (f'<w:p xmlns:w="{w}" xmlns:mc="{mc}"><w:r><mc:AlternateContent>'
+           f'<mc:Choice Requires="wps">{box}</mc:Choice><mc:Fallback>{box}</mc:Fallback>'
+           f"</mc:AlternateContent></w:r><w:r><w:t>2025年报告</w:t></w:r></w:p>")
+    assert _text(etree.fromstring(xml)) == "示例局2025年报告"
