@@ -53,7 +53,7 @@ class Served:
         out = []
         for url in self.requests:
             parsed = urlparse(url)
-            if parsed.scheme in ("data", "blob", "about"):
+            if parsed.scheme in ("data", "blob", "about", "file"):
                 continue
             if parsed.hostname not in LOCAL_HOSTS:
                 out.append(url)
@@ -202,6 +202,29 @@ def test_the_clerks_story(served: Served, tmp_path: Path) -> None:
         expect(page.locator("#compare-numbers")).to_contain_text("行政许可")
         expect(page.locator("#review-findings")).to_contain_text("待处理")
         _shot(page, "09-compared")
+
+        # 8. export DOCX and HTML (征求意见稿), download them, and open them
+        page.get_by_role("tab", name="导出").click()
+        expect(page.locator("#gate-verdict")).to_contain_text("正式稿")
+        page.locator("#export-btn").click()
+        expect(page.locator("#export-files a[href*='.html']")).to_have_count(1)
+        _shot(page, "10-exported")
+        with page.expect_download() as download:
+            page.locator("#export-files a[href*='.docx']").click()
+        docx_path = tmp_path / "download.docx"
+        download.value.save_as(docx_path)
+        from docx import Document
+
+        paragraphs = [p.text for p in Document(str(docx_path)).paragraphs]
+        assert any("五、存在的主要问题及改进情况" in t for t in paragraphs)
+        assert any("覆盖37个科室" in t for t in paragraphs)
+        html_file = next(ws.exports_dir(served.assistant).glob("*2026年度报告-征求意见稿.html"))
+        viewer = context.new_page()
+        viewer.on("request", lambda r: served.requests.append(r.url))
+        viewer.goto(html_file.as_uri())
+        expect(viewer.locator("h1")).to_contain_text("2026年")
+        expect(viewer.locator("table").first).to_be_visible()
+        _shot(viewer, "11-exported-html")
 
         browser.close()
     assert served.foreign() == []

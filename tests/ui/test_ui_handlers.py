@@ -294,3 +294,43 @@ def test_excel_template_round_trip(assistant: Assistant, demo: dict[str, int],
     assert changed == 1 and opened.report.value("apply.new.natural_person") == 9
     failed = [f for f in th.check_opened(assistant, opened.report).by_rule("T3-01") if f.failed]
     assert failed and "apply.new.natural_person" in failed[0].cells
+
+
+def test_gate_state_and_exports(assistant: Assistant, demo: dict[str, int]) -> None:
+    from docx import Document
+
+    from assistant.errors import PublishGateError
+    from ui.handlers import exports as eh
+
+    verdict, rows, _ = eh.gate_view(eh.gate(assistant, demo, final=True))
+    assert verdict.startswith("✔") and rows == []
+    key = "2021:apply:0"
+    grid = th.block_rows(ws.current(assistant, demo).report, th.blocks_by_key()[key])
+    grid[0][1] = "9"  # breaks 表三's identities: an error blocks the 正式稿
+    demo = th.edit_grid(assistant, demo, key, grid, author="张三")[0].state()
+    verdict, rows, fps = eh.gate_view(eh.gate(assistant, demo, final=True))
+    assert verdict.startswith("⚠") and rows and len(fps) == len(rows)
+    assert any("T3-01" in r[1] for r in rows)
+    with pytest.raises(PublishGateError, match="不能导出正式稿"):
+        eh.export(assistant, demo, ["docx"], final=True, author="张三")
+
+    steps: list[str] = []
+    paths = eh.export(assistant, demo, ["html", "docx"], final=False, author="张三",
+                      progress=lambda f, what: steps.append(what))
+    assert [p.suffix for p in paths] == [".docx", ".html"]
+    assert all(p.parent == ws.exports_dir(assistant) for p in paths)
+    assert steps == ["正在导出 Word（公文格式）……", "正在导出 网页 HTML……"]
+    doc = Document(str(paths[0]))
+    assert any("三、收到和处理政府信息公开申请情况" in p.text for p in doc.paragraphs)
+    assert "征求意见稿" in paths[1].read_text(encoding="utf-8")
+    log = eh.records(assistant, demo)
+    assert [r[1] for r in log] == ["征求意见稿", "征求意见稿"]
+
+    with pytest.raises(InputError, match="理由"):
+        eh.allow(assistant, demo, fps[0], " ", author="审核员")
+    for fp in fps:
+        eh.allow(assistant, demo, fp, "已与业务科室核对", author="审核员")
+    verdict, rows, _ = eh.gate_view(eh.gate(assistant, demo, final=True))
+    assert rows[0][2] == "已放行：已与业务科室核对" and verdict.startswith("✔")
+    final = eh.export(assistant, demo, ["html"], final=True, author="审核员")
+    assert final[0].name.endswith("正式稿.html") and final[1].name.endswith("审核包.html")

@@ -109,7 +109,7 @@ def flags_html(text: str, flags: Sequence[Any]) -> str:
 
 def flags_markdown(flags: Sequence[Any]) -> str:
     if not flags:
-        return "✅ 没有发现问题：每个数字都能在数据或备注中找到出处。"
+        return "✔ 没有发现问题：每个数字都能在数据或备注中找到出处。"
     lines = [f"**⚠ {len(flags)} 处需要核对**（红色标出，鼠标停留可见原因）："]
     for f in map(flag_dict, flags):
         kind = FLAG_KIND_LABELS.get(f.get("kind", ""), "提示")

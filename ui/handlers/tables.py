@@ -153,7 +153,7 @@ def summary(result: CheckResult) -> str:
     errors, warnings, unknown = len(result.errors), len(result.warnings), len(result.not_assessable)
     passed = sum(1 for f in result.findings if f.status == "pass")
     if not errors and not warnings and not unknown:
-        return f"✅ 已通过全部 {passed} 项校验。"
+        return f"✔ 已通过全部 {passed} 项校验。"
     return (f"校验结果：错误 {errors} 项，警告 {warnings} 项，无法判断 {unknown} 项，"
             f"通过 {passed} 项。点击一条结果，可在表中看到它涉及的单元格（红色）。")
 

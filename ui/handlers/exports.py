@@ -1,0 +1,115 @@
+"""导出: the publish gate's state for the open report, and the files it exports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.cli.export import FORMATS, run_export, untraced_numbers
+from assistant.errors import InputError
+from assistant.export.gate import DRAFT, FINAL, FindingDecision, GateResult, evaluate_gate
+from assistant.export.gate import gate_input as build_gate_input
+from assistant.report import Report
+from assistant.report.facts import build_ledger
+from assistant.service import Assistant
+from ui.handlers import workspace as ws
+
+FORMAT_LABELS = {"docx": "Word（公文格式）", "html": "网页 HTML", "md": "Markdown",
+                 "txt": "纯文本", "json": "JSON 数据", "xlsx": "Excel 数据表"}
+BLOCKER_HEADERS = ("类别", "问题", "处理")
+_KIND_LABELS = {"finding": "校验错误", "untraced": "数字无出处"}
+
+
+@dataclass(frozen=True)
+class _Context:
+    opened: ws.Opened
+    prior: Report | None
+    notes: dict[str, str]
+    decisions: dict[str, FindingDecision]
+
+
+def _context(assistant: Assistant, state: dict[str, int] | None) -> _Context:
+    opened = ws.current(assistant, state)
+    store = assistant.store
+    notes: dict[str, str] = {}
+    for n in store.notes(opened.id):
+        notes[n.section] = f"{notes.get(n.section, '')}\n{n.text}".strip()
+    decisions = {fp: FindingDecision(d.decision, d.reason, d.author)
+                 for fp, d in store.decisions(opened.id).items()}
+    return _Context(opened, ws.prior_of(assistant, opened.report), notes, decisions)
+
+
+def gate(assistant: Assistant, state: dict[str, int] | None, *, final: bool) -> GateResult:
+    """What the gate says of the report as it stands (the accepted text of every section)."""
+    c = _context(assistant, state)
+    report = c.opened.report
+    ledger = build_ledger(report, prior=c.prior, notes=c.notes)
+    inp = build_gate_input(report, checks=assistant.check(report, prior=c.prior),
+                           untraced=untraced_numbers(report, ledger), decisions=c.decisions)
+    return evaluate_gate(inp, FINAL if final else DRAFT)
+
+
+def gate_view(result: GateResult) -> tuple[str, list[list[str]], list[str]]:
+    """The gate's verdict in words, a row per blocker (with its reason when one was given), and
+    the blockers' fingerprints in the same order."""
+    reasons = {o.blocker.fingerprint: o.reason for o in result.overridden}
+    rows = [[_KIND_LABELS.get(b.kind, b.kind), b.describe(),
+             f"已放行：{reasons[b.fingerprint]}" if b.fingerprint in reasons else "待处理"]
+            for b in result.blockers]
+    open_n = len(result.remaining)
+    if not result.blockers:
+        verdict = "✔ **可以导出正式稿**：没有校验错误，正文中的数字都有出处。"
+    elif open_n == 0:
+        verdict = (f"✔ **可以导出正式稿**：{len(result.blockers)} 个问题都已写明放行理由，"
+                   "理由将记入导出记录和审核包。")
+    else:
+        verdict = (f"⚠ **暂不能导出正式稿**：还有 {open_n} 个问题待处理。请修改报告，或在下表中"
+                   "选中问题并写明放行理由。征求意见稿不受此限制。")
+    return verdict, rows, [b.fingerprint for b in result.blockers]
+
+
+def allow(assistant: Assistant, state: dict[str, int] | None, fingerprint: str | None,
+          reason: str, *, author: str) -> None:
+    """Let one problem through with a reason; the gate reads it from the workspace."""
+    if not fingerprint:
+        raise InputError("请先在问题列表中点选要放行的问题。")
+    if not (reason or "").strip():
+        raise InputError("放行必须写明理由，例如“已与业务科室核对，数字无误”。")
+    opened = ws.current(assistant, state)
+    assistant.store.decide(opened.id, fingerprint, "dismiss", author=author, reason=reason)
+
+
+def export(assistant: Assistant, state: dict[str, int] | None, formats: Sequence[str], *,
+           final: bool, author: str,
+           progress: Callable[[float, str], None] | None = None) -> list[Path]:
+    """Write the report in each format into the workspace's exports folder, behind the gate;
+    each file is recorded in the workspace. Returns the files written (reviewer packages too)."""
+    wanted = [f for f in FORMATS if f in set(formats)]
+    if not wanted:
+        raise InputError("请至少选择一种导出格式。")
+    c = _context(assistant, state)
+    kind = FINAL if final else DRAFT
+    folder = ws.exports_dir(assistant)
+    written: list[Path] = []
+    for i, fmt in enumerate(wanted):
+        if progress is not None:
+            progress(i / len(wanted), f"正在导出 {FORMAT_LABELS[fmt]}……")
+        path = folder / f"{ws.file_stem(c.opened.report)}报告-{kind}.{fmt}"
+        done = run_export(c.opened.report, fmt, path, final=final, decisions=c.decisions,
+                          notes=c.notes, prior=c.prior)
+        assistant.store.record_export(c.opened.id, format=fmt, kind=done.result.kind,
+                                      path=done.path, author=author,
+                                      overrides=done.result.override_records())
+        written.append(done.path)
+        if done.package is not None:
+            written.append(done.package)
+    return written
+
+
+def records(assistant: Assistant, state: dict[str, int] | None) -> list[list[str]]:
+    if not state:
+        return []
+    return [[f"{r.at.astimezone():%Y-%m-%d %H:%M}", r.kind, FORMAT_LABELS.get(r.format, r.format),
+             Path(r.path).name, r.author, "；".join(r.overrides)]
+            for r in reversed(assistant.store.exports(int(state["id"])))]
