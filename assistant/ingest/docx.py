@@ -32,9 +32,9 @@ def _has_fallback(p: etree._Element) -> bool:
 def _text(p: etree._Element) -> str:
     """A paragraph's text with its line breaks; field codes and deleted text are left out."""
     out: list[str] = []
-    fallbacks = {id(x) for f in p.iter(_FALLBACK) for x in f.iter()} if _has_fallback(p) else set()
+    boxed = _has_fallback(p)
     for el in p.iter(_T, _BR, _TAB, _CR):
-        if id(el) in fallbacks:
+        if boxed and any(a.tag == _FALLBACK for a in el.iterancestors(_FALLBACK)):
             continue  # a text box is stored twice (drawing and VML fallback): read it once
         if el.tag == _T:
             out.append(el.text or "")
