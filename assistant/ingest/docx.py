@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
@@ -99,7 +101,8 @@ def read(path: Path, *, format: FormatVersion | None = None) -> Report:
         blocks = _blocks(document.element.body)
         title = document.core_properties.title or None
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError,
-            OSError) as exc:
+            OSError, zlib.error, EOFError, struct.error, NotImplementedError,
+            RuntimeError) as exc:  # a damaged or encrypted zip raises any of these
         raise InputError(f"{path.name}：无法作为 Word 文档（.docx）打开。如是 .doc 或 WPS 格式，"
                          f"请另存为 .docx 后再试。", source=path) from exc
     from assistant.ingest.assemble import Meta

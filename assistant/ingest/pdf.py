@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+import struct
 import warnings
+import zlib
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -54,7 +56,8 @@ def pdf_text(path: Path) -> str:
                                  source=path)
             pages = [page.extract_text() or "" for page in reader.pages]
     except (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError,
-            OSError, RecursionError, ZeroDivisionError) as exc:
+            OSError, RecursionError, ZeroDivisionError, zlib.error, EOFError, struct.error,
+            NotImplementedError) as exc:
         raise InputError(f"{path.name}：无法作为 PDF 打开（文件损坏或不是 PDF）。",
                          source=path) from exc
     finally:
