@@ -33,7 +33,9 @@ def build(page: Page) -> dict[str, Any]:
             section = gr.Radio(dh.section_choices(), value="problems", label="选择部分",
                                elem_id="section-pick")
             retrieve = gr.Checkbox(value=False, label="检索参考资料（条例、格式、往年报告）",
-                                   info="需先用 xxgk kb build 建立资料库索引")
+                                   info="第一次使用前请先建立资料库索引")
+            index_btn = gr.Button("建立/更新资料库索引", size="sm")
+            index_msg = gr.Markdown()
             with gr.Accordion("大模型设置", open=False):
                 llm = a.settings.llm
                 base_url = gr.Textbox(label="接口地址（兼容 OpenAI）", value=llm.base_url or "",
@@ -137,6 +139,11 @@ def build(page: Page) -> dict[str, Any]:
         assert result is not None
         yield [skip, skip, result.message, dh.sources_markdown(result.passages), ""]
 
+    def do_index(progress: gr.Progress = gr.Progress()) -> str:
+        progress(0, desc="正在读取资料……")
+        return dh.build_index(a, lambda done, total: progress(
+            done / total if total else 1.0, desc=f"正在建立索引：{done}/{total} 个段落"))
+
     def do_settings(base_url: str, model: str, key: str) -> tuple[str, str, str]:
         a.configure_llm(base_url=base_url, model=model, api_key=key)
         # the key is never sent back to the page
@@ -158,6 +165,7 @@ def build(page: Page) -> dict[str, Any]:
         trigger(shown_stream(do_draft), [page.state, section, text_in, retrieve],
                 draft_outputs).then(shown(lambda st, sid: view(st, sid)[:7]),
                                     [page.state, section], after_outputs)
+    index_btn.click(shown(do_index), None, [index_msg])
     apply_btn.click(shown(do_settings), [base_url, model_box, key_box],
                     [engine, key_box, settings_msg])
 
