@@ -332,6 +332,8 @@ def _parse(path: Path, format: FormatVersion | None) -> tuple[Report, dict[str, 
     if "report" in data:  # the shape `xxgk check --json` writes
         header = as_mapping(data.pop("report"), ("report",), tree, errs, "report")
         data.pop("findings", None)
+        # `xxgk rollup --json` adds the roll-up status (units, missing, late…): recomputed too
+        data.pop("rollup", None)
         for key in [k for k in header if k not in REPORT_KEYS]:
             notes.append(ReadNote(level="info", message=f"已忽略 report.{key}（不是年报数据）。"))
     year_key = next((k for k in ("year", "年度") if k in data), "year")

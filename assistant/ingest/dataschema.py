@@ -16,7 +16,8 @@ A data file is one mapping. Every key has an English name and a Chinese alias; b
     备注 / notes          staff notes per section, for the drafter; never printed
     发布信息 / publication 发布日期 date, 网址 url, 发布机构 publisher, 索引号 index_no, 标题 title
     report, findings     the shape `xxgk check --json` writes (report header + cells); findings
-                         are recomputed, so they are ignored
+                         are recomputed, so they are ignored (so is `rollup`, which
+                         `xxgk rollup --json` adds)
 """
 
 from __future__ import annotations

@@ -391,3 +391,18 @@ def test_compact_example_equals_the_full_one() -> None:
     a, b = datafile.read(EXAMPLE), datafile.read(compact)
     assert a.model_dump(exclude={"source"}) == b.model_dump(exclude={"source"})
     assert datafile.read_notes(compact) == datafile.read_notes(EXAMPLE)
+
+
+def test_rollup_json_reads_back(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from assistant.ingest import read_report
+
+    path = tmp_path / "agg.json"
+    path.write_text(json.dumps({
+        "report": {"agency": "青岚县人民政府", "year": 2025, "format": "2021"},
+        "cells": {"apply.new.total": {"value": 3, "raw": "3"}},
+        "findings": [], "rollup": {"units": [{"name": "青岚县教育局"}], "missing": []},
+    }, ensure_ascii=False), encoding="utf-8")
+    report = read_report(path)
+    assert report.value("apply.new.total") == 3 and report.agency.name == "青岚县人民政府"
