@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.errors import InputError
-from assistant.ingest.blocks import Block, Paragraph, Table
+from assistant.ingest.blocks import PICTURE, Block, Paragraph, Table
 from assistant.ingest.labels import norm_label
 from assistant.ingest.sections import Heading, Preamble, match_heading, read_preamble
 from assistant.ingest.tables import (
@@ -24,6 +24,8 @@ from assistant.report.layout import FormatVersion, SectionId, format_for_year, l
 from assistant.report.model import Agency, Publication, ReadNote, Report, Section
 
 _TABLE_SECTIONS: frozenset[SectionId] = frozenset({"active", "apply", "review"})
+# "[image: image4.png]": where a picture was, in text copied from a page
+_PICTURE_LINE = re.compile(r"^\s*\[(?:image|图片)[:：]", re.I)
 _FRAGMENT = 6  # characters: a PDF of a narrow table cell gives its label in pieces this long
 _DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 
@@ -42,6 +44,7 @@ class _Part:
     heading: str = ""
     lines: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    pictures: int = 0
 
 
 def _items(blocks: list[Block]) -> list[str | Table]:
@@ -219,11 +222,16 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Meta | None =
             parts.append(_Part(heads[i].section, heads[i].text))
         elif not parts:
             if isinstance(x, str):
-                preamble_lines.append(x)
+                if x != PICTURE:
+                    preamble_lines.append(x)
             else:  # a table before any heading (headings lost, or numbered by Word) still counts
                 leading.append(x)
         elif isinstance(x, Table):
             parts[-1].tables.append(x)
+        elif x == PICTURE or _PICTURE_LINE.match(x):
+            parts[-1].pictures += 1
+            if x != PICTURE:
+                parts[-1].lines.append(x)
         else:
             parts[-1].lines.append(x)
     info = read_preamble(preamble_lines, title_hint=meta.title)
@@ -267,8 +275,11 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Meta | None =
         if spec.id in found_specs:
             notes.extend(missing_notes(spec, found_specs[spec.id]))
         else:
-            notes.append(ReadNote(message=f"未找到表{spec.number}（{spec.title}），"
-                                          f"请确认原文是否有这张表，或表格是否为图片。"))
+            pictured = any(p.section == spec.section and p.pictures for p in parts)
+            notes.append(ReadNote(message=(
+                f"未找到表{spec.number}（{spec.title}）：这一部分只有图片，表格可能是以图片发布的，"
+                f"表格规则无法判断（FMT-07）。请索取文字版，或用OCR识别后再读取。") if pictured else (
+                f"未找到表{spec.number}（{spec.title}），请确认原文是否有这张表，或表格是否为图片。")))
     cells: dict[str, Cell] = {
         cid: parse_cell(text, unit=layout.cell(cid).unit, source=kind)
         for cid, text in raw.items()

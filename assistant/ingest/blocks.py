@@ -76,6 +76,10 @@ class Paragraph:
 
 Block = Paragraph | Table
 
+# a paragraph holding only this stands for a picture (html <img>, a Word drawing): a table
+# published as an image is a defect the checks report (FMT-07), and the reader says so
+PICTURE = "\x00图片"
+
 
 def place_cells(rows: list[list[tuple[str, int, int]]]) -> list[TableCell]:
     """Lay out rows of (text, rowspan, colspan) as HTML and Word do: each cell takes the next

@@ -15,13 +15,14 @@ from lxml import etree
 
 from assistant.errors import InputError
 from assistant.ingest.assemble import assemble
-from assistant.ingest.blocks import Block, Paragraph, Table, TableCell
+from assistant.ingest.blocks import PICTURE, Block, Paragraph, Table, TableCell
 from assistant.report.layout import FormatVersion
 from assistant.report.model import Report
 
 _P, _TBL, _TR, _TC, _SDT = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:sdt")
 _T, _BR, _TAB, _CR = qn("w:t"), qn("w:br"), qn("w:tab"), qn("w:cr")
 _VAL = qn("w:val")
+_DRAWING, _PICT = qn("w:drawing"), qn("w:pict")
 
 
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -86,6 +87,8 @@ def _blocks(body: etree._Element) -> list[Block]:
     for child in body.iterchildren():
         if child.tag == _P:
             out.append(Paragraph(_text(child)))
+            if next(child.iter(_DRAWING, _PICT), None) is not None:
+                out.append(Paragraph(PICTURE))
         elif child.tag == _TBL:
             out.append(_table(child))
         elif child.tag == _SDT:

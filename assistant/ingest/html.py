@@ -17,7 +17,7 @@ from lxml import etree
 
 from assistant.errors import InputError
 from assistant.ingest.assemble import Meta, assemble
-from assistant.ingest.blocks import Block, Paragraph, Table, place_cells
+from assistant.ingest.blocks import PICTURE, Block, Paragraph, Table, place_cells
 from assistant.ingest.sections import match_heading
 from assistant.ingest.tables import is_table_text
 from assistant.ingest.text import decode, read_bytes
@@ -93,6 +93,9 @@ class _Walker:
                 pass  # scripts, styles, navigation, headers and footers of the portal
             elif name == "br":
                 self.buf.append("\n")
+            elif name == "img":
+                self.flush()
+                self.blocks.append((Paragraph(PICTURE), child))
             elif name == "table":
                 self.flush()
                 self.table(child)
@@ -129,7 +132,7 @@ def _cell_text(td: etree._Element) -> str:
     w.owner = td
     w.walk(td)
     w.flush()
-    return "\n".join(b.text for b, _ in w.blocks if isinstance(b, Paragraph))
+    return "\n".join(b.text for b, _ in w.blocks if isinstance(b, Paragraph) and b.text != PICTURE)
 
 
 def _content(blocks: list[tuple[Block, etree._Element]]) -> list[tuple[Block, etree._Element]]:

@@ -168,4 +168,7 @@ def test_a_page_laid_out_in_a_table_is_read_as_text(data_dir: Path) -> None:
     r = read_html(layout, source="x.html")
     assert r.cells == {}
     assert set(r.sections) == set(SECTION_IDS) and r.agency.name == AGENCY
+    pictured = [n.message for n in r.notes if "以图片发布" in n.message]
+    assert len(pictured) == 3 and "未找到表二" in pictured[0] and "FMT-07" in pictured[0]
+    assert "\x00" not in r.narrative
     assert r.text("other") == known_report().text("other")
