@@ -34,6 +34,7 @@ CSS = """
 footer { display: none !important; }
 .xxgk-status td, .xxgk-status th { padding: 4px 6px; font-size: 14px; }
 .xxgk-status .pending { color: #b3261e; font-weight: 600; }
+.xxgk-status td:not(:first-child), .xxgk-status th { white-space: nowrap; }
 /* the official tables have a fixed shape: no adding or deleting rows and columns */
 .xxgk-grid button[aria-label="Open cell menu"] { display: none !important; }
 """

@@ -229,3 +229,65 @@ def test_the_clerks_story(served: Served, tmp_path: Path) -> None:
         browser.close()
     assert served.foreign() == []
     assert served.requests, "the page made no request at all: the recorder is broken"
+
+
+def test_main_screens_of_the_demo(served: Served) -> None:
+    """The demo's main screens, for docs/screenshots (copied from tests/artifacts/ui/screens)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    out = SHOTS / "screens"
+
+    def shot(name: str) -> None:
+        page.wait_for_timeout(1500)  # let the page finish redrawing
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(out / name))
+
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 1100})
+        page = context.new_page()
+        page.on("request", lambda r: served.requests.append(r.url))
+        page.set_default_timeout(20_000)
+        page.goto(served.url)
+        expect(page.locator("#banner")).to_contain_text("2025年度报告")
+        shot("1-profile.png")
+
+        page.get_by_role("tab", name="起草与修改").click()
+        for section in ("一、总体情况", "六、其他需要报告的事项"):
+            page.locator("#section-pick").get_by_text(section).click()
+            expect(page.locator("#action-msg")).to_contain_text("离线撰写")
+            page.locator("#accept-btn").click()
+            expect(page.locator("#action-msg")).to_be_empty()
+        page.locator("#section-pick").get_by_text("五、存在的主要问题及改进情况").click()
+        served.stub.push(Reply.text(
+            "一是政策解读仍以文字为主，图表、视频解读较少。二是个别依申请公开答复超期1天，"
+            "答复时效有待提高。三是业务培训覆盖面不足，全年仅培训12次。", chunk_chars=6))
+        page.locator("#instruction textarea").fill("第二点写得更具体")
+        page.locator("#revise-btn").click()
+        expect(page.locator("#draft-view .xxgk-flag")).to_have_count(1)
+        shot("3-drafting.png")
+
+        page.get_by_role("tab", name="数据填报").click()
+        cell = page.locator("#grid-2021-apply-0 [data-testid=cell-0-1]")
+        cell.dblclick()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("9")
+        page.keyboard.press("Enter")
+        findings = page.locator("#findings")
+        expect(findings).to_contain_text("T3-01")
+        findings.locator("[role=gridcell]", has_text="T3-01").first.click()
+        expect(page.locator("#finding-where")).to_contain_text("「自然人」列")
+        page.wait_for_timeout(1500)
+        page.locator("#grid-2021-apply-0").scroll_into_view_if_needed()
+        page.screenshot(path=str(out / "2-tables.png"))
+
+        page.get_by_role("tab", name="审核对比").click()
+        expect(page.locator("#similarity")).to_contain_text("一、总体情况")
+        shot("4-review.png")
+
+        page.get_by_role("tab", name="导出").click()
+        expect(page.locator("#gate-verdict")).to_contain_text("正式稿")
+        shot("5-export.png")
+        browser.close()
+    assert served.foreign() == []

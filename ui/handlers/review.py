@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.checks import SEVERITY_LABELS, STATUS_LABELS, Finding
-from assistant.compare.numbers import NumberComparison, compare_numbers
+from assistant.compare.comparison import Comparison as FullComparison
+from assistant.compare.comparison import compare_reports
+from assistant.compare.html import chart_svg
+from assistant.compare.numbers import NumberComparison
 from assistant.compare.problems import match_problems
 from assistant.compare.wording import Piece, compare_wording
 from assistant.errors import InputError
@@ -32,8 +35,12 @@ def earlier_years(assistant: Assistant, report: Report, *, most: int = 3) -> lis
 @dataclass(frozen=True)
 class Comparison:
     years: tuple[int, ...]
-    numbers: NumberComparison | None
+    full: FullComparison | None
     message: str
+
+    @property
+    def numbers(self) -> NumberComparison | None:
+        return self.full.numbers if self.full is not None else None
 
 
 def compare(assistant: Assistant, state: dict[str, int] | None) -> Comparison:
@@ -43,8 +50,9 @@ def compare(assistant: Assistant, state: dict[str, int] | None) -> Comparison:
         return Comparison((report.year,), None,
                           f"工作区中还没有{report.year - 1}年度的报告。请在“单位与年度”页导入上年报告，"
                           "即可与上年对比。")
-    cmp = compare_numbers([*earlier, report])
-    return Comparison(cmp.years, cmp, f"对比年度：{'、'.join(str(y) for y in cmp.years)}。")
+    full = compare_reports(report, earlier)
+    years = full.numbers.years
+    return Comparison(years, full, f"对比年度：{'、'.join(str(y) for y in years)}。")
 
 
 def _shown(value: Any) -> str:
@@ -64,16 +72,11 @@ def number_rows(cmp: Comparison, *, changed_only: bool = True) -> tuple[list[str
     return headers, out
 
 
-def chart_rows(cmp: Comparison) -> list[dict[str, Any]]:
-    """The main figures across the years, one record per (year, figure), for a bar chart."""
-    if cmp.numbers is None:
-        return []
-    out = []
-    for _cell, name, values in cmp.numbers.series():
-        for year, value in zip(cmp.years, values, strict=True):
-            if value is not None:
-                out.append({"年度": str(year), "指标": name, "数量": float(value)})
-    return out
+def chart_html(cmp: Comparison) -> str:
+    """The main figures across the years as an inline SVG line chart (drawn by compare)."""
+    if cmp.full is None:
+        return ""
+    return f'<div class="xxgk-chart">{chart_svg(cmp.full, width=600, height=240)}</div>'
 
 
 def wording_view(assistant: Assistant, state: dict[str, int] | None,

@@ -25,7 +25,7 @@ def status_html(rows: list[list[str]]) -> str:
 def build(page: Page) -> dict[str, Any]:
     a = page.assistant
     with gr.Row():
-        with gr.Column(scale=1, min_width=260):
+        with gr.Column(scale=1, min_width=340):
             engine = gr.Markdown(dh.engine_markdown(a), elem_classes=["xxgk-engine"],
                                  elem_id="engine")
             gr.Markdown("**各部分状态**")

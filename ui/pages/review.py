@@ -18,8 +18,8 @@ def build(page: Page) -> dict[str, Any]:
         with gr.Column(scale=3):
             gr.Markdown("#### 与往年对比")
             years = gr.Markdown(elem_id="compare-years")
-            chart = gr.LinePlot(x="年度", y="数量", color="指标", label="主要数字（逐年）",
-                                elem_id="compare-chart", height=280)
+            gr.Markdown("**主要数字历年变化**")
+            chart = gr.HTML(elem_id="compare-chart")
             changed_only = gr.Checkbox(value=True, label="只看有变化的单元格")
             numbers = gr.Dataframe(interactive=False, wrap=True, max_height=420,
                                    elem_id="compare-numbers")
@@ -45,16 +45,15 @@ def build(page: Page) -> dict[str, Any]:
 
     def refresh(state: dict[str, int] | None, only_changed: bool) -> list[Any]:
         if not state:
-            return ["", None, pd.DataFrame(), [], "", [], [], []]
+            return ["", "", pd.DataFrame(), [], "", [], [], []]
         cmp = rh.compare(a, state)
         headers, rows = rh.number_rows(cmp, changed_only=only_changed)
-        chart_data = pd.DataFrame(rh.chart_rows(cmp), columns=["年度", "指标", "数量"])
         frows, found = rh.findings_view(a, state)
         sim_rows, wording_html = rh.wording_view(a, state)
         years_n = len(headers) - 3
         widths = ["46%", *[f"{34 / years_n:.1f}%" for _ in range(years_n)], "10%", "10%"]
         table = gr.Dataframe(value=pd.DataFrame(rows, columns=headers), column_widths=widths)
-        return [cmp.message, chart_data, table, sim_rows,
+        return [cmp.message, rh.chart_html(cmp), table, sim_rows,
                 wording_html, rh.problems_rows(a, state), frows, [f.fingerprint for f in found]]
 
     def pick(fps: list[str], rows: pd.DataFrame, evt: gr.SelectData) -> tuple[str | None, str]:
