@@ -291,3 +291,24 @@ def test_main_screens_of_the_demo(served: Served) -> None:
         shot("5-export.png")
         browser.close()
     assert served.foreign() == []
+
+
+def test_the_browser_reaches_no_file_outside_the_exports(served: Served) -> None:
+    """Gradio serves files by path: only the workspace's exports folder may be reached."""
+    import urllib.error
+    import urllib.request
+
+    home = Path(served.assistant.settings.paths.home).resolve()
+    database = next(home.glob("*.sqlite3"))
+    inside = ws.exports_dir(served.assistant) / "probe.txt"
+    inside.write_text("ok", encoding="utf-8")
+    codes = {}
+    for name, path in (("passwd", Path("/etc/passwd")), ("database", database),
+                       ("export", inside)):
+        try:
+            with urllib.request.urlopen(f"{served.url}/gradio_api/file={path}") as r:
+                codes[name] = r.status
+        except urllib.error.HTTPError as exc:
+            codes[name] = exc.code
+    assert codes["passwd"] in (403, 404) and codes["database"] in (403, 404)
+    assert codes["export"] == 200

@@ -163,6 +163,15 @@ def build(page: Page) -> dict[str, Any]:
     note_btn.click(shown(save_note), [page.state, note_section, note_text], [note_text, notes])
     note_text.submit(shown(save_note), [page.state, note_section, note_text], [note_text, notes])
 
+    def keep_note(state: dict[str, int] | None, section: str, text: str,
+                  request: gr.Request) -> tuple[Any, Any]:
+        # what was typed is kept even if the button is never pressed
+        if not (text or "").strip() or not state:
+            return gr.skip(), gr.skip()
+        return save_note(state, section, text, request)
+
+    note_text.blur(shown(keep_note), [page.state, note_section, note_text], [note_text, notes])
+
     page.on_open(template, [page.state], [template_btn])
     page.on_open(refresh, [page.state],
                  [columns["2021"], columns["2019"], *all_grids, summary, findings,
