@@ -278,9 +278,9 @@ def test_main_screens_of_the_demo(served: Served) -> None:
         expect(findings).to_contain_text("T3-01")
         findings.locator("[role=gridcell]", has_text="T3-01").first.click()
         expect(page.locator("#finding-where")).to_contain_text("「自然人」列")
-        page.wait_for_timeout(1500)
-        page.locator("#grid-2021-apply-0").scroll_into_view_if_needed()
-        page.screenshot(path=str(out / "2-tables.png"))
+        page.set_viewport_size({"width": 1440, "height": 1600})
+        shot("2-tables.png")
+        page.set_viewport_size({"width": 1440, "height": 1100})
 
         page.get_by_role("tab", name="审核对比").click()
         expect(page.locator("#similarity")).to_contain_text("一、总体情况")

@@ -139,7 +139,7 @@ def build(page: Page) -> dict[str, Any]:
         assert result is not None
         yield [skip, skip, result.message, dh.sources_markdown(result.passages), ""]
 
-    def do_index(progress: gr.Progress = gr.Progress()) -> str:
+    def do_index(progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 (gradio idiom)
         progress(0, desc="正在读取资料……")
         return dh.build_index(a, lambda done, total: progress(
             done / total if total else 1.0, desc=f"正在建立索引：{done}/{total} 个段落"))

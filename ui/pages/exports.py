@@ -56,7 +56,8 @@ def build(page: Page) -> dict[str, Any]:
         return [*refresh(state, final), ""]
 
     def do_export(state: dict[str, int] | None, fmts: list[str], final: bool,
-                  request: gr.Request, progress: gr.Progress = gr.Progress()) -> list[Any]:
+                  request: gr.Request,
+                  progress: gr.Progress = gr.Progress()) -> list[Any]:  # noqa: B008 (gradio)
         paths = eh.export(a, state, fmts, final=final, author=author_of(request),
                           progress=lambda f, what: progress(f, desc=what))
         return [[str(p) for p in paths], *refresh(state, final)]

@@ -63,7 +63,7 @@ def build(page: Page) -> dict[str, Any]:
             with gr.Row():
                 template_btn = gr.DownloadButton("下载 Excel 填报模板", elem_id="excel-template")
                 upload = gr.File(label="上传填好的 Excel", file_types=[".xlsx"],
-                                 type="filepath", height=90, elem_id="excel-upload")
+                                 type="filepath", height=120, elem_id="excel-upload")
             excel_msg = gr.Markdown(elem_id="excel-msg")
             for fmt in _FORMATS:
                 with gr.Column(visible=fmt == "2021") as col:
@@ -87,7 +87,7 @@ def build(page: Page) -> dict[str, Any]:
             summary = gr.Markdown("（打开报告后显示）", elem_id="check-summary")
             findings = gr.Dataframe(headers=list(th.FINDING_HEADERS), interactive=False,
                                     wrap=True, max_height=600, elem_id="findings",
-                                    column_widths=["10%", "12%", "12%", "40%", "26%"])
+                                    column_widths=["9%", "13%", "11%", "41%", "26%"])
             where = gr.Markdown(elem_id="finding-where")
             marks = gr.Textbox(visible="hidden", elem_id="cell-marks")
             gr.Markdown("#### 备注（起草时作为事实来源）")
