@@ -19,6 +19,7 @@ from assistant.ingest.tables import (
     missing_notes,
     read_table,
 )
+from assistant.report.agency_name import describe_inference, infer_kind_level
 from assistant.report.cells import Cell, parse_cell
 from assistant.report.layout import FormatVersion, SectionId, format_for_year, load_layout
 from assistant.report.model import Agency, Publication, ReadNote, Report, Section
@@ -304,6 +305,13 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Meta | None =
         publication.date = signed
     agency = Agency(name=info.agency or publication.publisher or "", address=info.address,
                     postcode=info.postcode, phone=info.phone, website=info.website)
+    # a published report has no profile; its name usually says what the deadline rules need
+    kind, level = infer_kind_level(agency.name)
+    if kind or level:
+        agency.kind, agency.level = kind, level
+        notes.append(ReadNote(level="info", message=(
+            f"根据机关名称推断为{describe_inference(kind, level)}（用于判断发布期限、能否制定规章）；"
+            f"如不对，请在单位信息中改正。")))
     report = Report(agency=agency, year=info.year, format=fmt, title=info.title, sections=sections,
                     cells=cells, publication=publication, source=source, notes=notes)
     return report, info

@@ -28,7 +28,7 @@ def test_each_form_reads_back_the_known_figures(data_dir: Path, name: str) -> No
     assert set(r.sections) == set(SECTION_IDS)
     for s in ("overview", "problems", "other"):
         assert r.text(s) == known.text(s), s
-    assert r.notes == []
+    assert [n for n in r.notes if n.level != "info"] == []
     assert r.agency.phone == "0631-1234567"
 
 
@@ -37,7 +37,7 @@ def test_libreoffice_pdf_with_labels_wrapped_in_narrow_cells(data_dir: Path) -> 
     r = read_report(data_dir / "reports" / "known-2025-libreoffice.pdf")
     assert _values(r) == _values(known_report())
     assert (r.agency.name, r.year, r.format) == (AGENCY, 2025, "2021")
-    assert set(r.sections) == set(SECTION_IDS) and r.notes == []
+    assert set(r.sections) == set(SECTION_IDS) and [n for n in r.notes if n.level != "info"] == []
     assert r.text("apply") == ""  # the wrapped 勾稽 note is table text, not narrative
 
 
