@@ -18,7 +18,7 @@ from ui.handlers import workspace as ws
 FORMAT_LABELS = {"docx": "Word（公文格式）", "html": "网页 HTML", "md": "Markdown",
                  "txt": "纯文本", "json": "JSON 数据", "xlsx": "Excel 数据表"}
 BLOCKER_HEADERS = ("类别", "问题", "处理")
-_KIND_LABELS = {"finding": "校验错误", "untraced": "数字无出处"}
+_KIND_LABELS = {"finding": "校验错误", "untraced": "数字无出处", "placeholder": "待补充内容"}
 
 
 @dataclass(frozen=True)
