@@ -69,18 +69,24 @@ def build_app(assistant: Assistant, *, open_report: int | None = None) -> gr.Blo
                 # what another page changed shows when this one is opened again
                 page.on_select(tab, page.refreshes[first:])
 
-        def first_load() -> tuple[dict[str, int] | None, str]:
-            if open_report is None:
-                choices = ws.report_choices(assistant)
-                if not choices:
-                    return None, profile.banner_text(None)
-                target = choices[0][1]
-            else:
+        # the browser remembers the report it had open, so a reload comes back to it
+        last = gr.BrowserState(None, storage_key="xxgk-last-report")
+
+        def first_load(remembered: Any) -> tuple[dict[str, int] | None, str]:
+            known = {rid for _, rid in ws.report_choices(assistant)}
+            if isinstance(remembered, int) and remembered in known:
+                target: int | None = remembered
+            elif open_report is not None:
                 target = open_report
+            else:
+                target = next(iter(sorted(known, reverse=True)), None)
+            if target is None:
+                return None, profile.banner_text(None)
             opened = ws.open_report(assistant, target)
             return opened.state(), profile.banner_text(opened.report, opened.version)
 
-        page.chain(app.load(first_load, None, [state, banner]))
+        state.change(lambda s: s.get("id") if s else None, [state], [last])
+        page.chain(app.load(first_load, [last], [state, banner]))
         page.finish()
     return app
 
@@ -126,9 +132,11 @@ def _warm_up(assistant: Assistant) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """`xxgk-ui`: the same as `xxgk ui` (host, port, demo and auth from flags or settings)."""
+    import sys
+
     from assistant.cli import cli
 
-    raise SystemExit(cli(["ui", *(argv or [])]))
+    raise SystemExit(cli(["ui", *(sys.argv[1:] if argv is None else argv)]))
 
 
 def serve(settings: Settings, *, demo: bool = False, block: bool = True) -> tuple[gr.Blocks, str]:

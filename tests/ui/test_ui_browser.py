@@ -128,6 +128,8 @@ def test_the_clerks_story(served: Served, tmp_path: Path) -> None:
         page.locator("#new-report").click()
         expect(page.locator("#banner")).to_contain_text("2026年度报告")
         _shot(page, "02-report-created")
+        page.reload()  # a reload comes back to the report that was open
+        expect(page.locator("#banner")).to_contain_text("2026年度报告")
         stored = served.assistant.store.find_report(DEMO_AGENCY, 2026)
         assert stored.report.cell("apply.carry_in.total").source == "上年结转"
 
