@@ -198,6 +198,18 @@ def test_the_clerks_story(served: Served, tmp_path: Path) -> None:
         assert text.endswith("覆盖37个科室。")
         _shot(page, "08-accepted")
 
+        # a failing model: a clear message, and the accepted text stays as it was
+        served.stub.clear()  # nothing scripted: the stub answers HTTP 500
+        page.locator("#draft-btn").click()
+        expect(page.locator("#action-msg")).to_contain_text("生成失败，原正文未改动")
+        expect(page.locator("#action-msg")).to_contain_text("HTTP 500")
+        expect(page.locator("#chat")).to_contain_text("生成失败")
+        expect(page.locator("#draft-view")).to_contain_text("覆盖37个科室。")
+        _shot(page, "08b-llm-failed")
+        after = served.assistant.store.find_report(DEMO_AGENCY, 2026)
+        assert after.report.text("problems") == text
+        assert len(served.assistant.store.drafts(after.id, "problems")) == 2
+
         # 7. compare with last year
         page.get_by_role("tab", name="审核对比").click()
         expect(page.locator("#compare-years")).to_contain_text("2025、2026")

@@ -12,7 +12,7 @@ from typing import Any
 
 from assistant.compare.wording import diff_text
 from assistant.drafting.drafter import OFFLINE
-from assistant.errors import InputError
+from assistant.errors import AssistantError, InputError
 from assistant.llm.base import ChatMessage
 from assistant.report import SECTION_IDS, Report, Section
 from assistant.service import Assistant
@@ -281,7 +281,12 @@ def run_draft(assistant: Assistant, state: dict[str, int] | None, section: str,
 
         def job(sink: Callable[[str], None]) -> Any:
             return drafter.draft(section, on_token=sink)
-    draft = yield from _streamed(job)
+    try:
+        draft = yield from _streamed(job)
+    except AssistantError as exc:  # the transcript says what happened; nothing else changes
+        store.add_chat(opened.id, section, "assistant", f"生成失败：{exc.message}",
+                       author="系统")
+        raise
     llm = draft.engine != OFFLINE
     version = store.add_draft(
         opened.id, section, draft.text, author_kind="llm" if llm else "composer", author=author,

@@ -34,7 +34,8 @@ def shown(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except AssistantError as exc:
             log.info("shown to the user: %s", exc.message)
-            raise gr.Error(exc.message, duration=None) from exc
+            raise gr.Error(exc.message, duration=None, title="无法完成",
+                           print_exception=False) from exc
 
     return run
 
@@ -48,7 +49,8 @@ def shown_stream(fn: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any
             yield from fn(*args, **kwargs)
         except AssistantError as exc:
             log.info("shown to the user: %s", exc.message)
-            raise gr.Error(exc.message, duration=None) from exc
+            raise gr.Error(exc.message, duration=None, title="无法完成",
+                           print_exception=False) from exc
 
     return run
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.errors import LLMError
 from ui.handlers import drafting as dh
 from ui.handlers import workspace as ws
 from ui.pages.common import Page, author_of, shown, shown_stream
@@ -128,14 +129,21 @@ def build(page: Page) -> dict[str, Any]:
                      {"role": "assistant", "content": "（正在生成……）"}]
         yield [messages, skip, skip, skip, skip]
         received, result = "", None
-        for item in dh.run_draft(a, state, sid, text, author=author_of(request),
-                                 retrieve=retrieve):
-            if isinstance(item, str):
-                received += item
-                messages[-1] = {"role": "assistant", "content": received}
-                yield [messages, dh.flags_html(received, []), skip, skip, skip]
-            else:
-                result = item
+        try:
+            for item in dh.run_draft(a, state, sid, text, author=author_of(request),
+                                     retrieve=retrieve):
+                if isinstance(item, str):
+                    received += item
+                    messages[-1] = {"role": "assistant", "content": received}
+                    yield [messages, dh.flags_html(received, []), skip, skip, skip]
+                else:
+                    result = item
+        except LLMError as exc:
+            # the page stays usable: the message is shown, the accepted text is untouched
+            messages[-1] = {"role": "assistant", "content": f"生成失败：{exc.message}"}
+            gr.Warning(exc.message, duration=None, title="大模型没有完成起草")
+            yield [messages, skip, f"**生成失败，原正文未改动。** {exc.message}", skip, skip]
+            return
         assert result is not None
         yield [skip, skip, result.message, dh.sources_markdown(result.passages), ""]
 
