@@ -326,3 +326,31 @@ def test_the_browser_reaches_no_file_outside_the_exports(served: Served) -> None
             codes[name] = exc.code
     assert codes["passwd"] in (403, 404) and codes["database"] in (403, 404)
     assert codes["export"] == 200
+
+
+def test_auth_closes_the_app_to_strangers(assistant: Assistant,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import http.cookiejar
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    monkeypatch.setenv("XXGK_AUTH", "clerk:s3cret-pass")
+    settings = load_settings()
+    app = build_app(assistant)
+    opts = launch_options(settings, assistant) | {"server_port": _free_port(), "quiet": True}
+    _, url, _ = app.launch(prevent_thread_lock=True, **opts)
+    base = url.rstrip("/")
+    try:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{base}/config")
+        assert refused.value.code == 401
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        form = urllib.parse.urlencode({"username": "clerk", "password": "s3cret-pass"}).encode()
+        with opener.open(f"{base}/login", data=form) as r:
+            assert r.status == 200
+        with opener.open(f"{base}/config") as r:
+            assert r.status == 200
+    finally:
+        app.close()

@@ -66,7 +66,7 @@ def build(page: Page) -> dict[str, Any]:
 
     def do_open(report_id: Any) -> tuple[dict[str, int], str]:
         if report_id in (None, ""):
-            raise gr.Error("请先在列表中选择一份报告。")
+            raise gr.Error("请先在列表中选择一份报告。", title="无法完成")
         opened = ws.open_report(a, int(report_id))
         return opened.state(), banner_text(opened.report, opened.version)
 
