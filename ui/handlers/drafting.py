@@ -268,21 +268,21 @@ def run_draft(assistant: Assistant, state: dict[str, int] | None, section: str,
                                 notes=_notes(assistant, opened), retrieve=retrieve)
     head = store.draft(opened.id, section)
     if instruction:
-        store.add_chat(opened.id, section, "user", instruction, author=author)
         conversation = [ChatMessage(role=e.role, content=e.content)  # type: ignore[arg-type]
-                        for e in store.chat(opened.id, section)[:-1]]
+                        for e in store.chat(opened.id, section)]
         current = head.text if head is not None else opened.report.text(section)  # type: ignore[arg-type]
 
         def job(sink: Callable[[str], None]) -> Any:
             return drafter.revise(section, instruction, conversation, current=current or None,
                                   on_token=sink)
     else:
-        store.add_chat(opened.id, section, "user", "起草本节", author=author)
-
         def job(sink: Callable[[str], None]) -> Any:
             return drafter.draft(section, on_token=sink)
+    pieces = _start(job)
+    # saved while the model starts answering, so the request does not wait for the disk
+    store.add_chat(opened.id, section, "user", instruction or "起草本节", author=author)
     try:
-        draft = yield from _streamed(job)
+        draft = yield from _drain(pieces)
     except AssistantError as exc:  # the transcript says what happened; nothing else changes
         store.add_chat(opened.id, section, "assistant", f"生成失败：{exc.message}",
                        author="系统")
@@ -303,9 +303,9 @@ def run_draft(assistant: Assistant, state: dict[str, int] | None, section: str,
     yield DraftResult(version, engine, list(draft.passages), message)
 
 
-def _streamed(job: Callable[[Callable[[str], None]], Any]) -> Iterator[str]:  # type: ignore[misc]
-    """Run `job(on_token)` in a worker thread and yield its tokens as they arrive; the job's
-    result is the generator's return value, its exception is raised here."""
+def _start(job: Callable[[Callable[[str], None]], Any]) -> queue.Queue[tuple[str, Any]]:
+    """Run `job(on_token)` in a worker thread; its tokens, then its result or its exception,
+    arrive on the queue."""
     pieces: queue.Queue[tuple[str, Any]] = queue.Queue()
 
     def work() -> None:
@@ -315,6 +315,12 @@ def _streamed(job: Callable[[Callable[[str], None]], Any]) -> Iterator[str]:  # 
             pieces.put(("error", exc))
 
     threading.Thread(target=work, name="xxgk-draft", daemon=True).start()
+    return pieces
+
+
+def _drain(pieces: queue.Queue[tuple[str, Any]]) -> Iterator[str]:  # type: ignore[misc]
+    """Yield the tokens as they arrive; the job's result is the return value, its exception is
+    raised here."""
     while True:
         kind, value = pieces.get()
         if kind == "token":
@@ -323,12 +329,3 @@ def _streamed(job: Callable[[Callable[[str], None]], Any]) -> Iterator[str]:  # 
             raise value
         else:
             return value
-
-
-def build_index(assistant: Assistant, progress: Callable[[int, int], None] | None = None) -> str:
-    """Index the knowledge base (条例, formats, past reports) for drafting; new or changed
-    documents only, so a second run is quick."""
-    built = assistant.knowledge.ensure_built(progress)
-    changed = len(built.added) + len(built.updated)
-    return (f"资料库已就绪：共 {built.chunks} 个段落；本次新增或更新 {changed} 份文件，"
-            f"未变 {built.unchanged} 份。起草时勾选“检索参考资料”即可引用。")
