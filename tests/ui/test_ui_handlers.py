@@ -342,3 +342,35 @@ def test_gate_state_and_exports(assistant: Assistant, demo: dict[str, int]) -> N
     assert rows[0][2] == "已放行：已与业务科室核对" and verdict.startswith("✔")
     final = eh.export(assistant, demo, ["html"], final=True, author="审核员")
     assert final[0].name.endswith("正式稿.html") and final[1].name.endswith("审核包.html")
+
+
+@pytest.mark.slow
+def test_indexing_shows_progress_and_drafts_cite_their_sources(
+        demo: dict[str, int], openai_stub: OpenAIStub) -> None:
+    from assistant.config import load_settings
+    from assistant.llm.embeddings import HashingEmbedder
+    from assistant.service import build_assistant
+
+    assistant = build_assistant(load_settings(), embedder=HashingEmbedder())
+    steps: list[tuple[int, int]] = []
+    message = dh.build_index(assistant, lambda done, total: steps.append((done, total)))
+    assert message.startswith("资料库已就绪") and steps and steps[-1][0] == steps[-1][1]
+    assistant.configure_llm(base_url=openai_stub.base_url, model="stub-model", api_key=None)
+    openai_stub.push(Reply.text("依据《条例》的要求[1]，一是政策解读形式较为单一。"))
+    _, result = _drive(dh.run_draft(assistant, demo, "problems", author="张三", retrieve=True))
+    assert result.passages
+    sources = dh.sources_markdown(result.passages)
+    assert "- [1] " in sources and "《" in sources
+    assert not [f for f in result.version.flags if f["kind"] == "citation"]
+
+
+def test_a_2020_report_is_edited_in_the_2019_trial_format(assistant: Assistant) -> None:
+    opened = ws.create_report(assistant, "某某市某某局", 2020, author="张三")
+    assert opened.report.format == "2019"
+    key = next(b.key for b in th.edit_blocks("2019") if b.table_id == "apply19")
+    rows = th.block_rows(opened.report, th.blocks_by_key()[key])
+    rows[0][1] = "3"
+    saved, shown_rows = th.edit_grid(assistant, opened.state(), key, rows, author="张三")
+    assert shown_rows[0][1] == "3" and saved.report.value("apply19.new.natural_person") == 3
+    with pytest.raises(InputError, match="格式"):
+        th.edit_grid(assistant, saved.state(), "2021:apply:0", rows, author="张三")
