@@ -47,7 +47,7 @@ def build(page: Page) -> dict[str, Any]:
                         "查看去年问题的整改情况和起草时的参考。")
             prior_file = gr.File(label="上年报告（txt、html、docx、pdf、xlsx、yaml、json）",
                                  file_types=list(ws.REPORT_SUFFIXES), type="filepath",
-                                 elem_id="prior-upload")
+                                 height=140, elem_id="prior-upload")
             prior_btn = gr.Button("导入上年报告", elem_id="prior-import")
             prior_msg = gr.Markdown(elem_id="prior-msg")
 
