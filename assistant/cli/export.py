@@ -27,10 +27,12 @@ from assistant.export.gate import (
     gate_input,
 )
 from assistant.ingest import read_report
-from assistant.report import SECTION_IDS, Report, Section
+from assistant.report import SECTION_IDS, Report, load_sections
 from assistant.report.facts import FactLedger, build_ledger
+from assistant.store import section_label
 
 FORMATS = ("docx", "html", "md", "txt", "json", "xlsx")
+_NUMBERS = {s.id: s.number for s in load_sections()}  # overview → 一, as a clerk types it
 _UNTRACED_KINDS = ("number", "fact_ref")  # guard flags that are numbers without a source
 DEFAULT_AUTHOR = "命令行"
 
@@ -70,18 +72,20 @@ def _parse_overrides(items: Sequence[str]) -> dict[str, str]:
 
 
 def _from_workspace(agency: str | None, year: int | None) -> _Source:
-    from assistant.cli.report import pick_report, open_workspace
+    from assistant.cli.report import open_workspace, pick_report
 
     with open_workspace() as ws:
         stored = pick_report(ws, agency, year)
         report = stored.report
-        sections = dict(report.sections)
+        # the text to publish is the accepted one, as in the UI; a newer version nobody has
+        # accepted yet is pointed out, never published behind the clerk's back
         for sid in SECTION_IDS:
             draft = ws.draft(stored.id, sid)
-            if draft is not None:  # the latest draft is the text to publish
-                base = sections.get(sid) or Section(id=sid)
-                sections[sid] = base.model_copy(update={"text": draft.text})
-        report = report.model_copy(update={"sections": sections})
+            if draft is not None and draft.text.strip() != report.text(sid).strip():
+                click.echo(f"提示：{section_label(sid)}有尚未采用的第{draft.number}版，导出使用已采用的文字。"
+                           f"如要采用它：xxgk report restore {_NUMBERS.get(sid, sid)} {draft.number}，"
+                           f"或在网页“起草与修改”中采用。",
+                           err=True)
         notes: dict[str, str] = {}
         for note in ws.notes(stored.id):
             notes[note.section] = f"{notes.get(note.section, '')}\n{note.text}".strip()

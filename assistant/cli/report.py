@@ -13,7 +13,7 @@ from assistant.compare import carry_forward
 from assistant.config import load_settings
 from assistant.errors import InputError
 from assistant.ingest import read_report
-from assistant.report import SECTION_IDS, Report, load_sections, zero_report
+from assistant.report import SECTION_IDS, Report, Section, load_sections, zero_report
 from assistant.store import StoredReport, Workspace, backup, restore, section_label
 from assistant.store.backup import is_empty
 
@@ -222,7 +222,14 @@ def restore_cmd(section: str, version: int, agency: str | None, year: int | None
     with open_workspace() as ws:
         st = pick_report(ws, agency, year)
         new = ws.restore_draft(st.id, sid, version, author=author)
-    click.echo(f"已将{section_label(sid)}恢复为第{version}版的内容，保存为第{new.number}版。")
+        # restoring is accepting: the report now says this text (as 采用此稿 does in the UI)
+        sections = dict(st.report.sections)
+        base = sections.get(sid) or Section(id=sid)
+        sections[sid] = base.model_copy(update={"text": new.text})
+        ws.save_report(st.id, st.report.model_copy(update={"sections": sections}),
+                       expected_version=st.version, author=author)
+    click.echo(f"已将{section_label(sid)}恢复为第{version}版的内容，保存为第{new.number}版，"
+               f"并作为报告正文采用。")
 
 
 @click.command("backup", help="把整个工作区备份到一个文件（以 .gz 结尾则压缩）。")

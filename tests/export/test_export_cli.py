@@ -128,17 +128,24 @@ def test_workspace_report_export_is_recorded_with_its_overrides(
         stored = ws.create_report(shared_sample, author="张三")
         ws.add_draft(stored.id, "other", "2023年，本机关未收取信息处理费。", author_kind="person",
                      author="张三")
+    # a version nobody accepted is pointed out, and the accepted text is what gets published
+    pending = tmp_path / "pending.txt"
+    code, _, err = _run(capsys, "export", "-f", "txt", "--out", str(pending))
+    assert code == 0 and "尚未采用的第1版" in err and "xxgk report restore 六 1" in err
+    assert "本机关未收取信息处理费" not in pending.read_text(encoding="utf-8")
+    code, out, err = _run(capsys, "report", "restore", "六", "1", "--author", "张三")
+    assert code == 0 and "采用" in out, err
     blockers = _open_blockers(capsys, tmp_path)
     args = [a for b in blockers for a in ("--override", f"{b['fingerprint']}=经审核保留")]
     out_file = tmp_path / "ws.txt"
     code, _, err = _run(capsys, "export", "-f", "txt", "--final", "--out", str(out_file),
                         "--author", "李四", *args)
     assert code == 0, err
-    assert "本机关未收取信息处理费" in out_file.read_text(encoding="utf-8")  # the latest draft
+    assert "本机关未收取信息处理费" in out_file.read_text(encoding="utf-8")  # the accepted text
     with Workspace.open(load_settings()) as ws:
         records = ws.exports(stored.id)
-    assert len(records) == 1
-    rec = records[0]
+    assert [r.kind for r in records] == ["征求意见稿", "正式稿"]
+    rec = records[1]
     assert (rec.kind, rec.format, rec.author) == ("正式稿", "txt", "李四")
     assert len(rec.overrides) == len(blockers) and all("经审核保留" in o for o in rec.overrides)
 
