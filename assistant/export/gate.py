@@ -10,12 +10,12 @@ from typing import Literal
 
 from assistant.checks import SEVERITY_LABELS, CheckResult, Finding, run_checks
 from assistant.errors import ExportError, PublishGateError
-from assistant.report import SECTION_IDS, Report, SectionId
+from assistant.report import NARRATIVE_SECTIONS, SECTION_IDS, Report, SectionId, section_spec
 
 ExportKind = Literal["征求意见稿", "正式稿"]  # the same values as the workspace's export records
 DRAFT: ExportKind = "征求意见稿"
 FINAL: ExportKind = "正式稿"
-BlockerKind = Literal["finding", "untraced", "placeholder"]
+BlockerKind = Literal["finding", "untraced", "placeholder", "missing"]
 DecisionKind = Literal["confirm", "dismiss"]
 DECISION_LABELS = {"confirm": "确认需修改", "dismiss": "忽略"}
 
@@ -68,7 +68,8 @@ class Blocker:
     message: str
 
     def describe(self) -> str:
-        label = {"finding": "错误", "untraced": "数字无出处", "placeholder": "待补充"}[self.kind]
+        label = {"finding": "错误", "untraced": "数字无出处", "placeholder": "待补充",
+                 "missing": "缺正文"}[self.kind]
         return f"[{label}] {self.message}（编号 {self.fingerprint}）"
 
 
@@ -143,9 +144,20 @@ def blockers(inp: GateInput) -> tuple[Blocker, ...]:
         found.setdefault(f.fingerprint, finding_blocker(f))
     for u in inp.untraced:
         found.setdefault(u.fingerprint, Blocker(u.fingerprint, "untraced", u.describe()))
-    for b in placeholders(inp.report):
+    for b in [*missing_sections(inp.report), *placeholders(inp.report)]:
         found.setdefault(b.fingerprint, b)
     return tuple(found.values())
+
+
+def missing_sections(report: Report) -> list[Blocker]:
+    """一、五、六 are what the 条例 asks a report to say in words: a 正式稿 never goes out
+    without them, even though the checks cannot judge an empty section (tables-only input)."""
+    out = []
+    for section in NARRATIVE_SECTIONS:
+        if not report.text(section).strip():
+            fp = hashlib.sha1(f"missing|{section}".encode()).hexdigest()[:16]
+            out.append(Blocker(fp, "missing", f"“{section_spec(section).full_heading}”还没有正文，请起草或填写后再导出"))
+    return out
 
 
 def placeholders(report: Report) -> list[Blocker]:

@@ -97,3 +97,14 @@ def test_placeholders_left_by_the_composer_block_a_final(sample: Report) -> None
         enforce_gate(gate_input(report, overrides=clean), FINAL)
     assert "第六部分" in exc.value.message
     assert enforce_gate(gate_input(report, overrides=clean), DRAFT).passed
+
+
+def test_a_final_needs_the_narrative_sections() -> None:
+    from assistant.export.gate import evaluate_gate, gate_input
+    from assistant.report import zero_report
+
+    bare = zero_report(2025, "青岚县自然资源局")  # tables only, as read from the workbook
+    result = evaluate_gate(gate_input(bare), "final")
+    missing = [b for b in result.blockers if b.kind == "missing"]
+    assert len(missing) == 3 and not result.passed
+    assert "总体情况" in missing[0].message
