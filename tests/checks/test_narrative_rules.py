@@ -129,3 +129,13 @@ def test_tables_only_input_is_not_judged_on_its_narrative() -> None:
     for rule in ("S5-01", "S6-01"):
         assert statuses(tables_only, rule) == ["not_assessable"]
     assert statuses(report(other="无。"), "S6-01") == ["fail"]
+
+
+def test_fmt01_counts_a_table_as_its_section_and_ignores_entry_order() -> None:
+    # built in the workspace: 六 accepted before 一, tables entered, no printed headings
+    built = report(other=GOOD_OTHER, overview=GOOD_OVERVIEW, problems=GOOD_PROBLEMS)
+    assert statuses(built, "FMT-01") == ["pass"]
+    printed = built.model_copy(update={"sections": {
+        "other": Section(id="other", heading="六、其他需要报告的事项", text="无。"),
+        "overview": Section(id="overview", heading="一、总体情况", text="概述。")}})
+    assert statuses(printed, "FMT-01") == ["fail"]  # printed out of order, 五 missing

@@ -310,6 +310,15 @@ def test_gate_state_and_exports(assistant: Assistant, demo: dict[str, int]) -> N
     from assistant.errors import PublishGateError
     from ui.handlers import exports as eh
 
+    # the demo opens with drafts of 一、五、六 not yet accepted: no 正式稿 without that text
+    verdict, rows, _ = eh.gate_view(eh.gate(assistant, demo, final=True))
+    assert verdict.startswith("⚠") and len(rows) == 3 and all("还没有正文" in r[1] for r in rows)
+    # a clerk writes the three sections (the composer's drafts still have 【待补充】 in them)
+    texts = {"overview": "本年度主动公开政府信息，依申请公开工作依法有序开展。",
+             "problems": "存在的问题：政策解读形式单一，图解不足。下一步，2026年6月前在解读专栏增加图解。",
+             "other": "本年度未发出收费通知，未收取信息处理费。"}
+    for section, text in texts.items():
+        demo = dh.edit(assistant, demo, section, text, author="张三").state()
     verdict, rows, _ = eh.gate_view(eh.gate(assistant, demo, final=True))
     assert verdict.startswith("✔") and rows == []
     key = "2021:apply:0"
