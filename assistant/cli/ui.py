@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import click
@@ -38,10 +37,11 @@ def ui_command(host: str | None, port: int | None, demo: bool, auth: str | None)
     if settings.ui.host not in ("127.0.0.1", "localhost", "::1") and settings.ui.auth is None:
         click.echo(f"注意：界面将在 {settings.ui.host} 上对外开放，但没有设置登录。"
                    "请用 --auth 用户名:密码 或 XXGK_AUTH 设置登录。", err=True)
-    # The UI surface is resolved by name at run time: `assistant` holds no import of `ui` (the
-    # layering test) and every other command starts without loading gradio.
-    app_module = importlib.import_module("ui.app")
-    app_module.serve(settings, demo=demo)
+    # imported here so that every other command starts without loading gradio; this command is
+    # an edge like `xxgk-ui`, the one place in `assistant` allowed to reach `ui`
+    from ui.app import serve
+
+    serve(settings, demo=demo)
     return 0
 
 
