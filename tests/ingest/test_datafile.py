@@ -406,3 +406,18 @@ def test_rollup_json_reads_back(tmp_path) -> None:  # type: ignore[no-untyped-de
     }, ensure_ascii=False), encoding="utf-8")
     report = read_report(path)
     assert report.value("apply.new.total") == 3 and report.agency.name == "青岚县人民政府"
+
+
+def test_json_duplicate_key_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from assistant.errors import InputError
+    from assistant.ingest import read_report
+
+    path = tmp_path / "dup.json"
+    path.write_text('{"report": {"agency": "某局", "year": 2025}, "cells": '
+                    '{"apply.new.total": 1, "apply.new.total": 2}}', encoding="utf-8")
+    with pytest.raises(InputError, match="apply.new.total”重复出现"):
+        read_report(path)
+    quoted = tmp_path / "colon.json"  # a quote-colon inside a value takes the careful path
+    quoted.write_text('{"report": {"agency": "某局\\":", "year": 2025}, "cells": {}}',
+                      encoding="utf-8")
+    assert read_report(quoted).agency.name == '某局":'
