@@ -122,7 +122,9 @@ def launch_options(settings: Settings, assistant: Assistant) -> dict[str, Any]:
 def _warm_up(assistant: Assistant) -> None:
     """Load the drafting stack (LangChain, the openai client, prompts) after the page is served,
     so that the first 起草本节 does not wait for imports."""
-    import assistant.drafting.drafter  # noqa: F401
+    # `from … import` binds only `_drafter`: a plain `import assistant.drafting.drafter`
+    # would rebind the name `assistant`, the parameter, to the package
+    from assistant.drafting import drafter as _drafter  # noqa: F401
 
     try:
         _ = assistant.chat

@@ -64,3 +64,12 @@ def test_cli_flags_override_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = seen["settings"]
     assert settings.ui.port == 7999 and settings.ui.host == "127.0.0.1"
     assert settings.ui.auth.get_secret_value() == "a:b" and seen["demo"] is True
+
+
+def test_warm_up_loads_the_drafting_stack(assistant: Assistant) -> None:
+    from ui.app import _warm_up
+
+    _warm_up(assistant)  # runs in a thread in the app, where an exception would go unseen
+    import sys
+
+    assert "assistant.drafting.drafter" in sys.modules
