@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.support.openai_stub import OpenAIStub
 
 # No timing decides a test (a loaded 2-core CI machine is slow, not wrong); under CI the examples
 # are derived from the test itself, so a red run can be repeated exactly.
@@ -50,3 +53,13 @@ def data_dir() -> Path:
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def openai_stub() -> Iterator[OpenAIStub]:
+    """The scripted OpenAI-compatible server on 127.0.0.1 (real HTTP), stopped after the test."""
+    stub = OpenAIStub().start()
+    try:
+        yield stub
+    finally:
+        stub.stop()

@@ -9,17 +9,15 @@ and what to write instead. A blank stays blank (never 0); cells the file leaves 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from assistant.errors import InputError, InputErrors
+from assistant.ingest.datacells import flat_cells, table_cells
 from assistant.ingest.dataschema import (
     AGENCY_KEYS,
-    CELL_DICT_KEYS,
     PUBLICATION_KEYS,
     REPORT_KEYS,
     TOP_KEYS,
@@ -34,12 +32,10 @@ from assistant.ingest.datatree import (
     load_tree,
     named_fields,
 )
-from assistant.ingest.entry import ErrorList, check_value, unknown_key_hint, what_to_do, where
-from assistant.report.cells import Cell, parse_cell
+from assistant.ingest.entry import ErrorList, unknown_key_hint
+from assistant.report.cells import Cell
 from assistant.report.layout import (
     SECTION_IDS,
-    CellSpec,
-    FormatLayout,
     FormatVersion,
     SectionId,
     format_for_year,
@@ -155,154 +151,6 @@ def _year(value: object, path: KeyPath, tree: Tree, errs: ErrorList) -> int | No
     return None
 
 
-# ---- cells ------------------------------------------------------------------------------------
-
-
-_CELL_KEYS = frozenset(CELL_DICT_KEYS)
-# Cells are immutable, and machine-written files repeat the same few (0, 1, 2 …): share them.
-_INTERNED: dict[tuple[type, object, str, str | None], Cell] = {}
-
-
-def _fast_cell(value: object, spec: CellSpec) -> Cell | None:
-    """The common machine-written case ({"value": 3, "raw": "3"}) without the full checks: a
-    JSON integer in any column, or a JSON decimal in a money column, with its text. Anything
-    else returns None and takes the checked path."""
-    if type(value) is not dict or not value.keys() <= _CELL_KEYS:
-        return None
-    number, raw, source = value.get("value"), value.get("raw"), value.get("source")
-    if not (type(number) is int or (type(number) is Decimal and spec.type == "dec")):
-        return None
-    if type(raw) is not str or (source is not None and type(source) is not str):
-        return None
-    key = (type(number), number, raw, source)
-    cell = _INTERNED.get(key)
-    if cell is None:
-        cell = Cell(value=number, raw=raw, kind="number", source=source)
-        if len(_INTERNED) < 50_000:
-            _INTERNED[key] = cell
-    return cell
-
-
-def _cell(
-    value: object, cid: str, layout: FormatLayout, path: KeyPath, tree: Tree, errs: ErrorList
-) -> Cell | None:
-    spec = layout.cell(cid)
-    if isinstance(value, dict):  # the machine form {value, raw, source} of `xxgk check --json`
-        unknown = [k for k in value if k not in CELL_DICT_KEYS]
-        for k in unknown:
-            errs.add(
-                f"{tree.at((*path, k))}：{where(spec)}：单元格中没有“{k}”这一项。"
-                + unknown_key_hint(k, CELL_DICT_KEYS)
-            )
-        raw, number = value.get("raw"), value.get("value")
-        source = value.get("source")
-        source = str(source) if source is not None else None
-        if number is None:
-            return parse_cell(None if raw is None else str(raw), unit=spec.unit, source=source)
-        cell, problem = check_value(number, spec, source=source)
-        if problem:
-            errs.add(
-                f"{tree.at(path)}：{where(spec)}：{problem}。{what_to_do(spec)}",
-                cell=cid,
-                location=where(spec),
-            )
-            return None
-        return cell.model_copy(update={"raw": str(raw) if raw is not None else cell.raw})
-    cell, problem = check_value(value, spec)
-    if problem:
-        errs.add(
-            f"{tree.at(path)}：{where(spec)}：{problem}。{what_to_do(spec)}",
-            cell=cid,
-            location=where(spec),
-        )
-        return None
-    return cell
-
-
-@cache
-def _relative_ids(table_id: str, fmt: FormatVersion) -> tuple[str, ...]:
-    return tuple(c.id.removeprefix(f"{table_id}.") for c in load_layout(fmt).table(table_id).cells)
-
-
-def _table_cells(
-    value: object,
-    table_id: str,
-    layout: FormatLayout,
-    path: KeyPath,
-    tree: Tree,
-    errs: ErrorList,
-    cells: dict[str, Cell],
-    seen: dict[str, KeyPath],
-) -> None:
-    """Nested (row id → column id → value) or dotted keys; any mix of the two."""
-    table = layout.table(table_id)
-    relative = _relative_ids(table_id, layout.format)
-
-    def walk(node: object, keys: KeyPath) -> None:
-        rel = ".".join(keys)
-        cid = f"{table_id}.{rel}"
-        if layout.has_cell(cid) and layout.cell(cid).table.id == table_id:
-            _put(cid, node, (*path, *keys))
-        elif node is None and any(r.startswith(f"{rel}.") for r in relative):
-            return  # a row with every cell left out (e.g. commented out): nothing entered
-        elif isinstance(node, dict):
-            for k, v in node.items():
-                walk(v, (*keys, str(k)))
-        else:
-            errs.add(
-                f"{tree.at((*path, *keys))}：{'表' + table.number if table.render else table.title}"
-                f"中没有“{rel}”这一格。" + unknown_key_hint(rel, relative)
-            )
-
-    def _put(cid: str, node: object, at: KeyPath) -> None:
-        if cid in seen:
-            errs.add(
-                f"{tree.at(at)}：{where(layout.cell(cid))}重复填写（另一处在 "
-                f"{tree.at(seen[cid])}）。请只保留一处。",
-                cell=cid,
-            )
-            return
-        seen[cid] = at
-        cell = _fast_cell(node, layout.cell(cid)) or _cell(node, cid, layout, at, tree, errs)
-        if cell is not None:
-            cells[cid] = cell
-
-    walk(as_mapping(value, path, tree, errs, "表格数据"), ())
-
-
-def _flat_cells(
-    value: object,
-    layout: FormatLayout,
-    path: KeyPath,
-    tree: Tree,
-    errs: ErrorList,
-    cells: dict[str, Cell],
-    seen: dict[str, KeyPath],
-) -> None:
-    for cid, v in as_mapping(value, path, tree, errs, "单元格").items():
-        if not layout.has_cell(cid):
-            other = "2019" if layout.format == "2021" else "2021"
-            hint = (
-                f"这是{other}版格式的单元格，本文件是{layout.format}版格式（可用“格式”项指定）。"
-                if load_layout(other).has_cell(cid)
-                else unknown_key_hint(cid, layout.cell_ids)
-            )
-            errs.add(f"{tree.at((*path, cid))}：没有编号为“{cid}”的单元格。{hint}")
-            continue
-        at = (*path, cid)
-        if cid in seen:
-            errs.add(
-                f"{tree.at(at)}：{where(layout.cell(cid))}重复填写（另一处在 "
-                f"{tree.at(seen[cid])}）。请只保留一处。",
-                cell=cid,
-            )
-            continue
-        seen[cid] = at
-        cell = _fast_cell(v, layout.cell(cid)) or _cell(v, cid, layout, at, tree, errs)
-        if cell is not None:
-            cells[cid] = cell
-
-
 # ---- the whole file ---------------------------------------------------------------------------
 
 
@@ -373,7 +221,7 @@ def _parse(path: Path, format: FormatVersion | None) -> tuple[Report, dict[str, 
         at = (key,)
         en = canonical_key(key, TOP_KEYS)
         if key in tables:
-            _table_cells(value, tables[key], layout, at, tree, errs, cells, seen)
+            table_cells(value, tables[key], layout, at, tree, errs, cells, seen)
         elif en in ("year", "format"):
             continue
         elif en == "agency":
@@ -381,9 +229,9 @@ def _parse(path: Path, format: FormatVersion | None) -> tuple[Report, dict[str, 
         elif en == "title":
             title = str(value) if value else None
         elif en == "fees":
-            _table_cells(value, "fees", layout, at, tree, errs, cells, seen)
+            table_cells(value, "fees", layout, at, tree, errs, cells, seen)
         elif en == "cells":
-            _flat_cells(value, layout, at, tree, errs, cells, seen)
+            flat_cells(value, layout, at, tree, errs, cells, seen)
         elif en == "sections":
             sections |= _texts(value, at, tree, errs, "正文")
         elif en == "notes":

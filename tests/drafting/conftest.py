@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,6 @@ import pytest
 from assistant.config import shipped_dir
 from assistant.drafting.prompts import PromptLibrary
 from assistant.retrieval.hits import Hit
-from tests.support.openai_stub import OpenAIStub
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -75,11 +73,3 @@ def retriever() -> FakeRetriever:
 def prompts() -> PromptLibrary:
     return PromptLibrary(shipped_dir("prompts"))
 
-
-@pytest.fixture
-def openai_stub() -> Iterator[OpenAIStub]:
-    stub = OpenAIStub().start()
-    try:
-        yield stub
-    finally:
-        stub.stop()
