@@ -10,7 +10,7 @@ from typing import Literal
 from assistant.checks.findings import CheckResult, Finding, Severity, Status
 from assistant.report.cells import Number, format_number
 from assistant.report.derived import derive
-from assistant.report.layout import FormatLayout, FormatVersion
+from assistant.report.layout import FormatLayout, FormatVersion, SectionId
 from assistant.report.model import Report
 
 # "rollup" rules (RU) judge a roll-up run passed in `options["rollup"]`; they run only when
@@ -63,13 +63,15 @@ class CheckContext:
 
     def finding(self, status: Status, message: str, *, cells: Iterable[str] = (),
                 expected: object = None, found: object = None,
-                severity: Severity | None = None, **location: object) -> Finding:
-        assert self.rule is not None
-        return Finding(
-            rule=self.rule.id, severity=severity or self.rule.severity_for(self.report),
-            status=status, message=message, cells=tuple(cells),
-            expected=_text(expected), found=_text(found), **location,  # type: ignore[arg-type]
-        )
+                severity: Severity | None = None, section: SectionId | None = None,
+                quote: str | None = None, start: int | None = None,
+                end: int | None = None) -> Finding:
+        rule = self.rule
+        assert rule is not None
+        return Finding(rule.id, severity or rule.severity_for(self.report), status, message,
+                       cells if type(cells) is tuple else tuple(cells),
+                       None if expected is None else _text(expected),
+                       None if found is None else _text(found), section, quote, start, end)
 
     def passed(self, message: str = "", **kw: object) -> Finding:
         return self.finding("pass", message or f"{self.rule.title if self.rule else ''}：通过", **kw)  # type: ignore[arg-type]
@@ -128,6 +130,7 @@ def rule(rule_id: str, severity: Severity, formats: str = "19/21", *, title: str
         _REGISTRY[rule_id] = Rule(rule_id, severity, fmts, title, func, scope,  # type: ignore[arg-type]
                                   needs_prior)
         _ORDERED.clear()
+        _APPLICABLE.clear()
         return func
 
     return register
@@ -162,30 +165,29 @@ def run_checks(report: Report, *, prior: Report | None = None,
                only: Iterable[str] | None = None, scope: Scope | None = None,
                options: dict[str, object] | None = None) -> CheckResult:
     """Apply every rule that fits the report's format (and needs no prior, unless given)."""
-    wanted = set(only) if only is not None else None
+    rules = _applicable(report.format, scope, prior is not None)
+    if only is not None:
+        wanted = set(only)
+        rules = tuple(r for r in rules if r.id in wanted)
     findings: list[Finding] = []
-    derived: dict[str, Number | None] | None = None
-    opts = dict(options or {})
-    layout = report.layout
-    for r in registered_rules():
-        if report.format not in r.formats:
-            continue
-        if wanted is not None and r.id not in wanted:
-            continue
-        if scope is not None and r.scope != scope:
-            continue
-        if scope is None and r.scope == "rollup":
-            continue
-        if r.needs_prior and prior is None:
-            continue
-        ctx = CheckContext(report=report, prior=prior, rule=r, options=opts)
-        ctx.__dict__["layout"] = layout
-        # derived values are the same for every rule: compute them at most once per run
-        if derived is not None:
-            ctx.__dict__["derived"] = derived
+    # one context for the whole run: the layout and the derived values (computed only when a
+    # rule first asks) are the same for every rule; only `rule` changes
+    ctx = CheckContext(report=report, prior=prior, options=dict(options or {}))
+    for r in rules:
+        ctx.rule = r
         findings.extend(r.func(ctx))
-        if derived is None and "derived" in ctx.__dict__:
-            derived = ctx.__dict__["derived"]
     return CheckResult(findings=findings)
 
 
+_APPLICABLE: dict[tuple[str, Scope | None, bool], tuple[Rule, ...]] = {}
+
+
+def _applicable(fmt: FormatVersion, scope: Scope | None, has_prior: bool) -> tuple[Rule, ...]:
+    """The rules one run applies, in SPEC order; worked out once per kind of run."""
+    key = (fmt, scope, has_prior)
+    if key not in _APPLICABLE:
+        _APPLICABLE[key] = tuple(
+            r for r in registered_rules()
+            if fmt in r.formats and (r.scope == scope if scope is not None else r.scope != "rollup")
+            and (has_prior or not r.needs_prior))
+    return _APPLICABLE[key]

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, computed_field
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple
 
 from assistant.report.layout import SectionId
 
@@ -15,11 +14,13 @@ SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_LABELS = {"pass": "通过", "fail": "不通过", "not_assessable": "无法判断"}
 
 
-class Finding(BaseModel):
+class Finding(NamedTuple):
     """One rule's verdict on one place. `fingerprint` is stable across re-runs (rule id + cells,
-    or + the quoted sentence for narrative findings), so a person's decision on it survives."""
+    or + the quoted sentence for narrative findings), so a person's decision on it survives.
 
-    model_config = ConfigDict(frozen=True)
+    An immutable named tuple rather than a validated model: the engine is its only maker, and a
+    batch review makes some 45 of them per report (a model's validation was a third of a check).
+    """
 
     rule: str
     severity: Severity
@@ -33,7 +34,6 @@ class Finding(BaseModel):
     start: int | None = None  # character offsets of `quote` in that section's text
     end: int | None = None
 
-    @computed_field  # type: ignore[prop-decorator]
     @property
     def fingerprint(self) -> str:
         key = "|".join([self.rule, ",".join(sorted(self.cells)), self.quote or ""])
@@ -43,8 +43,16 @@ class Finding(BaseModel):
     def failed(self) -> bool:
         return self.status == "fail"
 
+    def as_json(self) -> dict[str, Any]:
+        """The finding as `xxgk check --json` writes it (every field, cells as a list)."""
+        data: dict[str, Any] = self._asdict()
+        data["cells"] = list(self.cells)
+        data["fingerprint"] = self.fingerprint
+        return data
 
-class CheckResult(BaseModel):
+
+@dataclass(slots=True)
+class CheckResult:
     """Every finding of one run, passes and not-assessables included."""
 
     findings: list[Finding]

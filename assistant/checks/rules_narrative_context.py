@@ -236,11 +236,13 @@ def unpaid_needs_notice(ctx: CheckContext) -> Iterator[Finding]:
 
 @rule("T3-08", "info", "19/21", title="申请人类别表述与表三一致", scope="narrative")
 def applicant_kinds(ctx: CheckContext) -> Iterator[Finding]:
+    text = ctx.report.narrative
+    if not text:
+        return  # asked first: the legal-person subtotal is derived, and deriving costs
     t = apply_table_id(ctx.report)
     legal = ctx.v(f"{t}.new.legal.subtotal")
     natural = ctx.v(f"{t}.new.natural_person")
-    text = ctx.report.narrative
-    if legal is None or natural is None or not text:
+    if legal is None or natural is None:
         return
     speaks_people = bool(re.search(r"群众|个人|自然人", text))
     speaks_orgs = bool(re.search(r"企业|法人|组织|机构", text))

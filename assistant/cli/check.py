@@ -24,12 +24,6 @@ def exit_code(result: CheckResult) -> int:
     return EXIT_ERRORS if result.errors else EXIT_OK
 
 
-def finding_json(f: Finding) -> dict[str, Any]:
-    data = f.model_dump(mode="json")
-    data["cells"] = list(f.cells)
-    return data
-
-
 def summary(result: CheckResult) -> dict[str, int]:
     c = Counter(f.status if f.status != "fail" else f.severity for f in result.findings)
     return {"errors": c["error"], "warnings": c["warning"], "infos": c["info"],
@@ -41,7 +35,7 @@ def check_document(report: Report, result: CheckResult) -> dict[str, Any]:
     data = dump(report)
     # exactly these three keys: the data-file reader reads this document back (xxgk check FILE)
     return {"report": data["report"], "cells": data["cells"],
-            "findings": [finding_json(f) for f in result.findings]}
+            "findings": [f.as_json() for f in result.findings]}
 
 
 def summary_line(result: CheckResult) -> str:

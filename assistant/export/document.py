@@ -202,11 +202,7 @@ def json_document(report: Report, checks: CheckResult, *,
     ({id: {heading, text}}, the data file's own shape), so `xxgk check` reads it back into the
     same report. A reviewer package adds `appendix` (then it is a record, not a data file)."""
     data = dump(report)
-    findings = []
-    for f in checks.findings:
-        item = f.model_dump(mode="json")
-        item["cells"] = list(f.cells)
-        findings.append(item)
+    findings = [f.as_json() for f in checks.findings]
     doc: dict[str, Any] = {
         "report": data["report"],
         "cells": data["cells"],
