@@ -104,7 +104,9 @@ class TableSpec:
         return tuple(c.id for c in self.cells)
 
 
-@dataclass(frozen=True)
+# eq=False: a layout is loaded once per format and shared, so identity is its equality, and
+# hashing it (as a cache key) must not walk its 200 cells on every call
+@dataclass(frozen=True, eq=False)
 class FormatLayout:
     format: FormatVersion
     notice: str
