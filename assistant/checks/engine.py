@@ -42,11 +42,18 @@ class CheckContext:
     def derived(self) -> dict[str, Number | None]:
         return derive(self.report)
 
+    @cached_property
+    def numbers(self) -> dict[str, Number]:
+        """Every given cell that holds a number → its value; blank, "/", "—" and text are absent.
+        Built once per run, so the table identities read plain values."""
+        # a Cell's value is set only when its kind is "number"
+        return {cid: v for cid, c in self.report.cells.items() if (v := c.value) is not None}
+
     def v(self, cell_id: str) -> Number | None:
         """A cell's number, or a derived value; None when unknown (blank, "/", text, absent)."""
-        cell = self.report.cells.get(cell_id)
-        if cell is not None:
-            return cell.value if cell.kind == "number" else None
+        value = self.numbers.get(cell_id)
+        if value is not None or cell_id in self.report.cells:
+            return value
         if self.layout.has_cell(cell_id):
             return None  # a table cell the source did not give
         # derived values are computed only when a rule asks for one (derive() is the slow part)

@@ -118,9 +118,10 @@ def _tables(ctx: CheckContext) -> list[TableSpec]:
 @rule("FMT-08", "warning", "19/21", title="数据格不留空、不填“/”或“—”")
 def no_blank_cells(ctx: CheckContext) -> Iterator[Finding]:
     cells = ctx.report.cells
+    # the cells given without a number, found by one set difference (usually none)
+    unfilled = {c for c in cells.keys() - ctx.numbers.keys() if cells[c].kind in _MISSING_KINDS}
     for table in _tables(ctx):
-        bad = [c for c in cell_ids(table)
-               if (cell := cells.get(c)) is not None and cell.kind in _MISSING_KINDS]
+        bad = [c for c in cell_ids(table) if c in unfilled] if unfilled else []
         if not bad:
             yield ctx.passed(f"表{table.number}没有空白格。", cells=())
             continue
@@ -148,24 +149,19 @@ def _type_problem(spec: CellSpec, value: int | Decimal) -> str | None:
 @rule("FMT-09", "error", "19/21", title="数值类型正确（件数为非负整数，金额非负）")
 def value_types(ctx: CheckContext) -> Iterator[Finding]:
     cells = ctx.report.cells
+    numbers = ctx.numbers
+    # the only cells that can be wrong: text, and numbers that are negative or not integers
+    # (most reports have a few, in the signed “本年增/减” column); the rest need no look
+    suspects = {c for c, v in numbers.items() if type(v) is not int or v < 0}
+    suspects |= {c for c in cells.keys() - numbers.keys() if cells[c].kind == "text"}
     for table in ctx.layout.tables:
         problems: list[str] = []
         bad: list[str] = []
-        for spec in table.cells:
-            cell = cells.get(spec.id)
-            if cell is None:
-                continue
-            value = cell.value
-            if cell.kind == "number" and type(value) is int and (value >= 0 or spec.type == "sint"):
-                continue  # the common case, decided without a call
-            if cell.kind == "text":
-                problem: str | None = "不是数字"
-            elif cell.kind == "number" and value is not None:
-                problem = _type_problem(spec, value)
-            else:
-                continue
+        for cid in (c for c in cell_ids(table) if c in suspects) if suspects else ():
+            spec, cell = ctx.layout.cell(cid), cells[cid]
+            problem = "不是数字" if cell.kind == "text" else _type_problem(spec, numbers[cid])
             if problem:
-                bad.append(spec.id)
+                bad.append(cid)
                 problems.append(f"{spec.describe()}“{cell.raw}”{problem}")
         if table.optional and not any(c in cells for c in cell_ids(table)):
             continue

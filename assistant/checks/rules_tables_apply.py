@@ -47,9 +47,7 @@ def _plan(ctx: CheckContext) -> _Plan:
 
 def _values(ctx: CheckContext, cells: Sequence[str]) -> list[Number | None]:
     """Table cells straight from the report: these rules read only printed cells."""
-    given = ctx.report.cells
-    return [x.value if (x := given.get(c)) is not None and x.kind == "number" else None
-            for c in cells]
+    return list(map(ctx.numbers.get, cells))
 
 
 @rule("T3-01", "error", "19/21", title="表三列勾稽关系（一+二=三+四）")
