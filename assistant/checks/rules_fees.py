@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 from assistant.checks.engine import CheckContext, rule
 from assistant.checks.findings import Finding
+from assistant.checks.sentences import Sentence, sentences
 from assistant.report.cells import format_number
 
 _F = format_number
 _COUNT, _AMOUNT, _COLLECTED = "fees.notices_count", "fees.notices_amount_yuan", "fees.collected_yuan"
 _ALL = (_COUNT, _AMOUNT, _COLLECTED)
+_LABELS = {_COUNT: "发出收费通知", _AMOUNT: "收费通知总金额", _COLLECTED: "实际收取"}
 
 
 def _none_given(ctx: CheckContext) -> bool:
@@ -25,9 +28,17 @@ def _not_given(ctx: CheckContext) -> Finding:
                              "无法核对。建议写明这三个数，没有的写0。")
 
 
+# a section 六 sentence saying no fee was charged or noticed: S6-02's narrative half ("未收取"
+# against a positive figure). Only 未/没有 count: "不收取" is usually a rule ("依法不收取…的情形").
+_NO_FEE = re.compile(r"(?:未|没有|无)(?:向申请人)?(?:发出|发放|开具)?(?:任何)?(?:收费通知|收取|收费)")
+
+
+def _no_fee_claim(ctx: CheckContext) -> Sentence | None:
+    return next((s for s in sentences(ctx.report.text("other")) if _NO_FEE.search(s.text)), None)
+
+
 @rule("S6-02", "error", "21", title="信息处理费数字前后一致")
 def fee_figures_coherent(ctx: CheckContext) -> Iterator[Finding]:
-    # the narrative half of S6-02 ("未收取" against a positive figure) belongs to the text rules
     if _none_given(ctx):
         yield _not_given(ctx)
         return
@@ -41,8 +52,19 @@ def fee_figures_coherent(ctx: CheckContext) -> Iterator[Finding]:
         problems.append(f"发出收费通知0件，收费通知总金额却为{_F(amount)}元")
     if count == 0 and collected is not None and collected != 0:
         problems.append(f"发出收费通知0件，实际收取却为{_F(collected)}元")
+    positive = [(c, v) for c, v in zip(_ALL, (count, amount, collected), strict=True)
+                if v is not None and v > 0]
+    claim = _no_fee_claim(ctx) if positive else None
+    if claim is not None:
+        figures = "、".join(f"{_LABELS[c]}{_F(v)}{'件' if c == _COUNT else '元'}" for c, v in positive)
+        yield ctx.fail(f"第六部分写“{claim.text}”，但填写的信息处理费数字为{figures}，前后矛盾。"
+                       f"请核对：确未收费的，数字应为0；收取了的，应改写这句话。",
+                       cells=tuple(c for c, _ in positive), section="other", quote=claim.text,
+                       start=claim.start, end=claim.end, expected="0", found=figures)
     if problems:
         yield ctx.fail("第六部分信息处理费：" + "；".join(problems) + "。请核对。", cells=_ALL)
+    elif claim is not None:
+        return
     elif count is None or amount is None:
         yield ctx.unknown([c for c in (_COUNT, _AMOUNT) if ctx.v(c) is None],
                           "第六部分信息处理费的件数或金额未给出数字，无法核对。")

@@ -139,3 +139,23 @@ def test_fmt01_counts_a_table_as_its_section_and_ignores_entry_order() -> None:
         "other": Section(id="other", heading="六、其他需要报告的事项", text="无。"),
         "overview": Section(id="overview", heading="一、总体情况", text="概述。")}})
     assert statuses(printed, "FMT-01") == ["fail"]  # printed out of order, 五 missing
+
+
+def test_s6_02_no_fee_sentence_against_positive_figures() -> None:
+    said = "本年度未发出收费通知，未收取信息处理费。落实上级政务公开工作要点情况良好。"
+    charged = report(other=said).with_cells({"fees.notices_count": parse_cell("1"),
+                                             "fees.notices_amount_yuan": parse_cell("100"),
+                                             "fees.collected_yuan": parse_cell("0")})
+    [f] = run_checks(charged, only=["S6-02"]).findings
+    assert f.status == "fail" and f.section == "other"
+    assert f.quote == "本年度未发出收费通知，未收取信息处理费。" and said[f.start:f.end] == f.quote
+    assert set(f.cells) == {"fees.notices_count", "fees.notices_amount_yuan"}
+    assert "发出收费通知1件" in f.message and "收费通知总金额100元" in f.message
+    # the same sentence with zero figures is coherent; a rule about when no fee is due is no claim
+    none = charged.with_cells({"fees.notices_count": parse_cell("0"),
+                               "fees.notices_amount_yuan": parse_cell("0")})
+    assert statuses(none, "S6-02") == ["pass"]
+    rule_text = report(other="对符合条件的申请人依法不收取信息处理费。").with_cells(
+        {"fees.notices_count": parse_cell("1"), "fees.notices_amount_yuan": parse_cell("100"),
+         "fees.collected_yuan": parse_cell("100")})
+    assert statuses(rule_text, "S6-02") == ["pass"]
