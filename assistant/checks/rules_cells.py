@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -9,11 +10,8 @@ from assistant.checks.engine import CheckContext, rule
 from assistant.checks.findings import Finding
 from assistant.report.cells import normalize_text
 from assistant.report.layout import CellSpec, SectionId, TableSpec
+from assistant.report.model import HEADER_NOTE, IMAGE_TABLES
 
-# How a reader tells the checks what it saw (a ReadNote's `location`): the tables were pictures
-# or scans (FMT-07), or the identity note printed over table 三 (FMT-12, note text in `message`).
-IMAGE_TABLES_LOCATION = "tables_as_images"
-HEADER_NOTE_LOCATION = "header_note"
 _MISSING_KINDS = {"blank": "空白", "dash": "“—”", "slash": "“/”"}
 _EXPECTED_CELLS = {"active": ("10", "22"), "apply": ("175（25行×7列）", "161（23行×7列）"),
                    "review": ("15", "15")}
@@ -95,7 +93,7 @@ def review_structure(ctx: CheckContext) -> Iterator[Finding]:
 @rule("FMT-07", "warning", "19/21", title="表格以文字形式发布，不是图片")
 def tables_as_text(ctx: CheckContext) -> Iterator[Finding]:
     report = ctx.report
-    marked = [n for n in report.notes if n.location == IMAGE_TABLES_LOCATION]
+    marked = [n for n in report.notes if n.location == IMAGE_TABLES]
     has_text = any(s != "preamble" and sec.text for s, sec in report.sections.items())
     tables = _tables(ctx)
     no_table = not any(c in report.cells for t in tables for c in cell_ids(t))
@@ -173,6 +171,12 @@ def value_types(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.passed(f"表{table.number}的数值类型正确。")
 
 
+def _printed(message: str) -> str:
+    """The note as printed: a reader's message quotes it (表三表头印有说明“…”。)."""
+    m = re.search(r"“(.*)”", message)
+    return m.group(1) if m else message
+
+
 def _note_key(text: str) -> str:
     return normalize_text(text).strip("()（）")
 
@@ -180,7 +184,7 @@ def _note_key(text: str) -> str:
 @rule("FMT-12", "info", "19/21", title="表三表头的勾稽关系说明完整")
 def header_note(ctx: CheckContext) -> Iterator[Finding]:
     # only a published document prints the note; data files have none, so nothing to judge
-    printed = [n.message for n in ctx.report.notes if n.location == HEADER_NOTE_LOCATION]
+    printed = [_printed(n.message) for n in ctx.report.notes if n.location == HEADER_NOTE]
     table = ctx.layout.table_for_section("apply")
     assert table is not None and table.header_note
     if not printed:

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from assistant.checks.engine import CheckContext, rule
 from assistant.checks.findings import Finding
-from assistant.checks.sentences import Sentence, sentences
 from assistant.report.cells import format_number
+from assistant.report.sentences import Sentence, sentences
 
 _F = format_number
 _COUNT, _AMOUNT, _COLLECTED = "fees.notices_count", "fees.notices_amount_yuan", "fees.collected_yuan"

@@ -15,10 +15,10 @@ from assistant.checks.claims import (
 )
 from assistant.checks.engine import CheckContext, rule
 from assistant.checks.findings import Finding
-from assistant.checks.sentences import sentence_at, sentences
 from assistant.report.cells import format_number
 from assistant.report.derived import apply_table_id
 from assistant.report.layout import NARRATIVE_SECTIONS, SectionId
+from assistant.report.sentences import sentence_at, sentences
 
 _SECTIONS: tuple[SectionId, ...] = ("preamble", *NARRATIVE_SECTIONS, "active", "apply", "review")
 _PCT_TOLERANCE = Decimal("0.05")

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from assistant.checks.engine import CheckContext, rule
 from assistant.checks.findings import Finding
-from assistant.checks.sentences import sentences, word_count
 from assistant.report.layout import SectionId, section_spec
+from assistant.report.sentences import sentences, word_count
 
 OVERVIEW_LIMIT = 1000  # "篇幅原则上不超过一千字" (S2 一(一))
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from assistant.errors import InputError
 from assistant.ingest.blocks import PICTURE, Block, Paragraph, Table
+from assistant.ingest.fees import fee_texts
 from assistant.ingest.labels import norm_label
 from assistant.ingest.sections import Heading, Preamble, match_heading, read_preamble
 from assistant.ingest.tables import (
@@ -22,7 +23,15 @@ from assistant.ingest.tables import (
 from assistant.report.agency_name import describe_inference, infer_kind_level
 from assistant.report.cells import Cell, parse_cell
 from assistant.report.layout import FormatVersion, SectionId, format_for_year, load_layout
-from assistant.report.model import Agency, Publication, ReadNote, Report, Section
+from assistant.report.model import (
+    HEADER_NOTE,
+    IMAGE_TABLES,
+    Agency,
+    Publication,
+    ReadNote,
+    Report,
+    Section,
+)
 
 _TABLE_SECTIONS: frozenset[SectionId] = frozenset({"active", "apply", "review"})
 # "[image: image4.png]": where a picture was, in text copied from a page
@@ -279,8 +288,18 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Meta | None =
             pictured = any(p.section == spec.section and p.pictures for p in parts)
             notes.append(ReadNote(message=(
                 f"未找到表{spec.number}（{spec.title}）：这一部分只有图片，表格可能是以图片发布的，"
-                f"表格规则无法判断（FMT-07）。请索取文字版，或用OCR识别后再读取。") if pictured else (
+                f"表格规则无法判断（FMT-07）。请索取文字版，或用OCR识别后再读取。"),
+                location=IMAGE_TABLES) if pictured else ReadNote(message=(
                 f"未找到表{spec.number}（{spec.title}），请确认原文是否有这张表，或表格是否为图片。")))
+    notes.extend(_header_notes(tables, reads, fmt))
+    other = next((p for p in parts if p.section == "other"), None)
+    if fmt == "2021" and other is not None:
+        fees = fee_texts(_join(other.lines))
+        raw |= fees
+        if fees:
+            said = "、".join(f"{layout.cell(c).column.label}“{t}”" for c, t in fees.items())
+            notes.append(ReadNote(level="info", message=(
+                f"第六部分的信息处理费数字取自正文：{said}，用于信息处理费各项核对。")))
     cells: dict[str, Cell] = {
         cid: parse_cell(text, unit=layout.cell(cid).unit, source=kind)
         for cid, text in raw.items()
@@ -315,6 +334,21 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Meta | None =
     report = Report(agency=agency, year=info.year, format=fmt, title=info.title, sections=sections,
                     cells=cells, publication=publication, source=source, notes=notes)
     return report, info
+
+
+def _header_notes(tables: list[tuple[Table, str]], reads: list[dict[FormatVersion, TableRead]],
+                  fmt: FormatVersion) -> list[ReadNote]:
+    """The identity note printed over table 三 (FMT-12 compares it with the format's), once."""
+    for (table, _), by_format in zip(tables, reads, strict=True):
+        read = by_format[fmt]
+        if read.rows_matched == 0 or read.spec.section != "apply":
+            continue
+        for cell in table.cells:
+            text = cell.text.strip()
+            if "勾稽" in text and len(text) <= 80:
+                return [ReadNote(level="info", message=f"表三表头印有说明“{text}”。",
+                                 location=HEADER_NOTE)]
+    return []
 
 
 def _join(lines: list[str]) -> str:

@@ -84,12 +84,18 @@ class Section(BaseModel):
 
 
 class ReadNote(BaseModel):
-    """Something a reader or data loader wants the user to know: what it could not read."""
+    """Something a reader or data loader wants the user to know: what it could not read.
+    Two `location`s are facts the checks judge: IMAGE_TABLES (FMT-07) and HEADER_NOTE (FMT-12,
+    with the printed note as the message)."""
 
     level: Literal["info", "warning", "error"] = "warning"
     message: str
     cell: str | None = None
     location: str | None = None
+
+
+IMAGE_TABLES = "tables_as_images"  # a table section held only pictures: the table was an image
+HEADER_NOTE = "header_note"  # the identity note printed over table 三, as printed
 
 
 class Report(BaseModel):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.checks import run_checks
-from assistant.checks.sentences import sentences, word_count
 from assistant.report import Report, Section, parse_cell, zero_report
+from assistant.report.sentences import sentences, word_count
 
 FIGURES = {
     "apply.new.total": "26", "apply.carry_in.total": "2", "apply.res.total.total": "24",

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from report_forms import AGENCY, flat_text, known_report
 
+from assistant.checks import run_checks
 from assistant.ingest import read_report
 from assistant.ingest.blocks import Table, place_cells
 from assistant.ingest.html import read_html
@@ -14,6 +15,7 @@ from assistant.ingest.labels import norm_label
 from assistant.ingest.sections import match_heading, read_preamble
 from assistant.ingest.tables import read_table
 from assistant.report.layout import SECTION_IDS, load_layout
+from assistant.report.model import IMAGE_TABLES
 
 
 @pytest.mark.parametrize(("printed", "official"), [
@@ -171,5 +173,8 @@ def test_a_page_laid_out_in_a_table_is_read_as_text(data_dir: Path) -> None:
     assert set(r.sections) == set(SECTION_IDS) and r.agency.name == AGENCY
     pictured = [n.message for n in r.notes if "以图片发布" in n.message]
     assert len(pictured) == 3 and "未找到表二" in pictured[0] and "FMT-07" in pictured[0]
+    assert all(n.location == IMAGE_TABLES for n in r.notes if "以图片发布" in n.message)
+    [fmt07] = run_checks(r, only=["FMT-07"]).findings
+    assert fmt07.status == "fail" and "图片" in fmt07.message
     assert "\x00" not in r.narrative
     assert r.text("other") == known_report().text("other")

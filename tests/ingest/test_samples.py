@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.checks import run_checks
 from assistant.ingest import read_report
 from assistant.report.layout import SECTION_IDS, load_layout
+from assistant.report.model import HEADER_NOTE
 
 
 def test_wendeng_sample_parses_completely(data_dir: Path) -> None:
@@ -71,6 +73,10 @@ def test_pingtan_pages_align_their_tables(data_dir: Path, year: int) -> None:
     assert "网站标识码" not in r.narrative and "闽ICP备" not in r.narrative
     assert r.text("other") == f"{year}年，无收取信息处理费情况。"
     assert r.publication.url and r.publication.url.startswith("https://www.pingtan.gov.cn/")
+    # the identity note printed over table 三 is kept for FMT-12, which finds it unaltered
+    [note] = [n for n in r.notes if n.location == HEADER_NOTE]
+    assert "第一项加第二项之和，等于第三项加第四项之和" in note.message
+    assert [f.status for f in run_checks(r, only=["FMT-12"]).findings] == ["pass"]
 
 
 def test_pingtan_money_keeps_its_decimals(data_dir: Path) -> None:
