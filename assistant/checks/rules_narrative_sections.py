@@ -37,8 +37,6 @@ _FEE = re.compile(r"信息处理费|收费通知")
 _FEE_FIGURES = (re.compile(r"(收费通知|通知书?)\D{0,8}(\d+|零|〇)\s*件"),
                 re.compile(r"(总?金额|合计)\D{0,8}(\d+(\.\d+)?|零|〇)\s*元"),
                 re.compile(r"(实际|实收|收取)\D{0,10}(\d+(\.\d+)?|零|〇)\s*元"))
-_NONE_CHARGED = re.compile(r"未(收取|发生|产生|发出)[^。；]{0,12}(信息处理费|收费|费用)|"
-                           r"(信息处理费|收费)[^。；]{0,8}(为0|为零|0元)|未(发出|出具)收费通知")
 
 # Items other documents ask the report to carry (S6-04…06): configurable, SPEC defaults.
 DEFAULT_REQUIRED_ITEMS: dict[str, tuple[str, tuple[str, ...]]] = {
