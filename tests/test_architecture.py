@@ -92,3 +92,18 @@ def test_checker_catches_a_violation(tmp_path: Path, monkeypatch: pytest.MonkeyP
         assert any("assistant.checks._arch_probe imports chromadb" in v for v in violations())
     finally:
         bad.unlink()
+
+
+def test_every_cli_command_is_listed_once_with_its_module() -> None:
+    # `xxgk` imports a command's module only when it runs: the list must match the modules
+    import importlib
+    import pkgutil
+
+    import assistant.cli as cli_pkg
+
+    defined = {}
+    for info in pkgutil.iter_modules(cli_pkg.__path__):
+        module = importlib.import_module(f"assistant.cli.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            defined[command.name] = info.name
+    assert defined == cli_pkg.COMMAND_MODULES
