@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -66,7 +66,7 @@ class CellSpec:
     def unit(self) -> str | None:
         return self.column.unit
 
-    @property
+    @cached_property  # labels are fixed by the format; checks and readers ask again and again
     def row_label(self) -> str:
         """The row as a person reads it: the innermost group plus the label."""
         parts = [*self.row.groups[1:], self.row.label] if self.row.groups else [self.row.label]
@@ -74,13 +74,17 @@ class CellSpec:
             parts = [self.block.caption, *parts]
         return " ".join(p for p in parts if p)
 
-    @property
+    @cached_property
     def column_label(self) -> str:
         groups = [g for g in self.column.groups if g != "申请人情况"]
         return "/".join([*groups, self.column.label])
 
     def describe(self) -> str:
         """Chinese location, e.g. 表三「（三）不予公开 1.属于国家秘密」行「自然人」列."""
+        return self._described
+
+    @cached_property
+    def _described(self) -> str:
         where = f"表{self.table.number}"
         if self.row.label:
             where += f"「{self.row_label}」行"
