@@ -73,3 +73,17 @@ def test_warm_up_loads_the_drafting_stack(assistant: Assistant) -> None:
     import sys
 
     assert "assistant.drafting.drafter" in sys.modules
+
+
+def test_every_redraw_shows_a_page_with_no_report_open(assistant: Assistant) -> None:
+    """A page may redraw before the report is open (a tab's redraw racing the first load): each
+    redraw of the open report's state alone gives values its components accept."""
+    import asyncio
+
+    app = app_module.build_app(assistant)
+    state = next(b for b in app.blocks.values() if isinstance(b, gr.State))
+    redraws = [f for f in app.fns.values() if f.fn is not None and f.inputs == [state]
+               and f.outputs and f.name != "<lambda>"]
+    assert {"show_profile", "refresh_picker", "refresh"} <= {f.name for f in redraws}
+    for f in redraws:
+        asyncio.run(app.postprocess_data(f, f.fn(None), None))

@@ -85,11 +85,20 @@ class Page:
     def on_select(self, tab: Any, refreshes: list[Refresh]) -> None:
         event = None
         for r in refreshes:
-            event = (tab.select(shown(r.fn), r.inputs, r.outputs) if event is None
-                     else event.then(shown(r.fn), r.inputs, r.outputs))
+            event = (tab.select(shown(r.fn), r.inputs, r.outputs, **self.quiet) if event is None
+                     else event.then(shown(r.fn), r.inputs, r.outputs, **self.quiet))
 
     def finish(self) -> None:
         for event in self._changing:
             for r in self.refreshes:
-                event = event.then(shown(r.fn), r.inputs, r.outputs)
+                event = event.then(shown(r.fn), r.inputs, r.outputs, **self.quiet)
         self._changing.clear()
+
+    @property
+    def quiet(self) -> dict[str, Any]:
+        """Event options for a redraw from the workspace: no spinners, and progress tracked on
+        the state alone. The page re-reads every component an event ever showed progress on
+        (the tables with all their cells) at each step of every later event, each streamed
+        piece of a draft included; redraws that registered all their outputs made those steps
+        slow."""
+        return {"show_progress": "hidden", "show_progress_on": [self.state]}

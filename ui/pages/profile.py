@@ -58,10 +58,9 @@ def build(page: Page) -> dict[str, Any]:
         return gr.Dropdown(choices=ws.report_choices(a), value=value)
 
     def show_profile(state: dict[str, int] | None) -> list[Any]:
-        if not state:
-            return ["" for _ in fields]
-        opened = ws.current(a, state)
-        values: list[Any] = ws.profile_values(opened.report)
+        # the dropdowns (kind, level) take None for “not chosen”: "" is not one of their choices
+        values: list[Any] = (ws.profile_values(ws.current(a, state).report) if state
+                             else ["" for _ in fields])
         return [v or None if i in (1, 2) else v for i, v in enumerate(values)]
 
     def do_open(report_id: Any) -> tuple[dict[str, int], str]:
