@@ -383,3 +383,17 @@ def test_a_2020_report_is_edited_in_the_2019_trial_format(assistant: Assistant) 
     assert shown_rows[0][1] == "3" and saved.report.value("apply19.new.natural_person") == 3
     with pytest.raises(InputError, match="格式"):
         th.edit_grid(assistant, saved.state(), "2021:apply:0", rows, author="张三")
+
+
+def test_a_slow_model_is_said_to_be_asked_and_a_quick_one_is_not(
+        assistant: Assistant, demo: dict[str, int], openai_stub: OpenAIStub) -> None:
+    assistant.configure_llm(base_url=openai_stub.base_url, model="stub-model", api_key=None)
+    openai_stub.push(Reply.text("一是政策解读形式仍以文字为主。", delay=0.5))
+    slow = list(dh.run_draft(assistant, demo, "problems", author="张三", wait_first=0.05))
+    assert isinstance(slow[0], dh.Waiting) and isinstance(slow[1], str)
+    assert isinstance(slow[-1], dh.DraftResult)
+
+    openai_stub.push(Reply.text("一是政策解读形式仍以文字为主。"))
+    quick = list(dh.run_draft(assistant, demo, "problems", author="张三", wait_first=30))
+    assert not any(isinstance(item, dh.Waiting) for item in quick)
+    assert "".join(i for i in quick if isinstance(i, str)) == "一是政策解读形式仍以文字为主。"

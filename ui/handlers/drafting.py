@@ -227,6 +227,13 @@ def engine_markdown(assistant: Assistant) -> str:
 # -- drafting and revising through the Drafter (LLM or offline composer) -------------------------
 
 @dataclass(frozen=True)
+class Waiting:
+    """Yielded by a run whose model has not begun to answer within `wait_first` seconds: the
+    page then says that drafting started. A model that answers sooner shows its text at once,
+    without a placeholder that would be replaced a moment later."""
+
+
+@dataclass(frozen=True)
 class DraftResult:
     """What a finished run left: the stored version, the passages it may cite, what to say."""
 
@@ -255,10 +262,12 @@ def sources_markdown(passages: Sequence[Any]) -> str:
 
 def run_draft(assistant: Assistant, state: dict[str, int] | None, section: str,
               instruction: str = "", *, author: str, retrieve: bool = False,
-              ) -> Iterator[str | DraftResult]:
-    """Draft (or, with an instruction, revise) a section. Yields each streamed piece of text as
-    it arrives, then the DraftResult. The new version is stored but not accepted; when the
-    model fails, nothing is stored and the accepted text stays as it was."""
+              wait_first: float | None = None) -> Iterator[str | Waiting | DraftResult]:
+    """Draft (or, with an instruction, revise) a section. The model is asked at once, when this
+    is called. The iterator returned yields each streamed piece of text as it arrives, then the
+    DraftResult; with `wait_first`, a `Waiting` comes first if no text arrived within that many
+    seconds. The new version is stored but not accepted; when the model fails, nothing is
+    stored and the accepted text stays as it was."""
     opened = ws.current(assistant, state)
     if section not in DRAFT_SECTIONS:
         raise InputError("请选择要起草的部分。")
@@ -278,11 +287,20 @@ def run_draft(assistant: Assistant, state: dict[str, int] | None, section: str,
     else:
         def job(sink: Callable[[str], None]) -> Any:
             return drafter.draft(section, on_token=sink)
-    pieces = _start(job)
+    return _follow(assistant, opened, section, instruction or "起草本节", _start(job),
+                   author=author, wait_first=wait_first)
+
+
+def _follow(assistant: Assistant, opened: ws.Opened, section: str, asked: str,
+            pieces: queue.Queue[tuple[str, Any]], *, author: str,
+            wait_first: float | None) -> Iterator[str | Waiting | DraftResult]:
+    """The tokens of a started run as they arrive; then the version is stored, and the
+    transcript records the request and what came of it."""
+    store = assistant.store
     # saved while the model starts answering, so the request does not wait for the disk
-    store.add_chat(opened.id, section, "user", instruction or "起草本节", author=author)
+    store.add_chat(opened.id, section, "user", asked, author=author)
     try:
-        draft = yield from _drain(pieces)
+        draft = yield from _drain(pieces, wait_first)
     except AssistantError as exc:  # the transcript says what happened; nothing else changes
         store.add_chat(opened.id, section, "assistant", f"生成失败：{exc.message}",
                        author="系统")
@@ -318,17 +336,23 @@ def _start(job: Callable[[Callable[[str], None]], Any]) -> queue.Queue[tuple[str
     return pieces
 
 
-def _drain(pieces: queue.Queue[tuple[str, Any]]) -> Iterator[str]:  # type: ignore[misc]
-    """Yield the tokens as they arrive; the job's result is the return value, its exception is
-    raised here."""
-    while True:
+def _drain(pieces: queue.Queue[tuple[str, Any]],  # type: ignore[misc]
+           wait_first: float | None = None) -> Iterator[str | Waiting]:
+    """Yield the tokens as they arrive (after a `Waiting` if the first is later than
+    `wait_first` seconds); the job's result is the return value, its exception is raised here."""
+    try:
+        kind, value = pieces.get(timeout=wait_first)
+    except queue.Empty:
+        yield Waiting()
         kind, value = pieces.get()
+    while True:
         if kind == "token":
             yield value
         elif kind == "error":
             raise value
         else:
             return value
+        kind, value = pieces.get()
 
 
 def build_index(assistant: Assistant, progress: Callable[[int, int], None] | None = None) -> str:

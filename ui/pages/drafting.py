@@ -14,6 +14,10 @@ from ui.handlers import workspace as ws
 from ui.pages.common import Page, author_of, shown, shown_stream
 from ui.pages.profile import banner_text
 
+# Seconds to wait for the model's first words before the chat shows “正在生成”; a model that
+# answers sooner shows its text at once (one redraw fewer before the first words).
+FIRST_TOKEN_WAIT = 0.15
+
 
 def status_html(rows: list[list[str]]) -> str:
     head = "".join(f"<th>{h}</th>" for h in dh.SECTION_HEADERS)
@@ -122,30 +126,39 @@ def build(page: Page) -> dict[str, Any]:
 
     def do_draft(state: dict[str, int] | None, sid: str, text: str, retrieve: bool,
                  request: gr.Request) -> Iterator[list[Any]]:
-        # few outputs while streaming: every yield is sent to the browser and redrawn there
-        skip = gr.skip()
+        # Only the chat and the draft change while the text streams in: every yield is sent to
+        # the browser and redrawn there. What the run came to (`outcome`) is shown by `finish`.
         messages = dh.chat_messages(a, state, sid)
         messages += [{"role": "user", "content": (text or "").strip() or "起草本节"},
                      {"role": "assistant", "content": "（正在生成……）"}]
-        yield [messages, skip, skip, skip, skip]
         received, result = "", None
         try:
             for item in dh.run_draft(a, state, sid, text, author=author_of(request),
-                                     retrieve=retrieve):
-                if isinstance(item, str):
+                                     retrieve=retrieve, wait_first=FIRST_TOKEN_WAIT):
+                if isinstance(item, dh.Waiting):  # a slow model: say that it was asked
+                    yield [messages, gr.skip(), None]
+                elif isinstance(item, str):
                     received += item
                     messages[-1] = {"role": "assistant", "content": received}
-                    yield [messages, dh.flags_html(received, []), skip, skip, skip]
+                    yield [messages, dh.flags_html(received, []), None]
                 else:
                     result = item
         except LLMError as exc:
             # the page stays usable: the message is shown, the accepted text is untouched
             messages[-1] = {"role": "assistant", "content": f"生成失败：{exc.message}"}
             gr.Warning(exc.message, duration=None, title="大模型没有完成起草")
-            yield [messages, skip, f"**生成失败，原正文未改动。** {exc.message}", skip, skip]
+            yield [messages, gr.skip(), {"message": f"**生成失败，原正文未改动。** {exc.message}"}]
             return
         assert result is not None
-        yield [skip, skip, result.message, dh.sources_markdown(result.passages), ""]
+        yield [gr.skip(), gr.skip(), {"message": result.message, "instruction": "",
+                                      "sources": dh.sources_markdown(result.passages)}]
+
+    def finish(state: dict[str, int] | None, sid: str, outcome: dict[str, str] | None,
+               ) -> list[Any]:
+        """After a run (also a failed one) the page shows the new version and what came of it;
+        the outcome is then cleared, so a run that stops before it starts shows none."""
+        told = [(outcome or {}).get(k, gr.skip()) for k in ("message", "sources", "instruction")]
+        return [*view(state, sid)[:7], *told, None]
 
     def do_index(progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 (gradio idiom)
         progress(0, desc="正在读取资料……")
@@ -165,14 +178,17 @@ def build(page: Page) -> dict[str, Any]:
     save_edit.click(shown(do_edit), [page.state, section, editor], full)
     restore_btn.click(shown(do_restore), [page.state, section, version], full)
     version.change(shown(do_diff), [page.state, section, version], [diff])
-    draft_outputs = [chat, draft_view, action_msg, sources, instruction]
-    # after a run, the rest of the page shows the new version (also when the model failed)
-    after_outputs = [sections, draft_view, flag_list, editor, history, version, chat]
+    outcome = gr.State(None)
+    # The chat shows that a run started (its first words, or “正在生成” from a slow model), so
+    # no spinner covers it. After a run, the rest of the page shows the new version and what
+    # came of it (also when the model failed).
+    after_outputs = [sections, draft_view, flag_list, editor, history, version, chat,
+                     action_msg, sources, instruction, outcome]
     for trigger, text_in in ((draft_btn.click, gr.State("")), (revise_btn.click, instruction),
                              (instruction.submit, instruction)):
         trigger(shown_stream(do_draft), [page.state, section, text_in, retrieve],
-                draft_outputs).then(shown(lambda st, sid: view(st, sid)[:7]),
-                                    [page.state, section], after_outputs)
+                [chat, draft_view, outcome], show_progress="hidden",
+                ).then(shown(finish), [page.state, section, outcome], after_outputs, **page.quiet)
     index_btn.click(shown(do_index), None, [index_msg])
     apply_btn.click(shown(do_settings), [base_url, model_box, key_box],
                     [engine, key_box, settings_msg])
