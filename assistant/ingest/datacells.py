@@ -137,17 +137,15 @@ def flat_cells(
     seen: dict[str, KeyPath],
 ) -> None:
     given = as_mapping(value, path, tree, errs, "单元格")
+    interned = _INTERNED_INTS
     for cid, v in given.items():
         # the machine form of `xxgk check --json`, {"value": 3, "raw": "3"}, decided inline:
         # a batch review reads some 200 of these per file
-        if (type(v) is dict and type(number := v.get("value")) is int
-                and type(raw := v.get("raw")) is str and len(v) == 2
-                and cid not in seen and layout.has_cell(cid)):
-            cell = _INTERNED_INTS.get((number, raw))
-            if cell is None:
-                cell = _int_cell(number, raw)
-            seen[cid] = (*path, cid)
-            cells[cid] = cell
+        if (type(v) is dict and len(v) == 2 and type(number := v.get("value")) is int
+                and type(raw := v.get("raw")) is str and cid not in seen
+                and layout.has_cell(cid)):
+            seen[cid] = path + (cid,)
+            cells[cid] = interned.get((number, raw)) or _int_cell(number, raw)
             continue
         if not layout.has_cell(cid):
             other = "2019" if layout.format == "2021" else "2021"
