@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Mapping
@@ -73,8 +74,8 @@ _DECODE = msgspec.json.Decoder(float_hook=Decimal)  # exact decimals, as the car
 _ENCODE = msgspec.json.Encoder(decimal_format="number")
 
 
-def _proven_json(text: str) -> object:
-    """The data of a JSON text read by msgspec, or _UNPROVEN when the careful reader must run.
+def _proven_json(text: bytes) -> object:
+    """The data of a JSON text (UTF-8 bytes) read by msgspec, or _UNPROVEN when the careful reader must run.
 
     The careful reader (json with a pairs hook, for duplicate keys) costs twice the parse itself,
     and a batch review reads thousands of machine-written files. msgspec reads the same values
@@ -83,13 +84,13 @@ def _proven_json(text: str) -> object:
     elsewhere is inside a string: so the text and the data re-encoded have the same number of
     colons, unless a duplicate key (with its colon, and any in its value) was dropped. A colon
     written as a \\u escape would re-encode as a plain one: text with \\u takes the careful path."""
-    if "\\u" in text:
+    if b"\\u" in text:
         return _UNPROVEN
     try:
         data = _DECODE.decode(text)
     except msgspec.DecodeError:
-        return _UNPROVEN  # the careful reader says where the mistake is
-    if text.count(":") != _ENCODE.encode(data).count(b":"):
+        return _UNPROVEN  # the careful reader says where the mistake is (or the encoding)
+    if text.count(b":") != _ENCODE.encode(data).count(b":"):
         return _UNPROVEN  # a key written twice: the careful reader names it
     return data
 
@@ -133,19 +134,23 @@ def _json_problem(msg: str) -> str:
 
 def load_tree(path: Path, errs: ErrorList) -> Tree:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        content = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取文件“{path}”：{exc.strerror}。", source=path) from exc
+    is_json = path.suffix.lower() == ".json"
+    if is_json:  # straight from the bytes: no text is made unless the careful reader runs
+        quick = _proven_json(content.removeprefix(codecs.BOM_UTF8))
+        if quick is not _UNPROVEN:
+            return Tree(quick, {})
+    try:
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
             f"{path.name}：文件不是 UTF-8 编码。请在记事本或 WPS 中“另存为”，"
             f"编码选择 UTF-8 后再试。",
             source=path,
         ) from exc
-    except OSError as exc:
-        raise InputError(f"无法读取文件“{path}”：{exc.strerror}。", source=path) from exc
-    if path.suffix.lower() == ".json":
-        quick = _proven_json(text)
-        if quick is not _UNPROVEN:
-            return Tree(quick, {})
+    if is_json:
 
         def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
             out = dict(items)
