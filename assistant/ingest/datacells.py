@@ -31,22 +31,13 @@ def _fast_cell(value: object, spec: CellSpec) -> Cell | None:
         return None
     if type(raw) is not str or (source is not None and type(source) is not str):
         return None
-    key = (type(number), number, raw, source)
-    cell = _INTERNED.get(key)
-    if cell is None:
-        cell = Cell(value=number, raw=raw, kind="number", source=source)
-        if len(_INTERNED) < 50_000:
-            _INTERNED[key] = cell
-    return cell
+    return _INTERNED.get((type(number), number, raw, source)) or _new_cell(number, raw, source)
 
 
-_INTERNED_INTS: dict[tuple[int, str], Cell] = {}
-
-
-def _int_cell(number: int, raw: str) -> Cell:
-    cell = Cell(value=number, raw=raw, kind="number")
-    if len(_INTERNED_INTS) < 50_000:
-        _INTERNED_INTS[(number, raw)] = cell
+def _new_cell(number: int | Decimal, raw: str, source: str | None) -> Cell:
+    cell = Cell(value=number, raw=raw, kind="number", source=source)
+    if len(_INTERNED) < 50_000:
+        _INTERNED[(type(number), number, raw, source)] = cell
     return cell
 
 
@@ -142,7 +133,7 @@ def flat_cells(
     seen: dict[str, KeyPath],
 ) -> None:
     given = as_mapping(value, path, tree, errs, "单元格")
-    interned = _INTERNED_INTS
+    interned = _INTERNED
     ids = _canonical_ids(layout.format)
     for cid, v in given.items():
         # the machine form of `xxgk check --json`, {"value": 3, "raw": "3"}, decided inline:
@@ -152,7 +143,7 @@ def flat_cells(
                 and type(raw := v.get("raw")) is str and cid not in seen
                 and (cid := ids.get(cid, cid)) in ids):
             seen[cid] = path + (cid,)
-            cells[cid] = interned.get((number, raw)) or _int_cell(number, raw)
+            cells[cid] = interned.get((int, number, raw, None)) or _new_cell(number, raw, None)
             continue
         if not layout.has_cell(cid):
             other = "2019" if layout.format == "2021" else "2021"

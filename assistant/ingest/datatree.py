@@ -75,7 +75,8 @@ _ENCODE = msgspec.json.Encoder(decimal_format="number")
 
 
 def _proven_json(text: bytes) -> object:
-    """The data of a JSON text (UTF-8 bytes) read by msgspec, or _UNPROVEN when the careful reader must run.
+    """The data of a JSON text (UTF-8 bytes) read by msgspec, or _UNPROVEN when the careful
+    reader must run.
 
     The careful reader (json with a pairs hook, for duplicate keys) costs twice the parse itself,
     and a batch review reads thousands of machine-written files. msgspec reads the same values

@@ -12,17 +12,13 @@ import re
 from assistant.report.sentences import sentences
 
 _NUMBER = r"(\d+(?:\.\d+)?|零|〇)"
-# figure → the patterns that state it, tried in order, within one sentence about the fee
-_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
-    "fees.notices_count": (
-        re.compile(r"收费通知书?[^。；;，,\d]{0,4}" + _NUMBER + r"\s*(?:件|份|次)"),
-    ),
-    "fees.notices_amount_yuan": (
-        re.compile(r"(?:总金额|通知金额|金额合计|金额)[^。；;，,\d]{0,3}" + _NUMBER + r"\s*(万元|元)"),
-    ),
-    "fees.collected_yuan": (
-        re.compile(r"(?:实际收取|实收|实际收缴)[^。；;，,\d]{0,8}" + _NUMBER + r"\s*(万元|元)"),
-    ),
+_UNIT = r"\s*(万元|元)"
+# figure → the pattern that states it, within one sentence about the fee
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    "fees.notices_count": re.compile(r"收费通知书?[^。；;，,\d]{0,4}" + _NUMBER + r"\s*(?:件|份|次)()"),
+    "fees.notices_amount_yuan": re.compile(
+        r"(?:总金额|通知金额|金额合计|金额)[^。；;，,\d]{0,3}" + _NUMBER + _UNIT),
+    "fees.collected_yuan": re.compile(r"(?:实际收取|实收|实际收缴)[^。；;，,\d]{0,8}" + _NUMBER + _UNIT),
 }
 _ABOUT_FEES = re.compile(r"信息处理费|收费通知")
 
@@ -34,13 +30,8 @@ def fee_texts(text: str) -> dict[str, str]:
     for sent in sentences(text):
         if not _ABOUT_FEES.search(sent.text):
             continue
-        for cid, patterns in _PATTERNS.items():
-            if cid in out:
-                continue
-            for pattern in patterns:
-                m = pattern.search(sent.text)
-                if m is not None:
-                    value = "0" if m.group(1) in ("零", "〇") else m.group(1)
-                    out[cid] = value + (m.group(2) if m.re.groups > 1 else "")
-                    break
+        for cid, pattern in _PATTERNS.items():
+            if cid not in out and (m := pattern.search(sent.text)) is not None:
+                number, unit = m.groups()  # the count's unit group is empty: 件 is no money unit
+                out[cid] = ("0" if number in ("零", "〇") else number) + unit
     return out

@@ -86,7 +86,7 @@ class Section(BaseModel):
 class ReadNote(BaseModel):
     """Something a reader or data loader wants the user to know: what it could not read.
     Two `location`s are facts the checks judge: IMAGE_TABLES (FMT-07) and HEADER_NOTE (FMT-12,
-    with the printed note as the message)."""
+    the message quoting the printed note in “”)."""
 
     level: Literal["info", "warning", "error"] = "warning"
     message: str
