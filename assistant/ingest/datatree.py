@@ -210,6 +210,8 @@ def canonical_key(key: str, names: Mapping[str, str]) -> str | None:
 def as_mapping(value: object, path: KeyPath, tree: Tree, errs: ErrorList, what: str) -> dict:
     if isinstance(value, dict):
         return value
+    if value is None:  # a key with nothing (or only comments) under it: nothing given
+        return {}
     errs.add(f"{tree.at(path)}：{what}应写成“键: 值”的多行形式，现在是“{value}”。")
     return {}
 
