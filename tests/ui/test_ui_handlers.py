@@ -71,7 +71,10 @@ def test_editing_a_grid_saves_and_the_check_names_the_cells(assistant: Assistant
     rows_shown, findings = th.finding_rows(stored.report, result)
     t301 = next(i for i, f in enumerate(findings) if f.rule == "T3-01" and f.failed)
     assert "apply.new.natural_person" in findings[t301].cells
-    assert "表三「一、本年新收政府信息公开申请数量」行「自然人」列" in rows_shown[t301][4]
+    # the row counts the cells per table; a click names each of them
+    assert rows_shown[t301][4] == f"表三 {len(findings[t301].cells)} 格"
+    assert "表三「一、本年新收政府信息公开申请数量」行「自然人」列" in th.describe_cells(
+        stored.report, findings[t301].cells)
     assert (0, 1) in th.marked_positions(block, findings[t301].cells)
 
     rows[0][1] = "8"  # fixed: the failure goes away

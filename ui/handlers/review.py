@@ -129,7 +129,7 @@ def findings_view(assistant: Assistant, state: dict[str, int] | None,
         d = decisions.get(f.fingerprint)
         rows.append([SEVERITY_LABELS.get(f.severity, f.severity), f.rule,
                      f"{STATUS_LABELS.get(f.status, f.status)}：{f.message}",
-                     th.describe_cells(opened.report, f.cells),
+                     th.brief_cells(opened.report, f.cells),
                      DECISION_LABELS.get(d.decision, "") if d else "待处理",
                      d.reason if d else ""])
     return rows, findings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,6 +134,18 @@ def describe_cells(report: Report, cells: Sequence[str]) -> str:
     return "；".join(layout.cell(c).describe() if layout.has_cell(c) else c for c in cells)
 
 
+def brief_cells(report: Report, cells: Sequence[str]) -> str:
+    """The cells of a findings row, short enough to keep the list readable: one cell in full,
+    several counted per table ("表三 4 格"); clicking the row names them all and marks them."""
+    if len(cells) <= 1:
+        return describe_cells(report, cells)
+    layout = report.layout
+    per_table = Counter(
+        f"表{layout.cell(c).table.number}" if layout.has_cell(c) else "其他" for c in cells
+    )
+    return "、".join(f"{table} {n} 格" for table, n in per_table.items())
+
+
 FINDING_HEADERS = ("级别", "规则", "结论", "说明", "涉及单元格")
 
 
@@ -144,7 +157,7 @@ def finding_rows(report: Report, result: CheckResult, *, include_passes: bool = 
     shown = [f for f in result.findings if include_passes or f.status != "pass"]
     shown.sort(key=lambda f: (f.status != "fail", order.get(f.severity, 9)))
     rows = [[SEVERITY_LABELS.get(f.severity, f.severity), f.rule,
-             STATUS_LABELS.get(f.status, f.status), f.message, describe_cells(report, f.cells)]
+             STATUS_LABELS.get(f.status, f.status), f.message, brief_cells(report, f.cells)]
             for f in shown]
     return rows, shown
 

@@ -87,7 +87,7 @@ def build(page: Page) -> dict[str, Any]:
             summary = gr.Markdown("（打开报告后显示）", elem_id="check-summary")
             findings = gr.Dataframe(headers=list(th.FINDING_HEADERS), interactive=False,
                                     wrap=True, max_height=600, elem_id="findings",
-                                    column_widths=["9%", "13%", "11%", "41%", "26%"])
+                                    column_widths=["9%", "13%", "11%", "49%", "18%"])
             where = gr.Markdown(elem_id="finding-where")
             marks = gr.Textbox(visible="hidden", elem_id="cell-marks")
             gr.Markdown("#### 备注（起草时作为事实来源）")
