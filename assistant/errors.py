@@ -65,7 +65,14 @@ class PromptVariablesError(PromptError):
 
 
 class LLMError(AssistantError):
-    """The language model endpoint failed (connection, timeout, HTTP error, cut stream)."""
+    """The language model endpoint failed (connection, timeout, HTTP error, cut stream).
+
+    `offline_possible` says the offline composer could write the draft meanwhile; each front end
+    says how in its own words (the command line's --offline, the app's 大模型设置)."""
+
+    def __init__(self, message: str, *, offline_possible: bool = False, **where: object) -> None:
+        super().__init__(message, **where)  # type: ignore[arg-type]
+        self.offline_possible = offline_possible
 
 
 class StoreError(AssistantError):

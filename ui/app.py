@@ -37,6 +37,14 @@ footer { display: none !important; }
 .xxgk-status td:not(:first-child), .xxgk-status th { white-space: nowrap; }
 /* the official tables have a fixed shape: no adding or deleting rows and columns */
 .xxgk-grid button[aria-label="Open cell menu"] { display: none !important; }
+/* Gradio heads its pop-ups with the English type ("Error", "Warning") and drops the title
+   given to gr.Error/gr.Warning: head them in Chinese */
+.toast-title { font-size: 0 !important; }
+.toast-title::before, .toast-title .toast-count { font-size: var(--text-lg); }
+.toast-title.error::before { content: "无法完成"; }
+.toast-title.warning::before { content: "请注意"; }
+.toast-title.info::before { content: "提示"; }
+.toast-title.success::before { content: "已完成"; }
 """
 
 

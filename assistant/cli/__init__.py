@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import click
 
-from assistant.errors import AssistantError, InputError
+from assistant.errors import AssistantError, InputError, LLMError
 
 # command name → the module of this package that defines it
 COMMAND_MODULES = {
@@ -76,6 +76,10 @@ def cli(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         click.echo(f"错误：{exc.message}", err=True)
         return EXIT_INPUT
+    except LLMError as exc:
+        hint = "也可以使用 --offline（离线起草）先生成草稿。" if exc.offline_possible else ""
+        click.echo(f"错误：{exc.message}{hint}", err=True)
+        return EXIT_FAIL
     except AssistantError as exc:
         click.echo(f"错误：{exc.message}", err=True)
         return EXIT_FAIL

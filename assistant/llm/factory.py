@@ -20,7 +20,6 @@ log = logging.getLogger(__name__)
 
 # vLLM, Ollama and Xinference accept any key; the openai client insists on having one.
 _NO_KEY = "EMPTY"
-_HINT_OFFLINE = "也可以使用 --offline（离线起草）先生成草稿。"
 
 
 class OpenAICompatibleChat:
@@ -70,10 +69,10 @@ class OpenAICompatibleChat:
         where = f"语言模型服务 {self.base_url}"
         if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
             msg = (f"{where} 在 {self.timeout:g} 秒内没有响应。请稍后再试，或调大超时"
-                   f"（XXGK_LLM__TIMEOUT）。{_HINT_OFFLINE}")
+                   f"（XXGK_LLM__TIMEOUT）。")
         elif isinstance(exc, openai.APIConnectionError | httpx.TransportError):
             msg = (f"无法连接{where}。请确认服务已经启动、地址（XXGK_LLM_BASE_URL，通常以 /v1 结尾）"
-                   f"正确。{_HINT_OFFLINE}")
+                   f"正确。")
         elif isinstance(exc, openai.RateLimitError):
             msg = (f"{where} 拒绝了请求：调用过于频繁或额度不足（HTTP 429）。请稍等一分钟再试，"
                    f"或检查账户额度。")
@@ -85,14 +84,20 @@ class OpenAICompatibleChat:
                    f"以及地址是否以 /v1 结尾。")
         elif isinstance(exc, openai.APIStatusError) and exc.status_code >= 500:
             msg = (f"{where} 内部出错（HTTP {exc.status_code}）：{_detail(exc)}。请稍后再试，"
-                   f"或请服务管理员查看日志。{_HINT_OFFLINE}")
+                   f"或请服务管理员查看日志。")
         elif isinstance(exc, openai.APIStatusError):
             msg = (f"{where} 拒绝了请求（HTTP {exc.status_code}）：{_detail(exc)}。"
                    f"可能是提示过长或模型不支持所给参数。")
         else:
-            msg = f"{where} 返回了无法处理的结果：{exc}。请稍后再试。{_HINT_OFFLINE}"
+            msg = f"{where} 返回了无法处理的结果：{exc}。请稍后再试。"
         log.warning("LLM call failed: %s", type(exc).__name__)
-        return LLMError(msg, source=self.base_url)
+        # a service that is down or broken may stay so: the offline composer can draft meanwhile
+        # (not for a key, model name or request the clerk can fix at once)
+        offline = isinstance(exc, openai.APITimeoutError | httpx.TimeoutException
+                             | openai.APIConnectionError | httpx.TransportError) or (
+            isinstance(exc, openai.APIStatusError) and exc.status_code >= 500
+        ) or not isinstance(exc, openai.APIStatusError)
+        return LLMError(msg, source=self.base_url, offline_possible=offline)
 
 
 def _detail(exc: openai.APIStatusError) -> str:

@@ -82,6 +82,7 @@ def test_llm_failure_is_a_chinese_error(sample: Path, monkeypatch: pytest.Monkey
     code = cli(["draft", str(sample), "--no-retrieve", "--section", "六"])
     err = capsys.readouterr().err
     assert code == 1 and "无法连接语言模型服务" in err and "Traceback" not in err
+    assert "也可以使用 --offline（离线起草）先生成草稿。" in err
 
 
 def test_cut_stream_is_marked_incomplete(sample: Path, monkeypatch: pytest.MonkeyPatch,

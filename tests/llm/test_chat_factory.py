@@ -97,17 +97,19 @@ def test_injected_clients_are_used(openai_stub: OpenAIStub) -> None:
     assert seen == [f"{openai_stub.base_url}/chat/completions"] * 2
 
 
-@pytest.mark.parametrize(("reply", "words"), [
-    (Reply.error(500, "CUDA out of memory"), ["HTTP 500", "CUDA out of memory", "稍后再试"]),
-    (Reply.error(503, "overloaded"), ["HTTP 503"]),
-    (Reply.error(429, "rate limited"), ["HTTP 429", "频繁"]),
-    (Reply.error(401, "bad key"), ["HTTP 401", "XXGK_LLM_API_KEY"]),
-    (Reply.error(404, "model not found"), ["HTTP 404", "qwen-test"]),
-    (Reply.error(400, "context too long"), ["HTTP 400", "context too long"]),
+# a broken service suggests the offline composer; a key, model or request to fix does not
+@pytest.mark.parametrize(("reply", "words", "offline"), [
+    (Reply.error(500, "CUDA out of memory"), ["HTTP 500", "CUDA out of memory", "稍后再试"], True),
+    (Reply.error(503, "overloaded"), ["HTTP 503"], True),
+    (Reply.error(429, "rate limited"), ["HTTP 429", "频繁"], False),
+    (Reply.error(401, "bad key"), ["HTTP 401", "XXGK_LLM_API_KEY"], False),
+    (Reply.error(404, "model not found"), ["HTTP 404", "qwen-test"], False),
+    (Reply.error(400, "context too long"), ["HTTP 400", "context too long"], False),
 ])
 @pytest.mark.parametrize("streaming", [False, True])
 def test_http_errors_become_chinese_llm_errors(openai_stub: OpenAIStub, reply: Reply,
-                                               words: list[str], streaming: bool) -> None:
+                                               words: list[str], offline: bool,
+                                               streaming: bool) -> None:
     openai_stub.push(reply)
     chat = build_chat_model(_settings(openai_stub))
     with pytest.raises(LLMError) as info:
@@ -116,6 +118,7 @@ def test_http_errors_become_chinese_llm_errors(openai_stub: OpenAIStub, reply: R
     for w in words:
         assert w in info.value.message
     assert openai_stub.base_url in info.value.message
+    assert info.value.offline_possible is offline
 
 
 def test_retries_then_succeeds(openai_stub: OpenAIStub) -> None:
@@ -136,7 +139,7 @@ def test_connection_refused() -> None:
     chat = build_chat_model(LLMSettings(base_url="http://127.0.0.1:9/v1", max_retries=0))
     with pytest.raises(LLMError, match="无法连接") as info:
         chat.complete(MESSAGES)
-    assert "--offline" in info.value.message
+    assert info.value.offline_possible  # each front end says how (--offline, 大模型设置)
 
 
 def test_stream_cut_midway_keeps_partial(openai_stub: OpenAIStub) -> None:

@@ -203,8 +203,14 @@ def test_the_clerks_story(served: Served, tmp_path: Path) -> None:
         page.locator("#draft-btn").click()
         expect(page.locator("#action-msg")).to_contain_text("生成失败，原正文未改动")
         expect(page.locator("#action-msg")).to_contain_text("HTTP 500")
+        expect(page.locator("#action-msg")).to_contain_text("“大模型设置”中清空接口地址")
+        expect(page.locator("#action-msg")).not_to_contain_text("--offline")
         expect(page.locator("#chat")).to_contain_text("生成失败")
         expect(page.locator("#draft-view")).to_contain_text("覆盖37个科室。")
+        # the pop-up is headed in Chinese, not with Gradio's English "Warning"
+        title = page.locator(".toast-title.warning").first
+        assert title.evaluate("e => getComputedStyle(e, '::before').content") == '"请注意"'
+        assert title.evaluate("e => getComputedStyle(e).fontSize") == "0px"
         _shot(page, "08b-llm-failed")
         after = served.assistant.store.find_report(DEMO_AGENCY, 2026)
         assert after.report.text("problems") == text

@@ -17,6 +17,8 @@ from ui.pages.profile import banner_text
 # Seconds to wait for the model's first words before the chat shows “正在生成”; a model that
 # answers sooner shows its text at once (one redraw fewer before the first words).
 FIRST_TOKEN_WAIT = 0.15
+# how a clerk drafts while the model's service is down: clearing the address selects the composer
+OFFLINE_HINT = "也可以在左侧“大模型设置”中清空接口地址并点“应用”，改用离线撰写先生成草稿。"
 
 
 def status_html(rows: list[list[str]]) -> str:
@@ -145,9 +147,10 @@ def build(page: Page) -> dict[str, Any]:
                     result = item
         except LLMError as exc:
             # the page stays usable: the message is shown, the accepted text is untouched
-            messages[-1] = {"role": "assistant", "content": f"生成失败：{exc.message}"}
-            gr.Warning(exc.message, duration=None, title="大模型没有完成起草")
-            yield [messages, gr.skip(), {"message": f"**生成失败，原正文未改动。** {exc.message}"}]
+            told = exc.message + (OFFLINE_HINT if exc.offline_possible else "")
+            messages[-1] = {"role": "assistant", "content": f"生成失败：{told}"}
+            gr.Warning(told, duration=None, title="大模型没有完成起草")
+            yield [messages, gr.skip(), {"message": f"**生成失败，原正文未改动。** {told}"}]
             return
         assert result is not None
         yield [gr.skip(), gr.skip(), {"message": result.message, "instruction": "",
