@@ -19,8 +19,8 @@ from pathlib import Path
 
 from assistant.checks import run_checks
 from assistant.ingest import read_report
-from assistant.ingest.dataschema import dump
 from assistant.report import Agency, Cell, Report, load_layout, zero_report
+from assistant.report.dataschema import dump
 
 _KINDS = ("department", "government", "township")
 

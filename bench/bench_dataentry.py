@@ -18,7 +18,7 @@ from assistant.export.tables import tables_html, tables_markdown, tables_text
 from assistant.export.xlsx import write_workbook
 from assistant.ingest import datafile
 from assistant.ingest import xlsx as xlsx_reader
-from assistant.ingest.dataschema import dump
+from assistant.report.dataschema import dump
 
 
 def _rate(n: int, work: Callable[[], object]) -> float:

@@ -28,6 +28,20 @@ ONLY_IN = {
 }
 
 
+# ARCHITECTURE.md's "may import" column for the deterministic core, within assistant/ (errors
+# and config are the foundation every package stands on). The file formats that a reader and a
+# writer share (report.dataschema, report.workbook) live in report so that ingest and export
+# both reach them from below.
+MAY_IMPORT = {
+    "assistant.report": (),
+    "assistant.ingest": ("assistant.report",),
+    "assistant.checks": ("assistant.report",),
+    "assistant.compare": ("assistant.report", "assistant.checks"),
+    "assistant.export": ("assistant.report", "assistant.checks"),
+    "assistant.store": ("assistant.report",),
+}
+_FOUNDATION = ("assistant.errors", "assistant.config")
+
 # Edges that launch the UI: `xxgk ui` is the same entry point as `xxgk-ui` (ui.app:main).
 ALLOWED = {("assistant.cli.ui", "ui.app")}
 
@@ -75,6 +89,12 @@ def violations() -> list[str]:
                     for b in banned:
                         if _within(imported, b):
                             found.append(f"{module} imports {imported}: {owner} must not import {b}")
+            for owner, allowed_pkgs in MAY_IMPORT.items():
+                if (_within(module, owner) and _within(imported, "assistant")
+                        and not any(_within(imported, p)
+                                    for p in (owner, *allowed_pkgs, *_FOUNDATION))):
+                    found.append(f"{module} imports {imported}: {owner} may import only "
+                                 f"{', '.join(allowed_pkgs) or 'itself'}")
             for pkg, allowed in ONLY_IN.items():
                 if _within(imported, pkg) and not any(_within(module, a) for a in allowed):
                     found.append(f"{module} imports {imported}: {pkg} belongs only in {allowed}")
@@ -90,6 +110,16 @@ def test_checker_catches_a_violation(tmp_path: Path, monkeypatch: pytest.MonkeyP
     bad.write_text("import chromadb\n", encoding="utf-8")
     try:
         assert any("assistant.checks._arch_probe imports chromadb" in v for v in violations())
+    finally:
+        bad.unlink()
+
+
+def test_checker_catches_a_core_package_reaching_sideways() -> None:
+    bad = REPO / "assistant" / "export" / "_arch_probe.py"
+    bad.write_text("from assistant.ingest import read_report\n", encoding="utf-8")
+    try:
+        assert "assistant.export._arch_probe imports assistant.ingest: assistant.export may " \
+            "import only assistant.report, assistant.checks" in violations()
     finally:
         bad.unlink()
 

@@ -10,11 +10,11 @@ from decimal import Decimal
 from assistant.checks.claims import clause_before, numbers
 from assistant.checks.engine import CheckContext, rule
 from assistant.checks.findings import Finding
-from assistant.compare.similarity import similarity
 from assistant.report.cells import format_number
 from assistant.report.derived import apply_table_id
 from assistant.report.layout import NARRATIVE_SECTIONS, SECTION_IDS
 from assistant.report.sentences import sentence_at, sentences
+from assistant.report.similarity import similarity
 
 COPY_PROBLEMS = 0.8  # XY-05 [H]
 COPY_NARRATIVE = 0.9  # XY-06 [H]

@@ -13,7 +13,7 @@ from assistant.checks import CheckResult, Finding, registered_rules, run_checks
 from assistant.checks.findings import SEVERITY_LABELS
 from assistant.errors import InputError
 from assistant.ingest import SUPPORTED_SUFFIXES, read_report
-from assistant.ingest.dataschema import dump
+from assistant.report.dataschema import dump
 from assistant.report.model import Report
 
 EXIT_OK, EXIT_ERRORS, EXIT_INPUT = 0, 1, 2
@@ -104,12 +104,12 @@ def check(file: Path, prior: Path | None, as_json: bool, fmt: str | None, jobs: 
     return exit_code(result)
 
 
-# ---- a folder: checks.batch reads and checks in parallel; this formats the outcome ----
+# ---- a folder: assistant.batch reads and checks in parallel; this formats the outcome ----
 
 
 def _check_folder(folder: Path, *, as_json: bool, jobs: int | None, csv_path: Path | None,
                   html_path: Path | None) -> int:
-    from assistant.checks import batch  # process pool and progress bar: only for folders
+    from assistant import batch  # process pool and progress bar: only for folders
 
     paths = sorted(p for p in folder.rglob("*")
                    if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)

@@ -10,8 +10,8 @@ from typing import Any
 import click
 
 from assistant.ingest import read_report
-from assistant.ingest.dataschema import dump
 from assistant.ingest.sections import Preamble, read_preamble
+from assistant.report.dataschema import dump
 from assistant.report.layout import SECTION_IDS, load_layout
 from assistant.report.model import Report
 

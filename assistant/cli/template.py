@@ -11,8 +11,8 @@ import click
 
 from assistant.errors import InputError
 from assistant.export.xlsx import write_workbook
-from assistant.ingest.dataschema import yaml_text
 from assistant.report.cells import Cell
+from assistant.report.dataschema import yaml_text
 from assistant.report.layout import format_for_year, load_layout
 from assistant.report.model import Agency, Report
 

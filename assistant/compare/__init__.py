@@ -7,8 +7,8 @@ from assistant.compare.comparison import Comparison, compare_reports, comparison
 from assistant.compare.html import render_html
 from assistant.compare.numbers import CellRow, NumberComparison, compare_numbers, percent_change
 from assistant.compare.problems import ProblemMatch, match_problems, split_problems
-from assistant.compare.similarity import similarity, strip_boilerplate
 from assistant.compare.wording import SectionWording, compare_wording, diff_text
+from assistant.report.similarity import similarity, strip_boilerplate
 
 __all__ = [
     "CARRIED", "Carried", "CellRow", "Comparison", "NumberComparison", "ProblemMatch",

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.compare.similarity import char_ngrams
+from assistant.report.similarity import char_ngrams
 
 Status = Literal["addressed", "repeated", "silent"]
 STATUS_LABELS: dict[str, str] = {"addressed": "已说明整改", "repeated": "原样重复",

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
-from assistant.compare.similarity import char_ngrams, similarity, strip_boilerplate
 from assistant.report import SECTION_IDS, Report
+from assistant.report.similarity import char_ngrams, similarity, strip_boilerplate
 
 # SPEC c.5: XY-05 flags section 五 at 0.8; other sections use the same bar here, and the whole
 # narrative (XY-06) 0.9.

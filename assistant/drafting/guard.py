@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from assistant.compare.similarity import similarity
 from assistant.report.facts import Fact, FactLedger
 from assistant.report.numerals import NumberMention, extract_numbers
+from assistant.report.similarity import similarity
 from assistant.retrieval.hits import Hit
 
 FlagKind = Literal["number", "fact_ref", "citation", "article", "similarity", "contact"]

@@ -19,8 +19,8 @@ from assistant.export.outline import (
     section_heading,
 )
 from assistant.export.tables import table_html, table_markdown, table_text
-from assistant.ingest.dataschema import dump
 from assistant.report import SECTION_IDS, Report
+from assistant.report.dataschema import dump
 
 _e = html.escape  # quote=True: every text node and attribute value
 

@@ -18,7 +18,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assistant.errors import ExportError
-from assistant.ingest.workbook import (
+from assistant.report.cells import Cell
+from assistant.report.layout import (
+    CellSpec,
+    FormatLayout,
+    TableSpec,
+    format_for_year,
+    load_layout,
+)
+from assistant.report.model import AGENCY_KIND_LABELS, LEVEL_LABELS, Report
+from assistant.report.workbook import (
     GRID_TOP,
     MAP_MARK,
     MAP_SHEET,
@@ -34,15 +43,6 @@ from assistant.ingest.workbook import (
     sheet_name,
     table_sheets,
 )
-from assistant.report.cells import Cell
-from assistant.report.layout import (
-    CellSpec,
-    FormatLayout,
-    TableSpec,
-    format_for_year,
-    load_layout,
-)
-from assistant.report.model import AGENCY_KIND_LABELS, LEVEL_LABELS, Report
 
 _FONT = "宋体"
 _THIN = Side(style="thin", color="000000")

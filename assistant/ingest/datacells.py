@@ -9,10 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cache
 
-from assistant.ingest.dataschema import CELL_DICT_KEYS
 from assistant.ingest.datatree import KeyPath, Tree, as_mapping
 from assistant.ingest.entry import ErrorList, check_value, unknown_key_hint, what_to_do, where
 from assistant.report.cells import Cell, parse_cell
+from assistant.report.dataschema import CELL_DICT_KEYS
 from assistant.report.layout import CellSpec, FormatLayout, FormatVersion, load_layout
 
 _CELL_KEYS = frozenset(CELL_DICT_KEYS)

@@ -1,6 +1,6 @@
 """YAML/JSON data files (the clerk's figures, profile and texts; also `xxgk check --json`) → Report.
 
-The schema is in `assistant/ingest/dataschema.py`; the README has a complete example
+The schema is in `assistant/report/dataschema.py`; the README has a complete example
 (knowledge/examples/report-2025.yaml). Every mistake is collected and raised together as
 InputErrors, each naming the file, the key and its line, the table row and column in Chinese,
 and what to write instead. A blank stays blank (never 0); cells the file leaves out are absent.
@@ -16,14 +16,6 @@ from pydantic import ValidationError
 
 from assistant.errors import InputError, InputErrors
 from assistant.ingest.datacells import flat_cells, table_cells
-from assistant.ingest.dataschema import (
-    AGENCY_KEYS,
-    PUBLICATION_KEYS,
-    REPORT_KEYS,
-    TOP_KEYS,
-    section_keys,
-    table_keys,
-)
 from assistant.ingest.datatree import (
     KeyPath,
     Tree,
@@ -34,6 +26,14 @@ from assistant.ingest.datatree import (
 )
 from assistant.ingest.entry import ErrorList, unknown_key_hint
 from assistant.report.cells import Cell
+from assistant.report.dataschema import (
+    AGENCY_KEYS,
+    PUBLICATION_KEYS,
+    REPORT_KEYS,
+    TOP_KEYS,
+    section_keys,
+    table_keys,
+)
 from assistant.report.layout import (
     SECTION_IDS,
     FormatVersion,

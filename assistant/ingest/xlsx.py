@@ -1,7 +1,7 @@
 """The data-entry workbook (xxgk template --xlsx) → Report, with errors that name sheet!cell.
 
 Cells are found through the workbook's hidden cell map (written with the template), or, when it
-is gone, through the layout (ingest/workbook.py). Before any figure is read, every label of every
+is gone, through the layout (report/workbook.py). Before any figure is read, every label of every
 table sheet is compared with the official layout, so rows a clerk inserted, deleted or moved are
 explained instead of read into the wrong cells.
 """
@@ -16,7 +16,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from assistant.errors import InputError
 from assistant.ingest.entry import ErrorList, check_value, what_to_do, where
-from assistant.ingest.workbook import (
+from assistant.report.cells import Cell, normalize_text
+from assistant.report.layout import FormatVersion, TableSpec, load_layout
+from assistant.report.model import AGENCY_KIND_LABELS, LEVEL_LABELS, Agency, ReadNote, Report
+from assistant.report.workbook import (
     MAP_MARK,
     MAP_SHEET,
     PROFILE_SHEET,
@@ -27,9 +30,6 @@ from assistant.ingest.workbook import (
     sheet_name,
     table_sheets,
 )
-from assistant.report.cells import Cell, normalize_text
-from assistant.report.layout import FormatVersion, TableSpec, load_layout
-from assistant.report.model import AGENCY_KIND_LABELS, LEVEL_LABELS, Agency, ReadNote, Report
 
 _REDO = "请撤销这些改动，或用 xxgk template --xlsx 重新生成模板后把数字复制进去。"
 

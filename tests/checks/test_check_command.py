@@ -9,8 +9,8 @@ import pytest
 
 from assistant.cli import cli
 from assistant.ingest import read_report
-from assistant.ingest.dataschema import dump
 from assistant.report import Agency, parse_cell
+from assistant.report.dataschema import dump
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "examples" / "report-2025.yaml"
 

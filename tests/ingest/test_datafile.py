@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from assistant.config import shipped_dir
 from assistant.errors import InputError, InputErrors
 from assistant.ingest import datafile, read_report
-from assistant.ingest.dataschema import dump, yaml_text
 from assistant.report import Cell, Report, load_layout, zero_report
 from assistant.report.cells import parse_cell
+from assistant.report.dataschema import dump, yaml_text
 
 EXAMPLE = shipped_dir("knowledge") / "examples" / "report-2025.yaml"
 APPLY_COLS = (

@@ -17,9 +17,9 @@ from assistant.errors import InputError, InputErrors
 from assistant.export.xlsx import write_workbook
 from assistant.ingest import datafile, read_report
 from assistant.ingest import xlsx as xlsx_reader
-from assistant.ingest.workbook import GRID_TOP, MAP_SHEET
 from assistant.report import Report, load_layout, parse_cell
 from assistant.report.grid import table_grid
+from assistant.report.workbook import GRID_TOP, MAP_SHEET
 
 EXAMPLE = shipped_dir("knowledge") / "examples" / "report-2025.yaml"
 

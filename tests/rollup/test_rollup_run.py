@@ -11,8 +11,8 @@ import pytest
 
 from assistant.checks.rollup import RollupRun, check_rollup, run_rollup
 from assistant.cli import cli
-from assistant.ingest.dataschema import dump
 from assistant.report import Agency, Report, parse_cell, zero_report
+from assistant.report.dataschema import dump
 from assistant.report.rollup import RosterUnit
 
 COUNTY = Agency(name="某县人民政府", kind="government", level="county")

@@ -1,4 +1,6 @@
 """The data-file schema (keys and their Chinese aliases) and its writers: JSON shape and YAML text.
+It lives beside the model because the reader (ingest/datafile.py) and the writers of exports and
+commands share it.
 
 A data file is one mapping. Every key has an English name and a Chinese alias; both are read:
 

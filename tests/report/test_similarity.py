@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.compare.similarity import char_ngrams, similarity, strip_boilerplate
+from assistant.report.similarity import char_ngrams, similarity, strip_boilerplate
 
 PREAMBLE = (
     "根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定，现公布本机关2022年度政府信息公开工作报告。"

@@ -1,4 +1,6 @@
-"""Wording similarity of two Chinese texts: character 3-grams after removing shared boilerplate."""
+"""Wording similarity of two Chinese texts: character 3-grams after removing shared boilerplate.
+One measure for the comparison (compare/wording.py), the year-on-year rules (XY-05/07) and the
+drafting guard, so a text judged "the same as last year" is judged so everywhere."""
 
 from __future__ import annotations
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.utils import get_column_letter
-
 from assistant.report.grid import Grid, GridCell, table_grid
 from assistant.report.layout import FormatLayout, TableSpec
 from assistant.report.model import AGENCY_KIND_LABELS, LEVEL_LABELS
@@ -35,7 +33,12 @@ class ProfileField:
 
 
 def address(row: int, col: int) -> str:
-    return f"{get_column_letter(col)}{row}"
+    """The A1-style address of a 1-based row and column (column 27 is AA)."""
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{row}"
 
 
 def sheet_name(table: TableSpec) -> str:
