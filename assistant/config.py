@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.errors import ConfigError
@@ -68,6 +77,48 @@ class UISettings(_Group):
     max_upload_mb: int = 20
 
 
+# Whose publication deadline a setting moves (SPEC c.8; defaults in checks/rules_publication.py)
+DEADLINE_KINDS = {
+    "department": "部门和乡镇（默认1月31日）",
+    "government": "县级以上人民政府本级（默认3月31日）",
+    "other": "街道办事处、授权组织、办公厅（室）（默认1月31日）",
+    "rollup.county": "县级汇总（默认2月20日）",
+    "rollup.city": "地市级汇总（默认3月10日）",
+    "rollup.province": "省级汇总（默认3月31日）",
+    "rollup.vertical": "垂直管理系统汇总（默认3月31日）",
+}
+
+
+class CheckSettings(_Group):
+    """Rule settings. SPEC c.0: deadlines are configuration (a province may set its own). Each is
+    "MM-DD" in the year after the report year, e.g. XXGK_CHECKS__DEADLINES__OTHER=02-15;
+    rollup_county stands for rollup.county, since an environment variable cannot hold a dot."""
+
+    deadlines: dict[str, str] = {}
+
+    @field_validator("deadlines", mode="before")
+    @classmethod
+    def _deadlines(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for key, day in value.items():
+            kind = str(key).lower().replace("_", ".")
+            if kind not in DEADLINE_KINDS:
+                known = "、".join(k.replace(".", "_") for k in DEADLINE_KINDS)
+                raise ValueError(f"没有“{key}”这一类截止日期，可设置的有：{known}")
+            text = str(day).strip()
+            match = re.fullmatch(r"(\d{1,2})-(\d{1,2})", text)
+            try:
+                dt.date(2000, int(match[1]), int(match[2])) if match else None
+            except ValueError:
+                match = None
+            if not match:
+                raise ValueError(f"截止日期“{text}”应写成“月-日”，如 01-31（{DEADLINE_KINDS[kind]}）")
+            out[kind] = f"{int(match[1]):02d}-{int(match[2]):02d}"
+        return out
+
+
 # Single-underscore spellings that the issues and the README document, mapped to nested keys.
 _FLAT_ALIASES = {
     "XXGK_HOME": ("paths", "home"),
@@ -94,6 +145,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     paths: PathSettings = PathSettings()
     ui: UISettings = UISettings()
+    checks: CheckSettings = CheckSettings()
     database_url: str | None = None  # None = SQLite in paths.home
 
     @model_validator(mode="before")
@@ -126,5 +178,6 @@ def load_settings(**overrides: Any) -> Settings:
         where = ".".join(str(p) for p in first.get("loc", ()))
         env = "XXGK_" + "__".join(str(p).upper() for p in first.get("loc", ()))
         raise ConfigError(
-            f"设置项 {where}（环境变量 {env}）的值无法使用：{first.get('msg')}。请检查 .env 或环境变量。"
+            f"设置项 {where}（环境变量 {env}）的值无法使用："
+            f"{str(first.get('msg')).removeprefix('Value error, ')}。请检查 .env 或环境变量。"
         ) from exc

@@ -1,13 +1,15 @@
-"""Publication rules on metadata: PUB-01…07 (SPEC c.8). Deadlines are options with SPEC defaults.
+"""Publication rules on metadata: PUB-01…07 (SPEC c.8). Deadlines are configuration (SPEC c.0).
 
-`options["deadlines"]` may override any of `DEFAULT_DEADLINES` ("MM-DD" in year Y+1, or a date);
-`options["deadline"]` (a date) is one unit's own deadline, e.g. from a roll-up roster."""
+The office's settings (`XXGK_CHECKS__DEADLINES__…`, config.CheckSettings) override SPEC's
+`DEFAULT_DEADLINES`; a caller's `options["deadlines"]` override both ("MM-DD" in year Y+1, or a
+date); `options["deadline"]` (a date) is one unit's own deadline, e.g. from a roll-up roster."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
+from functools import cache
 
 from assistant.checks.engine import CheckContext, rule
 from assistant.checks.findings import Finding
@@ -29,14 +31,23 @@ _WHO = {"department": "县级以上人民政府部门和乡镇人民政府", "go
         "rollup.vertical": "垂直管理部门全系统汇总"}
 
 
+@cache
+def configured_deadlines() -> dict[str, str]:
+    """SPEC's defaults with the office's settings over them, read once per process."""
+    from assistant.config import load_settings
+
+    return {**DEFAULT_DEADLINES, **load_settings().checks.deadlines}
+
+
 def deadline_for(report: Report, key: str, options: Mapping[str, object]) -> dt.date:
-    """The deadline of `key` for report year Y, after the caller's overrides."""
+    """The deadline of `key` for report year Y, after the settings and the caller's overrides."""
     own = options.get("deadline")
     if isinstance(own, dt.date) and key in ("department", "other"):
         return own
     overrides = options.get("deadlines") or {}
-    value = overrides.get(key, DEFAULT_DEADLINES[key]) if isinstance(overrides, Mapping) else (
-        DEFAULT_DEADLINES[key])
+    configured = configured_deadlines()
+    value = overrides.get(key, configured[key]) if isinstance(overrides, Mapping) else (
+        configured[key])
     if isinstance(value, dt.date):
         return value
     month, day = (int(p) for p in str(value).split("-"))

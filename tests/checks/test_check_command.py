@@ -137,3 +137,49 @@ def test_folder_without_reports_is_unusable(tmp_path: Path, capsys: pytest.Captu
     (tmp_path / "empty").mkdir()
     assert cli(["check", str(tmp_path / "empty")]) == 2
     assert "没有可校验的报告文件" in capsys.readouterr().err
+
+
+@pytest.fixture
+def fresh_deadlines():  # type: ignore[no-untyped-def]
+    """The configured deadlines are read once per process: read them again around a test."""
+    from assistant.checks.rules_publication import configured_deadlines
+
+    configured_deadlines.cache_clear()
+    yield
+    configured_deadlines.cache_clear()
+
+
+def test_an_office_sets_its_own_deadline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str],
+                                         fresh_deadlines: None) -> None:
+    # the example was published 2026-01-20: on time by SPEC's 1月31日, late by a 1月15日 rule
+    path = write(tmp_path, "r.json")
+    assert cli(["check", str(path), "--json"]) == 0
+    assert _pub01(capsys.readouterr().out)["status"] == "pass"
+    monkeypatch.setenv("XXGK_CHECKS__DEADLINES__DEPARTMENT", "1-15")
+    from assistant.checks.rules_publication import configured_deadlines
+
+    configured_deadlines.cache_clear()
+    cli(["check", str(path), "--json"])
+    late = _pub01(capsys.readouterr().out)
+    assert late["status"] == "fail" and "2026年1月15日" in late["message"]
+
+
+def test_a_deadline_setting_that_cannot_be_used_is_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        fresh_deadlines: None) -> None:
+    monkeypatch.setenv("XXGK_CHECKS__DEADLINES__STREET", "02-15")
+    assert cli(["check", str(write(tmp_path, "r.json"))]) == 1
+    err = capsys.readouterr().err
+    assert "没有“street”这一类截止日期" in err and "rollup_county" in err and "Traceback" not in err
+
+
+def test_every_deadline_kind_can_be_set() -> None:
+    from assistant.checks.rules_publication import DEFAULT_DEADLINES
+    from assistant.config import DEADLINE_KINDS
+
+    assert set(DEADLINE_KINDS) == set(DEFAULT_DEADLINES)
+
+
+def _pub01(out: str) -> dict:
+    return next(f for f in json.loads(out)["findings"] if f["rule"] == "PUB-01")
