@@ -10,7 +10,7 @@ from assistant.checks.engine import CheckContext, rule
 from assistant.checks.findings import Finding
 from assistant.report.cells import normalize_text
 from assistant.report.layout import CellSpec, SectionId, TableSpec
-from assistant.report.model import HEADER_NOTE, IMAGE_TABLES
+from assistant.report.model import COLUMN_ORDER, HEADER_NOTE, IMAGE_TABLES
 
 _MISSING_KINDS = {"blank": "空白", "dash": "“—”", "slash": "“/”"}
 _EXPECTED_CELLS = {"active": ("10", "22"), "apply": ("175（25行×7列）", "161（23行×7列）"),
@@ -66,11 +66,17 @@ def _structure(ctx: CheckContext, section: SectionId) -> Iterator[Finding]:
         problems.append(f"缺少{len(missing)}个数据格：{ctx.names(missing, 4)}")
     if extra:
         problems.append(f"多出格式没有的项目：{'、'.join(extra[:4])}" + ("等" if len(extra) > 4 else ""))
+    # the reader saw the columns in another order (the cells are keyed by id, so only it can tell)
+    reordered = [n for n in ctx.report.notes
+                 if n.location == COLUMN_ORDER and (n.cell or "").startswith(prefix)]
     if problems:
         yield ctx.fail(f"表{table.number}与格式不符，" + "；".join(problems) +
                        f"。格式要求该表共{count}个数据格，行列不得增删。",
                        cells=[*missing, *extra], expected=count,
                        found=len(ids) - len(missing) + len(extra))
+    elif reordered:
+        yield ctx.fail(f"{reordered[0].message}请按格式调整列的顺序，不得调换。",
+                       cells=[n.cell for n in reordered if n.cell])
     else:
         yield ctx.passed(f"表{table.number}的行、列与格式一致（{count}个数据格）。")
 

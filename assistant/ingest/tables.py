@@ -20,7 +20,7 @@ from assistant.report.layout import (
     cell_id,
     load_layout,
 )
-from assistant.report.model import ReadNote
+from assistant.report.model import COLUMN_ORDER, ReadNote
 
 FORMATS: tuple[FormatVersion, ...] = ("2019", "2021")
 
@@ -58,6 +58,7 @@ class _Index:
     plain_columns: tuple[Candidate, ...]  # key: ColumnSpec, every block
     captions: tuple[Candidate, ...]  # key: block index
     texts: frozenset[str]  # every normalised label, header and note of the table
+    column_texts: frozenset[str]  # the normalised column labels and their groups
 
 
 _INDEXES: dict[str, _Index] = {}
@@ -102,9 +103,13 @@ def _build_index(spec: TableSpec) -> _Index:
     }
     texts.add(norm_label(spec.header_note or ""))
     texts.discard("")
+    column_texts = frozenset(
+        norm_label(x) for block in spec.blocks for c in block.columns
+        for x in (c.label, *c.variants, *c.groups) if x
+    )
     plain = tuple(Candidate(c.key[1], c.labels, c.groups)  # type: ignore[index]
                   for c in all_columns)
-    return _Index(rows, columns, all_columns, plain, captions, frozenset(texts))
+    return _Index(rows, columns, all_columns, plain, captions, frozenset(texts), column_texts)
 
 
 def label_texts(spec: TableSpec) -> frozenset[str]:
@@ -269,6 +274,24 @@ def _header_columns(
     return out
 
 
+def _order_notes(spec: TableSpec, block: BlockSpec, row: RowSpec,
+                 cols: dict[int, ColumnSpec | None]) -> list[ReadNote]:
+    """A note when the header puts the block's columns in another order than the format's: the
+    figures are read by their headers all the same, but FMT-04/05/06 require the official order."""
+    printed = list(dict.fromkeys(c for _, c in sorted(cols.items()) if c is not None))
+    canonical = [c for c in block.columns if c in printed]
+    if printed == canonical:
+        return []
+    names = "、".join(f"「{c.label}」" for c in printed)
+    return [ReadNote(
+        level="info", location=COLUMN_ORDER,
+        cell=cell_id(spec.id, row.id, printed[0].id),
+        message=f"表{spec.number}的列顺序与格式不同：原表依次为{names}。"
+                f"各数已按列标题读取；格式要求按"
+                f"{'、'.join(f'「{c.label}」' for c in canonical)}的顺序排列。",
+    )]
+
+
 def _grid(table: Table, spec: TableSpec, source: str) -> TableRead:
     read = TableRead(spec)
     idx = _index(spec)
@@ -290,7 +313,10 @@ def _grid(table: Table, spec: TableSpec, source: str) -> TableRead:
             if isinstance(cap, int):
                 header, last_data = [], False
                 continue
-            if not filled or _match_row(spec, [first]) is None:
+            # a header row: "总计" first (columns printed out of order) still names a row, so
+            # two column labels in it make it a header all the same
+            columns_named = sum(1 for c in filled if norm_label(c.text) in idx.column_texts)
+            if not filled or columns_named >= 2 or _match_row(spec, [first]) is None:
                 if last_data:
                     header = []
                 header.append(r)
@@ -321,6 +347,7 @@ def _grid(table: Table, spec: TableSpec, source: str) -> TableRead:
             key = (b, header[0])
             if key not in block_cols:
                 block_cols[key] = _header_columns(table, spec, b, header, 0)
+                read.notes += _order_notes(spec, block, rowspec, block_cols[key])
             cols = block_cols[key]
         if not any(v is not None for v in cols.values()):
             _by_order(read, spec, block, rowspec, [c.text for c in cells], source)

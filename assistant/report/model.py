@@ -85,8 +85,9 @@ class Section(BaseModel):
 
 class ReadNote(BaseModel):
     """Something a reader or data loader wants the user to know: what it could not read.
-    Two `location`s are facts the checks judge: IMAGE_TABLES (FMT-07) and HEADER_NOTE (FMT-12,
-    the message quoting the printed note in “”)."""
+    Three `location`s are facts the checks judge: IMAGE_TABLES (FMT-07), HEADER_NOTE (FMT-12,
+    the message quoting the printed note in “”) and COLUMN_ORDER (FMT-04/05/06, `cell` naming a
+    cell of the table whose columns were printed out of order)."""
 
     level: Literal["info", "warning", "error"] = "warning"
     message: str
@@ -96,6 +97,7 @@ class ReadNote(BaseModel):
 
 IMAGE_TABLES = "tables_as_images"  # a table section held only pictures: the table was an image
 HEADER_NOTE = "header_note"  # the identity note printed over table 三, as printed
+COLUMN_ORDER = "column_order"  # a table's columns printed in another order (read by their headers)
 
 
 class Report(BaseModel):

@@ -108,3 +108,35 @@ def test_docx_text_box_is_read_once() -> None:
            f'<mc:Choice Requires="wps">{box}</mc:Choice><mc:Fallback>{box}</mc:Fallback>'
            f"</mc:AlternateContent></w:r><w:r><w:t>2025年报告</w:t></w:r></w:p>")
     assert _text(etree.fromstring(xml)) == "示例局2025年报告"
+
+
+def test_columns_printed_out_of_order_are_read_by_header_and_fmt05_says_so(
+        tmp_path: Path) -> None:
+    from lxml import html as lhtml
+
+    from assistant.checks import run_checks
+    from assistant.export.document import html_page
+    from assistant.report.model import COLUMN_ORDER
+
+    known = known_report()
+    page = lhtml.fromstring(html_page(known))
+    table = page.xpath('//table[@data-table="apply"]')[0]
+    for row in table.iter("tr"):  # 自然人 and 总计 change places, headers and figures alike
+        cells = list(row)
+        first = [c for c in cells if (c.get("data-cell") or "").endswith(".natural_person")
+                 or c.text_content() == "自然人"]
+        last = [c for c in cells if (c.get("data-cell") or "").endswith(".total")
+                or c.text_content() == "总计"]
+        if first and last:
+            first[0].text, last[0].text = last[0].text, first[0].text
+    path = tmp_path / "reordered.html"
+    path.write_bytes(lhtml.tostring(page, encoding="utf-8"))
+
+    r = read_report(path)
+    assert _values(r) == _values(known)  # every figure under its own header
+    noted = [n for n in r.notes if n.location == COLUMN_ORDER]
+    assert len(noted) == 1 and noted[0].cell and noted[0].cell.startswith("apply.")
+    assert "原表依次为「总计」" in noted[0].message
+    fmt05 = [f for f in run_checks(r).by_rule("FMT-05") if f.failed]
+    assert fmt05 and "请按格式调整列的顺序" in fmt05[0].message
+    assert not [f for f in run_checks(known_report()).by_rule("FMT-05") if f.failed]
