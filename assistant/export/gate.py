@@ -16,6 +16,8 @@ ExportKind = Literal["征求意见稿", "正式稿"]  # the same values as the w
 DRAFT: ExportKind = "征求意见稿"
 FINAL: ExportKind = "正式稿"
 BlockerKind = Literal["finding", "untraced", "placeholder", "missing"]
+BLOCKER_LABELS: dict[str, str] = {"finding": "校验错误", "untraced": "数字无出处",
+                                  "placeholder": "待补充", "missing": "缺正文"}
 DecisionKind = Literal["confirm", "dismiss"]
 DECISION_LABELS = {"confirm": "确认需修改", "dismiss": "忽略"}
 
@@ -67,10 +69,12 @@ class Blocker:
     kind: BlockerKind
     message: str
 
+    @property
+    def label(self) -> str:
+        return BLOCKER_LABELS[self.kind]
+
     def describe(self) -> str:
-        label = {"finding": "错误", "untraced": "数字无出处", "placeholder": "待补充",
-                 "missing": "缺正文"}[self.kind]
-        return f"[{label}] {self.message}（编号 {self.fingerprint}）"
+        return f"[{self.label}] {self.message}（编号 {self.fingerprint}）"
 
 
 @dataclass(frozen=True)

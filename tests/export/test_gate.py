@@ -108,3 +108,12 @@ def test_a_final_needs_the_narrative_sections() -> None:
     missing = [b for b in result.blockers if b.kind == "missing"]
     assert len(missing) == 3 and not result.passed
     assert "总体情况" in missing[0].message
+
+
+def test_every_blocker_kind_is_named_in_chinese() -> None:
+    import typing
+
+    from assistant.export.gate import BLOCKER_LABELS, BlockerKind
+
+    assert set(typing.get_args(BlockerKind)) == set(BLOCKER_LABELS)
+    assert all(not label.isascii() for label in BLOCKER_LABELS.values())

@@ -18,7 +18,6 @@ from ui.handlers import workspace as ws
 FORMAT_LABELS = {"docx": "Word（公文格式）", "html": "网页 HTML", "md": "Markdown",
                  "txt": "纯文本", "json": "JSON 数据", "xlsx": "Excel 数据表"}
 BLOCKER_HEADERS = ("类别", "问题", "处理")
-_KIND_LABELS = {"finding": "校验错误", "untraced": "数字无出处", "placeholder": "待补充内容"}
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ def gate_view(result: GateResult) -> tuple[str, list[list[str]], list[str]]:
     """The gate's verdict in words, a row per blocker (with its reason when one was given), and
     the blockers' fingerprints in the same order."""
     reasons = {o.blocker.fingerprint: o.reason for o in result.overridden}
-    rows = [[_KIND_LABELS.get(b.kind, b.kind), b.describe(),
+    rows = [[b.label, f"{b.message}（编号 {b.fingerprint}）",
              f"已放行：{reasons[b.fingerprint]}" if b.fingerprint in reasons else "待处理"]
             for b in result.blockers]
     open_n = len(result.remaining)
