@@ -261,27 +261,34 @@ def test_format_mismatch_and_foreign_workbooks(filled: Path, tmp_path: Path) -> 
         xlsx_reader.read(broken)
 
 
-@pytest.mark.slow
-def test_libreoffice_converts_the_workbook(filled: Path, tmp_path: Path) -> None:
+def _office_convert(source: Path, to: str, out: Path, profile: Path) -> Path:
     office = shutil.which("libreoffice") or shutil.which("soffice")
     assert office, "libreoffice is needed (scripts/system-deps: libreoffice-calc-nogui)"
-    out = tmp_path / "pdf"
     subprocess.run(
-        [
-            office,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(filled),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
+        [office, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", to,
+         "--outdir", str(out), str(source)],
+        check=True, capture_output=True, timeout=180,
     )
-    pdf = out / "年报数据.pdf"
+    return out / f"{source.stem}.{to.split(':')[0]}"
+
+
+@pytest.mark.slow
+def test_a_workbook_saved_again_by_another_spreadsheet_program_reads_the_same(
+        filled: Path, tmp_path: Path) -> None:
+    # a clerk opens the template in WPS or Excel and saves it: LibreOffice Calc stands in here
+    # (its own shared strings, styles and sheet order; the hidden cell map must survive)
+    _edit(filled, 表三__D10="9")  # typed in the spreadsheet program, as text
+    resaved = _office_convert(filled, 'xlsx:Calc MS Excel 2007 XML', tmp_path / "resaved",
+                              tmp_path / "lo")
+    ours, theirs = read_report(filled), read_report(resaved)
+    assert {k: c.value for k, c in theirs.cells.items()} == {
+        k: c.value for k, c in ours.cells.items()}
+    assert (theirs.agency, theirs.year, theirs.format) == (ours.agency, ours.year, ours.format)
+
+
+@pytest.mark.slow
+def test_libreoffice_converts_the_workbook(filled: Path, tmp_path: Path) -> None:
+    pdf = _office_convert(filled, "pdf", tmp_path / "pdf", tmp_path / "lo")
     assert pdf.exists() and pdf.stat().st_size > 10_000
     text = subprocess.run(
         ["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True
