@@ -93,10 +93,7 @@ class OpenAICompatibleChat:
         log.warning("LLM call failed: %s", type(exc).__name__)
         # a service that is down or broken may stay so: the offline composer can draft meanwhile
         # (not for a key, model name or request the clerk can fix at once)
-        offline = isinstance(exc, openai.APITimeoutError | httpx.TimeoutException
-                             | openai.APIConnectionError | httpx.TransportError) or (
-            isinstance(exc, openai.APIStatusError) and exc.status_code >= 500
-        ) or not isinstance(exc, openai.APIStatusError)
+        offline = not isinstance(exc, openai.APIStatusError) or exc.status_code >= 500
         return LLMError(msg, source=self.base_url, offline_possible=offline)
 
 
