@@ -40,7 +40,14 @@ def check_document(report: Report, result: CheckResult) -> dict[str, Any]:
 
 def summary_line(result: CheckResult) -> str:
     s = summary(result)
-    verdict = "有错误，须更正" if s["errors"] else "未发现错误"
+    # a blank template has no error, only rules that could not judge it: say so, not "all clear"
+    unjudged = sum(1 for f in result.not_assessable if f.severity == "error")
+    if s["errors"]:
+        verdict = "有错误，须更正"
+    elif unjudged:
+        verdict = f"未发现错误，但有{unjudged}项错误级校验因空白格或缺少信息无法判断，补全后请再查"
+    else:
+        verdict = "未发现错误"
     return (f"结论：{verdict}。错误{s['errors']}项、警告{s['warnings']}项、提示{s['infos']}项、"
             f"无法判断{s['not_assessable']}项、通过{s['passed']}项。")
 

@@ -23,6 +23,10 @@ def test_xlsx_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert wb["单位信息"]["B4"].value == "某县某局" and wb["单位信息"]["B8"].value == 2025
     r = read_report(path)
     assert r.agency.name == "某县某局" and {c.kind for c in r.cells.values()} == {"blank"}
+    # checked as downloaded: no error found, and the clerk is told that little could be judged
+    assert cli(["check", str(path)]) == 0
+    verdict = capsys.readouterr().out.strip().splitlines()[-1]
+    assert verdict.startswith("结论：未发现错误，但有") and "无法判断，补全后请再查" in verdict
 
 
 def test_yaml_template_is_all_zeros_and_commented(
