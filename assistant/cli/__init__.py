@@ -20,7 +20,10 @@ from collections.abc import Sequence
 
 import click
 
+from assistant.cli import zh
 from assistant.errors import AssistantError, InputError, LLMError
+
+zh.install()  # before the decorators below: click words some help when a command is declared
 
 # command name → the module of this package that defines it
 COMMAND_MODULES = {
@@ -49,10 +52,12 @@ class _LazyGroup(click.Group):
         if name is None:
             return None
         module = importlib.import_module(f"{__name__}.{name}")
-        return next((c for c in module.COMMANDS if c.name == cmd_name), None)
+        command = next((c for c in module.COMMANDS if c.name == cmd_name), None)
+        return zh.localize(command) if command is not None else None
 
 
-@click.group(cls=_LazyGroup, help=_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_LazyGroup, help=_HELP, context_settings={"help_option_names": ["-h", "--help"]},
+             options_metavar=zh.OPTIONS_METAVAR, subcommand_metavar=zh.SUBCOMMAND_METAVAR)
 @click.version_option(package_name="xxgk-assistant", message="xxgk %(version)s")
 def group() -> None:
     pass
