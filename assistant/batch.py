@@ -1,26 +1,34 @@
 """Batch review: read and check every report of a folder (any mix of formats), one row per
-report, unreadable files listed with the reason; one bad file never stops the run."""
+report, unreadable files listed with the reason; one bad file never stops the run.
+
+The worker processes send back only what the rows and the summary need (not the report), in
+chunks: for a folder of machine-written data files, sending whole reports one by one cost more
+than checking them."""
 
 from __future__ import annotations
 
 import csv
+import gc
 import html
 import logging
 import os
 import sys
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
+from assistant.checks.document import check_document
 from assistant.checks.engine import run_checks
 from assistant.checks.findings import SEVERITY_LABELS, CheckResult, Finding
 from assistant.errors import AssistantError
 from assistant.ingest import read_report
-from assistant.report.model import Report
 
 log = logging.getLogger(__name__)
 TOP_FINDINGS = 3
@@ -29,17 +37,22 @@ _FORMAT_NAMES = {"2019": "2019年试行格式", "2021": "2021年格式"}
 
 @dataclass
 class BatchItem:
-    """One file of the batch: its report and check result, or why it could not be read."""
+    """One file of the batch: who and what it is, its check result, or why it could not be read;
+    `document` is its `xxgk check --json` document when the batch was asked for them."""
 
     path: Path
-    report: Report | None = None
+    agency: str = ""
+    year: int | None = None
+    format: str = ""
+    read_notes: int = 0
     result: CheckResult | None = None
+    document: dict[str, Any] | None = None
     error: str | None = None
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return self.error is None and self.report is not None and self.result is not None
+        return self.error is None and self.result is not None
 
     @property
     def errors(self) -> int:
@@ -61,18 +74,17 @@ class BatchItem:
         return sorted(self.result.failures(), key=lambda f: order[f.severity])[:n]
 
     def row(self) -> dict[str, object]:
-        r = self.report
         return {
             "文件": str(self.path),
-            "机关": r.agency.name if r else "",
-            "年度": r.year if r else "",
-            "格式": _FORMAT_NAMES.get(r.format, r.format) if r else "",
+            "机关": self.agency,
+            "年度": self.year if self.year is not None else "",
+            "格式": _FORMAT_NAMES.get(self.format, self.format),
             "错误": self.errors if self.ok else "",
             "警告": self.warnings if self.ok else "",
             "无法判断": self.not_assessable if self.ok else "",
             "主要问题": "；".join(f"[{f.rule}]{SEVERITY_LABELS[f.severity]}：{f.message}"
                               for f in self.top_findings()),
-            "读取提示": len(r.notes) if r else "",
+            "读取提示": self.read_notes if self.ok else "",
             "无法读取的原因": self.error or "",
         }
 
@@ -90,45 +102,61 @@ class BatchResult:
         return [i.row() for i in self.items]
 
 
-def check_file(path: Path) -> BatchItem:
+def check_file(path: Path, *, documents: bool = False) -> BatchItem:
     """Read and check one file; any failure becomes the item's `error`, never an exception."""
     start = time.perf_counter()
     item = BatchItem(path=path)
     try:
-        item.report = read_report(path)
-        item.result = run_checks(item.report)
+        report = read_report(path)
+        item.agency, item.year, item.format = report.agency.name, report.year, report.format
+        item.read_notes = len(report.notes)
+        item.result = run_checks(report)
+        if documents:
+            item.document = check_document(report, item.result)
     except AssistantError as exc:
-        item.error = exc.message
+        item.result, item.error = None, exc.message
     except Exception as exc:  # noqa: BLE001 — a reader bug on one file must not stop the batch
         log.exception("batch: %s failed", path)
-        item.report = item.result = None
+        item.result, item.document = None, None
         item.error = f"{path.name}：读取或校验时发生内部错误（{type(exc).__name__}: {exc}）。请反馈此文件。"
     item.seconds = time.perf_counter() - start
     return item
 
 
-def run_batch(paths: Sequence[Path], *, jobs: int | None = 1, progress: bool = True) -> BatchResult:
+def run_batch(paths: Sequence[Path], *, jobs: int | None = 1, progress: bool = True,
+              documents: bool = False) -> BatchResult:
     """Check every file, in `jobs` processes (None: one per CPU); results in the given order.
-    A progress bar goes to stderr."""
+    A progress bar goes to stderr. `documents`: keep each file's check-JSON document too."""
     paths = [Path(p) for p in paths]
     workers = min(jobs or os.cpu_count() or 1, max(len(paths), 1))
     bar = tqdm(total=len(paths), file=sys.stderr, disable=not progress, unit="份",
                desc="校验报告", leave=False)
-    items: list[BatchItem | None] = [None] * len(paths)
+    work = partial(check_file, documents=documents)
+    items: list[BatchItem] = []
+    # the results pile up as some fifty small objects per file and make no reference cycles: the
+    # collector, re-scanning them all as they grow, took most of the time of receiving them
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         if workers <= 1:
-            for k, p in enumerate(paths):
-                items[k] = check_file(p)
+            for p in paths:
+                items.append(work(p))
                 bar.update(1)
         else:
+            # chunks small enough that the bar moves and both workers stay busy to the end
+            chunk = max(1, min(64, len(paths) // (workers * 8)))
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = {pool.submit(check_file, p): k for k, p in enumerate(paths)}
-                for future in as_completed(futures):
-                    items[futures[future]] = future.result()
+                for item in pool.map(work, paths, chunksize=chunk):
+                    items.append(item)
                     bar.update(1)
+    except BrokenProcessPool as exc:
+        raise AssistantError("批量校验的子进程意外退出（可能是内存不足）。请用 --jobs 1 重试，"
+                             "或把文件夹分成几批校验。") from exc
     finally:
         bar.close()
-    return BatchResult([i for i in items if i is not None])
+        if collecting:
+            gc.enable()
+    return BatchResult(items)
 
 
 _COLUMNS = ["文件", "机关", "年度", "格式", "错误", "警告", "无法判断", "主要问题", "读取提示",

@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import click
 
 from assistant.checks import CheckResult, Finding, registered_rules, run_checks
+from assistant.checks.document import check_document
 from assistant.checks.findings import SEVERITY_LABELS
 from assistant.errors import InputError
 from assistant.ingest import SUPPORTED_SUFFIXES, read_report
-from assistant.report.dataschema import dump
 from assistant.report.model import Report
 
 EXIT_OK, EXIT_ERRORS, EXIT_INPUT = 0, 1, 2
@@ -28,14 +27,6 @@ def summary(result: CheckResult) -> dict[str, int]:
     c = Counter(f.status if f.status != "fail" else f.severity for f in result.findings)
     return {"errors": c["error"], "warnings": c["warning"], "infos": c["info"],
             "not_assessable": c["not_assessable"], "passed": c["pass"]}
-
-
-def check_document(report: Report, result: CheckResult) -> dict[str, Any]:
-    """The one JSON document of `xxgk check --json` (keys are stable: other tools read them)."""
-    data = dump(report)
-    # exactly these three keys: the data-file reader reads this document back (xxgk check FILE)
-    return {"report": data["report"], "cells": data["cells"],
-            "findings": [f.as_json() for f in result.findings]}
 
 
 def summary_line(result: CheckResult) -> str:
@@ -123,21 +114,20 @@ def _check_folder(folder: Path, *, as_json: bool, jobs: int | None, csv_path: Pa
     if not paths:
         raise InputError(f"文件夹“{folder}”中没有可校验的报告文件（可读取的类型："
                              f"{'、'.join(s.lstrip('.') for s in SUPPORTED_SUFFIXES)}）。")
-    outcome = batch.run_batch(paths, jobs=jobs)
+    outcome = batch.run_batch(paths, jobs=jobs, documents=as_json)
     if csv_path:
         batch.write_csv(outcome, csv_path)
     if html_path:
         batch.write_html(outcome, html_path, title=f"年度报告批量校验：{folder.name}")
     items = outcome.items
     if as_json:
-        docs = [check_document(i.report, i.result) if i.report is not None and i.result is not None
-                else {"file": str(i.path), "error": i.error} for i in items]
+        docs = [i.document if i.document is not None else {"file": str(i.path), "error": i.error}
+                for i in items]
         click.echo(json.dumps({"files": docs}, ensure_ascii=False, indent=2))
     else:
         for i in items:
             line = summary_line(i.result) if i.result is not None else f"无法读取：{i.error}"
-            name = i.report.agency.name if i.report is not None else ""
-            click.echo(f"{i.path}  {name}  {line}")
+            click.echo(f"{i.path}  {i.agency}  {line}")
         bad = sum(1 for i in items if i.result is not None and i.result.errors)
         click.echo(f"共{len(items)}份：有错误{bad}份，无法读取{len(outcome.unreadable)}份。")
     if any(i.result is not None and i.result.errors for i in items):

@@ -10,9 +10,10 @@ from typing import Any
 
 import click
 
+from assistant.checks.document import check_document
 from assistant.checks.findings import SEVERITY_LABELS, CheckResult
 from assistant.checks.rollup import RollupRun, check_rollup, run_rollup
-from assistant.cli.check import check_document, exit_code, human_text, summary
+from assistant.cli.check import exit_code, human_text, summary
 from assistant.errors import InputError
 from assistant.ingest import SUPPORTED_SUFFIXES, read_report
 from assistant.ingest.roster import read_roster

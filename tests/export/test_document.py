@@ -114,7 +114,7 @@ def test_json_has_the_check_keys_and_the_sections(shared_sample: Report,
     assert list(doc["sections"]) == list(SECTION_IDS)
     assert doc["sections"]["overview"]["heading"] == "一、总体情况"
     assert len(doc["findings"]) == len(checks.findings)
-    from assistant.cli.check import check_document  # the keys `xxgk check --json` writes
+    from assistant.checks.document import check_document  # the keys `xxgk check --json` writes
 
     assert {k: v for k, v in doc.items() if k != "sections"} == check_document(
         shared_sample, checks)
