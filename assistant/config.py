@@ -77,15 +77,16 @@ class UISettings(_Group):
     max_upload_mb: int = 20
 
 
-# Whose publication deadline a setting moves (SPEC c.8; defaults in checks/rules_publication.py)
+# Whose publication deadline a setting moves, worded as the PUB rules name them (SPEC c.8; the
+# defaults are DEFAULT_DEADLINES in checks/rules_publication.py)
 DEADLINE_KINDS = {
-    "department": "部门和乡镇（默认1月31日）",
-    "government": "县级以上人民政府本级（默认3月31日）",
-    "other": "街道办事处、授权组织、办公厅（室）（默认1月31日）",
-    "rollup.county": "县级汇总（默认2月20日）",
-    "rollup.city": "地市级汇总（默认3月10日）",
-    "rollup.province": "省级汇总（默认3月31日）",
-    "rollup.vertical": "垂直管理系统汇总（默认3月31日）",
+    "department": "县级以上人民政府部门和乡镇人民政府",
+    "government": "县级以上地方人民政府",
+    "other": "街道办事处、法律法规授权组织和办公厅（室）本政府机关",
+    "rollup.county": "县级汇总",
+    "rollup.city": "地市级汇总",
+    "rollup.province": "省级汇总",
+    "rollup.vertical": "垂直管理部门全系统汇总",
 }
 
 

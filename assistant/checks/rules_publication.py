@@ -13,6 +13,7 @@ from functools import cache
 
 from assistant.checks.engine import CheckContext, rule
 from assistant.checks.findings import Finding
+from assistant.config import DEADLINE_KINDS, load_settings
 from assistant.report.cells import normalize_text
 from assistant.report.model import Report
 
@@ -25,17 +26,11 @@ DEFAULT_DEADLINES: dict[str, str] = {
     "rollup.province": "03-31",
     "rollup.vertical": "03-31",
 }
-_WHO = {"department": "县级以上人民政府部门和乡镇人民政府", "government": "县级以上地方人民政府",
-        "other": "街道办事处、法律法规授权组织和办公厅（室）本政府机关",
-        "rollup.county": "县级汇总", "rollup.city": "地市级汇总", "rollup.province": "省级汇总",
-        "rollup.vertical": "垂直管理部门全系统汇总"}
 
 
 @cache
 def configured_deadlines() -> dict[str, str]:
     """SPEC's defaults with the office's settings over them, read once per process."""
-    from assistant.config import load_settings
-
     return {**DEFAULT_DEADLINES, **load_settings().checks.deadlines}
 
 
@@ -80,7 +75,7 @@ def _on_time(ctx: CheckContext, key: str) -> Iterator[Finding]:
         yield ctx.passed(f"{_cn(published)}发布，未超过{_cn(due)}的期限。")
     else:
         late = (published - due).days
-        yield ctx.fail(f"报告于{_cn(published)}发布，晚于{_WHO[key]}的期限"
+        yield ctx.fail(f"报告于{_cn(published)}发布，晚于{DEADLINE_KINDS[key]}的期限"
                        f"{_cn(due)}（迟{late}天）。", expected=due.isoformat(),
                        found=published.isoformat())
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import gettext
 import importlib
-import unicodedata
 
 import click
+
+from assistant.report.cells import display_width
 
 # click's message ids (click 8.x) → Chinese; placeholders kept so click's .format() still works
 WORDS: dict[str, str] = {
@@ -98,13 +99,13 @@ def install() -> None:
     for cls_name, word in _TYPE_NAMES.items():
         getattr(click.types, cls_name).name = word
     # help columns are aligned by length; a Chinese character takes two columns on screen
-    click.formatting.term_len = display_width  # type: ignore[attr-defined]
+    click.formatting.term_len = _term_width  # type: ignore[attr-defined]
 
 
-def display_width(text: str) -> int:
+def _term_width(text: str) -> int:
     from click._compat import strip_ansi
 
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in strip_ansi(text))
+    return display_width(strip_ansi(text))
 
 
 def localize(command: click.Command) -> click.Command:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import html
-import unicodedata
 
+from assistant.report.cells import display_width
 from assistant.report.grid import Grid, GridCell, report_grids
 from assistant.report.model import Report
 
@@ -23,11 +23,6 @@ from assistant.report.model import Report
 
 _CAPS = {"label": 24, "group": 10, "header": 8, "caption": 0, "note": 0}
 _MIN_WIDTH = 2  # one CJK character
-
-
-def display_width(text: str) -> int:
-    """Columns `text` takes in a monospace font: Wide and Fullwidth characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _wrap(text: str, width: int) -> list[str]:

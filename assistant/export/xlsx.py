@@ -8,7 +8,6 @@ clerk how to fill a whole block with 0 at once (select, type 0, Ctrl+Enter).
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assistant.errors import ExportError
-from assistant.report.cells import Cell
+from assistant.report.cells import Cell, display_width
 from assistant.report.layout import (
     CellSpec,
     FormatLayout,
@@ -55,10 +54,6 @@ _HINT = (
     "Ctrl+Enter 一次填满）；空着表示“未填”。不要插入、删除或移动行列，不要改工作表名称。"
 )
 _NUMBER_FORMATS = {"int": "0", "sint": "+0;-0;0", "dec": "0.00##"}
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _validations(ws: Worksheet) -> dict[str, DataValidation]:
@@ -175,7 +170,7 @@ def _table_sheet(
             target.fill = _HEAD_FILL
         if c.colspan == 1:
             cap = {"label": 44, "group": 10}.get(c.kind, 14)
-            widths[c.col] = max(widths[c.col], min(_width(c.text), cap) * 1.1 + 2)
+            widths[c.col] = max(widths[c.col], min(display_width(c.text), cap) * 1.1 + 2)
     for k, w in enumerate(widths):
         ws.column_dimensions[address(1, k + 1)[:-1]].width = w
     for r in range(grid.height):  # Excel does not grow merged rows by itself
@@ -183,7 +178,7 @@ def _table_sheet(
         for c in grid.cells:
             if c.row == r and c.rowspan == 1 and c.kind != "data":
                 room = sum(widths[c.col : c.col + c.colspan]) / 1.1
-                lines = max(lines, -(-_width(c.text) // max(int(room), 1)))
+                lines = max(lines, -(-display_width(c.text) // max(int(room), 1)))
         ws.row_dimensions[GRID_TOP + r].height = 15 * lines + 3
     label_cols = min((c.col for c in grid.cells if c.kind == "data"), default=0)
     freeze = address(GRID_TOP + grid.header_rows, label_cols + 1) if grid.header_rows else "A3"

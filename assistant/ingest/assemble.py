@@ -11,15 +11,8 @@ from assistant.ingest.blocks import PICTURE, Block, Paragraph, Table
 from assistant.ingest.fees import fee_texts
 from assistant.ingest.labels import norm_label
 from assistant.ingest.sections import Heading, Preamble, match_heading, read_preamble
-from assistant.ingest.tables import (
-    FORMATS,
-    TableRead,
-    is_table_text,
-    is_value,
-    label_texts,
-    missing_notes,
-    read_table,
-)
+from assistant.ingest.tableindex import FORMATS, is_table_text, label_texts
+from assistant.ingest.tables import TableRead, is_value, missing_notes, read_table
 from assistant.report.agency_name import describe_inference, infer_kind_level
 from assistant.report.cells import Cell, parse_cell
 from assistant.report.layout import FormatVersion, SectionId, format_for_year, load_layout

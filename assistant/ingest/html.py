@@ -19,7 +19,7 @@ from assistant.errors import InputError
 from assistant.ingest.assemble import Meta, assemble
 from assistant.ingest.blocks import PICTURE, Block, Paragraph, Table, place_cells
 from assistant.ingest.sections import match_heading
-from assistant.ingest.tables import is_table_text
+from assistant.ingest.tableindex import is_table_text
 from assistant.ingest.text import decode, read_bytes
 from assistant.report.layout import FormatVersion
 from assistant.report.model import Publication, Report

@@ -5,24 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from assistant.ingest.blocks import Table
-from assistant.ingest.labels import Candidate, best_match, candidate, norm_label
+from assistant.ingest.labels import best_match, norm_label
+from assistant.ingest.tableindex import split_path, table_index
 from assistant.report.cells import parse_cell
 from assistant.report.layout import (
     BlockSpec,
     CellSpec,
     ColumnSpec,
-    FormatVersion,
     RowSpec,
     TableSpec,
     cell_id,
-    load_layout,
 )
 from assistant.report.model import COLUMN_ORDER, ReadNote
-
-FORMATS: tuple[FormatVersion, ...] = ("2019", "2021")
 
 
 @dataclass
@@ -45,106 +42,6 @@ class TableRead:
 def is_value(text: str) -> bool:
     """A data cell's content: a number, "/", "—" (blank is handled by the caller)."""
     return bool(text.strip()) and parse_cell(text).kind in ("number", "dash", "slash")
-
-
-# ------------------------------------------------------------------ label indexes of a spec
-
-
-@dataclass(frozen=True)
-class _Index:
-    rows: tuple[Candidate, ...]  # key: (block index, RowSpec)
-    columns: tuple[tuple[Candidate, ...], ...]  # per block; key: ColumnSpec
-    all_columns: tuple[Candidate, ...]  # key: (block index, ColumnSpec)
-    plain_columns: tuple[Candidate, ...]  # key: ColumnSpec, every block
-    captions: tuple[Candidate, ...]  # key: block index
-    texts: frozenset[str]  # every normalised label, header and note of the table
-    column_texts: frozenset[str]  # the normalised column labels and their groups
-
-
-_INDEXES: dict[str, _Index] = {}
-
-
-def _index(spec: TableSpec) -> _Index:
-    # keyed by id: hashing a TableSpec walks every label of it, on every call
-    found = _INDEXES.get(spec.id)
-    if found is None:
-        found = _INDEXES[spec.id] = _build_index(spec)
-    return found
-
-
-def _build_index(spec: TableSpec) -> _Index:
-    rows = tuple(
-        candidate((b, r), r.label, r.variants, r.groups)
-        for b, block in enumerate(spec.blocks)
-        for r in block.rows
-        if r.label
-    )
-    columns = tuple(
-        tuple(candidate(c, c.label, c.variants, c.groups) for c in block.columns)
-        for block in spec.blocks
-    )
-    all_columns = tuple(
-        candidate((b, c), c.label, c.variants, c.groups)
-        for b, block in enumerate(spec.blocks)
-        for c in block.columns
-    )
-    captions = tuple(
-        candidate(b, block.caption) for b, block in enumerate(spec.blocks) if block.caption
-    )
-    texts = {
-        norm_label(t)
-        for block in spec.blocks
-        for t in (
-            block.caption or "",
-            block.label_header or "",
-            *(x for r in block.rows for x in (r.label, *r.variants, *r.groups)),
-            *(x for c in block.columns for x in (c.label, *c.variants, *c.groups)),
-        )
-    }
-    texts.add(norm_label(spec.header_note or ""))
-    texts.discard("")
-    column_texts = frozenset(
-        norm_label(x) for block in spec.blocks for c in block.columns
-        for x in (c.label, *c.variants, *c.groups) if x
-    )
-    plain = tuple(Candidate(c.key[1], c.labels, c.groups)  # type: ignore[index]
-                  for c in all_columns)
-    return _Index(rows, columns, all_columns, plain, captions, frozenset(texts), column_texts)
-
-
-def label_texts(spec: TableSpec) -> frozenset[str]:
-    """Every normalised label, header, caption and note of one table."""
-    return _index(spec).texts
-
-
-@cache
-def known_texts() -> frozenset[str]:
-    """Every normalised label of both formats' tables: tells table cells from narrative."""
-    out: set[str] = set()
-    for fmt in FORMATS:
-        for t in load_layout(fmt).tables:
-            if t.render:
-                out |= _index(t).texts
-    return frozenset(out)
-
-
-def is_table_text(text: str) -> bool:
-    """True when `text` is a label, header, caption or note of an official table."""
-    n = norm_label(text)
-    if not n:
-        return False
-    if n in known_texts():
-        return True
-    # cut-down labels, and pieces of long ones wrapped in a narrow cell (the 勾稽 note)
-    return len(n) >= 4 and any(k.startswith(n) or (len(k) >= 20 and n in k)
-                               for k in known_texts())
-
-
-def _split_path(text: str, known: frozenset[str]) -> list[str]:
-    # Markdown writes merged header paths as "法人或其他组织/商业企业"; "本年增/减" is one label
-    if "/" in text and norm_label(text) not in known:
-        return [p for p in text.split("/") if p.strip()]
-    return [text]
 
 
 # ------------------------------------------------------------------ extraction
@@ -210,8 +107,8 @@ def _by_order(
 
 
 def _match_row(spec: TableSpec, path: list[str]) -> tuple[int, RowSpec] | None:
-    idx = _index(spec)
-    parts = [p for t in path for p in _split_path(t, idx.texts)]
+    idx = table_index(spec)
+    parts = [p for t in path for p in split_path(t, idx.texts)]
     key = best_match(parts, idx.rows)
     return key if isinstance(key, tuple) else None  # type: ignore[return-value]
 
@@ -232,7 +129,7 @@ def _loose(table: Table, spec: TableSpec, source: str) -> TableRead:
         texts = [c.text for c in row]
         first = next((i for i, t in enumerate(texts) if is_value(t)), None)
         if first is None:
-            read.headers_matched += sum(1 for t in texts if norm_label(t) in _index(spec).texts)
+            read.headers_matched += sum(1 for t in texts if norm_label(t) in table_index(spec).texts)
             continue
         labels = [t for t in texts[:first] if t.strip()]
         values = texts[first:]
@@ -260,7 +157,7 @@ def _header_columns(
     table: Table, spec: TableSpec, block: int | None, header_rows: Iterable[int], start: int
 ) -> dict[int, ColumnSpec | None]:
     """Grid column → the spec column its header names, from the header cells covering it."""
-    idx = _index(spec)
+    idx = table_index(spec)
     width = max((c.col + c.colspan for c in table.cells), default=0)
     cands = idx.columns[block] if block is not None else idx.plain_columns
     head = [c for c in table.cells if c.row in set(header_rows)]
@@ -268,7 +165,7 @@ def _header_columns(
     for k in range(start, width):
         path: list[str] = []
         for c in sorted((c for c in head if c.col <= k < c.col + c.colspan), key=lambda c: c.row):
-            path.extend(_split_path(c.text, idx.texts))
+            path.extend(split_path(c.text, idx.texts))
         key = best_match(path, cands) if path else None
         out[k] = key if isinstance(key, ColumnSpec) else None
     return out
@@ -294,7 +191,7 @@ def _order_notes(spec: TableSpec, block: BlockSpec, row: RowSpec,
 
 def _grid(table: Table, spec: TableSpec, source: str) -> TableRead:
     read = TableRead(spec)
-    idx = _index(spec)
+    idx = table_index(spec)
     blank = _blank_row(spec)
     block_cols: dict[tuple[int, int], dict[int, ColumnSpec | None]] = {}
     header: list[int] = []  # rows of the header currently in force

@@ -51,6 +51,11 @@ def format_number(value: Number) -> str:
     return str(value)
 
 
+def display_width(text: str) -> int:
+    """Columns `text` takes in a monospace font: Wide and Fullwidth characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def normalize_text(raw: str) -> str:
     """NFKC, then strip every kind of space (NBSP, ideographic) and line break."""
     text = unicodedata.normalize("NFKC", raw)

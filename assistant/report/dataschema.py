@@ -24,7 +24,6 @@ A data file is one mapping. Every key has an English name and a Chinese alias; b
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
@@ -32,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from assistant.report.cells import Cell
+from assistant.report.cells import Cell, display_width
 from assistant.report.layout import SECTION_IDS, FormatLayout, SectionId, load_sections
 from assistant.report.model import AGENCY_KIND_LABELS, LEVEL_LABELS, Report
 
@@ -169,8 +168,7 @@ def _cell_text(cell: Cell | None) -> str:
 
 
 def _comment(line: str, comment: str, column: int = 36) -> str:
-    width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
-    pad = max(1, column - width)
+    pad = max(1, column - display_width(line))
     return f"{line}{' ' * pad}# {comment}"
 
 
