@@ -82,8 +82,9 @@ class BatchItem:
             "错误": self.errors if self.ok else "",
             "警告": self.warnings if self.ok else "",
             "无法判断": self.not_assessable if self.ok else "",
-            "主要问题": "；".join(f"[{f.rule}]{SEVERITY_LABELS[f.severity]}：{f.message}"
-                              for f in self.top_findings()),
+            "主要问题": "；".join(
+                f"[{f.rule}]{SEVERITY_LABELS[f.severity]}：{f.message}" for f in self.top_findings()
+            ),
             "读取提示": self.read_notes if self.ok else "",
             "无法读取的原因": self.error or "",
         }
@@ -118,19 +119,28 @@ def check_file(path: Path, *, documents: bool = False) -> BatchItem:
     except Exception as exc:  # noqa: BLE001 — a reader bug on one file must not stop the batch
         log.exception("batch: %s failed", path)
         item.result, item.document = None, None
-        item.error = f"{path.name}：读取或校验时发生内部错误（{type(exc).__name__}: {exc}）。请反馈此文件。"
+        item.error = (
+            f"{path.name}：读取或校验时发生内部错误（{type(exc).__name__}: {exc}）。请反馈此文件。"
+        )
     item.seconds = time.perf_counter() - start
     return item
 
 
-def run_batch(paths: Sequence[Path], *, jobs: int | None = 1, progress: bool = True,
-              documents: bool = False) -> BatchResult:
+def run_batch(
+    paths: Sequence[Path], *, jobs: int | None = 1, progress: bool = True, documents: bool = False
+) -> BatchResult:
     """Check every file, in `jobs` processes (None: one per CPU); results in the given order.
     A progress bar goes to stderr. `documents`: keep each file's check-JSON document too."""
     paths = [Path(p) for p in paths]
     workers = min(jobs or os.cpu_count() or 1, max(len(paths), 1))
-    bar = tqdm(total=len(paths), file=sys.stderr, disable=not progress, unit="份",
-               desc="校验报告", leave=False)
+    bar = tqdm(
+        total=len(paths),
+        file=sys.stderr,
+        disable=not progress,
+        unit="份",
+        desc="校验报告",
+        leave=False,
+    )
     work = partial(check_file, documents=documents)
     items: list[BatchItem] = []
     # the results pile up as some fifty small objects per file and make no reference cycles: the
@@ -150,8 +160,10 @@ def run_batch(paths: Sequence[Path], *, jobs: int | None = 1, progress: bool = T
                     items.append(item)
                     bar.update(1)
     except BrokenProcessPool as exc:
-        raise AssistantError("批量校验的子进程意外退出（可能是内存不足）。请用 --jobs 1 重试，"
-                             "或把文件夹分成几批校验。") from exc
+        raise AssistantError(
+            "批量校验的子进程意外退出（可能是内存不足）。请用 --jobs 1 重试，"
+            "或把文件夹分成几批校验。"
+        ) from exc
     finally:
         bar.close()
         if collecting:
@@ -159,8 +171,18 @@ def run_batch(paths: Sequence[Path], *, jobs: int | None = 1, progress: bool = T
     return BatchResult(items)
 
 
-_COLUMNS = ["文件", "机关", "年度", "格式", "错误", "警告", "无法判断", "主要问题", "读取提示",
-            "无法读取的原因"]
+_COLUMNS = [
+    "文件",
+    "机关",
+    "年度",
+    "格式",
+    "错误",
+    "警告",
+    "无法判断",
+    "主要问题",
+    "读取提示",
+    "无法读取的原因",
+]
 
 
 def write_csv(result: BatchResult, path: Path) -> None:
@@ -179,18 +201,36 @@ def write_html(result: BatchResult, path: Path, *, title: str = "年度报告批
         cls = "bad" if not item.ok or item.errors else ("warn" if item.warnings else "ok")
         findings = "".join(
             f"<li>[{html.escape(f.rule)}] {html.escape(SEVERITY_LABELS[f.severity])}："
-            f"{html.escape(f.message)}</li>" for f in item.top_findings())
-        problem = (f"<ul>{findings}</ul>" if findings
-                   else html.escape(str(row["无法读取的原因"])) or "未发现问题")
-        cells = [row["文件"], row["机关"], row["年度"], row["格式"], row["错误"], row["警告"],
-                 row["无法判断"]]
-        body.append(f"<tr class=\"{cls}\">" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)
-                    + f"<td>{problem}</td></tr>")
+            f"{html.escape(f.message)}</li>"
+            for f in item.top_findings()
+        )
+        problem = (
+            f"<ul>{findings}</ul>"
+            if findings
+            else html.escape(str(row["无法读取的原因"])) or "未发现问题"
+        )
+        cells = [
+            row["文件"],
+            row["机关"],
+            row["年度"],
+            row["格式"],
+            row["错误"],
+            row["警告"],
+            row["无法判断"],
+        ]
+        body.append(
+            f'<tr class="{cls}">'
+            + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)
+            + f"<td>{problem}</td></tr>"
+        )
     readable = len(result.items) - len(result.unreadable)
-    summary = (f"共{len(result.items)}份：可读取{readable}份，无法读取{len(result.unreadable)}份；"
-               f"有错误{sum(1 for i in result.items if i.ok and i.errors)}份。")
-    page = _PAGE.format(title=html.escape(title), summary=html.escape(summary),
-                        rows="\n".join(body))
+    summary = (
+        f"共{len(result.items)}份：可读取{readable}份，无法读取{len(result.unreadable)}份；"
+        f"有错误{sum(1 for i in result.items if i.ok and i.errors)}份。"
+    )
+    page = _PAGE.format(
+        title=html.escape(title), summary=html.escape(summary), rows="\n".join(body)
+    )
     path.write_text(page, encoding="utf-8")
 
 

@@ -115,7 +115,9 @@ class CheckSettings(_Group):
             except ValueError:
                 match = None
             if not match:
-                raise ValueError(f"截止日期“{text}”应写成“月-日”，如 01-31（{DEADLINE_KINDS[kind]}）")
+                raise ValueError(
+                    f"截止日期“{text}”应写成“月-日”，如 01-31（{DEADLINE_KINDS[kind]}）"
+                )
             out[kind] = f"{int(match[1]):02d}-{int(match[2]):02d}"
         return out
 

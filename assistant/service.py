@@ -22,8 +22,14 @@ class Assistant:
     """One object per process; heavy parts (knowledge base, workspace, model client) are built
     on first use, so start-up stays fast and a command that needs none of them loads none."""
 
-    def __init__(self, settings: Settings, *, chat: ChatModel | None = None,
-                 embedder: Embedder | None = None, chroma: Any = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        chat: ChatModel | None = None,
+        embedder: Embedder | None = None,
+        chroma: Any = None,
+    ) -> None:
         self.settings = settings
         self._chat = chat
         self._embedder = embedder
@@ -46,21 +52,33 @@ class Assistant:
             self._chat = build_chat_model(self.settings.llm)
         return self._chat
 
-    def drafter(self, report: Report, *, prior: Report | None = None,
-                notes: dict[str, object] | None = None, retrieve: bool = True) -> Any:
+    def drafter(
+        self,
+        report: Report,
+        *,
+        prior: Report | None = None,
+        notes: dict[str, object] | None = None,
+        retrieve: bool = True,
+    ) -> Any:
         """A Drafter for one report: the configured model (or the offline composer), the
         prompts, the staff notes, and the knowledge base when `retrieve`."""
         from assistant.drafting.drafter import Drafter
         from assistant.drafting.notes import normalize_notes
         from assistant.drafting.prompts import PromptLibrary
 
-        return Drafter(report, prompts=PromptLibrary(Path(self.settings.paths.prompts_dir)),
-                       prior=prior, notes=normalize_notes(notes or {}),
-                       retriever=self.knowledge if retrieve else None, chat=self.chat,
-                       knowledge_dir=Path(self.settings.paths.knowledge_dir))
+        return Drafter(
+            report,
+            prompts=PromptLibrary(Path(self.settings.paths.prompts_dir)),
+            prior=prior,
+            notes=normalize_notes(notes or {}),
+            retriever=self.knowledge if retrieve else None,
+            chat=self.chat,
+            knowledge_dir=Path(self.settings.paths.knowledge_dir),
+        )
 
-    def configure_llm(self, *, base_url: str | None, model: str | None,
-                      api_key: str | None) -> None:
+    def configure_llm(
+        self, *, base_url: str | None, model: str | None, api_key: str | None
+    ) -> None:
         """Point this process at another chat model (the UI's settings page); an empty key
         keeps the one already set, and the next draft uses the new client."""
         from pydantic import SecretStr
@@ -78,8 +96,9 @@ class Assistant:
     def knowledge(self) -> Any:
         from assistant.retrieval import KnowledgeBase
 
-        return KnowledgeBase.open(self.settings, embedder=self._embedder,
-                                  chroma_client=self._chroma)
+        return KnowledgeBase.open(
+            self.settings, embedder=self._embedder, chroma_client=self._chroma
+        )
 
     @cached_property
     def store(self) -> Any:
@@ -88,7 +107,12 @@ class Assistant:
         return Workspace.open(self.settings)
 
 
-def build_assistant(settings: Settings, *, chat: ChatModel | None = None,
-                    embedder: Embedder | None = None, chroma: Any = None) -> Assistant:
+def build_assistant(
+    settings: Settings,
+    *,
+    chat: ChatModel | None = None,
+    embedder: Embedder | None = None,
+    chroma: Any = None,
+) -> Assistant:
     """Wire the assistant from settings; any collaborator passed in wins."""
     return Assistant(settings, chat=chat, embedder=embedder, chroma=chroma)

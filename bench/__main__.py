@@ -21,8 +21,13 @@ HERE = Path(__file__).resolve().parent
 
 def _commit() -> str:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                             text=True, cwd=HERE, check=False)
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=HERE,
+            check=False,
+        )
         return out.stdout.strip() or "unknown"
     except OSError:
         return "unknown"
@@ -47,8 +52,12 @@ def main(argv: list[str]) -> int:
         print(f"== bench {name} ==", flush=True)
         module = importlib.import_module(f"bench.bench_{name}")
         figures = module.run()
-        record = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                  "commit": _commit(), "machine": _machine(), "figures": figures}
+        record = {
+            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "commit": _commit(),
+            "machine": _machine(),
+            "figures": figures,
+        }
         with (HERE / "results" / f"{name}.jsonl").open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
     return 0

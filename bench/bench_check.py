@@ -43,8 +43,12 @@ def generate(seed: int) -> Report:
         done = sum(v[f"{t}.{row}.{col}"] for row in leaves)
         carry_out = rng.randint(0, 3)
         carry_in = rng.randint(0, min(3, done + carry_out))
-        v |= {f"{t}.res.total.{col}": done, f"{t}.carry_out.{col}": carry_out,
-              f"{t}.carry_in.{col}": carry_in, f"{t}.new.{col}": done + carry_out - carry_in}
+        v |= {
+            f"{t}.res.total.{col}": done,
+            f"{t}.carry_out.{col}": carry_out,
+            f"{t}.carry_in.{col}": carry_in,
+            f"{t}.new.{col}": done + carry_out - carry_in,
+        }
     for row in block.rows:
         v[f"{t}.{row.id}.total"] = sum(v[f"{t}.{row.id}.{c}"] for c in parts)
     for group in ("admin_review", "litigation_direct", "litigation_after_review"):
@@ -59,8 +63,9 @@ def generate(seed: int) -> Report:
     report = zero_report(year, f"测试县第{seed}局", format=fmt)  # type: ignore[arg-type]
     report = report.with_cells({k: Cell.of(n) for k, n in v.items()})
     kind = rng.choice(_KINDS)
-    return report.model_copy(update={"agency": Agency(name=report.agency.name, kind=kind,
-                                                      level="county")})
+    return report.model_copy(
+        update={"agency": Agency(name=report.agency.name, kind=kind, level="county")}
+    )
 
 
 def _check_file(path: Path) -> int:
@@ -89,9 +94,12 @@ def run() -> dict:
     gc.collect()
     gc.freeze()
     total, cpu, each = _timed(reports, run_checks)
-    figures = {"reports": n, "memory_reports_per_s": round(n / total, 1),
-               "memory_reports_per_cpu_s": round(n / cpu, 1),
-               "memory_median_ms": round(statistics.median(each) * 1000, 3)}
+    figures = {
+        "reports": n,
+        "memory_reports_per_s": round(n / total, 1),
+        "memory_reports_per_cpu_s": round(n / cpu, 1),
+        "memory_median_ms": round(statistics.median(each) * 1000, 3),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for i, r in enumerate(reports):
@@ -111,22 +119,32 @@ def run() -> dict:
         batch_s = time.perf_counter() - start
         assert not folder.unreadable
     gc.unfreeze()
-    figures |= {"datafile_reports_per_s": round(n / total, 1),
-                "datafile_reports_per_cpu_s": round(n / cpu, 1),
-                "datafile_median_ms": round(statistics.median(each) * 1000, 3),
-                f"datafile_{jobs}proc_reports_per_s": round(n / parallel, 1),
-                f"folder_batch_{jobs}proc_reports_per_s": round(n / batch_s, 1),
-                "target_reports_per_s": 2000}
+    figures |= {
+        "datafile_reports_per_s": round(n / total, 1),
+        "datafile_reports_per_cpu_s": round(n / cpu, 1),
+        "datafile_median_ms": round(statistics.median(each) * 1000, 3),
+        f"datafile_{jobs}proc_reports_per_s": round(n / parallel, 1),
+        f"folder_batch_{jobs}proc_reports_per_s": round(n / batch_s, 1),
+        "target_reports_per_s": 2000,
+    }
     print(f"检查 {n} 份报告（单进程；括号内为按本进程 CPU 时间计，不受机器上其他负载影响）：")
-    print(f"  内存中校验：{figures['memory_reports_per_s']} 份/秒"
-          f"（{figures['memory_reports_per_cpu_s']} 份/CPU秒），中位数 "
-          f"{figures['memory_median_ms']} 毫秒/份")
-    print(f"  读取 JSON 数据文件并校验：{figures['datafile_reports_per_s']} 份/秒"
-          f"（{figures['datafile_reports_per_cpu_s']} 份/CPU秒），中位数 "
-          f"{figures['datafile_median_ms']} 毫秒/份（目标 ≥ 2000 份/秒）")
-    print(f"  同上，{jobs} 个进程并行：{figures[f'datafile_{jobs}proc_reports_per_s']} 份/秒"
-          f"（机器负载 {os.getloadavg()[0]:.1f}）")
-    print(f"  文件夹批量校验（xxgk check 文件夹 --jobs {jobs}，含每份结果回传）："
-          f"{figures[f'folder_batch_{jobs}proc_reports_per_s']} 份/秒")
+    print(
+        f"  内存中校验：{figures['memory_reports_per_s']} 份/秒"
+        f"（{figures['memory_reports_per_cpu_s']} 份/CPU秒），中位数 "
+        f"{figures['memory_median_ms']} 毫秒/份"
+    )
+    print(
+        f"  读取 JSON 数据文件并校验：{figures['datafile_reports_per_s']} 份/秒"
+        f"（{figures['datafile_reports_per_cpu_s']} 份/CPU秒），中位数 "
+        f"{figures['datafile_median_ms']} 毫秒/份（目标 ≥ 2000 份/秒）"
+    )
+    print(
+        f"  同上，{jobs} 个进程并行：{figures[f'datafile_{jobs}proc_reports_per_s']} 份/秒"
+        f"（机器负载 {os.getloadavg()[0]:.1f}）"
+    )
+    print(
+        f"  文件夹批量校验（xxgk check 文件夹 --jobs {jobs}，含每份结果回传）："
+        f"{figures[f'folder_batch_{jobs}proc_reports_per_s']} 份/秒"
+    )
     figures["load_average"] = round(os.getloadavg()[0], 2)
     return figures

@@ -30,13 +30,28 @@ def _synthetic(year: int, seed: int) -> Report:
     """Every cell non-zero and long sections (about 3,000 characters each) — a worst case."""
     rng = random.Random(seed)
     r = zero_report(year, "某市某局")
-    r = r.with_cells({cid: Cell.of(rng.randint(0, 500)) for cid, c in r.cells.items()
-                      if c.is_number and isinstance(c.value, int)})
-    phrases = ["加强政策解读", "规范依申请公开办理", "优化政府网站栏目", "推进基层政务公开标准化",
-               "及时回应社会关切", "完善公开目录", "开展业务培训", "做好保密审查"]
+    r = r.with_cells(
+        {
+            cid: Cell.of(rng.randint(0, 500))
+            for cid, c in r.cells.items()
+            if c.is_number and isinstance(c.value, int)
+        }
+    )
+    phrases = [
+        "加强政策解读",
+        "规范依申请公开办理",
+        "优化政府网站栏目",
+        "推进基层政务公开标准化",
+        "及时回应社会关切",
+        "完善公开目录",
+        "开展业务培训",
+        "做好保密审查",
+    ]
     for sid in ("overview", "problems", "other"):
-        text = "".join(f"{rng.choice('一二三四五')}是{rng.choice(phrases)}，全年共{rng.randint(1, 99)}次。"
-                       for _ in range(180))
+        text = "".join(
+            f"{rng.choice('一二三四五')}是{rng.choice(phrases)}，全年共{rng.randint(1, 99)}次。"
+            for _ in range(180)
+        )
         r.sections[sid] = Section(id=sid, text=text)
     return r
 

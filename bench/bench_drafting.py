@@ -28,16 +28,24 @@ REPO = Path(__file__).resolve().parents[1]
 SECTIONS = ("preamble", "overview", "problems", "other")
 RUNS = 20
 TARGET_MS = 300.0
-REPLY = ("（一）主动公开\n本年度新收政府信息公开申请[[fact:apply.new.total]]，办结[[fact:apply.res.total.total]]，"
-         "依照《条例》第三十三条规定的期限答复[1]。" * 8)
-NOTES = {"一": {"主动公开": "全年主动公开政府信息356条，其中政策解读21篇。",
-               "监督保障": "全年开展培训两次，参训60人次。"}}
+REPLY = (
+    "（一）主动公开\n本年度新收政府信息公开申请[[fact:apply.new.total]]，办结[[fact:apply.res.total.total]]，"
+    "依照《条例》第三十三条规定的期限答复[1]。" * 8
+)
+NOTES = {
+    "一": {
+        "主动公开": "全年主动公开政府信息356条，其中政策解读21篇。",
+        "监督保障": "全年开展培训两次，参训60人次。",
+    }
+}
 
 
 def _ms(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
-    return {"median_ms": round(statistics.median(ordered) * 1000, 1),
-            "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 1)}
+    return {
+        "median_ms": round(statistics.median(ordered) * 1000, 1),
+        "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 1),
+    }
 
 
 def run() -> dict[str, object]:
@@ -50,8 +58,9 @@ def run() -> dict[str, object]:
         kb.ensure_built()
         build_s = time.perf_counter() - t0
         chat = build_chat_model(LLMSettings(base_url=stub.base_url, model="bench", max_retries=0))
-        llm = Drafter(report, prompts=prompts, notes=normalize_notes(NOTES), retriever=kb,
-                      chat=chat)
+        llm = Drafter(
+            report, prompts=prompts, notes=normalize_notes(NOTES), retriever=kb, chat=chat
+        )
         offline = Drafter(report, prompts=prompts, notes=normalize_notes(NOTES), retriever=kb)
         for d in (llm, offline):  # warm-up: imports, first Chroma query, rule registry
             d.draft("overview")
@@ -67,8 +76,10 @@ def run() -> dict[str, object]:
                 stats = _ms(samples)
                 figures[f"{name}.{section}"] = stats
                 worst = max(worst, stats["median_ms"])
-                print(f"{name:9s} {section:9s} median {stats['median_ms']:7.1f} ms   "
-                      f"p95 {stats['p95_ms']:7.1f} ms")
+                print(
+                    f"{name:9s} {section:9s} median {stats['median_ms']:7.1f} ms   "
+                    f"p95 {stats['p95_ms']:7.1f} ms"
+                )
         plan = llm.plan("overview")
         parts = {}
         t = time.perf_counter()
@@ -87,6 +98,8 @@ def run() -> dict[str, object]:
         print(f"overview parts: {parts}")
     figures["worst_median_ms"] = worst
     figures["target_ms"] = TARGET_MS
-    print(f"worst median {worst:.1f} ms per section (target ≤ {TARGET_MS:.0f} ms): "
-          f"{'met' if worst <= TARGET_MS else 'NOT met'}")
+    print(
+        f"worst median {worst:.1f} ms per section (target ≤ {TARGET_MS:.0f} ms): "
+        f"{'met' if worst <= TARGET_MS else 'NOT met'}"
+    )
     return figures

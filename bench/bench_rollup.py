@@ -46,12 +46,19 @@ def run() -> dict:
     check_rollup(run_rollup(roster, files, year=2025, agency=agency))
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert summed.report.value("apply.new.total") == rollup.aggregate.report.value("apply.new.total")
+    assert summed.report.value("apply.new.total") == rollup.aggregate.report.value(
+        "apply.new.total"
+    )
     assert not result.errors, [f.message for f in result.errors]
 
-    figures = {"units": n, "sum_only_s": round(sum_s, 3),
-               "check_units_sum_and_ru_s": round(total_s, 3),
-               "peak_memory_mb": round(peak / 2**20, 1)}
-    print(f"汇总 {n} 个单位：仅按格相加 {figures['sum_only_s']} 秒；逐一校验+相加+汇总校验 "
-          f"{figures['check_units_sum_and_ru_s']} 秒；峰值内存 {figures['peak_memory_mb']} MB")
+    figures = {
+        "units": n,
+        "sum_only_s": round(sum_s, 3),
+        "check_units_sum_and_ru_s": round(total_s, 3),
+        "peak_memory_mb": round(peak / 2**20, 1),
+    }
+    print(
+        f"汇总 {n} 个单位：仅按格相加 {figures['sum_only_s']} 秒；逐一校验+相加+汇总校验 "
+        f"{figures['check_units_sum_and_ru_s']} 秒；峰值内存 {figures['peak_memory_mb']} MB"
+    )
     return figures

@@ -23,8 +23,15 @@ from typing import Any
 from tests.support.openai_stub import OpenAIStub, Reply
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 DRAFTS = 7
 REPLY = "一是政策解读形式较为单一，图表、视频解读较少。二是依申请公开答复文书有待进一步规范。"
 
@@ -106,9 +113,11 @@ def _story(url: str, stub: OpenAIStub) -> dict[str, Any]:
         page.get_by_role("tab", name="单位与年度").click()
         browser.close()
     warm = first_token[1:]  # the first draft also loads the drafting modules
-    return {"first_token_ms_first": round(first_token[0], 1),
-            "first_token_ms_median": round(statistics.median(warm), 1),
-            "first_token_ms_max": round(max(warm), 1)}
+    return {
+        "first_token_ms_first": round(first_token[0], 1),
+        "first_token_ms_median": round(statistics.median(warm), 1),
+        "first_token_ms_max": round(max(warm), 1),
+    }
 
 
 def run() -> dict[str, object]:
@@ -118,11 +127,19 @@ def run() -> dict[str, object]:
     home = Path(tempfile.mkdtemp(prefix="xxgk-bench-ui-"))
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("XXGK_")}
-    env |= {"XXGK_HOME": str(home), "XXGK_LLM__BASE_URL": stub.base_url,
-            "XXGK_LLM__MODEL": "bench-model", "GRADIO_ANALYTICS_ENABLED": "False"}
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", "ui", "--demo", "--port",
-                             str(port)], env=env, cwd=home, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    env |= {
+        "XXGK_HOME": str(home),
+        "XXGK_LLM__BASE_URL": stub.base_url,
+        "XXGK_LLM__MODEL": "bench-model",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "ui", "--demo", "--port", str(port)],
+        env=env,
+        cwd=home,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         url = f"http://127.0.0.1:{port}/"
         cold = _wait_served(url, proc)
@@ -132,10 +149,13 @@ def run() -> dict[str, object]:
         proc.terminate()
         proc.wait(timeout=30)
         stub.stop()
-    figures: dict[str, object] = {"cold_start_s": round(cold, 2), **story,
-                                  "rss_after_story_mb": round(rss, 1),
-                                  "load_1min_before": round(load, 2),
-                                  "targets": "cold ≤ 8 s; first token ≤ 150 ms; RSS ≤ 1536 MB"}
+    figures: dict[str, object] = {
+        "cold_start_s": round(cold, 2),
+        **story,
+        "rss_after_story_mb": round(rss, 1),
+        "load_1min_before": round(load, 2),
+        "targets": "cold ≤ 8 s; first token ≤ 150 ms; RSS ≤ 1536 MB",
+    }
     for key, value in figures.items():
         print(f"{key}: {value}")
     return figures

@@ -13,10 +13,10 @@ from tests.support.openai_stub import OpenAIStub
 
 # No timing decides a test (a loaded 2-core CI machine is slow, not wrong); under CI the examples
 # are derived from the test itself, so a red run can be repeated exactly.
-settings.register_profile("xxgk", deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("ci", parent=settings.get_profile("xxgk"), derandomize=True,
-                          print_blob=True)
+settings.register_profile("xxgk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", parent=settings.get_profile("xxgk"), derandomize=True, print_blob=True
+)
 settings.load_profile("ci" if os.environ.get("CI") else "xxgk")
 
 REPO = Path(__file__).resolve().parents[1]

@@ -9,11 +9,25 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
-_CORE = ("assistant.report", "assistant.ingest", "assistant.checks", "assistant.compare",
-         "assistant.export")
-_MODEL_SIDE = ("assistant.llm", "assistant.retrieval", "assistant.drafting",
-               "openai", "langchain", "langchain_core", "langchain_openai", "langchain_chroma",
-               "chromadb", "gradio")
+_CORE = (
+    "assistant.report",
+    "assistant.ingest",
+    "assistant.checks",
+    "assistant.compare",
+    "assistant.export",
+)
+_MODEL_SIDE = (
+    "assistant.llm",
+    "assistant.retrieval",
+    "assistant.drafting",
+    "openai",
+    "langchain",
+    "langchain_core",
+    "langchain_openai",
+    "langchain_chroma",
+    "chromadb",
+    "gradio",
+)
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     **{pkg: _MODEL_SIDE for pkg in _CORE},
     "assistant": ("ui", "gradio"),
@@ -67,7 +81,9 @@ def _imports(path: Path, module: str) -> list[str]:
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 pkg = module.split(".")
-                base = ".".join(pkg[: len(pkg) - node.level + (1 if path.name == "__init__.py" else 0)])
+                base = ".".join(
+                    pkg[: len(pkg) - node.level + (1 if path.name == "__init__.py" else 0)]
+                )
                 names.append(f"{base}.{node.module}" if node.module else base)
             elif node.module:
                 names.append(node.module)
@@ -88,13 +104,19 @@ def violations() -> list[str]:
                 if _within(module, owner):
                     for b in banned:
                         if _within(imported, b):
-                            found.append(f"{module} imports {imported}: {owner} must not import {b}")
+                            found.append(
+                                f"{module} imports {imported}: {owner} must not import {b}"
+                            )
             for owner, allowed_pkgs in MAY_IMPORT.items():
-                if (_within(module, owner) and _within(imported, "assistant")
-                        and not any(_within(imported, p)
-                                    for p in (owner, *allowed_pkgs, *_FOUNDATION))):
-                    found.append(f"{module} imports {imported}: {owner} may import only "
-                                 f"{', '.join(allowed_pkgs) or 'itself'}")
+                if (
+                    _within(module, owner)
+                    and _within(imported, "assistant")
+                    and not any(_within(imported, p) for p in (owner, *allowed_pkgs, *_FOUNDATION))
+                ):
+                    found.append(
+                        f"{module} imports {imported}: {owner} may import only "
+                        f"{', '.join(allowed_pkgs) or 'itself'}"
+                    )
             for pkg, allowed in ONLY_IN.items():
                 if _within(imported, pkg) and not any(_within(module, a) for a in allowed):
                     found.append(f"{module} imports {imported}: {pkg} belongs only in {allowed}")
@@ -118,8 +140,10 @@ def test_checker_catches_a_core_package_reaching_sideways() -> None:
     bad = REPO / "assistant" / "export" / "_arch_probe.py"
     bad.write_text("from assistant.ingest import read_report\n", encoding="utf-8")
     try:
-        assert "assistant.export._arch_probe imports assistant.ingest: assistant.export may " \
+        assert (
+            "assistant.export._arch_probe imports assistant.ingest: assistant.export may "
             "import only assistant.report, assistant.checks" in violations()
+        )
     finally:
         bad.unlink()
 

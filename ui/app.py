@@ -19,8 +19,14 @@ log = logging.getLogger(__name__)
 TITLE = "政府信息公开工作年度报告助手"
 
 # System fonts only: the page must not fetch a font (or anything else) from the internet.
-_FONT = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
-         "system-ui", "sans-serif")
+_FONT = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "system-ui",
+    "sans-serif",
+)
 _FONT_MONO = ("Noto Sans Mono CJK SC", "ui-monospace", "Consolas", "monospace")
 
 CSS = """
@@ -49,8 +55,9 @@ footer { display: none !important; }
 
 
 def theme() -> gr.themes.Base:
-    return gr.themes.Default(primary_hue="red", neutral_hue="slate", font=_FONT,
-                             font_mono=_FONT_MONO)
+    return gr.themes.Default(
+        primary_hue="red", neutral_hue="slate", font=_FONT, font_mono=_FONT_MONO
+    )
 
 
 def build_app(assistant: Assistant, *, open_report: int | None = None) -> gr.Blocks:
@@ -66,11 +73,13 @@ def build_app(assistant: Assistant, *, open_report: int | None = None) -> gr.Blo
         banner = gr.Markdown(profile.banner_text(None), elem_id="banner")
         page = Page(assistant=assistant, state=state, banner=banner)
         with gr.Tabs():
-            for tab_id, label, module in (("profile", "单位与年度", profile),
-                                          ("tables", "数据填报", tables),
-                                          ("drafting", "起草与修改", drafting),
-                                          ("review", "审核对比", review),
-                                          ("exports", "导出", exports)):
+            for tab_id, label, module in (
+                ("profile", "单位与年度", profile),
+                ("tables", "数据填报", tables),
+                ("drafting", "起草与修改", drafting),
+                ("review", "审核对比", review),
+                ("exports", "导出", exports),
+            ):
                 with gr.Tab(label, id=tab_id) as tab:
                     first = len(page.refreshes)
                     module.build(page)

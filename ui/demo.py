@@ -34,15 +34,18 @@ def load_demo_report(path: Path) -> tuple[Report, dict[str, str]]:
     for cid, raw in (data.get("cells") or {}).items():
         spec = base.layout.cell(cid)  # KeyError: a typo in the demo data is a bug
         cells[cid] = parse_cell(raw, unit=spec.unit, source="演示数据")
-    sections = {sid: Section(id=sid, text=text)
-                for sid, text in (data.get("sections") or {}).items()}
-    report = base.with_cells(cells).model_copy(update={
-        "agency": Agency.model_validate(data["agency"]),
-        "title": data.get("title"),
-        "sections": sections,
-        "publication": Publication.model_validate(data.get("publication") or {}),
-        "source": f"knowledge/demo/{path.name}",
-    })
+    sections = {
+        sid: Section(id=sid, text=text) for sid, text in (data.get("sections") or {}).items()
+    }
+    report = base.with_cells(cells).model_copy(
+        update={
+            "agency": Agency.model_validate(data["agency"]),
+            "title": data.get("title"),
+            "sections": sections,
+            "publication": Publication.model_validate(data.get("publication") or {}),
+            "source": f"knowledge/demo/{path.name}",
+        }
+    )
     return report, {k: str(v) for k, v in (data.get("notes") or {}).items()}
 
 
@@ -67,11 +70,21 @@ def seed_demo(assistant: Assistant) -> int:
     return last_id
 
 
-def _draft_offline(assistant: Assistant, report_id: int, report: Report, prior: Report | None,
-                   notes: dict[str, str]) -> None:
+def _draft_offline(
+    assistant: Assistant,
+    report_id: int,
+    report: Report,
+    prior: Report | None,
+    notes: dict[str, str],
+) -> None:
     drafter = assistant.drafter(report, prior=prior, notes=dict(notes), retrieve=False)
     for section in DEMO_DRAFTS:
         draft = drafter.draft(section, offline=True)  # type: ignore[arg-type]
-        assistant.store.add_draft(report_id, section, draft.text, author_kind="composer",
-                                  author=DEMO_AUTHOR,
-                                  flags=[dataclasses.asdict(f) for f in draft.flags])
+        assistant.store.add_draft(
+            report_id,
+            section,
+            draft.text,
+            author_kind="composer",
+            author=DEMO_AUTHOR,
+            flags=[dataclasses.asdict(f) for f in draft.flags],
+        )

@@ -15,5 +15,16 @@ from assistant.checks.findings import (
     Status,
 )
 
-__all__ = ["SEVERITY_LABELS", "STATUS_LABELS", "CheckContext", "CheckResult", "Finding", "Rule",
-           "Severity", "Status", "registered_rules", "rule", "run_checks"]
+__all__ = [
+    "SEVERITY_LABELS",
+    "STATUS_LABELS",
+    "CheckContext",
+    "CheckResult",
+    "Finding",
+    "Rule",
+    "Severity",
+    "Status",
+    "registered_rules",
+    "rule",
+    "run_checks",
+]

@@ -15,7 +15,9 @@ from assistant.report.model import Report
 from assistant.report.numerals import NumberMention, extract_numbers
 
 _CLAUSE_BREAK = "，,。；;：:！？\n"
-_DELTA = re.compile(r"(比上年|较上年|同比|比去年|较去年)?(增加|减少|增长|下降|上升|提高|降低|多|少)了?$")
+_DELTA = re.compile(
+    r"(比上年|较上年|同比|比去年|较去年)?(增加|减少|增长|下降|上升|提高|降低|多|少)了?$"
+)
 _REACH = 14  # how far before a number its keyword may stand, in characters
 
 # keyword (regex, matched at the END of the text before the number) → quantity key
@@ -44,39 +46,64 @@ _KEYWORD_RES = tuple((re.compile(f"(?:{p})$"), key) for p, key in _KEYWORDS)
 # quantity key → the cells or derived values it may denote, per format (any may match)
 _TARGETS: dict[str, dict[str, tuple[str, ...]]] = {
     "2021": {
-        "new": ("apply.new.total",), "carry_in": ("apply.carry_in.total",),
-        "carry_out": ("apply.carry_out.total",), "res_total": ("apply.res.total.total",),
-        "granted": ("apply.res.granted.total",), "partial": ("apply.res.partial.total",),
-        "denied": ("apply.res.denied.total",), "unavailable": ("apply.res.unavailable.total",),
+        "new": ("apply.new.total",),
+        "carry_in": ("apply.carry_in.total",),
+        "carry_out": ("apply.carry_out.total",),
+        "res_total": ("apply.res.total.total",),
+        "granted": ("apply.res.granted.total",),
+        "partial": ("apply.res.partial.total",),
+        "denied": ("apply.res.denied.total",),
+        "unavailable": ("apply.res.unavailable.total",),
         "not_processed": ("apply.res.not_processed.total",),
         "admin_review": ("review.admin_review.total",),
         "litigation": ("review.litigation.total",),
         "normative_made": ("active.normative_docs.made",),
         "normative_repealed": ("active.normative_docs.repealed",),
         "normative_valid": ("active.normative_docs.valid",),
-        "licensing": ("active.licensing.decisions",), "penalty": ("active.penalty.decisions",),
-        "coercion": ("active.coercion.decisions",), "admin_fees": ("active.admin_fees.amount_wan",),
+        "licensing": ("active.licensing.decisions",),
+        "penalty": ("active.penalty.decisions",),
+        "coercion": ("active.coercion.decisions",),
+        "admin_fees": ("active.admin_fees.amount_wan",),
     },
     "2019": {
-        "new": ("apply19.new.total",), "carry_in": ("apply19.carry_in.total",),
-        "carry_out": ("apply19.carry_out.total",), "res_total": ("apply19.res.total.total",),
-        "granted": ("apply19.res.granted.total",), "partial": ("apply19.res.partial.total",),
-        "denied": ("apply19.res.denied.total",), "unavailable": ("apply19.res.unavailable.total",),
+        "new": ("apply19.new.total",),
+        "carry_in": ("apply19.carry_in.total",),
+        "carry_out": ("apply19.carry_out.total",),
+        "res_total": ("apply19.res.total.total",),
+        "granted": ("apply19.res.granted.total",),
+        "partial": ("apply19.res.partial.total",),
+        "denied": ("apply19.res.denied.total",),
+        "unavailable": ("apply19.res.unavailable.total",),
         "not_processed": ("apply19.res.not_processed.total",),
         "admin_review": ("review19.admin_review.total",),
         "litigation": ("review19.litigation.total",),
-        "normative_made": ("active19.normative_docs.new_made", "active19.normative_docs.new_published"),
-        "licensing": ("active19.licensing.decisions",), "penalty": ("active19.penalty.decisions",),
+        "normative_made": (
+            "active19.normative_docs.new_made",
+            "active19.normative_docs.new_published",
+        ),
+        "licensing": ("active19.licensing.decisions",),
+        "penalty": ("active19.penalty.decisions",),
         "coercion": ("active19.coercion.decisions",),
     },
 }
 QUANTITY_LABELS = {
-    "new": "本年新收申请", "carry_in": "上年结转申请", "carry_out": "结转下年度申请",
-    "res_total": "办结申请（总计）", "granted": "予以公开", "partial": "部分公开",
-    "denied": "不予公开", "unavailable": "无法提供", "not_processed": "不予处理",
-    "admin_review": "行政复议", "litigation": "行政诉讼", "normative_made": "制发规范性文件",
-    "normative_repealed": "废止规范性文件", "normative_valid": "现行有效规范性文件",
-    "licensing": "行政许可决定", "penalty": "行政处罚决定", "coercion": "行政强制决定",
+    "new": "本年新收申请",
+    "carry_in": "上年结转申请",
+    "carry_out": "结转下年度申请",
+    "res_total": "办结申请（总计）",
+    "granted": "予以公开",
+    "partial": "部分公开",
+    "denied": "不予公开",
+    "unavailable": "无法提供",
+    "not_processed": "不予处理",
+    "admin_review": "行政复议",
+    "litigation": "行政诉讼",
+    "normative_made": "制发规范性文件",
+    "normative_repealed": "废止规范性文件",
+    "normative_valid": "现行有效规范性文件",
+    "licensing": "行政许可决定",
+    "penalty": "行政处罚决定",
+    "coercion": "行政强制决定",
     "admin_fees": "行政事业性收费",
 }
 _UNITS_OK = {"admin_fees": ("万元", "元")}
@@ -119,9 +146,9 @@ def _find_claims(text: str) -> list[Claim]:
         prev_end = m.end
         if m.kind != "quantity":
             continue
-        before = text[window_start:m.start]
+        before = text[window_start : m.start]
         cut = max(before.rfind(ch) for ch in _CLAUSE_BREAK)
-        before = before[cut + 1:] if cut >= 0 else before
+        before = before[cut + 1 :] if cut >= 0 else before
         delta = _DELTA.search(before)
         stem = before[: delta.start()] if delta and delta.group(0) else before
         for pattern, key in _KEYWORD_RES:
@@ -134,14 +161,18 @@ def _find_claims(text: str) -> list[Claim]:
     return claims
 
 
-def claim_value(report: Report, key: str, derived: dict[str, object]) -> list[tuple[str, Decimal | None]]:
+def claim_value(
+    report: Report, key: str, derived: dict[str, object]
+) -> list[tuple[str, Decimal | None]]:
     """The table values a claim may denote: (cell id, value or None when unknown)."""
     out: list[tuple[str, Decimal | None]] = []
     for cid in _TARGETS[report.format].get(key, ()):
         if cid.endswith("litigation.total"):
             t = cid.split(".")[0]
-            a, b = report.value(f"{t}.litigation_direct.total"), report.value(
-                f"{t}.litigation_after_review.total")
+            a, b = (
+                report.value(f"{t}.litigation_direct.total"),
+                report.value(f"{t}.litigation_after_review.total"),
+            )
             out.append((cid, None if a is None or b is None else Decimal(a) + Decimal(b)))
             continue
         v = derived.get(cid, report.value(cid))
@@ -157,5 +188,6 @@ def evidence_cells(report: Report, cid: str) -> tuple[str, ...]:
     if report.layout.has_cell(cid):
         return (cid,)
     prefix, col = cid.rsplit(".", 1)
-    return tuple(c for c in report.layout.cell_ids
-                 if c.startswith(prefix + ".") and c.endswith("." + col))
+    return tuple(
+        c for c in report.layout.cell_ids if c.startswith(prefix + ".") and c.endswith("." + col)
+    )

@@ -13,5 +13,8 @@ from assistant.report.model import Report
 def check_document(report: Report, result: CheckResult) -> dict[str, Any]:
     data = dump(report)
     # exactly these three keys: the data-file reader reads this document back (xxgk check FILE)
-    return {"report": data["report"], "cells": data["cells"],
-            "findings": [f.as_json() for f in result.findings]}
+    return {
+        "report": data["report"],
+        "cells": data["cells"],
+        "findings": [f.as_json() for f in result.findings],
+    }

@@ -69,22 +69,42 @@ class CheckContext:
         text = "、".join(self.where(c) for c in cells[:limit])
         return text + (f"等{len(cells)}处" if len(cells) > limit else "")
 
-    def finding(self, status: Status, message: str = "", *, cells: Iterable[str] = (),
-                expected: object = None, found: object = None,
-                severity: Severity | None = None, section: SectionId | None = None,
-                quote: str | None = None, start: int | None = None,
-                end: int | None = None) -> Finding:
+    def finding(
+        self,
+        status: Status,
+        message: str = "",
+        *,
+        cells: Iterable[str] = (),
+        expected: object = None,
+        found: object = None,
+        severity: Severity | None = None,
+        section: SectionId | None = None,
+        quote: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> Finding:
         rule = self.rule
         assert rule is not None
         if not message and status == "pass":
             message = f"{rule.title}：通过"
         # tuple.__new__ straight: the named tuple's own __new__ is Python code, and a batch
         # review makes some 45 findings per report
-        return _new_finding(Finding, (
-            rule.id, severity or self.severity or rule.severity_for(self.report), status, message,
-            cells if type(cells) is tuple else tuple(cells),
-            None if expected is None else _text(expected),
-            None if found is None else _text(found), section, quote, start, end))
+        return _new_finding(
+            Finding,
+            (
+                rule.id,
+                severity or self.severity or rule.severity_for(self.report),
+                status,
+                message,
+                cells if type(cells) is tuple else tuple(cells),
+                None if expected is None else _text(expected),
+                None if found is None else _text(found),
+                section,
+                quote,
+                start,
+                end,
+            ),
+        )
 
     def passed(self, message: str = "", **kw: object) -> Finding:
         return self.finding("pass", message, **kw)  # type: ignore[arg-type]
@@ -135,16 +155,30 @@ _REGISTRY: dict[str, Rule] = {}
 _ORDERED: list[Rule] = []
 
 
-def rule(rule_id: str, severity: Severity, formats: str = "19/21", *, title: str,
-         scope: Scope = "report", needs_prior: bool = False) -> Callable[[RuleFunc], RuleFunc]:
+def rule(
+    rule_id: str,
+    severity: Severity,
+    formats: str = "19/21",
+    *,
+    title: str,
+    scope: Scope = "report",
+    needs_prior: bool = False,
+) -> Callable[[RuleFunc], RuleFunc]:
     """Register a rule. `formats` is SPEC's notation: "19", "21" or "19/21"."""
     fmts = frozenset("20" + f for f in formats.split("/"))
 
     def register(func: RuleFunc) -> RuleFunc:
         if rule_id in _REGISTRY:
             raise ValueError(f"rule {rule_id} registered twice")
-        _REGISTRY[rule_id] = Rule(rule_id, severity, fmts, title, func, scope,  # type: ignore[arg-type]
-                                  needs_prior)
+        _REGISTRY[rule_id] = Rule(
+            rule_id,
+            severity,
+            fmts,
+            title,
+            func,
+            scope,  # type: ignore[arg-type]
+            needs_prior,
+        )
         _ORDERED.clear()
         _APPLICABLE.clear()
         return func
@@ -177,9 +211,14 @@ def _load_rule_modules() -> None:
             importlib.import_module(f"assistant.checks.{info.name}")
 
 
-def run_checks(report: Report, *, prior: Report | None = None,
-               only: Iterable[str] | None = None, scope: Scope | None = None,
-               options: dict[str, object] | None = None) -> CheckResult:
+def run_checks(
+    report: Report,
+    *,
+    prior: Report | None = None,
+    only: Iterable[str] | None = None,
+    scope: Scope | None = None,
+    options: dict[str, object] | None = None,
+) -> CheckResult:
     """Apply every rule that fits the report's format (and needs no prior, unless given)."""
     rules = _applicable(report.format, scope, prior is not None)
     if only is not None:
@@ -203,7 +242,10 @@ def _applicable(fmt: FormatVersion, scope: Scope | None, has_prior: bool) -> tup
     key = (fmt, scope, has_prior)
     if key not in _APPLICABLE:
         _APPLICABLE[key] = tuple(
-            r for r in registered_rules()
-            if fmt in r.formats and (r.scope == scope if scope is not None else r.scope != "rollup")
-            and (has_prior or not r.needs_prior))
+            r
+            for r in registered_rules()
+            if fmt in r.formats
+            and (r.scope == scope if scope is not None else r.scope != "rollup")
+            and (has_prior or not r.needs_prior)
+        )
     return _APPLICABLE[key]

@@ -58,8 +58,9 @@ class CheckResult:
     findings: list[Finding]
 
     def failures(self, severity: Severity | None = None) -> list[Finding]:
-        return [f for f in self.findings
-                if f.failed and (severity is None or f.severity == severity)]
+        return [
+            f for f in self.findings if f.failed and (severity is None or f.severity == severity)
+        ]
 
     @property
     def errors(self) -> list[Finding]:

@@ -15,12 +15,44 @@ from assistant.report.model import Agency, Report
 from assistant.report.rollup import Aggregate, RosterUnit, aggregate, name_key, unit_name
 
 # RU-01: the table rules each included unit must pass before the aggregate is final
-UNIT_TABLE_RULES = ("FMT-04", "FMT-05", "FMT-06", "FMT-08", "FMT-09", "T3-01", "T3-02", "T3-03",
-                    "T4-01", "T4-02", "T4-03")
+UNIT_TABLE_RULES = (
+    "FMT-04",
+    "FMT-05",
+    "FMT-06",
+    "FMT-08",
+    "FMT-09",
+    "T3-01",
+    "T3-02",
+    "T3-03",
+    "T4-01",
+    "T4-02",
+    "T4-03",
+)
 # the rules the aggregate itself is checked with (no narrative: the office writes that later)
-AGGREGATE_RULES = ("FMT-04", "FMT-05", "FMT-06", "FMT-08", "FMT-09", "T2-01", "T2-02", "T2-05",
-                   "T2-06", "T2-07", "T3-01", "T3-02", "T3-03", "T3-04", "T3-05", "T3-07",
-                   "T4-01", "T4-02", "T4-03", "S6-02", "S6-03", "S6-09")
+AGGREGATE_RULES = (
+    "FMT-04",
+    "FMT-05",
+    "FMT-06",
+    "FMT-08",
+    "FMT-09",
+    "T2-01",
+    "T2-02",
+    "T2-05",
+    "T2-06",
+    "T2-07",
+    "T3-01",
+    "T3-02",
+    "T3-03",
+    "T3-04",
+    "T3-05",
+    "T3-07",
+    "T4-01",
+    "T4-02",
+    "T4-03",
+    "S6-02",
+    "S6-03",
+    "S6-09",
+)
 
 
 @dataclass(frozen=True)
@@ -75,36 +107,52 @@ class RollupRun:
 
     @property
     def complete(self) -> bool:
-        return not (self.missing or self.unreadable or self.failing or self.wrong_format
-                    or self.wrong_year)
+        return not (
+            self.missing or self.unreadable or self.failing or self.wrong_format or self.wrong_year
+        )
 
 
 def _with_profile(report: Report, unit: RosterUnit | None) -> Report:
     """The roster knows a unit's kind and level when its file does not."""
     if unit is None:
         return report
-    agency = report.agency.model_copy(update={
-        "name": report.agency.name or unit.name,
-        "kind": report.agency.kind or unit.kind,
-        "level": report.agency.level or unit.level,
-    })
+    agency = report.agency.model_copy(
+        update={
+            "name": report.agency.name or unit.name,
+            "kind": report.agency.kind or unit.kind,
+            "level": report.agency.level or unit.level,
+        }
+    )
     return report.model_copy(update={"agency": agency})
 
 
-def run_rollup(units: Sequence[RosterUnit], files: Sequence[tuple[str, Report | str]], *,
-               year: int, format: FormatVersion | None = None, agency: Agency | None = None,
-               prior: Report | None = None, prior_units: Sequence[str] | None = None,
-               options: dict[str, object] | None = None) -> RollupRun:
+def run_rollup(
+    units: Sequence[RosterUnit],
+    files: Sequence[tuple[str, Report | str]],
+    *,
+    year: int,
+    format: FormatVersion | None = None,
+    agency: Agency | None = None,
+    prior: Report | None = None,
+    prior_units: Sequence[str] | None = None,
+    options: dict[str, object] | None = None,
+) -> RollupRun:
     """`files` pairs each file name with its Report, or with the Chinese reason it was unreadable.
     Every readable report is checked; roster units are matched by name."""
     fmt = format or format_for_year(year)
     by_key = {u.key: u for u in units}
     seen: dict[str, str] = {}
     included: list[UnitEntry] = []
-    run = RollupRun(year=year, format=fmt, agency=agency or Agency(name="汇总", kind="government"),
-                    roster=tuple(units), included=included,
-                    aggregate=aggregate([], year=year, format=fmt), prior=prior,
-                    prior_units=tuple(prior_units) if prior_units is not None else None)
+    run = RollupRun(
+        year=year,
+        format=fmt,
+        agency=agency or Agency(name="汇总", kind="government"),
+        roster=tuple(units),
+        included=included,
+        aggregate=aggregate([], year=year, format=fmt),
+        prior=prior,
+        prior_units=tuple(prior_units) if prior_units is not None else None,
+    )
     for path, item in files:
         if isinstance(item, str):
             run.unreadable.append((path, item))
@@ -140,8 +188,13 @@ def run_rollup(units: Sequence[RosterUnit], files: Sequence[tuple[str, Report | 
         due = unit.deadline or deadline_for(report, kind, opts)
         included.append(UnitEntry(name, path, report, result, unit, due, report.publication.date))
     run.missing = [u for u in units if not u.vertical and u.key not in seen]
-    run.aggregate = aggregate([u.report for u in included], year=year, format=fmt,
-                              agency=run.agency, names=[u.name for u in included])
+    run.aggregate = aggregate(
+        [u.report for u in included],
+        year=year,
+        format=fmt,
+        agency=run.agency,
+        names=[u.name for u in included],
+    )
     return run
 
 

@@ -13,8 +13,11 @@ from assistant.report.layout import CellSpec, SectionId, TableSpec
 from assistant.report.model import COLUMN_ORDER, HEADER_NOTE, IMAGE_TABLES
 
 _MISSING_KINDS = {"blank": "空白", "dash": "“—”", "slash": "“/”"}
-_EXPECTED_CELLS = {"active": ("10", "22"), "apply": ("175（25行×7列）", "161（23行×7列）"),
-                   "review": ("15", "15")}
+_EXPECTED_CELLS = {
+    "active": ("10", "22"),
+    "apply": ("175（25行×7列）", "161（23行×7列）"),
+    "review": ("15", "15"),
+}
 
 
 _IDS: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -58,25 +61,41 @@ def _structure(ctx: CheckContext, section: SectionId) -> Iterator[Finding]:
     extra = [c for c in cells.keys() - _layout_ids(ctx) if c.startswith(prefix)]
     count = _EXPECTED_CELLS[section][0 if ctx.report.format == "2021" else 1]
     if len(missing) == len(ids):
-        yield ctx.fail(f"未找到表{table.number}（{table.title}）的数据。格式要求该表共{count}个数据格，"
-                       f"请按格式填报整张表。", cells=missing, expected=count, found=0)
+        yield ctx.fail(
+            f"未找到表{table.number}（{table.title}）的数据。格式要求该表共{count}个数据格，"
+            f"请按格式填报整张表。",
+            cells=missing,
+            expected=count,
+            found=0,
+        )
         return
     problems = []
     if missing:
         problems.append(f"缺少{len(missing)}个数据格：{ctx.names(missing, 4)}")
     if extra:
-        problems.append(f"多出格式没有的项目：{'、'.join(extra[:4])}" + ("等" if len(extra) > 4 else ""))
+        problems.append(
+            f"多出格式没有的项目：{'、'.join(extra[:4])}" + ("等" if len(extra) > 4 else "")
+        )
     # the reader saw the columns in another order (the cells are keyed by id, so only it can tell)
-    reordered = [n for n in ctx.report.notes
-                 if n.location == COLUMN_ORDER and (n.cell or "").startswith(prefix)]
+    reordered = [
+        n
+        for n in ctx.report.notes
+        if n.location == COLUMN_ORDER and (n.cell or "").startswith(prefix)
+    ]
     if problems:
-        yield ctx.fail(f"表{table.number}与格式不符，" + "；".join(problems) +
-                       f"。格式要求该表共{count}个数据格，行列不得增删。",
-                       cells=[*missing, *extra], expected=count,
-                       found=len(ids) - len(missing) + len(extra))
+        yield ctx.fail(
+            f"表{table.number}与格式不符，"
+            + "；".join(problems)
+            + f"。格式要求该表共{count}个数据格，行列不得增删。",
+            cells=[*missing, *extra],
+            expected=count,
+            found=len(ids) - len(missing) + len(extra),
+        )
     elif reordered:
-        yield ctx.fail(f"{reordered[0].message}请按格式调整列的顺序，不得调换。",
-                       cells=[n.cell for n in reordered if n.cell])
+        yield ctx.fail(
+            f"{reordered[0].message}请按格式调整列的顺序，不得调换。",
+            cells=[n.cell for n in reordered if n.cell],
+        )
     else:
         yield ctx.passed(f"表{table.number}的行、列与格式一致（{count}个数据格）。")
 
@@ -104,11 +123,15 @@ def tables_as_text(ctx: CheckContext) -> Iterator[Finding]:
     tables = _tables(ctx)
     no_table = not any(c in report.cells for t in tables for c in cell_ids(t))
     if marked:
-        yield ctx.fail(f"表格以图片或扫描件发布，无法读取数据（{marked[0].message}）。请以文字、网页表格"
-                       f"或Word表格发布；表格各项校验均无法进行。")
+        yield ctx.fail(
+            f"表格以图片或扫描件发布，无法读取数据（{marked[0].message}）。请以文字、网页表格"
+            f"或Word表格发布；表格各项校验均无法进行。"
+        )
     elif no_table and has_text:
-        yield ctx.fail("报告有正文，但没有读到表二、表三、表四中的任何数据，表格可能是图片或扫描件。"
-                       "请以文字、网页表格或Word表格发布；表格各项校验均无法进行。")
+        yield ctx.fail(
+            "报告有正文，但没有读到表二、表三、表四中的任何数据，表格可能是图片或扫描件。"
+            "请以文字、网页表格或Word表格发布；表格各项校验均无法进行。"
+        )
     elif no_table:
         yield ctx.unknown((), "既没有正文也没有表格数据，无法判断表格的发布形式。")
     else:
@@ -130,9 +153,13 @@ def no_blank_cells(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.passed(f"表{table.number}没有空白格。", cells=())
             continue
         kinds = "、".join(sorted({_MISSING_KINDS[cells[c].kind] for c in bad}))
-        yield ctx.fail(f"表{table.number}有{len(bad)}个数据格为{kinds}：{ctx.names(bad)}。"
-                       f"没有数据的应填“0”；这些格相关的勾稽校验无法进行。",
-                       cells=bad, expected="0", found=kinds)
+        yield ctx.fail(
+            f"表{table.number}有{len(bad)}个数据格为{kinds}：{ctx.names(bad)}。"
+            f"没有数据的应填“0”；这些格相关的勾稽校验无法进行。",
+            cells=bad,
+            expected="0",
+            found=kinds,
+        )
 
 
 def _type_problem(spec: CellSpec, value: int | Decimal) -> str | None:
@@ -171,8 +198,11 @@ def value_types(ctx: CheckContext) -> Iterator[Finding]:
             continue
         if bad:
             more = f"等{len(bad)}处" if len(bad) > 3 else ""
-            yield ctx.fail("；".join(problems[:3]) + more + "。件数应填非负整数，“本年增/减”可带正负号，"
-                           "金额不能为负。", cells=bad)
+            yield ctx.fail(
+                "；".join(problems[:3]) + more + "。件数应填非负整数，“本年增/减”可带正负号，"
+                "金额不能为负。",
+                cells=bad,
+            )
         else:
             yield ctx.passed(f"表{table.number}的数值类型正确。")
 
@@ -198,5 +228,9 @@ def header_note(ctx: CheckContext) -> Iterator[Finding]:
     if any(_note_key(p) == _note_key(table.header_note) for p in printed):
         yield ctx.passed("表三表头的勾稽关系说明与格式一致。")
     else:
-        yield ctx.fail(f"表三表头的说明为“{printed[0]}”，与格式的“{table.header_note}”不一致。"
-                       f"请照录格式原文。", expected=table.header_note, found=printed[0])
+        yield ctx.fail(
+            f"表三表头的说明为“{printed[0]}”，与格式的“{table.header_note}”不一致。"
+            f"请照录格式原文。",
+            expected=table.header_note,
+            found=printed[0],
+        )

@@ -25,8 +25,11 @@ def _prior(ctx: CheckContext) -> Report | None:
 
 def _wrong_year(ctx: CheckContext) -> Finding:
     assert ctx.prior is not None
-    return ctx.unknown((), f"提供的上年报告是{ctx.prior.year}年度的，不是{ctx.report.year - 1}年度，"
-                           f"无法做跨年度核对。")
+    return ctx.unknown(
+        (),
+        f"提供的上年报告是{ctx.prior.year}年度的，不是{ctx.report.year - 1}年度，"
+        f"无法做跨年度核对。",
+    )
 
 
 @rule("XY-01", "warning", "19/21", title="本年“上年结转”等于上年“结转下年度”", needs_prior=True)
@@ -44,16 +47,25 @@ def carry_chain(ctx: CheckContext) -> Iterator[Finding]:
         now, before = ctx.v(here), prior.value(there)
         if now is None or before is None:
             which = ctx.where(here) if now is None else f"上年报告表三「{col.label}」列的结转下年度"
-            yield ctx.unknown([here, there], f"{which}未填写数字，无法核对结转。", severity=severity)
+            yield ctx.unknown(
+                [here, there], f"{which}未填写数字，无法核对结转。", severity=severity
+            )
         elif now == before:
             yield ctx.passed(cells=[here, there], severity=severity)
         else:
-            yield ctx.fail(f"表三「{col.label}」列：本年“上年结转”为{_F(now)}，上年报告“结转下年度继续办理”"
-                           f"为{_F(before)}，不相等。请核对结转数，或说明统计口径的变化。",
-                           cells=[here, there], expected=before, found=now, severity=severity)
+            yield ctx.fail(
+                f"表三「{col.label}」列：本年“上年结转”为{_F(now)}，上年报告“结转下年度继续办理”"
+                f"为{_F(before)}，不相等。请核对结转数，或说明统计口径的变化。",
+                cells=[here, there],
+                expected=before,
+                found=now,
+                severity=severity,
+            )
 
 
-@rule("XY-02", "warning", "21", title="现行有效件数=上年现行有效+本年制发−本年废止", needs_prior=True)
+@rule(
+    "XY-02", "warning", "21", title="现行有效件数=上年现行有效+本年制发−本年废止", needs_prior=True
+)
 def valid_chain(ctx: CheckContext) -> Iterator[Finding]:
     ok: list[str] = []  # one pass finding for every item that passes
     prior = _prior(ctx)
@@ -61,8 +73,11 @@ def valid_chain(ctx: CheckContext) -> Iterator[Finding]:
         yield _wrong_year(ctx)
         return
     if prior.format != "2021":
-        yield ctx.unknown((), "上年报告使用2019年格式，其“对外公开总数量”与“现行有效件数”含义不同，"
-                              "不做现行有效件数的跨年核对。")
+        yield ctx.unknown(
+            (),
+            "上年报告使用2019年格式，其“对外公开总数量”与“现行有效件数”含义不同，"
+            "不做现行有效件数的跨年核对。",
+        )
         return
     for row, label in (("rules", "规章"), ("normative_docs", "行政规范性文件")):
         cells = [f"active.{row}.valid", f"active.{row}.made", f"active.{row}.repealed"]
@@ -75,10 +90,14 @@ def valid_chain(ctx: CheckContext) -> Iterator[Finding]:
         if valid == expected:
             ok.extend(cells)
         else:
-            yield ctx.fail(f"表二「{label}」行：上年现行有效{_F(before)}+本年制发{_F(made)}−本年废止"  # type: ignore[arg-type]
-                           f"{_F(repealed)}={_F(expected)}，但本年现行有效件数为{_F(valid)}。"  # type: ignore[arg-type]
-                           f"如有文件到期自然失效或清理范围变化，请在正文中说明。",
-                           cells=cells, expected=expected, found=valid)
+            yield ctx.fail(
+                f"表二「{label}」行：上年现行有效{_F(before)}+本年制发{_F(made)}−本年废止"  # type: ignore[arg-type]
+                f"{_F(repealed)}={_F(expected)}，但本年现行有效件数为{_F(valid)}。"  # type: ignore[arg-type]
+                f"如有文件到期自然失效或清理范围变化，请在正文中说明。",
+                cells=cells,
+                expected=expected,
+                found=valid,
+            )
     if ok:
         yield ctx.passed(cells=ok)
 
@@ -86,7 +105,9 @@ def valid_chain(ctx: CheckContext) -> Iterator[Finding]:
 _ITEM_ROWS = ("licensing", "other_services", "penalty", "coercion", "admin_fees")
 
 
-@rule("XY-03", "warning", "19", title="本年“上一年项目数量”=上年项目数量+上年增减", needs_prior=True)
+@rule(
+    "XY-03", "warning", "19", title="本年“上一年项目数量”=上年项目数量+上年增减", needs_prior=True
+)
 def items_chain(ctx: CheckContext) -> Iterator[Finding]:
     ok: list[str] = []  # one pass finding for every item that passes
     prior = _prior(ctx)
@@ -108,9 +129,14 @@ def items_chain(ctx: CheckContext) -> Iterator[Finding]:
         if now == expected:
             ok.append(here)
         else:
-            yield ctx.fail(f"表二「{label}」行：上年报告的上一年项目数量{_F(before)}加本年增/减"  # type: ignore[arg-type]
-                           f"{_F(delta)}={_F(expected)}，但本年“上一年项目数量”为{_F(now)}。"  # type: ignore[arg-type]
-                           f"请核对。", cells=[here], expected=expected, found=now)
+            yield ctx.fail(
+                f"表二「{label}」行：上年报告的上一年项目数量{_F(before)}加本年增/减"  # type: ignore[arg-type]
+                f"{_F(delta)}={_F(expected)}，但本年“上一年项目数量”为{_F(now)}。"  # type: ignore[arg-type]
+                f"请核对。",
+                cells=[here],
+                expected=expected,
+                found=now,
+            )
     if ok:
         yield ctx.passed(cells=ok)
 
@@ -120,14 +146,18 @@ def pending_last_year(ctx: CheckContext) -> Iterator[Finding]:
     prior = ctx.prior
     assert prior is not None
     pt = review_table_id(prior)
-    groups = {"admin_review": "行政复议", "litigation_direct": "未经复议直接起诉",
-              "litigation_after_review": "复议后起诉"}
+    groups = {
+        "admin_review": "行政复议",
+        "litigation_direct": "未经复议直接起诉",
+        "litigation_after_review": "复议后起诉",
+    }
     pending = {g: prior.value(f"{pt}.{g}.pending") for g in groups}
     open_cases = {g: v for g, v in pending.items() if v}
     if open_cases:
         listed = "、".join(f"{groups[g]}{_F(v)}件" for g, v in open_cases.items())  # type: ignore[arg-type]
-        yield ctx.fail(f"上年报告表四有尚未审结的案件（{listed}），本年报告可说明其审结结果。",
-                       found=listed)
+        yield ctx.fail(
+            f"上年报告表四有尚未审结的案件（{listed}），本年报告可说明其审结结果。", found=listed
+        )
     elif None in pending.values():
         yield ctx.unknown((), "上年报告表四“尚未审结”未填写数字，无法判断。")
     else:

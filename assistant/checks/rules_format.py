@@ -18,9 +18,13 @@ from assistant.report.layout import (
 )
 from assistant.report.model import Report
 
-_NUMBERING = re.compile(r"^(?:第?[一二三四五六七八九十]+(?:部分)?[、.．,，:：\s]*|[(（][一二三四五六七八九十]+[)）]|\d+[、.．])")
-_FORMAT_NAMES = {"2019": "2019年试行格式（国办公开办函〔2019〕60号）",
-                 "2021": "2021年格式（国办公开办函〔2021〕30号）"}
+_NUMBERING = re.compile(
+    r"^(?:第?[一二三四五六七八九十]+(?:部分)?[、.．,，:：\s]*|[(（][一二三四五六七八九十]+[)）]|\d+[、.．])"
+)
+_FORMAT_NAMES = {
+    "2019": "2019年试行格式（国办公开办函〔2019〕60号）",
+    "2021": "2021年格式（国办公开办函〔2021〕30号）",
+}
 
 
 def heading_body(heading: str) -> str:
@@ -31,7 +35,7 @@ def heading_body(heading: str) -> str:
 
 
 def heading_kind(spec: SectionSpec, heading: str) -> str | None:
-    """"canonical", "info" (the format's own item title), "warning" (a variant seen in practice)
+    """ "canonical", "info" (the format's own item title), "warning" (a variant seen in practice)
     or None when the heading is none of them. An empty heading (data files) counts as canonical."""
     body = heading_body(heading)
     if not body or body == heading_body(spec.heading):
@@ -82,11 +86,15 @@ def six_sections(ctx: CheckContext) -> Iterator[Finding]:
     for spec in specs:
         section = report.sections.get(spec.id)
         if section is not None and heading_kind(spec, section.heading) is None:
-            problems.append(f"标题“{section.heading}”不是第{spec.number}部分的规定标题"
-                            f"“{spec.full_heading}”")
+            problems.append(
+                f"标题“{section.heading}”不是第{spec.number}部分的规定标题“{spec.full_heading}”"
+            )
     if problems:
-        yield ctx.fail("报告结构不符合格式：" + "；".join(problems) + "。请按格式使用六个部分的规定标题。",
-                       expected="一至六", found="；".join(problems))
+        yield ctx.fail(
+            "报告结构不符合格式：" + "；".join(problems) + "。请按格式使用六个部分的规定标题。",
+            expected="一至六",
+            found="；".join(problems),
+        )
     else:
         yield ctx.passed("六个部分齐全，顺序和标题符合格式。")
 
@@ -104,14 +112,23 @@ def heading_variants(ctx: CheckContext) -> Iterator[Finding]:
         kind = heading_kind(spec, section.heading)
         if kind == "info":
             flagged = True
-            yield ctx.fail(f"第{spec.number}部分标题“{section.heading}”用的是格式“报告内容”中的事项名称，"
-                           f"可以接受；规定标题为“{spec.full_heading}”。",
-                           expected=spec.full_heading, found=section.heading, section=spec.id)
+            yield ctx.fail(
+                f"第{spec.number}部分标题“{section.heading}”用的是格式“报告内容”中的事项名称，"
+                f"可以接受；规定标题为“{spec.full_heading}”。",
+                expected=spec.full_heading,
+                found=section.heading,
+                section=spec.id,
+            )
         elif kind == "warning":
             flagged = True
-            yield ctx.fail(f"第{spec.number}部分标题“{section.heading}”与规定标题“{spec.full_heading}”"
-                           f"不一致，建议改用规定标题。", severity="warning",
-                           expected=spec.full_heading, found=section.heading, section=spec.id)
+            yield ctx.fail(
+                f"第{spec.number}部分标题“{section.heading}”与规定标题“{spec.full_heading}”"
+                f"不一致，建议改用规定标题。",
+                severity="warning",
+                expected=spec.full_heading,
+                found=section.heading,
+                section=spec.id,
+            )
     if not flagged:
         yield ctx.passed("各部分标题均为规定标题。")
 
@@ -139,8 +156,11 @@ def _format_signs(report: Report) -> list[str]:
         if spec.table.number == "四":
             continue  # table 四 is the same in both formats
         if spec.table.number == "三":
-            label = "单行的“（六）其他处理”" if spec.row.id == "res.other" else (
-                "分三行的“（六）其他处理”" if spec.row.id.startswith("res.other.") else "")
+            label = (
+                "单行的“（六）其他处理”"
+                if spec.row.id == "res.other"
+                else ("分三行的“（六）其他处理”" if spec.row.id.startswith("res.other.") else "")
+            )
         elif spec.row.label in ("其他对外管理服务事项", "政府集中采购"):
             label = f"“{spec.row.label}”行"
         else:
@@ -158,12 +178,15 @@ def format_matches_year(ctx: CheckContext) -> Iterator[Finding]:
     if report.format == expected and not signs:
         yield ctx.passed(f"{report.year}年度报告使用{_FORMAT_NAMES[expected]}表格，相符。")
         return
-    found = report.format if report.format != expected else ("2019" if expected == "2021" else "2021")
+    found = (
+        report.format if report.format != expected else ("2019" if expected == "2021" else "2021")
+    )
     detail = f"（表中出现{'、'.join(signs[:6])}）" if signs else ""
     yield ctx.fail(
         f"{report.year}年度报告应使用{_FORMAT_NAMES[expected]}的表格，但使用了"
         f"{_FORMAT_NAMES[found]}的表格{detail}。请换用{expected}年格式的表格重新填报。",
-        expected=expected, found=found,
+        expected=expected,
+        found=found,
     )
 
 
@@ -181,8 +204,12 @@ def title_form(ctx: CheckContext) -> Iterator[Finding]:
     want = f"{report.agency.name or '〔机关全称〕'}{y}年政府信息公开工作年度报告"
     m = _TITLE.match(normalize_text(title))
     if m is None:
-        yield ctx.fail(f"标题“{title}”不是“〔机关全称〕{y}年政府信息公开工作年度报告”的形式，"
-                       f"建议改为“{want}”。", expected=want, found=title)
+        yield ctx.fail(
+            f"标题“{title}”不是“〔机关全称〕{y}年政府信息公开工作年度报告”的形式，"
+            f"建议改为“{want}”。",
+            expected=want,
+            found=title,
+        )
         return
     problems = []
     if int(m["year"]) != y:
@@ -193,8 +220,11 @@ def title_form(ctx: CheckContext) -> Iterator[Finding]:
     elif report.agency.name and agency != normalize_text(report.agency.name):
         problems.append(f"标题中的机关名称“{agency}”与机关全称“{report.agency.name}”不一致")
     if problems:
-        yield ctx.fail(f"标题“{title}”：" + "；".join(problems) + f"。建议改为“{want}”。",
-                       expected=want, found=title)
+        yield ctx.fail(
+            f"标题“{title}”：" + "；".join(problems) + f"。建议改为“{want}”。",
+            expected=want,
+            found=title,
+        )
     else:
         yield ctx.passed(f"标题“{title}”符合格式。")
 
@@ -218,14 +248,21 @@ def statistical_period(ctx: CheckContext) -> Iterator[Finding]:
     for m in _PERIOD.finditer(text):
         years = {int(g) for g in m.groups() if g}
         if years and years != {y}:
-            yield ctx.fail(f"报告写明的统计期限“{m.group(0)}”不是{y}年，疑为沿用往年文本。"
-                           f"应为“{y}年1月1日至{y}年12月31日”。",
-                           expected=f"{y}-01-01至{y}-12-31", found=m.group(0), quote=m.group(0))
+            yield ctx.fail(
+                f"报告写明的统计期限“{m.group(0)}”不是{y}年，疑为沿用往年文本。"
+                f"应为“{y}年1月1日至{y}年12月31日”。",
+                expected=f"{y}-01-01至{y}-12-31",
+                found=m.group(0),
+                quote=m.group(0),
+            )
             return
         yield ctx.passed(f"报告说明了统计期限“{m.group(0)}”。")
         return
-    yield ctx.fail(f"引言未说明统计期限。建议写明“本报告中所列数据的统计期限自{y}年1月1日起至"
-                   f"{y}年12月31日止”。", expected=f"{y}-01-01至{y}-12-31")
+    yield ctx.fail(
+        f"引言未说明统计期限。建议写明“本报告中所列数据的统计期限自{y}年1月1日起至"
+        f"{y}年12月31日止”。",
+        expected=f"{y}-01-01至{y}-12-31",
+    )
 
 
 _NOTICE = re.compile(r"国办公开办函[〔\[(【]?(20\d\d)[〕\])】]?(\d+)号")
@@ -248,9 +285,14 @@ def cites_right_format(ctx: CheckContext) -> Iterator[Finding]:
     if expected == "2021" and "格式(试行)" in text:
         stale.append("格式（试行）")
     if stale:
-        yield ctx.fail(f"{report.year}年度报告的引言引用了“{'、'.join(stale)}”，不是本年度适用的"
-                       f"{_FORMAT_NAMES[expected]}，疑为沿用旧模板。请改为引用"
-                       f"{_FORMAT_NAMES[expected]}。", expected=_FORMAT_NAMES[expected],
-                       found="、".join(stale), section="preamble", quote=stale[0])
+        yield ctx.fail(
+            f"{report.year}年度报告的引言引用了“{'、'.join(stale)}”，不是本年度适用的"
+            f"{_FORMAT_NAMES[expected]}，疑为沿用旧模板。请改为引用"
+            f"{_FORMAT_NAMES[expected]}。",
+            expected=_FORMAT_NAMES[expected],
+            found="、".join(stale),
+            section="preamble",
+            quote=stale[0],
+        )
     else:
         yield ctx.passed("引言未引用过时的格式文件。")

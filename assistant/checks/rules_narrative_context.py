@@ -18,7 +18,9 @@ from assistant.report.similarity import similarity
 
 COPY_PROBLEMS = 0.8  # XY-05 [H]
 COPY_NARRATIVE = 0.9  # XY-06 [H]
-_YEAR_CONTEXT = re.compile(r"上年|去年|上一年|以来|比|较|同期|截至|截止|分别|自|起|至|〔|《|印发|出台|发布的")
+_YEAR_CONTEXT = re.compile(
+    r"上年|去年|上一年|以来|比|较|同期|截至|截止|分别|自|起|至|〔|《|印发|出台|发布的"
+)
 
 
 def _loc(text: str, pos: int) -> dict[str, object]:
@@ -40,10 +42,16 @@ def stale_years(ctx: CheckContext) -> Iterator[Finding]:
             lead = sent.text[: sent.text.find(first.raw)]
             if int(first.value) < year and len(lead) <= 6 and not _YEAR_CONTEXT.search(sent.text):
                 failed = True
-                yield ctx.fail(f"“{sent.text[:40]}”以{first.raw}开头，而本报告是{year}年度报告，"
-                               f"疑似沿用往年文字。请核对年份和内容。", section=sid,
-                               quote=sent.text, start=sent.start, end=sent.end,
-                               expected=str(year), found=format_number(int(first.value)))
+                yield ctx.fail(
+                    f"“{sent.text[:40]}”以{first.raw}开头，而本报告是{year}年度报告，"
+                    f"疑似沿用往年文字。请核对年份和内容。",
+                    section=sid,
+                    quote=sent.text,
+                    start=sent.start,
+                    end=sent.end,
+                    expected=str(year),
+                    found=format_number(int(first.value)),
+                )
     if not failed:
         yield ctx.passed("未发现沿用往年年份的句子。")
 
@@ -58,8 +66,14 @@ def _label(text: str, pos: int) -> str:
     return clause[-12:]
 
 
-@rule("XY-04", "warning", "19/21", title="“比上年增减”与上年数据相符", scope="narrative",
-      needs_prior=True)
+@rule(
+    "XY-04",
+    "warning",
+    "19/21",
+    title="“比上年增减”与上年数据相符",
+    scope="narrative",
+    needs_prior=True,
+)
 def yoy_claims(ctx: CheckContext) -> Iterator[Finding]:
     assert ctx.prior is not None
     prior_text = ctx.prior.narrative
@@ -71,7 +85,7 @@ def yoy_claims(ctx: CheckContext) -> Iterator[Finding]:
         text = ctx.report.text(sid)
         mentions = [m for m in numbers(text) if m.kind == "quantity"]
         for prev, m in zip(mentions, mentions[1:], strict=False):
-            between = text[prev.end:m.start].lstrip("，, ")
+            between = text[prev.end : m.start].lstrip("，, ")
             hit = _DELTA_CLAIM.search(between)
             if not hit or prev.unit != m.unit:
                 continue
@@ -85,44 +99,65 @@ def yoy_claims(ctx: CheckContext) -> Iterator[Finding]:
             if change == sign * m.value:
                 yield ctx.passed(f"“{label}”比上年变化与上年报告相符。", section=sid, **loc)
             else:
-                yield ctx.fail(f"正文称“{label}{prev.raw}，{hit.group(0)}{m.raw}”，但上年报告为"
-                               f"{format_number(before)}{prev.unit or ''}，实际变化"
-                               f"{format_number(change)}{prev.unit or ''}。", section=sid,
-                               expected=format_number(change), found=format_number(sign * m.value),
-                               **loc)
+                yield ctx.fail(
+                    f"正文称“{label}{prev.raw}，{hit.group(0)}{m.raw}”，但上年报告为"
+                    f"{format_number(before)}{prev.unit or ''}，实际变化"
+                    f"{format_number(change)}{prev.unit or ''}。",
+                    section=sid,
+                    expected=format_number(change),
+                    found=format_number(sign * m.value),
+                    **loc,
+                )
 
 
-@rule("XY-05", "warning", "19/21", title="问题及改进与上年雷同", scope="narrative",
-      needs_prior=True)
+@rule(
+    "XY-05", "warning", "19/21", title="问题及改进与上年雷同", scope="narrative", needs_prior=True
+)
 def problems_copied(ctx: CheckContext) -> Iterator[Finding]:
     assert ctx.prior is not None
     now, before = ctx.report.text("problems"), ctx.prior.text("problems")
     if not now.strip() or not before.strip():
-        yield ctx.unknown((), "本年或上年报告缺少“五、存在的主要问题及改进情况”，无法比较。",
-                          section="problems")
+        yield ctx.unknown(
+            (), "本年或上年报告缺少“五、存在的主要问题及改进情况”，无法比较。", section="problems"
+        )
         return
     sim = similarity(now, before)
     if sim >= COPY_PROBLEMS:
-        yield ctx.fail(f"“五、存在的主要问题及改进情况”与{ctx.prior.year}年报告相似度{sim:.0%}，"
-                       f"疑似照搬上年。格式要求不得出现敷衍了事甚至年年雷同现象，请结合本年情况重写。",
-                       section="problems", found=f"{sim:.2f}", expected=f"<{COPY_PROBLEMS}")
+        yield ctx.fail(
+            f"“五、存在的主要问题及改进情况”与{ctx.prior.year}年报告相似度{sim:.0%}，"
+            f"疑似照搬上年。格式要求不得出现敷衍了事甚至年年雷同现象，请结合本年情况重写。",
+            section="problems",
+            found=f"{sim:.2f}",
+            expected=f"<{COPY_PROBLEMS}",
+        )
     else:
         yield ctx.passed(f"与上年相似度{sim:.0%}。", section="problems", found=f"{sim:.2f}")
 
 
-@rule("XY-06", "warning", "19/21", title="全文或表格与上年雷同", scope="narrative",
-      needs_prior=True)
+@rule(
+    "XY-06", "warning", "19/21", title="全文或表格与上年雷同", scope="narrative", needs_prior=True
+)
 def report_copied(ctx: CheckContext) -> Iterator[Finding]:
     assert ctx.prior is not None
-    sim = similarity(ctx.report.narrative, ctx.prior.narrative) \
-        if ctx.report.narrative.strip() and ctx.prior.narrative.strip() else 0.0
-    same_tables = ctx.report.format == ctx.prior.format and bool(ctx.report.cells) and all(
-        ctx.prior.value(c) == v.value for c, v in ctx.report.cells.items()
-    ) and any(v.value for v in ctx.report.cells.values())
+    sim = (
+        similarity(ctx.report.narrative, ctx.prior.narrative)
+        if ctx.report.narrative.strip() and ctx.prior.narrative.strip()
+        else 0.0
+    )
+    same_tables = (
+        ctx.report.format == ctx.prior.format
+        and bool(ctx.report.cells)
+        and all(ctx.prior.value(c) == v.value for c, v in ctx.report.cells.items())
+        and any(v.value for v in ctx.report.cells.values())
+    )
     if sim >= COPY_NARRATIVE:
-        yield ctx.fail(f"正文与{ctx.prior.year}年报告相似度{sim:.0%}，疑似内容雷同。", found=f"{sim:.2f}")
+        yield ctx.fail(
+            f"正文与{ctx.prior.year}年报告相似度{sim:.0%}，疑似内容雷同。", found=f"{sim:.2f}"
+        )
     elif same_tables:
-        yield ctx.fail(f"三张表的数据与{ctx.prior.year}年报告完全相同（且不全为0），请核对是否沿用了上年数据。")
+        yield ctx.fail(
+            f"三张表的数据与{ctx.prior.year}年报告完全相同（且不全为0），请核对是否沿用了上年数据。"
+        )
     else:
         yield ctx.passed(f"正文与上年相似度{sim:.0%}，表格数据未整体沿用上年。", found=f"{sim:.2f}")
 
@@ -130,25 +165,32 @@ def report_copied(ctx: CheckContext) -> Iterator[Finding]:
 _ADDRESSED = re.compile(r"上年|去年|上一年度|整改|已(完成|解决|落实|改进)|得到(解决|改善)")
 
 
-@rule("XY-07", "warning", "19/21", title="回应上年报告所列问题", scope="narrative",
-      needs_prior=True)
+@rule(
+    "XY-07", "warning", "19/21", title="回应上年报告所列问题", scope="narrative", needs_prior=True
+)
 def last_year_problems(ctx: CheckContext) -> Iterator[Finding]:
     assert ctx.prior is not None
     now, before = ctx.report.text("problems"), ctx.prior.text("problems")
     if not before.strip() or not now.strip():
-        yield ctx.unknown((), "本年或上年报告缺少“五、存在的主要问题及改进情况”，无法判断。",
-                          section="problems")
+        yield ctx.unknown(
+            (), "本年或上年报告缺少“五、存在的主要问题及改进情况”，无法判断。", section="problems"
+        )
         return
     old = [s.text for s in sentences(before) if re.search(r"问题|不足|有待|不够", s.text)]
     referenced = any(similarity(s.text, o) >= 0.3 for s in sentences(now) for o in old)
     if _ADDRESSED.search(now) or referenced:
         yield ctx.passed("已回应上年报告所列问题的整改情况。", section="problems")
     else:
-        yield ctx.fail(f"“五”未提及{ctx.prior.year}年报告所列问题的整改情况（上年列出{len(old)}条问题）。"
-                       f"请逐条说明是否已整改。", section="problems")
+        yield ctx.fail(
+            f"“五”未提及{ctx.prior.year}年报告所列问题的整改情况（上年列出{len(old)}条问题）。"
+            f"请逐条说明是否已整改。",
+            section="problems",
+        )
 
 
-_PUBLISHED = re.compile(r"(公示|公开)[^，。；\d]{0,6}(行政许可|行政处罚|行政强制)[^，。；\d]{0,6}?(\d+)(件|条)")
+_PUBLISHED = re.compile(
+    r"(公示|公开)[^，。；\d]{0,6}(行政许可|行政处罚|行政强制)[^，。；\d]{0,6}?(\d+)(件|条)"
+)
 
 
 @rule("T2-08", "warning", "21", title="许可、处罚、强制决定数含未公开的决定", scope="narrative")
@@ -163,9 +205,13 @@ def published_decisions(ctx: CheckContext) -> Iterator[Finding]:
             if table is None:
                 yield ctx.unknown((cid,), section=sid, **loc)  # type: ignore[arg-type]
             elif int(m.group(3)) > table:
-                yield ctx.fail(f"正文称公开{m.group(2)}决定{m.group(3)}{m.group(4)}，多于表二“本年处理决定数量”"
-                               f"{format_number(table)}。表二应计全部决定（已公开和依法未公开）。",
-                               cells=(cid,), section=sid, **loc)  # type: ignore[arg-type]
+                yield ctx.fail(
+                    f"正文称公开{m.group(2)}决定{m.group(3)}{m.group(4)}，多于表二“本年处理决定数量”"
+                    f"{format_number(table)}。表二应计全部决定（已公开和依法未公开）。",
+                    cells=(cid,),
+                    section=sid,
+                    **loc,
+                )  # type: ignore[arg-type]
             else:
                 yield ctx.passed(cells=(cid,), section=sid, **loc)  # type: ignore[arg-type]
 
@@ -186,13 +232,20 @@ def fee_unit(ctx: CheckContext) -> Iterator[Finding]:
             yuan = Decimal(m.group(1))
             if yuan != Decimal(table) * 10000:
                 failed = True
-                yield ctx.fail(f"正文写行政事业性收费{m.group(1)}元，表二为{format_number(table)}万元"
-                               f"（={format_number(Decimal(table) * 10000)}元），不一致；表二单位是万元。",
-                               cells=(cid,), section=sid, **_loc(text, m.start()))  # type: ignore[arg-type]
+                yield ctx.fail(
+                    f"正文写行政事业性收费{m.group(1)}元，表二为{format_number(table)}万元"
+                    f"（={format_number(Decimal(table) * 10000)}元），不一致；表二单位是万元。",
+                    cells=(cid,),
+                    section=sid,
+                    **_loc(text, m.start()),
+                )  # type: ignore[arg-type]
     if table >= 10000 and ctx.report.agency.kind in ("department", "township", None):
         failed = True
-        yield ctx.fail(f"表二行政事业性收费为{format_number(table)}万元，数额很大，疑似按“元”填写。请确认单位为万元。",
-                       cells=(cid,), found=format_number(table))
+        yield ctx.fail(
+            f"表二行政事业性收费为{format_number(table)}万元，数额很大，疑似按“元”填写。请确认单位为万元。",
+            cells=(cid,),
+            found=format_number(table),
+        )
     if not failed:
         yield ctx.passed("行政事业性收费单位和数额无异常。", cells=(cid,))
 
@@ -205,12 +258,16 @@ def fee_items_carried(ctx: CheckContext) -> Iterator[Finding]:
         return
     m = re.search(r"收费项目\D{0,4}(\d+)项", ctx.report.narrative)
     if m and int(m.group(1)) == table:
-        yield ctx.fail(f"表二“本年收费金额（单位：万元）”为{format_number(table)}，与正文“收费项目{m.group(1)}项”"
-                       f"相同，疑似沿用了2019年格式的项目数口径。2021年格式此处填收费金额（万元）。",
-                       cells=(cid,))
+        yield ctx.fail(
+            f"表二“本年收费金额（单位：万元）”为{format_number(table)}，与正文“收费项目{m.group(1)}项”"
+            f"相同，疑似沿用了2019年格式的项目数口径。2021年格式此处填收费金额（万元）。",
+            cells=(cid,),
+        )
 
 
-_NO_FEE = re.compile(r"未(发出|出具|开具)[^，。；]{0,4}收费通知|未(收取|产生)[^，。；]{0,6}(信息处理费|费用)")
+_NO_FEE = re.compile(
+    r"未(发出|出具|开具)[^，。；]{0,4}收费通知|未(收取|产生)[^，。；]{0,6}(信息处理费|费用)"
+)
 
 
 @rule("T3-06", "error", "21", title="逾期未缴费与信息处理费说明一致", scope="narrative")
@@ -224,12 +281,18 @@ def unpaid_needs_notice(ctx: CheckContext) -> Iterator[Finding]:
     count = ctx.v("fees.notices_count")
     if unpaid > 0 and _NO_FEE.search(text):
         m = _NO_FEE.search(text)
-        yield ctx.fail(f"表三“逾期未按收费通知要求缴纳费用”为{format_number(unpaid)}件，说明发出过收费通知；"
-                       f"但“六”称“{m.group(0)}”。请核对。", cells=(cid,), section="other",  # type: ignore[union-attr]
-                       **_loc(text, m.start()))  # type: ignore[union-attr]
+        yield ctx.fail(
+            f"表三“逾期未按收费通知要求缴纳费用”为{format_number(unpaid)}件，说明发出过收费通知；"
+            f"但“六”称“{m.group(0)}”。请核对。",
+            cells=(cid,),
+            section="other",  # type: ignore[union-attr]
+            **_loc(text, m.start()),
+        )  # type: ignore[union-attr]
     elif unpaid > 0 and count is not None and count < unpaid:
-        yield ctx.fail(f"发出收费通知{format_number(count)}件，少于表三逾期未缴费{format_number(unpaid)}件。",
-                       cells=(cid, "fees.notices_count"))
+        yield ctx.fail(
+            f"发出收费通知{format_number(count)}件，少于表三逾期未缴费{format_number(unpaid)}件。",
+            cells=(cid, "fees.notices_count"),
+        )
     else:
         yield ctx.passed(cells=(cid,))
 
@@ -247,7 +310,9 @@ def applicant_kinds(ctx: CheckContext) -> Iterator[Finding]:
     speaks_people = bool(re.search(r"群众|个人|自然人", text))
     speaks_orgs = bool(re.search(r"企业|法人|组织|机构", text))
     if legal > 0 and speaks_people and not speaks_orgs:
-        yield ctx.fail(f"表三法人或其他组织新收申请{format_number(legal)}件，正文只提到群众/个人申请人。")
+        yield ctx.fail(
+            f"表三法人或其他组织新收申请{format_number(legal)}件，正文只提到群众/个人申请人。"
+        )
     elif natural > 0 and legal == 0 and speaks_orgs and not speaks_people:
         yield ctx.fail("表三申请人均为自然人，正文却只提到企业或组织申请人。")
     else:
@@ -257,23 +322,28 @@ def applicant_kinds(ctx: CheckContext) -> Iterator[Finding]:
 @rule("T4-05", "info", "19/21", title="被纠正的复议诉讼写明整改", scope="narrative")
 def corrected_cases(ctx: CheckContext) -> Iterator[Finding]:
     r = "review" if ctx.report.format == "2021" else "review19"
-    cells = tuple(f"{r}.{g}.corrected" for g in
-                  ("admin_review", "litigation_direct", "litigation_after_review"))
+    cells = tuple(
+        f"{r}.{g}.corrected"
+        for g in ("admin_review", "litigation_direct", "litigation_after_review")
+    )
     n = sum((ctx.v(c) or 0) for c in cells)
     if n == 0:
         return
     if re.search(r"纠正|整改|败诉|撤销|确认违法", ctx.report.text("problems")):
         yield ctx.passed(f"有{format_number(n)}件复议诉讼结果纠正，“五”已说明整改。", cells=cells)
     else:
-        yield ctx.fail(f"表四有{format_number(n)}件“结果纠正”，“五、存在的主要问题及改进情况”宜写明纠正原因和整改情况。",
-                       cells=cells, section="problems")
+        yield ctx.fail(
+            f"表四有{format_number(n)}件“结果纠正”，“五、存在的主要问题及改进情况”宜写明纠正原因和整改情况。",
+            cells=cells,
+            section="problems",
+        )
 
 
 @rule("T4-06", "info", "19/21", title="复议机关作共同被告的案件不计入", scope="narrative")
 def co_defendant(ctx: CheckContext) -> Iterator[Finding]:
     agency = ctx.report.agency
     if agency.kind == "government" or "共同被告" in ctx.report.narrative:
-        yield ctx.fail("提示：行政复议机关作为共同被告的行政诉讼案件，只计算原行为主体的案件数量，"
-                       "不计算复议机关的案件数量。请确认表四未计入本机关作为复议机关被列为共同被告的案件。")
-
-
+        yield ctx.fail(
+            "提示：行政复议机关作为共同被告的行政诉讼案件，只计算原行为主体的案件数量，"
+            "不计算复议机关的案件数量。请确认表四未计入本机关作为复议机关被列为共同被告的案件。"
+        )

@@ -65,14 +65,20 @@ def numbers_match_tables(ctx: CheckContext) -> Iterator[Finding]:
                 yield ctx.unknown(cells, section=sid, **loc)
                 continue
             if said in known or (claim.mention.approx and any(said <= v for v in known)):
-                yield ctx.passed(f"正文“{claim.mention.raw}”与表格一致。", cells=cells,
-                                 section=sid, **loc)
+                yield ctx.passed(
+                    f"正文“{claim.mention.raw}”与表格一致。", cells=cells, section=sid, **loc
+                )
                 continue
             label = QUANTITY_LABELS[claim.key]
             yield ctx.fail(
                 f"正文写“{claim.keyword}{claim.mention.raw}”，但表格中{label}为"
                 f"{_fmt(known[0])}。请以表格数据为准修改正文，或核对表格。",
-                cells=cells, expected=_fmt(known[0]), found=_fmt(said), section=sid, **loc)
+                cells=cells,
+                expected=_fmt(known[0]),
+                found=_fmt(said),
+                section=sid,
+                **loc,
+            )
     if not any_text:
         yield _no_text(ctx)
 
@@ -96,29 +102,46 @@ def enumerations_add_up(ctx: CheckContext) -> Iterator[Finding]:
             parts = [m for m in after if m.unit == total.unit]
             if len(parts) < 2 or any(m.approx for m in [total, *parts]):
                 continue
-            tail = sent.text[parts[-1].end:parts[-1].end + 3]
+            tail = sent.text[parts[-1].end : parts[-1].end + 3]
             if "等" in tail:
                 continue  # "…等" admits the list is not exhaustive
             got = sum((m.value for m in parts), Decimal(0))
             loc = {"quote": sent.text, "start": sent.start, "end": sent.end}
             expr = "+".join(_fmt(m.value) for m in parts)
             if got == total.value:
-                yield ctx.passed(f"列举之和 {expr}={_fmt(got)}，与总数一致。", section=sid,
-                                 expected=_fmt(total.value), found=_fmt(got), **loc)
+                yield ctx.passed(
+                    f"列举之和 {expr}={_fmt(got)}，与总数一致。",
+                    section=sid,
+                    expected=_fmt(total.value),
+                    found=_fmt(got),
+                    **loc,
+                )
             else:
-                yield ctx.fail(f"正文“{total.raw}”其中各项 {expr}={_fmt(got)}{total.unit or ''}，"
-                               f"与总数{total.raw}不符。请核对分项或总数。", section=sid,
-                               expected=_fmt(total.value), found=_fmt(got), **loc)
+                yield ctx.fail(
+                    f"正文“{total.raw}”其中各项 {expr}={_fmt(got)}{total.unit or ''}，"
+                    f"与总数{total.raw}不符。请核对分项或总数。",
+                    section=sid,
+                    expected=_fmt(total.value),
+                    found=_fmt(got),
+                    **loc,
+                )
 
 
 def _is_delta(text: str, start: int) -> bool:
-    return bool(re.search(r"(增加|减少|增长|下降|上升|提高|降低|多|少)了?$", text[max(0, start - 4):start]))
+    return bool(
+        re.search(
+            r"(增加|减少|增长|下降|上升|提高|降低|多|少)了?$", text[max(0, start - 4) : start]
+        )
+    )
 
 
 @rule("NAR-03", "warning", "19/21", title="百分比与表格数据相符", scope="narrative")
 def percentages(ctx: CheckContext) -> Iterator[Finding]:
     t = apply_table_id(ctx.report)
-    denominators = {"办结总数": ctx.v(f"{t}.res.total.total"), "新收申请数": ctx.v(f"{t}.new.total")}
+    denominators = {
+        "办结总数": ctx.v(f"{t}.res.total.total"),
+        "新收申请数": ctx.v(f"{t}.new.total"),
+    }
     for sid, text in _texts(ctx):
         claims = [c for c in find_claims(text) if not c.is_delta]
         for m in numbers(text):
@@ -129,7 +152,9 @@ def percentages(ctx: CheckContext) -> Iterator[Finding]:
             if not prior:
                 continue
             claim = prior[-1]
-            values = [v for _, v in claim_value(ctx.report, claim.key, ctx.derived) if v is not None]
+            values = [
+                v for _, v in claim_value(ctx.report, claim.key, ctx.derived) if v is not None
+            ]
             if not values or claim.key in ("new", "res_total", "carry_in", "carry_out"):
                 continue
             loc = {"quote": sent.text, "start": sent.start, "end": sent.end}
@@ -145,9 +170,14 @@ def percentages(ctx: CheckContext) -> Iterator[Finding]:
             elif any(denominators.values()):
                 den = denominators["办结总数"] or denominators["新收申请数"]
                 pct = (Decimal(values[0]) * 100 / Decimal(den)).quantize(Decimal("0.01"))  # type: ignore[arg-type]
-                yield ctx.fail(f"正文“{m.raw}”与表格不符：{QUANTITY_LABELS[claim.key]}"
-                               f"{_fmt(values[0])}件占办结总数{_fmt(Decimal(den))}件的{pct}%。",  # type: ignore[arg-type]
-                               section=sid, expected=f"{pct}%", found=m.raw, **loc)
+                yield ctx.fail(
+                    f"正文“{m.raw}”与表格不符：{QUANTITY_LABELS[claim.key]}"
+                    f"{_fmt(values[0])}件占办结总数{_fmt(Decimal(den))}件的{pct}%。",  # type: ignore[arg-type]
+                    section=sid,
+                    expected=f"{pct}%",
+                    found=m.raw,
+                    **loc,
+                )
 
 
 _WRONG_UNIT = re.compile(r"(申请|复议|诉讼)[^，。；\d]{0,8}?(\d+)\s*条")
@@ -160,8 +190,11 @@ def units(ctx: CheckContext) -> Iterator[Finding]:
         for m in _WRONG_UNIT.finditer(text):
             loc = _locate(text, m.start())
             failed = True
-            yield ctx.fail(f"“{m.group(0)}”：政府信息公开申请和复议、诉讼案件的计量单位是“件”，不是“条”。",
-                           section=sid, **loc)
+            yield ctx.fail(
+                f"“{m.group(0)}”：政府信息公开申请和复议、诉讼案件的计量单位是“件”，不是“条”。",
+                section=sid,
+                **loc,
+            )
     if not failed and ctx.report.narrative.strip():
         yield ctx.passed("申请和案件的计量单位正确。")
 
@@ -185,20 +218,32 @@ def received_scope(ctx: CheckContext) -> Iterator[Finding]:
             elif n == new:
                 yield ctx.passed("“收到申请”数与本年新收一致。", cells=cells, section=sid, **loc)
             elif n == new + carry and "结转" in loc["quote"]:  # type: ignore[operator]
-                yield ctx.passed("“收到申请”数为新收加上年结转，正文已说明。", cells=cells,
-                                 section=sid, **loc)
+                yield ctx.passed(
+                    "“收到申请”数为新收加上年结转，正文已说明。", cells=cells, section=sid, **loc
+                )
             else:
-                yield ctx.fail(f"正文“{m.group(0)}”与表格不符或口径不明：本年新收{format_number(new)}件，"
-                               f"上年结转{format_number(carry)}件。请写明是否包含上年结转。",
-                               cells=cells, section=sid, found=m.group("n"), **loc)
+                yield ctx.fail(
+                    f"正文“{m.group(0)}”与表格不符或口径不明：本年新收{format_number(new)}件，"
+                    f"上年结转{format_number(carry)}件。请写明是否包含上年结转。",
+                    cells=cells,
+                    section=sid,
+                    found=m.group("n"),
+                    **loc,
+                )
 
 
-_ZERO_APPLY = re.compile(r"未(收到|受理|接到)[^，。；]{0,8}(政府信息公开|依申请公开)?(申请|事项)|"
-                         r"(没有|无)(收到)?[^，。；]{0,4}依申请公开")
-_ZERO_REVIEW = re.compile(r"(未|没有)(发生|出现|收到|被)?[^，。；]{0,6}?(行政复议|行政诉讼)"
-                          r"([、和及与或]?(行政复议|行政诉讼))?")
-_REVIEW_GROUPS = {"行政复议": ("admin_review",),
-                  "行政诉讼": ("litigation_direct", "litigation_after_review")}
+_ZERO_APPLY = re.compile(
+    r"未(收到|受理|接到)[^，。；]{0,8}(政府信息公开|依申请公开)?(申请|事项)|"
+    r"(没有|无)(收到)?[^，。；]{0,4}依申请公开"
+)
+_ZERO_REVIEW = re.compile(
+    r"(未|没有)(发生|出现|收到|被)?[^，。；]{0,6}?(行政复议|行政诉讼)"
+    r"([、和及与或]?(行政复议|行政诉讼))?"
+)
+_REVIEW_GROUPS = {
+    "行政复议": ("admin_review",),
+    "行政诉讼": ("litigation_direct", "litigation_after_review"),
+}
 
 
 @rule("NAR-06", "error", "19/21", title="“未收到申请”“未发生复议诉讼”与表格一致", scope="narrative")
@@ -212,22 +257,30 @@ def zero_claims(ctx: CheckContext) -> Iterator[Finding]:
         for m in _ZERO_REVIEW.finditer(text):
             loc = _locate(text, m.start())
             named = {m.group(3), m.group(5)} - {None}
-            cells = tuple(f"{r}.{g}.total" for kind in ("行政复议", "行政诉讼") if kind in named
-                          for g in _REVIEW_GROUPS[kind])
+            cells = tuple(
+                f"{r}.{g}.total"
+                for kind in ("行政复议", "行政诉讼")
+                if kind in named
+                for g in _REVIEW_GROUPS[kind]
+            )
             yield from _zero(ctx, cells, m.group(0), sid, loc)
 
 
-def _zero(ctx: CheckContext, cells: tuple[str, ...], said: str, sid: SectionId,
-          loc: dict[str, object]) -> Iterator[Finding]:
+def _zero(
+    ctx: CheckContext, cells: tuple[str, ...], said: str, sid: SectionId, loc: dict[str, object]
+) -> Iterator[Finding]:
     values = [ctx.v(c) for c in cells]
     if any(v is None for v in values):
         yield ctx.unknown(cells, section=sid, **loc)  # type: ignore[arg-type]
     elif all(v == 0 for v in values):
         yield ctx.passed(f"正文“{said}”与表格一致。", cells=cells, section=sid, **loc)  # type: ignore[arg-type]
     else:
-        shown = "、".join(f"{ctx.where(c)}为{format_number(v)}" for c, v in zip(cells, values, strict=True) if v)  # type: ignore[arg-type]
-        yield ctx.fail(f"正文称“{said}”，但{shown}。请修改正文或核对表格。", cells=cells,
-                       section=sid, **loc)  # type: ignore[arg-type]
+        shown = "、".join(
+            f"{ctx.where(c)}为{format_number(v)}" for c, v in zip(cells, values, strict=True) if v
+        )  # type: ignore[arg-type]
+        yield ctx.fail(
+            f"正文称“{said}”，但{shown}。请修改正文或核对表格。", cells=cells, section=sid, **loc
+        )  # type: ignore[arg-type]
 
 
 _NO_NORMATIVE = re.compile(r"(无|没有|未(制发|出台|印发|制定|发布))(行政)?规范性文件")
@@ -235,8 +288,11 @@ _NO_NORMATIVE = re.compile(r"(无|没有|未(制发|出台|印发|制定|发布)
 
 @rule("NAR-08", "warning", "19/21", title="规范性文件表述与表二一致", scope="narrative")
 def normative_claims(ctx: CheckContext) -> Iterator[Finding]:
-    cid = "active.normative_docs.made" if ctx.report.format == "2021" else \
-        "active19.normative_docs.new_made"
+    cid = (
+        "active.normative_docs.made"
+        if ctx.report.format == "2021"
+        else "active19.normative_docs.new_made"
+    )
     made = ctx.v(cid)
     claimed = False
     for sid, text in _texts(ctx):
@@ -248,7 +304,11 @@ def normative_claims(ctx: CheckContext) -> Iterator[Finding]:
             elif made == 0:
                 yield ctx.passed("正文与表二规范性文件数一致。", cells=(cid,), section=sid, **loc)  # type: ignore[arg-type]
             else:
-                yield ctx.fail(f"正文称“{m.group(0)}”，但表二本年制发{format_number(made)}件。",
-                               cells=(cid,), section=sid, **loc)  # type: ignore[arg-type]
+                yield ctx.fail(
+                    f"正文称“{m.group(0)}”，但表二本年制发{format_number(made)}件。",
+                    cells=(cid,),
+                    section=sid,
+                    **loc,
+                )  # type: ignore[arg-type]
     if not claimed and ctx.report.narrative.strip():
         yield ctx.passed("正文未见与表二规范性文件数相矛盾的表述。", cells=(cid,))

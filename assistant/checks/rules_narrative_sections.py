@@ -20,23 +20,33 @@ _AREAS: dict[str, tuple[str, ...]] = {
     "政府信息公开平台建设": ("平台建设", "公开平台", "门户网站", "政务新媒体", "公开专栏"),
     "监督保障": ("监督保障", "监督", "考核", "培训"),
 }
-_ASSESSMENT = {"工作考核": ("考核",), "社会评议": ("评议",), "责任追究": ("责任追究", "追责", "追究")}
+_ASSESSMENT = {
+    "工作考核": ("考核",),
+    "社会评议": ("评议",),
+    "责任追究": ("责任追究", "追责", "追究"),
+}
 
 _PROBLEM_WORDS = ("问题", "不足", "差距", "有待", "不够", "欠缺", "薄弱", "短板", "不到位", "滞后")
 _MEASURE_WORDS = ("改进", "下一步", "整改", "措施", "将", "计划", "加强", "推进", "完善")
-_VAGUE = re.compile(r"进一步(加强|提高|提升|强化|规范|完善|做好)|不断(提高|提升|加强|完善)|"
-                    r"持续(提升|加强|推进)|切实(加强|提高)|努力(提高|做好)|全面(提升|加强)")
-_CONCRETE = re.compile(r"\d|[一二三四五六七八九十两]+(个|项|次|期|场|条)|月|季度|年底|年内|前完成|"
-                       r"栏目|专栏|制度|目录|指南|平台|系统|台账|清单|模板|流程|考核|培训|解读|"
-                       r"《|“")
+_VAGUE = re.compile(
+    r"进一步(加强|提高|提升|强化|规范|完善|做好)|不断(提高|提升|加强|完善)|"
+    r"持续(提升|加强|推进)|切实(加强|提高)|努力(提高|做好)|全面(提升|加强)"
+)
+_CONCRETE = re.compile(
+    r"\d|[一二三四五六七八九十两]+(个|项|次|期|场|条)|月|季度|年底|年内|前完成|"
+    r"栏目|专栏|制度|目录|指南|平台|系统|台账|清单|模板|流程|考核|培训|解读|"
+    r"《|“"
+)
 _GENERIC_PROBLEMS = re.compile(
     r"意识(有待|不够|不强|还需|仍需)|内容(不够|还不够|有待)(丰富|全面)|(人员|力量)(不足|薄弱|有限)|"
     r"形式(单一|不够丰富)|(更新|发布)不(够)?及时|深度不够|解读(不够|有待)|主动性不强|水平有待提高"
 )
 _FEE = re.compile(r"信息处理费|收费通知")
-_FEE_FIGURES = (re.compile(r"(收费通知|通知书?)\D{0,8}(\d+|零|〇)\s*件"),
-                re.compile(r"(总?金额|合计)\D{0,8}(\d+(\.\d+)?|零|〇)\s*元"),
-                re.compile(r"(实际|实收|收取)\D{0,10}(\d+(\.\d+)?|零|〇)\s*元"))
+_FEE_FIGURES = (
+    re.compile(r"(收费通知|通知书?)\D{0,8}(\d+|零|〇)\s*件"),
+    re.compile(r"(总?金额|合计)\D{0,8}(\d+(\.\d+)?|零|〇)\s*元"),
+    re.compile(r"(实际|实收|收取)\D{0,10}(\d+(\.\d+)?|零|〇)\s*元"),
+)
 
 # Items other documents ask the report to carry (S6-04…06): configurable, SPEC defaults.
 DEFAULT_REQUIRED_ITEMS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -64,9 +74,12 @@ def overview_areas(ctx: CheckContext) -> Iterator[Finding]:
         return
     missing = [area for area, words in _AREAS.items() if not any(w in text for w in words)]
     if missing:
-        yield ctx.fail(f"“一、总体情况”未见{'、'.join(missing)}方面的内容。格式要求总体情况包括主动公开、"
-                       f"依申请公开、政府信息管理、政府信息公开平台建设、监督保障等方面，请补充。",
-                       section="overview", found="、".join(missing))
+        yield ctx.fail(
+            f"“一、总体情况”未见{'、'.join(missing)}方面的内容。格式要求总体情况包括主动公开、"
+            f"依申请公开、政府信息管理、政府信息公开平台建设、监督保障等方面，请补充。",
+            section="overview",
+            found="、".join(missing),
+        )
     else:
         yield ctx.passed("总体情况涵盖五个方面。", section="overview")
 
@@ -93,9 +106,12 @@ def government_assessment(ctx: CheckContext) -> Iterator[Finding]:
         return
     missing = [name for name, words in _ASSESSMENT.items() if not any(w in text for w in words)]
     if missing:
-        yield ctx.fail(f"人民政府的年度报告应当载明工作考核、社会评议和责任追究结果情况（条例第五十条），"
-                       f"本报告未见{'、'.join(missing)}结果。请在“（五）监督保障”中写明。",
-                       section="overview", found="、".join(missing))
+        yield ctx.fail(
+            f"人民政府的年度报告应当载明工作考核、社会评议和责任追究结果情况（条例第五十条），"
+            f"本报告未见{'、'.join(missing)}结果。请在“（五）监督保障”中写明。",
+            section="overview",
+            found="、".join(missing),
+        )
     else:
         yield ctx.passed("已载明工作考核、社会评议和责任追究结果。", section="overview")
 
@@ -108,9 +124,13 @@ def overview_length(ctx: CheckContext) -> Iterator[Finding]:
         return
     n = word_count(text)
     if n > OVERVIEW_LIMIT:
-        yield ctx.fail(f"“一、总体情况”共{n}字，超过格式要求的一千字（篇幅原则上不超过一千字），"
-                       f"请精简{n - OVERVIEW_LIMIT}字以上。", section="overview",
-                       expected=f"≤{OVERVIEW_LIMIT}", found=n)
+        yield ctx.fail(
+            f"“一、总体情况”共{n}字，超过格式要求的一千字（篇幅原则上不超过一千字），"
+            f"请精简{n - OVERVIEW_LIMIT}字以上。",
+            section="overview",
+            expected=f"≤{OVERVIEW_LIMIT}",
+            found=n,
+        )
     else:
         yield ctx.passed(f"总体情况{n}字，未超过一千字。", section="overview", found=n)
 
@@ -122,8 +142,11 @@ def problems_present(ctx: CheckContext) -> Iterator[Finding]:
         return
     text = _text(ctx, "problems")
     if text is None:
-        yield ctx.fail("“五、存在的主要问题及改进情况”为空。条例第五十条要求报告存在的主要问题及改进情况，"
-                       "请写明本年度的具体问题和改进措施。", section="problems")
+        yield ctx.fail(
+            "“五、存在的主要问题及改进情况”为空。条例第五十条要求报告存在的主要问题及改进情况，"
+            "请写明本年度的具体问题和改进措施。",
+            section="problems",
+        )
         return
     has_problem = any(w in text for w in _PROBLEM_WORDS)
     has_measure = any(w in text for w in _MEASURE_WORDS)
@@ -131,8 +154,11 @@ def problems_present(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.passed("问题和改进措施均已写明。", section="problems")
     else:
         lack = "存在的问题" if not has_problem else "改进措施"
-        yield ctx.fail(f"“五、存在的主要问题及改进情况”未写明{lack}。请同时写明问题和对应的改进措施。",
-                       section="problems", found=lack)
+        yield ctx.fail(
+            f"“五、存在的主要问题及改进情况”未写明{lack}。请同时写明问题和对应的改进措施。",
+            section="problems",
+            found=lack,
+        )
 
 
 @rule("S5-02", "warning", "19/21", title="改进措施明确具体", scope="narrative")
@@ -142,14 +168,22 @@ def measures_concrete(ctx: CheckContext) -> Iterator[Finding]:
         yield _missing(ctx, "problems")
         return
     measures = [s for s in sentences(text) if any(w in s.text for w in _MEASURE_WORDS)]
-    vague = [s for s in measures if _VAGUE.search(s.text) and not _CONCRETE.search(
-        _VAGUE.sub("", s.text))]
+    vague = [
+        s
+        for s in measures
+        if _VAGUE.search(s.text) and not _CONCRETE.search(_VAGUE.sub("", s.text))
+    ]
     if measures and len(vague) / len(measures) > 0.5:
         first = vague[0]
-        yield ctx.fail(f"改进措施多为“进一步加强”“不断提高”一类笼统表述（{len(vague)}/{len(measures)}句），"
-                       f"如“{first.text}”。格式要求改进举措要有实效性：请写明对象（栏目、制度、平台、事项）、"
-                       f"具体做法，最好有时间或数量。", section="problems", quote=first.text,
-                       start=first.start, end=first.end)
+        yield ctx.fail(
+            f"改进措施多为“进一步加强”“不断提高”一类笼统表述（{len(vague)}/{len(measures)}句），"
+            f"如“{first.text}”。格式要求改进举措要有实效性：请写明对象（栏目、制度、平台、事项）、"
+            f"具体做法，最好有时间或数量。",
+            section="problems",
+            quote=first.text,
+            start=first.start,
+            end=first.end,
+        )
     else:
         yield ctx.passed("改进措施较为具体。", section="problems")
 
@@ -160,15 +194,27 @@ def problems_specific(ctx: CheckContext) -> Iterator[Finding]:
     if text is None:
         yield _missing(ctx, "problems")
         return
-    problems = [s for s in sentences(text) if any(w in s.text for w in _PROBLEM_WORDS)
-                and not any(w in s.text for w in ("下一步", "将", "计划"))]
-    generic = [s for s in problems if _GENERIC_PROBLEMS.search(s.text)
-               and not re.search(r"\d|《|“|栏目|专栏", s.text)]
+    problems = [
+        s
+        for s in sentences(text)
+        if any(w in s.text for w in _PROBLEM_WORDS)
+        and not any(w in s.text for w in ("下一步", "将", "计划"))
+    ]
+    generic = [
+        s
+        for s in problems
+        if _GENERIC_PROBLEMS.search(s.text) and not re.search(r"\d|《|“|栏目|专栏", s.text)
+    ]
     if problems and len(generic) == len(problems):
         first = generic[0]
-        yield ctx.fail(f"所列问题均为“意识有待提高”“内容不够丰富”一类放之各单位皆准的表述，如“{first.text}”。"
-                       f"格式要求查找问题要有针对性：请结合本单位数据、评估或整改中发现的具体问题来写。",
-                       section="problems", quote=first.text, start=first.start, end=first.end)
+        yield ctx.fail(
+            f"所列问题均为“意识有待提高”“内容不够丰富”一类放之各单位皆准的表述，如“{first.text}”。"
+            f"格式要求查找问题要有针对性：请结合本单位数据、评估或整改中发现的具体问题来写。",
+            section="problems",
+            quote=first.text,
+            start=first.start,
+            end=first.end,
+        )
     else:
         yield ctx.passed("问题有针对性。", section="problems")
 
@@ -181,16 +227,20 @@ def fee_statement(ctx: CheckContext) -> Iterator[Finding]:
     text = _text(ctx, "other")
     if text is None or not _FEE.search(text):
         shown = f"现为“{text.strip()[:20]}”" if text else "现为空"
-        yield ctx.fail(f"“六、其他需要报告的事项”须专门报告收取信息处理费的情况（2021年格式），{shown}。"
-                       f"未收取的也要写明，例如：“本年度未发出收费通知，未收取信息处理费。”",
-                       section="other")
+        yield ctx.fail(
+            f"“六、其他需要报告的事项”须专门报告收取信息处理费的情况（2021年格式），{shown}。"
+            f"未收取的也要写明，例如：“本年度未发出收费通知，未收取信息处理费。”",
+            section="other",
+        )
     else:
         yield ctx.passed("已报告信息处理费情况。", section="other")
 
 
 @rule("S6-07", "info", "19", title="2019年格式的其他事项可为“无”", scope="narrative")
 def free_text_2019(ctx: CheckContext) -> Iterator[Finding]:
-    yield ctx.passed("2019年格式中“六、其他需要报告的事项”为自由文字，写“无”亦可。", section="other")
+    yield ctx.passed(
+        "2019年格式中“六、其他需要报告的事项”为自由文字，写“无”亦可。", section="other"
+    )
 
 
 @rule("S6-08", "warning", "21", title="信息处理费写明三项数字", scope="narrative")
@@ -202,11 +252,19 @@ def fee_figures(ctx: CheckContext) -> Iterator[Finding]:
     if all(found):
         yield ctx.passed("信息处理费的件数、通知金额、实收金额均已写明。", section="other")
         return
-    names = [n for n, ok in zip(("发出收费通知的件数", "收费通知总金额", "实际收取总金额"), found,
-                                strict=True) if not ok]
-    yield ctx.fail(f"信息处理费情况宜写明发出收费通知的件数、收费通知总金额、实际收取总金额，零也写出"
-                   f"（如“发出收费通知0件，金额0元，实际收取0元”）；本报告缺{'、'.join(names)}。",
-                   section="other", found="、".join(names))
+    names = [
+        n
+        for n, ok in zip(
+            ("发出收费通知的件数", "收费通知总金额", "实际收取总金额"), found, strict=True
+        )
+        if not ok
+    ]
+    yield ctx.fail(
+        f"信息处理费情况宜写明发出收费通知的件数、收费通知总金额、实际收取总金额，零也写出"
+        f"（如“发出收费通知0件，金额0元，实际收取0元”）；本报告缺{'、'.join(names)}。",
+        section="other",
+        found="、".join(names),
+    )
 
 
 def _required_item(rule_id: str) -> None:
@@ -218,8 +276,11 @@ def _required_item(rule_id: str) -> None:
         if all(w in text for w in words):
             yield ctx.passed(f"已报告{label}。", section="other")
         else:
-            yield ctx.fail(f"“六、其他需要报告的事项”未见{label}。如有文件要求通过年度报告报告此项，请补充；"
-                           f"没有的可写明“无”。", section="other")
+            yield ctx.fail(
+                f"“六、其他需要报告的事项”未见{label}。如有文件要求通过年度报告报告此项，请补充；"
+                f"没有的可写明“无”。",
+                section="other",
+            )
 
 
 for _rid in DEFAULT_REQUIRED_ITEMS:

@@ -41,8 +41,9 @@ def deadline_for(report: Report, key: str, options: Mapping[str, object]) -> dt.
         return own
     overrides = options.get("deadlines") or {}
     configured = configured_deadlines()
-    value = overrides.get(key, configured[key]) if isinstance(overrides, Mapping) else (
-        configured[key])
+    value = (
+        overrides.get(key, configured[key]) if isinstance(overrides, Mapping) else (configured[key])
+    )
     if isinstance(value, dt.date):
         return value
     month, day = (int(p) for p in str(value).split("-"))
@@ -75,9 +76,12 @@ def _on_time(ctx: CheckContext, key: str) -> Iterator[Finding]:
         yield ctx.passed(f"{_cn(published)}发布，未超过{_cn(due)}的期限。")
     else:
         late = (published - due).days
-        yield ctx.fail(f"报告于{_cn(published)}发布，晚于{DEADLINE_KINDS[key]}的期限"
-                       f"{_cn(due)}（迟{late}天）。", expected=due.isoformat(),
-                       found=published.isoformat())
+        yield ctx.fail(
+            f"报告于{_cn(published)}发布，晚于{DEADLINE_KINDS[key]}的期限"
+            f"{_cn(due)}（迟{late}天）。",
+            expected=due.isoformat(),
+            found=published.isoformat(),
+        )
 
 
 @rule("PUB-01", "error", "19/21", title="部门和乡镇的年报在1月31日前发布")
@@ -119,8 +123,12 @@ def central_publication(ctx: CheckContext) -> Iterator[Finding]:
     elif any(url.startswith(p) for p in prefixes):
         yield ctx.passed(f"年报发布在本级政府门户网站政府信息公开专栏（{url}）。")
     else:
-        yield ctx.fail(f"年报发布网址{url}不在本级政府门户网站政府信息公开专栏（{'、'.join(prefixes)}）下。"
-                       f"主管部门应在专栏的年度报告栏目集中公布。", expected=prefixes[0], found=url)
+        yield ctx.fail(
+            f"年报发布网址{url}不在本级政府门户网站政府信息公开专栏（{'、'.join(prefixes)}）下。"
+            f"主管部门应在专栏的年度报告栏目集中公布。",
+            expected=prefixes[0],
+            found=url,
+        )
 
 
 def _content(report: Report) -> tuple[dict[str, object], str]:
@@ -132,8 +140,9 @@ def _differences(report: Report, other: Report) -> list[str]:
     here, there = _content(report), _content(other)
     out = []
     if here[0] != there[0]:
-        changed = [k for k in sorted(set(here[0]) | set(there[0]))
-                   if here[0].get(k) != there[0].get(k)]
+        changed = [
+            k for k in sorted(set(here[0]) | set(there[0])) if here[0].get(k) != there[0].get(k)
+        ]
         out.append(f"表格有{len(changed)}处数字不同")
     if here[1] != there[1]:
         out.append("正文文字不同")
@@ -155,8 +164,11 @@ def no_silent_edits(ctx: CheckContext) -> Iterator[Finding]:
     elif _EDIT_NOTE.search(ctx.report.narrative):
         yield ctx.passed("发布后有修改，正文附有修改说明。")
     else:
-        yield ctx.fail(f"与此前发布的版本相比{'，'.join(dict.fromkeys(diffs))}，但报告中没有修改说明。"
-                       f"发布后修改应保留版本记录并附修改说明。", found="；".join(diffs))
+        yield ctx.fail(
+            f"与此前发布的版本相比{'，'.join(dict.fromkeys(diffs))}，但报告中没有修改说明。"
+            f"发布后修改应保留版本记录并附修改说明。",
+            found="；".join(diffs),
+        )
 
 
 @rule("PUB-06", "warning", "19/21", title="多个平台发布的同一年报内容一致")
@@ -169,8 +181,10 @@ def same_everywhere(ctx: CheckContext) -> Iterator[Finding]:
         where = copy.publication.url or copy.source or "另一平台"
         diffs = _differences(ctx.report, copy)
         if diffs:
-            yield ctx.fail(f"与{where}发布的版本不一致：{'，'.join(diffs)}。同一年报在各平台应完全相同。",
-                           found="；".join(diffs))
+            yield ctx.fail(
+                f"与{where}发布的版本不一致：{'，'.join(diffs)}。同一年报在各平台应完全相同。",
+                found="；".join(diffs),
+            )
         else:
             yield ctx.passed(f"与{where}发布的版本一致。")
 

@@ -34,22 +34,30 @@ def _rules_rows(ctx: CheckContext, table: str, cols: tuple[str, ...]) -> Iterato
     allowed = may_make_rules(ctx)
     agency = ctx.report.agency
     if allowed is None:
-        yield ctx.unknown(cells, "未填写机关类型（部门/人民政府/乡镇街道等）或层级，无法判断能否制定规章。"
-                                 "请在单位信息中填写机关类型和层级。")
+        yield ctx.unknown(
+            cells,
+            "未填写机关类型（部门/人民政府/乡镇街道等）或层级，无法判断能否制定规章。"
+            "请在单位信息中填写机关类型和层级。",
+        )
         return
     if allowed:
         yield ctx.passed("本机关属于有规章制定权的人民政府，规章数可以不为0。", cells=cells)
         return
     values = [ctx.v(c) for c in cells]
     nonzero = [(c, v) for c, v in zip(cells, values, strict=True) if v]
-    who = (f"{LEVEL_LABELS.get(agency.level or '', '')}{AGENCY_KIND_LABELS.get(agency.kind or '', '')}"
-           or "本机关")
+    who = (
+        f"{LEVEL_LABELS.get(agency.level or '', '')}{AGENCY_KIND_LABELS.get(agency.kind or '', '')}"
+        or "本机关"
+    )
     if nonzero:
         listed = "，".join(f"{ctx.where(c)}为{_F(v)}" for c, v in nonzero)
-        yield ctx.fail(f"{listed}。{who}没有规章制定权（立法法第九十一、九十三条），规章各项应为0；"
-                       f"如填的是行政规范性文件，请移到“规范性文件”行。",
-                       cells=[c for c, _ in nonzero], expected=0,
-                       found="、".join(_F(v) for _, v in nonzero))  # type: ignore[arg-type]
+        yield ctx.fail(
+            f"{listed}。{who}没有规章制定权（立法法第九十一、九十三条），规章各项应为0；"
+            f"如填的是行政规范性文件，请移到“规范性文件”行。",
+            cells=[c for c, _ in nonzero],
+            expected=0,
+            found="、".join(_F(v) for _, v in nonzero),
+        )  # type: ignore[arg-type]
     elif None in values:
         yield ctx.unknown(cells)
     else:
@@ -77,9 +85,13 @@ def published_within_total(ctx: CheckContext) -> Iterator[Finding]:
         elif new <= total:
             ok.extend(cells)
         else:
-            yield ctx.fail(f"表二「{label}」行：本年新公开数量{_F(new)}大于对外公开总数量{_F(total)}。"
-                           f"对外公开总数量应包含本年新公开的文件，请核对。",
-                           cells=cells, expected=f"≤{_F(total)}", found=new)
+            yield ctx.fail(
+                f"表二「{label}」行：本年新公开数量{_F(new)}大于对外公开总数量{_F(total)}。"
+                f"对外公开总数量应包含本年新公开的文件，请核对。",
+                cells=cells,
+                expected=f"≤{_F(total)}",
+                found=new,
+            )
     if ok:
         yield ctx.passed(cells=ok)
 
@@ -100,9 +112,13 @@ def items_not_negative(ctx: CheckContext) -> Iterator[Finding]:
         if prev + delta >= 0:
             ok.extend(cells)
         else:
-            yield ctx.fail(f"表二「{label}」行：上一年项目数量{_F(prev)}加本年增/减{_F(delta)}"
-                           f"={_F(prev + delta)}，项目数不可能为负。请核对这两个数。",
-                           cells=cells, expected="≥0", found=prev + delta)
+            yield ctx.fail(
+                f"表二「{label}」行：上一年项目数量{_F(prev)}加本年增/减{_F(delta)}"
+                f"={_F(prev + delta)}，项目数不可能为负。请核对这两个数。",
+                cells=cells,
+                expected="≥0",
+                found=prev + delta,
+            )
     if ok:
         yield ctx.passed(cells=ok)
 
@@ -128,11 +144,20 @@ def procurement_unit(ctx: CheckContext) -> Iterator[Finding]:
     if amount == 0:
         yield ctx.passed("采购总金额为0，无需注明单位。", cells=[cid])
     elif in_cell and declared and in_cell != declared:
-        yield ctx.fail(f"表二「政府集中采购」行「采购总金额」列写作“{cell.raw}”，单位{in_cell}与表头的"
-                       f"{declared}不一致。请统一单位。", cells=[cid], expected=declared, found=in_cell)
+        yield ctx.fail(
+            f"表二「政府集中采购」行「采购总金额」列写作“{cell.raw}”，单位{in_cell}与表头的"
+            f"{declared}不一致。请统一单位。",
+            cells=[cid],
+            expected=declared,
+            found=in_cell,
+        )
     elif in_cell or declared:
         yield ctx.passed(f"采购总金额注明了单位（{in_cell or declared}）。", cells=[cid])
     else:
-        yield ctx.fail(f"表二「政府集中采购」行「采购总金额」列为{_F(amount)}，未注明单位（元或万元），"
-                       f"格式未规定该列单位，读者无法判断金额大小。请注明单位。",
-                       cells=[cid], expected="元或万元", found=cell.raw)
+        yield ctx.fail(
+            f"表二「政府集中采购」行「采购总金额」列为{_F(amount)}，未注明单位（元或万元），"
+            f"格式未规定该列单位，读者无法判断金额大小。请注明单位。",
+            cells=[cid],
+            expected="元或万元",
+            found=cell.raw,
+        )

@@ -10,8 +10,14 @@ from assistant.checks.findings import Finding
 from assistant.report.cells import Number, format_number
 from assistant.report.derived import apply_table_id
 
-_GROUP_NAMES = {"res.granted": "（一）", "res.partial": "（二）", "res.denied": "（三）",
-                "res.unavailable": "（四）", "res.not_processed": "（五）", "res.other": "（六）"}
+_GROUP_NAMES = {
+    "res.granted": "（一）",
+    "res.partial": "（二）",
+    "res.denied": "（三）",
+    "res.unavailable": "（四）",
+    "res.not_processed": "（五）",
+    "res.other": "（六）",
+}
 
 
 @dataclass(frozen=True)
@@ -33,14 +39,24 @@ def _plan(ctx: CheckContext) -> _Plan:
         block = ctx.layout.table(t).blocks[0]
         leaves = tuple(r.id for r in block.rows if r.id.startswith("res.") and r.id != "res.total")
         parts = [c.id for c in block.columns if c.id != "total"]
-        carry = tuple((c.label, tuple(f"{t}.{r}.{c.id}" for r in ("new", "carry_in", "res.total",
-                                                                  "carry_out")))
-                      for c in block.columns)
-        results = tuple((c.label, (f"{t}.res.total.{c.id}", *(f"{t}.{r}.{c.id}" for r in leaves)))
-                        for c in block.columns)
-        rows = tuple((ctx.layout.cell(f"{t}.{r.id}.total").row_label,
-                      (f"{t}.{r.id}.total", *(f"{t}.{r.id}.{c}" for c in parts)))
-                     for r in block.rows)
+        carry = tuple(
+            (
+                c.label,
+                tuple(f"{t}.{r}.{c.id}" for r in ("new", "carry_in", "res.total", "carry_out")),
+            )
+            for c in block.columns
+        )
+        results = tuple(
+            (c.label, (f"{t}.res.total.{c.id}", *(f"{t}.{r}.{c.id}" for r in leaves)))
+            for c in block.columns
+        )
+        rows = tuple(
+            (
+                ctx.layout.cell(f"{t}.{r.id}.total").row_label,
+                (f"{t}.{r.id}.total", *(f"{t}.{r.id}.{c}" for c in parts)),
+            )
+            for r in block.rows
+        )
         _PLANS[t] = _Plan(leaves, carry, results, rows)
     return _PLANS[t]
 
@@ -67,7 +83,9 @@ def carry_identity(ctx: CheckContext) -> Iterator[Finding]:
                 f"表三「{label}」列：一+二={f(new)}+{f(carry_in)}={f(left)}，"
                 f"三(七)+四={f(done)}+{f(carry_out)}={f(right)}，不相等。"
                 f"请核对本列“本年新收”“上年结转”“总计”“结转下年度”四个数。",
-                cells=cells, expected=left, found=right,
+                cells=cells,
+                expected=left,
+                found=right,
             )
     if ok:
         yield ctx.passed(cells=ok)
@@ -93,7 +111,9 @@ def result_total(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.fail(
                 f"表三「{label}」列：（七）总计为{f(total)}，（一）至（六）之和为"  # type: ignore[arg-type]
                 f"{'+'.join(groups)}={shown}={f(leaf_sum)}，不相等。请核对本列各办理结果。",
-                cells=cells, expected=leaf_sum, found=total,
+                cells=cells,
+                expected=leaf_sum,
+                found=total,
             )
     if ok:
         yield ctx.passed(cells=ok)
@@ -127,7 +147,10 @@ def row_total(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.fail(
                 f"表三「{label}」行：总计为{f(total)}，自然人与法人或其他组织五列之和为"  # type: ignore[arg-type]
                 f"{'+'.join(f(v) for v in parts)}={f(sum(parts))}，不相等。"  # type: ignore[arg-type]
-                f"请核对本行各列。", cells=cells, expected=sum(parts), found=total,  # type: ignore[arg-type]
+                f"请核对本行各列。",
+                cells=cells,
+                expected=sum(parts),
+                found=total,  # type: ignore[arg-type]
             )
     if ok:
         yield ctx.passed(cells=ok)
@@ -144,9 +167,13 @@ def carry_in_concluded(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.passed(cells=cells)
     else:
         f = format_number
-        yield ctx.fail(f"表三：上年结转{f(carry_in)}件，多于本年办理结果总计{f(done)}件。上年结转的申请"
-                       f"按条例第三十三条的期限应在本年内办结，请核对“上年结转”和“（七）总计”。",
-                       cells=cells, expected=f"≤{f(done)}", found=carry_in)
+        yield ctx.fail(
+            f"表三：上年结转{f(carry_in)}件，多于本年办理结果总计{f(done)}件。上年结转的申请"
+            f"按条例第三十三条的期限应在本年内办结，请核对“上年结转”和“（七）总计”。",
+            cells=cells,
+            expected=f"≤{f(done)}",
+            found=carry_in,
+        )
 
 
 @rule("T3-05", "warning", "19/21", title="结转下年度的申请比例不过高")
@@ -160,10 +187,14 @@ def carry_out_share(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.unknown(cells)
     elif new > floor and carry_out > new * share:  # type: ignore[operator]
         f = format_number
-        yield ctx.fail(f"表三：结转下年度{f(carry_out)}件，占本年新收{f(new)}件的"
-                       f"{carry_out * 100 / new:.0f}%，超过{share * 100:.0f}%。结转的应只是年底前收到、"  # type: ignore[operator]
-                       f"尚在答复期限内的申请，请核对。",
-                       cells=cells, expected=f"≤{share * 100:.0f}%", found=carry_out)  # type: ignore[operator]
+        yield ctx.fail(
+            f"表三：结转下年度{f(carry_out)}件，占本年新收{f(new)}件的"
+            f"{carry_out * 100 / new:.0f}%，超过{share * 100:.0f}%。结转的应只是年底前收到、"  # type: ignore[operator]
+            f"尚在答复期限内的申请，请核对。",
+            cells=cells,
+            expected=f"≤{share * 100:.0f}%",
+            found=carry_out,
+        )  # type: ignore[operator]
     else:
         yield ctx.passed(cells=cells)
 
@@ -180,9 +211,13 @@ def other_share(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.unknown(cells)
     elif total >= floor and other > total * share:  # type: ignore[operator]
         f = format_number
-        yield ctx.fail(f"{ctx.where(cells[0])}为{f(other)}件，占办理结果总计{f(total)}件的"
-                       f"{other * 100 / total:.0f}%，超过{share * 100:.0f}%。原则上申请都应按法定方式处理，"  # type: ignore[operator]
-                       f"请说明原因或核对是否归类错误。", cells=cells,
-                       expected=f"≤{share * 100:.0f}%", found=other)  # type: ignore[operator]
+        yield ctx.fail(
+            f"{ctx.where(cells[0])}为{f(other)}件，占办理结果总计{f(total)}件的"
+            f"{other * 100 / total:.0f}%，超过{share * 100:.0f}%。原则上申请都应按法定方式处理，"  # type: ignore[operator]
+            f"请说明原因或核对是否归类错误。",
+            cells=cells,
+            expected=f"≤{share * 100:.0f}%",
+            found=other,
+        )  # type: ignore[operator]
     else:
         yield ctx.passed(cells=cells)

@@ -10,8 +10,11 @@ from assistant.report.cells import format_number
 from assistant.report.model import Report
 
 _PARTS = ("upheld", "corrected", "other", "pending")
-_GROUP_LABELS = {"admin_review": "行政复议", "litigation_direct": "行政诉讼（未经复议直接起诉）",
-                 "litigation_after_review": "行政诉讼（复议后起诉）"}
+_GROUP_LABELS = {
+    "admin_review": "行政复议",
+    "litigation_direct": "行政诉讼（未经复议直接起诉）",
+    "litigation_after_review": "行政诉讼（复议后起诉）",
+}
 
 
 def review_table_id(report: Report) -> str:
@@ -33,7 +36,9 @@ def _group_total(ctx: CheckContext, group: str) -> Iterator[Finding]:
         yield ctx.fail(
             f"表四「{_GROUP_LABELS[group]}」：总计为{f(total)}，结果维持+结果纠正+其他结果+尚未审结="  # type: ignore[arg-type]
             f"{'+'.join(f(v) for v in parts)}={f(sum(parts))}，不相等。请核对这五个数。",  # type: ignore[arg-type]
-            cells=cells, expected=sum(parts), found=total,  # type: ignore[arg-type]
+            cells=cells,
+            expected=sum(parts),
+            found=total,  # type: ignore[arg-type]
         )
 
 
@@ -66,8 +71,11 @@ def suit_after_review_has_review(ctx: CheckContext) -> Iterator[Finding]:
     f = format_number
     prior = ctx.prior
     if prior is None:
-        yield ctx.unknown(cells, f"表四：复议后起诉{f(suits)}件，本年行政复议为0；需要上年报告才能判断"
-                                 f"上年是否有对本机关的行政复议。")
+        yield ctx.unknown(
+            cells,
+            f"表四：复议后起诉{f(suits)}件，本年行政复议为0；需要上年报告才能判断"
+            f"上年是否有对本机关的行政复议。",
+        )
         return
     prior_reviews = prior.value(f"{review_table_id(prior)}.admin_review.total")
     if prior_reviews is None:
@@ -75,6 +83,11 @@ def suit_after_review_has_review(ctx: CheckContext) -> Iterator[Finding]:
     elif prior_reviews > 0:
         yield ctx.passed(f"复议后起诉的案件可对应上年的{f(prior_reviews)}件行政复议。", cells=cells)
     else:
-        yield ctx.fail(f"表四：复议后起诉{f(suits)}件，但本年和上年的行政复议总计均为0。复议后起诉意味着"
-                       f"曾有针对本机关的行政复议，应计入本机关的行政复议栏；复议机关作为共同被告的案件"
-                       f"只计原行为机关。请核对。", cells=cells, expected=">0", found=0)
+        yield ctx.fail(
+            f"表四：复议后起诉{f(suits)}件，但本年和上年的行政复议总计均为0。复议后起诉意味着"
+            f"曾有针对本机关的行政复议，应计入本机关的行政复议栏；复议机关作为共同被告的案件"
+            f"只计原行为机关。请核对。",
+            cells=cells,
+            expected=">0",
+            found=0,
+        )

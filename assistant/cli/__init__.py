@@ -27,9 +27,19 @@ zh.install()  # before the decorators below: click words some help when a comman
 
 # command name → the module of this package that defines it
 COMMAND_MODULES = {
-    "check": "check", "parse": "parse", "template": "template", "report": "report",
-    "backup": "report", "restore": "report", "draft": "draft", "revise": "draft",
-    "compare": "compare", "export": "export", "rollup": "rollup", "kb": "kb", "ui": "ui",
+    "check": "check",
+    "parse": "parse",
+    "template": "template",
+    "report": "report",
+    "backup": "report",
+    "restore": "report",
+    "draft": "draft",
+    "revise": "draft",
+    "compare": "compare",
+    "export": "export",
+    "rollup": "rollup",
+    "kb": "kb",
+    "ui": "ui",
 }
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
@@ -56,8 +66,13 @@ class _LazyGroup(click.Group):
         return zh.localize(command) if command is not None else None
 
 
-@click.group(cls=_LazyGroup, help=_HELP, context_settings={"help_option_names": ["-h", "--help"]},
-             options_metavar=zh.OPTIONS_METAVAR, subcommand_metavar=zh.SUBCOMMAND_METAVAR)
+@click.group(
+    cls=_LazyGroup,
+    help=_HELP,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    options_metavar=zh.OPTIONS_METAVAR,
+    subcommand_metavar=zh.SUBCOMMAND_METAVAR,
+)
 @click.version_option(package_name="xxgk-assistant", message="xxgk %(version)s")
 def group() -> None:
     pass

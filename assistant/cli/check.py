@@ -25,8 +25,13 @@ def exit_code(result: CheckResult) -> int:
 
 def summary(result: CheckResult) -> dict[str, int]:
     c = Counter(f.status if f.status != "fail" else f.severity for f in result.findings)
-    return {"errors": c["error"], "warnings": c["warning"], "infos": c["info"],
-            "not_assessable": c["not_assessable"], "passed": c["pass"]}
+    return {
+        "errors": c["error"],
+        "warnings": c["warning"],
+        "infos": c["info"],
+        "not_assessable": c["not_assessable"],
+        "passed": c["pass"],
+    }
 
 
 def summary_line(result: CheckResult) -> str:
@@ -39,15 +44,19 @@ def summary_line(result: CheckResult) -> str:
         verdict = f"未发现错误，但有{unjudged}项错误级校验因空白格或缺少信息无法判断，补全后请再查"
     else:
         verdict = "未发现错误"
-    return (f"结论：{verdict}。错误{s['errors']}项、警告{s['warnings']}项、提示{s['infos']}项、"
-            f"无法判断{s['not_assessable']}项、通过{s['passed']}项。")
+    return (
+        f"结论：{verdict}。错误{s['errors']}项、警告{s['warnings']}项、提示{s['infos']}项、"
+        f"无法判断{s['not_assessable']}项、通过{s['passed']}项。"
+    )
 
 
 def human_text(report: Report, result: CheckResult) -> str:
     """Failures grouped by severity, then what could not be judged, then one summary line."""
     titles = {r.id: r.title for r in registered_rules()}
-    head = (f"{report.agency.name or '（未填写机关名称）'} {report.year}年度政府信息公开工作年度报告"
-            f"（{_FORMAT_NAMES.get(report.format, report.format)}）")
+    head = (
+        f"{report.agency.name or '（未填写机关名称）'} {report.year}年度政府信息公开工作年度报告"
+        f"（{_FORMAT_NAMES.get(report.format, report.format)}）"
+    )
     lines = [head] + ([f"  文件：{report.source}"] if report.source else [])
     for note in report.notes:
         if note.level != "info":
@@ -74,24 +83,48 @@ def human_text(report: Report, result: CheckResult) -> str:
 
 @click.command("check")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--prior", type=click.Path(path_type=Path), help="同一机关上一年度的报告，用于跨年度核对。")
-@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 文档（report、cells、findings）。")
-@click.option("--format", "fmt", type=click.Choice(["2019", "2021"]),
-              help="指定表格格式（默认按报告年度：2019、2020 年度用 2019 年试行格式）。")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="校验文件夹时同时处理的进程数（默认为 CPU 核数）。")
-@click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="校验文件夹时，把结果写成 CSV。")
-@click.option("--html", "html_path", type=click.Path(path_type=Path), help="校验文件夹时，把结果写成网页。")
-def check(file: Path, prior: Path | None, as_json: bool, fmt: str | None, jobs: int | None,
-          csv_path: Path | None, html_path: Path | None) -> int:
+@click.option(
+    "--prior", type=click.Path(path_type=Path), help="同一机关上一年度的报告，用于跨年度核对。"
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="输出一个 JSON 文档（report、cells、findings）。"
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["2019", "2021"]),
+    help="指定表格格式（默认按报告年度：2019、2020 年度用 2019 年试行格式）。",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="校验文件夹时同时处理的进程数（默认为 CPU 核数）。",
+)
+@click.option(
+    "--csv", "csv_path", type=click.Path(path_type=Path), help="校验文件夹时，把结果写成 CSV。"
+)
+@click.option(
+    "--html", "html_path", type=click.Path(path_type=Path), help="校验文件夹时，把结果写成网页。"
+)
+def check(
+    file: Path,
+    prior: Path | None,
+    as_json: bool,
+    fmt: str | None,
+    jobs: int | None,
+    csv_path: Path | None,
+    html_path: Path | None,
+) -> int:
     """校验一份年度报告的表格、格式和发布信息；FILE 为文件夹时逐一校验其中的报告。
 
     \b
     退出码：0 没有错误级问题（可有警告）；1 有错误级问题；2 文件无法使用。
     """
     if file.is_dir():
-        return _check_folder(file, as_json=as_json, jobs=jobs, csv_path=csv_path,
-                             html_path=html_path)
+        return _check_folder(
+            file, as_json=as_json, jobs=jobs, csv_path=csv_path, html_path=html_path
+        )
     report = read_report(file, format=fmt)  # type: ignore[arg-type]
     prior_report = read_report(prior) if prior is not None else None
     result = run_checks(report, prior=prior_report)
@@ -105,15 +138,19 @@ def check(file: Path, prior: Path | None, as_json: bool, fmt: str | None, jobs: 
 # ---- a folder: assistant.batch reads and checks in parallel; this formats the outcome ----
 
 
-def _check_folder(folder: Path, *, as_json: bool, jobs: int | None, csv_path: Path | None,
-                  html_path: Path | None) -> int:
+def _check_folder(
+    folder: Path, *, as_json: bool, jobs: int | None, csv_path: Path | None, html_path: Path | None
+) -> int:
     from assistant import batch  # process pool and progress bar: only for folders
 
-    paths = sorted(p for p in folder.rglob("*")
-                   if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+    paths = sorted(
+        p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+    )
     if not paths:
-        raise InputError(f"文件夹“{folder}”中没有可校验的报告文件（可读取的类型："
-                             f"{'、'.join(s.lstrip('.') for s in SUPPORTED_SUFFIXES)}）。")
+        raise InputError(
+            f"文件夹“{folder}”中没有可校验的报告文件（可读取的类型："
+            f"{'、'.join(s.lstrip('.') for s in SUPPORTED_SUFFIXES)}）。"
+        )
     outcome = batch.run_batch(paths, jobs=jobs, documents=as_json)
     if csv_path:
         batch.write_csv(outcome, csv_path)
@@ -121,8 +158,10 @@ def _check_folder(folder: Path, *, as_json: bool, jobs: int | None, csv_path: Pa
         batch.write_html(outcome, html_path, title=f"年度报告批量校验：{folder.name}")
     items = outcome.items
     if as_json:
-        docs = [i.document if i.document is not None else {"file": str(i.path), "error": i.error}
-                for i in items]
+        docs = [
+            i.document if i.document is not None else {"file": str(i.path), "error": i.error}
+            for i in items
+        ]
         click.echo(json.dumps({"files": docs}, ensure_ascii=False, indent=2))
     else:
         for i in items:

@@ -27,20 +27,28 @@ def load_any(ref: str) -> Report:
         with Workspace.open(load_settings()) as ws:
             found = ws.find_report(m["agency"], int(m["year"]))
         if found is None:
-            raise InputError(f"找不到文件“{ref}”，工作区中也没有{m['agency']}{m['year']}年度报告。"
-                             "请检查路径，或用 xxgk report list 查看工作区中的报告。")
+            raise InputError(
+                f"找不到文件“{ref}”，工作区中也没有{m['agency']}{m['year']}年度报告。"
+                "请检查路径，或用 xxgk report list 查看工作区中的报告。"
+            )
         return found.report
     return read_report(path)
 
 
 def human_text(c: Comparison) -> str:
     this = c.this
-    lines = [f"{this.agency.name or '（未填写机关名称）'} {this.year}年度报告与"
-             f"{'、'.join(str(p.year) for p in c.priors)}年度对比"]
+    lines = [
+        f"{this.agency.name or '（未填写机关名称）'} {this.year}年度报告与"
+        f"{'、'.join(str(p.year) for p in c.priors)}年度对比"
+    ]
     changed = c.numbers.changed
     lines += ["", f"数据：与{c.previous.year}年相比有{len(changed)}个单元格变化"]
     for r in changed[:_SHOWN_CHANGES]:
-        pct = f"，{'+' if r.percent and r.percent > 0 else ''}{r.percent}%" if r.percent is not None else ""
+        pct = (
+            f"，{'+' if r.percent and r.percent > 0 else ''}{r.percent}%"
+            if r.percent is not None
+            else ""
+        )
         lines.append(f"  {r.label}：{r.shown[-2] or '空白'} → {r.shown[-1] or '空白'}{pct}")
     if len(changed) > _SHOWN_CHANGES:
         lines.append(f"  ……另有{len(changed) - _SHOWN_CHANGES}处，见 --html 或 --json")
@@ -49,8 +57,10 @@ def human_text(c: Comparison) -> str:
         lines.append(f"  全文与{year}年：{sim:.0%}{'　雷同，须改写' if flagged else ''}")
     for w in c.wording:
         mark = "　高度相似，可能照搬往年" if w.flagged else ""
-        lines.append(f"  {section_spec(w.section).full_heading}与{w.prior_year}年："  # type: ignore[arg-type]
-                     f"{w.similarity:.0%}{mark}")
+        lines.append(
+            f"  {section_spec(w.section).full_heading}与{w.prior_year}年："  # type: ignore[arg-type]
+            f"{w.similarity:.0%}{mark}"
+        )
     lines += ["", f"上年（{c.previous.year}年）所列问题："]
     if not c.problems:
         lines.append("  上年报告第五部分未列出可识别的问题。")
@@ -61,26 +71,38 @@ def human_text(c: Comparison) -> str:
     return "\n".join(lines)
 
 
-@click.command("compare", help="把本年报告与往年报告对比：数据变化、文字雷同、上年问题整改情况。"
-               "报告可以是文件，也可以是工作区中的“机关名称:年度”。")
+@click.command(
+    "compare",
+    help="把本年报告与往年报告对比：数据变化、文字雷同、上年问题整改情况。"
+    "报告可以是文件，也可以是工作区中的“机关名称:年度”。",
+)
 @click.argument("this")
 @click.argument("prior")
 @click.argument("more", nargs=-1)
-@click.option("--html", "html_out", type=click.Path(path_type=Path),
-              help="另存为一个可在浏览器中查看的 HTML 文件。")
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(path_type=Path),
+    help="另存为一个可在浏览器中查看的 HTML 文件。",
+)
 @click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 文档。")
-def compare_cmd(this: str, prior: str, more: tuple[str, ...], html_out: Path | None,
-                as_json: bool) -> None:
+def compare_cmd(
+    this: str, prior: str, more: tuple[str, ...], html_out: Path | None, as_json: bool
+) -> None:
     current = load_any(this)
     priors = [load_any(p) for p in (prior, *more)]
     for p in priors:
         if p.year >= current.year:
-            raise InputError(f"往年报告是{p.year}年度的，不早于本年报告（{current.year}年度）。"
-                             "请先写本年报告，再写往年报告。")
+            raise InputError(
+                f"往年报告是{p.year}年度的，不早于本年报告（{current.year}年度）。"
+                "请先写本年报告，再写往年报告。"
+            )
     names = {r.agency.name for r in (current, *priors) if r.agency.name}
     if len(names) > 1:
-        click.echo(f"提示：这些报告的机关名称不同（{'、'.join(sorted(names))}），请确认是同一机关。",
-                   err=True)
+        click.echo(
+            f"提示：这些报告的机关名称不同（{'、'.join(sorted(names))}），请确认是同一机关。",
+            err=True,
+        )
     c = compare_reports(current, priors)
     if html_out is not None:
         try:

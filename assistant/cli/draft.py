@@ -15,21 +15,38 @@ from assistant.ingest import read_report
 from assistant.report.model import Report
 
 EXIT_OK, EXIT_FAIL = 0, 1
-_FLAG_NAMES = {"number": "数字无出处", "fact_ref": "事实引用无效", "citation": "引用编号无效",
-               "article": "条文引用", "similarity": "与上年雷同", "contact": "联系方式"}
+_FLAG_NAMES = {
+    "number": "数字无出处",
+    "fact_ref": "事实引用无效",
+    "citation": "引用编号无效",
+    "article": "条文引用",
+    "similarity": "与上年雷同",
+    "contact": "联系方式",
+}
 
 
 def _common(func: Any) -> Any:
     options = [
         click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
-        click.option("--prior", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     help="上一年度的报告或数据文件（用于比上年增减、上年问题整改和防雷同）。"),
-        click.option("--notes", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     help="工作说明 notes.yaml：按部分（一、五、六）和小标题写只有本机关知道的情况。"),
-        click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-                     help="把草稿写入此 Markdown 文件（UTF-8）。"),
+        click.option(
+            "--prior",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="上一年度的报告或数据文件（用于比上年增减、上年问题整改和防雷同）。",
+        ),
+        click.option(
+            "--notes",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="工作说明 notes.yaml：按部分（一、五、六）和小标题写只有本机关知道的情况。",
+        ),
+        click.option(
+            "--out",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="把草稿写入此 Markdown 文件（UTF-8）。",
+        ),
         click.option("--offline", is_flag=True, help="不调用语言模型，用离线起草（确定性模板）。"),
-        click.option("--no-retrieve", is_flag=True, help="不检索知识库（不引用条例、格式和范例）。"),
+        click.option(
+            "--no-retrieve", is_flag=True, help="不检索知识库（不引用条例、格式和范例）。"
+        ),
         click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 文档。"),
     ]
     for option in reversed(options):
@@ -37,15 +54,22 @@ def _common(func: Any) -> Any:
     return func
 
 
-def _drafter(data: Path, prior: Path | None, notes: Path | None, offline: bool,
-             no_retrieve: bool, quiet: bool = False) -> tuple[Any, Report, list[str]]:
+def _drafter(
+    data: Path,
+    prior: Path | None,
+    notes: Path | None,
+    offline: bool,
+    no_retrieve: bool,
+    quiet: bool = False,
+) -> tuple[Any, Report, list[str]]:
     from assistant.drafting.notes import load_notes
     from assistant.service import build_assistant
 
     settings = load_settings()
     if offline:
         settings = settings.model_copy(
-            update={"llm": settings.llm.model_copy(update={"offline": True})})
+            update={"llm": settings.llm.model_copy(update={"offline": True})}
+        )
     assistant = build_assistant(settings)
     report = read_report(data)
     prior_report = read_report(prior) if prior else None
@@ -54,8 +78,10 @@ def _drafter(data: Path, prior: Path | None, notes: Path | None, offline: bool,
     drafter = assistant.drafter(report, prior=prior_report, notes=staff_notes, retrieve=False)
     if not no_retrieve:
         if not quiet:
-            click.echo("正在准备知识库（首次使用需建立索引，可能要几分钟；加 --no-retrieve 可跳过）…",
-                       err=True)
+            click.echo(
+                "正在准备知识库（首次使用需建立索引，可能要几分钟；加 --no-retrieve 可跳过）…",
+                err=True,
+            )
         try:
             kb = assistant.knowledge
             kb.ensure_built()
@@ -73,15 +99,21 @@ def _stream_sink(as_json: bool, engine: str) -> Any:
     def sink(piece: str) -> None:
         sys.stderr.write(piece)
         sys.stderr.flush()
+
     return sink
 
 
 def render_markdown(report: Report, drafts: list[Any], warnings: list[str]) -> str:
     """The draft for people: sections, then the passages cited and what needs checking."""
-    title = f"# {report.agency.name or '（机关名称）'}{report.year}年政府信息公开工作年度报告（草稿）"
+    title = (
+        f"# {report.agency.name or '（机关名称）'}{report.year}年政府信息公开工作年度报告（草稿）"
+    )
     lines = [title, ""]
     engines = "、".join(dict.fromkeys(d.engine for d in drafts))
-    lines += [f"> 起草方式：{engines}。数字均来自数据和工作说明；【待补充：…】处须由工作人员填写。", ""]
+    lines += [
+        f"> 起草方式：{engines}。数字均来自数据和工作说明；【待补充：…】处须由工作人员填写。",
+        "",
+    ]
     for d in drafts:
         lines += [f"## {d.heading or '引言'}", ""]
         if d.status == "incomplete":
@@ -90,8 +122,10 @@ def render_markdown(report: Report, drafts: list[Any], warnings: list[str]) -> s
         if d.passages:
             lines += ["**参考资料**", ""]
             lines += [f"[{n}] {h.citation()}" for n, h in enumerate(d.passages, start=1)] + [""]
-        notes = [f"- 【{_FLAG_NAMES[f.kind]}】“{f.text}”（第{f.start + 1}字起）：{f.message}"
-                 for f in d.flags]
+        notes = [
+            f"- 【{_FLAG_NAMES[f.kind]}】“{f.text}”（第{f.start + 1}字起）：{f.message}"
+            for f in d.flags
+        ]
         notes += [f"- 【检查 {f.rule}】{f.message}" for f in d.findings]
         notes += [f"- 【提示】{w}" for w in d.warnings]
         if notes:
@@ -110,14 +144,20 @@ def _summary(drafts: list[Any]) -> str:
     return "；".join(parts) + "。"
 
 
-def _finish(report: Report, drafts: list[Any], warnings: list[str], out: Path | None,
-            as_json: bool) -> int:
+def _finish(
+    report: Report, drafts: list[Any], warnings: list[str], out: Path | None, as_json: bool
+) -> int:
     if as_json:
-        doc = {"report": {"agency": report.agency.name, "year": report.year,
-                          "format": report.format, "source": report.source},
-               "drafts": [{**d.model_dump(mode="json"), "todo_count": d.todo_count}
-                          for d in drafts],
-               "warnings": warnings}
+        doc = {
+            "report": {
+                "agency": report.agency.name,
+                "year": report.year,
+                "format": report.format,
+                "source": report.source,
+            },
+            "drafts": [{**d.model_dump(mode="json"), "todo_count": d.todo_count} for d in drafts],
+            "warnings": warnings,
+        }
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
     text = render_markdown(report, drafts, warnings)
     if out is not None:
@@ -129,17 +169,30 @@ def _finish(report: Report, drafts: list[Any], warnings: list[str], out: Path | 
         if out is None:
             click.echo(text)
         click.echo(_summary(drafts) + (f"草稿已写入 {out}。" if out else ""), err=True)
-    bad = any(d.status == "incomplete" or any(f.severity == "error" for f in d.flags)
-              for d in drafts)
+    bad = any(
+        d.status == "incomplete" or any(f.severity == "error" for f in d.flags) for d in drafts
+    )
     return EXIT_FAIL if bad else EXIT_OK
 
 
 @click.command("draft")
 @_common
-@click.option("--section", default="all", show_default=True,
-              help="起草哪些部分：引言、一、五、六（逗号分隔），或 all；二、三、四为表格说明。")
-def draft_command(data: Path, prior: Path | None, notes: Path | None, out: Path | None,
-                  offline: bool, no_retrieve: bool, as_json: bool, section: str) -> int:
+@click.option(
+    "--section",
+    default="all",
+    show_default=True,
+    help="起草哪些部分：引言、一、五、六（逗号分隔），或 all；二、三、四为表格说明。",
+)
+def draft_command(
+    data: Path,
+    prior: Path | None,
+    notes: Path | None,
+    out: Path | None,
+    offline: bool,
+    no_retrieve: bool,
+    as_json: bool,
+    section: str,
+) -> int:
     """起草报告的文字部分：数字只来自数据，引用可追溯，核对提示逐条列出。
 
     \b
@@ -163,12 +216,26 @@ def draft_command(data: Path, prior: Path | None, notes: Path | None, out: Path 
 @click.command("revise")
 @_common
 @click.option("--section", required=True, help="修改哪一部分：引言、一、五、六。")
-@click.option("--instruction", "-i", required=True, help="修改意见，例如“第二段更具体一些，加上培训人次”。")
-@click.option("--current", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="该部分的现稿（纯文本）；不给则先离线起草一稿再修改。")
-def revise_command(data: Path, prior: Path | None, notes: Path | None, out: Path | None,
-                   offline: bool, no_retrieve: bool, as_json: bool, section: str,
-                   instruction: str, current: Path | None) -> int:
+@click.option(
+    "--instruction", "-i", required=True, help="修改意见，例如“第二段更具体一些，加上培训人次”。"
+)
+@click.option(
+    "--current",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="该部分的现稿（纯文本）；不给则先离线起草一稿再修改。",
+)
+def revise_command(
+    data: Path,
+    prior: Path | None,
+    notes: Path | None,
+    out: Path | None,
+    offline: bool,
+    no_retrieve: bool,
+    as_json: bool,
+    section: str,
+    instruction: str,
+    current: Path | None,
+) -> int:
     """按修改意见改写一个部分；数字仍锁定在数据上，修改意见中给出的数字作为工作说明事实。"""
     from assistant.drafting.plan import parse_sections
 

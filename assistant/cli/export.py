@@ -54,9 +54,15 @@ def untraced_numbers(report: Report, ledger: FactLedger) -> list[UntracedNumber]
         for flag in guard_text(text, ledger):
             if flag.kind not in _UNTRACED_KINDS:
                 continue
-            out.append(UntracedNumber(section, flag.text,
-                                      sentence_around(text, flag.start, flag.end),
-                                      flag.start, flag.end))
+            out.append(
+                UntracedNumber(
+                    section,
+                    flag.text,
+                    sentence_around(text, flag.start, flag.end),
+                    flag.start,
+                    flag.end,
+                )
+            )
     return out
 
 
@@ -65,8 +71,10 @@ def _parse_overrides(items: Sequence[str]) -> dict[str, str]:
     for item in items:
         fp, sep, reason = item.partition("=")
         if not sep or not fp.strip():
-            raise click.BadParameter(f"“{item}”应写成 编号=理由，例如 --override 225d5b60f7fe1b05=已与业务科室核对。",
-                                     param_hint="--override")
+            raise click.BadParameter(
+                f"“{item}”应写成 编号=理由，例如 --override 225d5b60f7fe1b05=已与业务科室核对。",
+                param_hint="--override",
+            )
         out[fp.strip()] = reason
     return out
 
@@ -82,15 +90,19 @@ def _from_workspace(agency: str | None, year: int | None) -> _Source:
         for sid in SECTION_IDS:
             draft = ws.draft(stored.id, sid)
             if draft is not None and draft.text.strip() != report.text(sid).strip():
-                click.echo(f"提示：{section_label(sid)}有尚未采用的第{draft.number}版，导出使用已采用的文字。"
-                           f"如要采用它：xxgk report restore {_NUMBERS.get(sid, sid)} {draft.number}，"
-                           f"或在网页“起草与修改”中采用。",
-                           err=True)
+                click.echo(
+                    f"提示：{section_label(sid)}有尚未采用的第{draft.number}版，导出使用已采用的文字。"
+                    f"如要采用它：xxgk report restore {_NUMBERS.get(sid, sid)} {draft.number}，"
+                    f"或在网页“起草与修改”中采用。",
+                    err=True,
+                )
         notes: dict[str, str] = {}
         for note in ws.notes(stored.id):
             notes[note.section] = f"{notes.get(note.section, '')}\n{note.text}".strip()
-        decisions = {fp: FindingDecision(d.decision, d.reason, d.author)
-                     for fp, d in ws.decisions(stored.id).items()}
+        decisions = {
+            fp: FindingDecision(d.decision, d.reason, d.author)
+            for fp, d in ws.decisions(stored.id).items()
+        }
     return _Source(report, f"{stored.agency}{stored.year}年度报告", notes, decisions, stored.id)
 
 
@@ -98,8 +110,14 @@ def _record(workspace_id: int, fmt: str, result: GateResult, path: Path, author:
     from assistant.cli.report import open_workspace
 
     with open_workspace() as ws:
-        ws.record_export(workspace_id, format=fmt, kind=result.kind, path=path, author=author,
-                         overrides=result.override_records())
+        ws.record_export(
+            workspace_id,
+            format=fmt,
+            kind=result.kind,
+            path=path,
+            author=author,
+            overrides=result.override_records(),
+        )
 
 
 def reviewer_path(path: Path, fmt: str) -> Path:
@@ -109,8 +127,15 @@ def reviewer_path(path: Path, fmt: str) -> Path:
     return path.with_name(f"{path.stem}-审核包{suffix}")
 
 
-def _write(fmt: str, report: Report, path: Path, result: GateResult, *, fragment: bool,
-           appendix: ReviewerAppendix | None = None) -> None:
+def _write(
+    fmt: str,
+    report: Report,
+    path: Path,
+    result: GateResult,
+    *,
+    fragment: bool,
+    appendix: ReviewerAppendix | None = None,
+) -> None:
     kind = result.kind
     if fmt == "xlsx" and appendix is None:
         from assistant.export.xlsx import write_workbook
@@ -134,8 +159,9 @@ def _write(fmt: str, report: Report, path: Path, result: GateResult, *, fragment
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise ExportError(f"无法写入“{path}”：{exc.strerror}。请检查文件夹是否存在。",
-                          source=path) from exc
+        raise ExportError(
+            f"无法写入“{path}”：{exc.strerror}。请检查文件夹是否存在。", source=path
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -145,59 +171,106 @@ class ExportOutcome:
     result: GateResult
 
 
-def run_export(report: Report, fmt: str, path: Path, *, final: bool = False,
-               overrides: Mapping[str, str] | None = None,
-               decisions: Mapping[str, FindingDecision] | None = None,
-               notes: Mapping[str, str] | None = None, prior: Report | None = None,
-               reviewer: bool = False, fragment: bool = False) -> ExportOutcome:
+def run_export(
+    report: Report,
+    fmt: str,
+    path: Path,
+    *,
+    final: bool = False,
+    overrides: Mapping[str, str] | None = None,
+    decisions: Mapping[str, FindingDecision] | None = None,
+    notes: Mapping[str, str] | None = None,
+    prior: Report | None = None,
+    reviewer: bool = False,
+    fragment: bool = False,
+) -> ExportOutcome:
     """Judge `report` at the gate (checks, and the guard over its text) and write it as `fmt`.
     The published file stays clean; a reviewer package goes beside it on request, and always
     for a 正式稿 that let problems through, so their reasons are on paper. Raises
     PublishGateError for a 正式稿 while anything blocks it."""
     ledger = build_ledger(report, prior=prior, notes=notes or {})
-    inp = gate_input(report, checks=run_checks(report, prior=prior),
-                     untraced=untraced_numbers(report, ledger), overrides=overrides,
-                     decisions=decisions)
+    inp = gate_input(
+        report,
+        checks=run_checks(report, prior=prior),
+        untraced=untraced_numbers(report, ledger),
+        overrides=overrides,
+        decisions=decisions,
+    )
     result = enforce_gate(inp, FINAL if final else DRAFT)
     _write(fmt, report, path, result, fragment=fragment)
     package = None
     if reviewer or result.overridden:
         package = reviewer_path(path, fmt)
-        _write(fmt, report, package, result, fragment=fragment,
-               appendix=build_appendix(result, matching_facts, ledger))
+        _write(
+            fmt,
+            report,
+            package,
+            result,
+            fragment=fragment,
+            appendix=build_appendix(result, matching_facts, ledger),
+        )
     return ExportOutcome(path, package, result)
 
 
 def _summary(fmt: str, path: Path, result: GateResult) -> dict[str, Any]:
-    return {"path": str(path), "format": fmt, "kind": result.kind,
-            "overrides": result.override_records(),
-            "open": [{"fingerprint": b.fingerprint, "kind": b.kind, "message": b.message}
-                     for b in result.remaining]}
+    return {
+        "path": str(path),
+        "format": fmt,
+        "kind": result.kind,
+        "overrides": result.override_records(),
+        "open": [
+            {"fingerprint": b.fingerprint, "kind": b.kind, "message": b.message}
+            for b in result.remaining
+        ],
+    }
 
 
-@click.command("export", help="导出可发布的文件：Word（公文格式）、网页 HTML、Markdown、纯文本、"
-                              "JSON 或 Excel。默认导出征求意见稿；--final 导出正式稿，须先处理全部"
-                              "错误和无出处的数字（或用 --override 写明理由）。不给 SOURCE 时导出"
-                              "工作区中的报告。")
+@click.command(
+    "export",
+    help="导出可发布的文件：Word（公文格式）、网页 HTML、Markdown、纯文本、"
+    "JSON 或 Excel。默认导出征求意见稿；--final 导出正式稿，须先处理全部"
+    "错误和无出处的数字（或用 --override 写明理由）。不给 SOURCE 时导出"
+    "工作区中的报告。",
+)
 @click.argument("source", required=False, type=click.Path(path_type=Path))
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), required=True,
-              help="导出格式。")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), required=True, help="导出格式。")
 @click.option("--final", is_flag=True, help="导出正式稿（经发布把关）；不加则为征求意见稿。")
-@click.option("--override", "overrides", multiple=True, metavar="编号=理由",
-              help="放行一个问题并写明理由（可重复）；编号见拒绝导出正式稿时列出的问题。")
-@click.option("--reviewer", is_flag=True,
-              help="另存一份审核包（报告加审核附录：正文数字的出处和各问题的处理情况）；"
-                   "有放行的正式稿总会另存审核包。")
+@click.option(
+    "--override",
+    "overrides",
+    multiple=True,
+    metavar="编号=理由",
+    help="放行一个问题并写明理由（可重复）；编号见拒绝导出正式稿时列出的问题。",
+)
+@click.option(
+    "--reviewer",
+    is_flag=True,
+    help="另存一份审核包（报告加审核附录：正文数字的出处和各问题的处理情况）；"
+    "有放行的正式稿总会另存审核包。",
+)
 @click.option("--fragment", is_flag=True, help="HTML 只输出可粘贴进网站后台的片段。")
 @click.option("--prior", type=click.Path(path_type=Path), help="上年报告，用于跨年度校验。")
 @click.option("-o", "--out", type=click.Path(path_type=Path), help="输出文件；默认在当前文件夹。")
 @click.option("-a", "--agency", help="工作区中的机关名称（不给 SOURCE 时）。")
 @click.option("-y", "--year", type=int, help="工作区中的报告年度（不给 SOURCE 时）。")
 @click.option("--author", default=DEFAULT_AUTHOR, show_default=True, help="记入导出记录的操作人。")
-@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 文档（路径、类型、放行记录）。")
-def export(source: Path | None, fmt: str, final: bool, overrides: tuple[str, ...],
-           reviewer: bool, fragment: bool, prior: Path | None, out: Path | None,
-           agency: str | None, year: int | None, author: str, as_json: bool) -> None:
+@click.option(
+    "--json", "as_json", is_flag=True, help="输出一个 JSON 文档（路径、类型、放行记录）。"
+)
+def export(
+    source: Path | None,
+    fmt: str,
+    final: bool,
+    overrides: tuple[str, ...],
+    reviewer: bool,
+    fragment: bool,
+    prior: Path | None,
+    out: Path | None,
+    agency: str | None,
+    year: int | None,
+    author: str,
+    as_json: bool,
+) -> None:
     if fragment and fmt != "html":
         raise click.UsageError("--fragment 只用于 --format html。")
     if source is not None:
@@ -207,10 +280,18 @@ def export(source: Path | None, fmt: str, final: bool, overrides: tuple[str, ...
     path = out or Path(f"{src.stem}-{FINAL if final else DRAFT}.{fmt}")
     if source is not None and path.resolve() == source.resolve():
         raise InputError(f"输出文件与源文件相同（{path}）。请用 --out 指定另一个文件名。")
-    done = run_export(src.report, fmt, path, final=final, overrides=_parse_overrides(overrides),
-                      decisions=src.decisions, notes=src.notes,
-                      prior=read_report(prior) if prior is not None else None,
-                      reviewer=reviewer, fragment=fragment)
+    done = run_export(
+        src.report,
+        fmt,
+        path,
+        final=final,
+        overrides=_parse_overrides(overrides),
+        decisions=src.decisions,
+        notes=src.notes,
+        prior=read_report(prior) if prior is not None else None,
+        reviewer=reviewer,
+        fragment=fragment,
+    )
     result, package, kind = done.result, done.package, done.result.kind
     if src.workspace_id is not None:
         _record(src.workspace_id, fmt, result, path, author)
@@ -225,8 +306,10 @@ def export(source: Path | None, fmt: str, final: bool, overrides: tuple[str, ...
     for line in result.override_records():
         click.echo(f"  放行：{line}")
     if kind == DRAFT and result.remaining:
-        click.echo(f"  提示：还有{len(result.remaining)}个问题未处理，导出正式稿前须修改或写明理由"
-                   "（加 --final 导出时会逐条列出问题及编号）。")
+        click.echo(
+            f"  提示：还有{len(result.remaining)}个问题未处理，导出正式稿前须修改或写明理由"
+            "（加 --final 导出时会逐条列出问题及编号）。"
+        )
 
 
 COMMANDS = (export,)

@@ -31,8 +31,11 @@ def parse_document(report: Report) -> dict[str, Any]:
     return {
         "report": data["report"],
         "cells": data["cells"],
-        "sections": {sid: {"heading": s.heading, "chars": len(s.text)}
-                     for sid in SECTION_IDS if (s := report.sections.get(sid)) is not None},
+        "sections": {
+            sid: {"heading": s.heading, "chars": len(s.text)}
+            for sid in SECTION_IDS
+            if (s := report.sections.get(sid)) is not None
+        },
         "preamble": info.as_dict(),
         "notes": [n.model_dump(mode="json") for n in report.notes],
     }
@@ -50,15 +53,32 @@ def parse_text(report: Report) -> str:
     ]
     if info.period:
         lines.append(f"统计期限：{info.period[0].isoformat()} 至 {info.period[1].isoformat()}")
-    contact = "　".join(f"{k}：{v}" for k, v in (("地址", report.agency.address),
-                        ("邮编", report.agency.postcode), ("电话", report.agency.phone),
-                        ("网站", report.agency.website)) if v)
+    contact = "　".join(
+        f"{k}：{v}"
+        for k, v in (
+            ("地址", report.agency.address),
+            ("邮编", report.agency.postcode),
+            ("电话", report.agency.phone),
+            ("网站", report.agency.website),
+        )
+        if v
+    )
     if contact:
         lines.append(f"联系方式：{contact}")
-    lines.append(f"依据：{'引用了' if info.cites_regulation else '未见'}《政府信息公开条例》"
-                 + (f"；格式通知：{'、'.join(info.notices)}" if info.notices else ""))
-    published = "　".join(f"{k}：{v}" for k, v in (("发布机构", pub.publisher),
-                          ("公开日期", pub.date), ("索引号", pub.index_no), ("网址", pub.url)) if v)
+    lines.append(
+        f"依据：{'引用了' if info.cites_regulation else '未见'}《政府信息公开条例》"
+        + (f"；格式通知：{'、'.join(info.notices)}" if info.notices else "")
+    )
+    published = "　".join(
+        f"{k}：{v}"
+        for k, v in (
+            ("发布机构", pub.publisher),
+            ("公开日期", pub.date),
+            ("索引号", pub.index_no),
+            ("网址", pub.url),
+        )
+        if v
+    )
     if published:
         lines.append(f"发布信息：{published}")
     lines += ["", "各部分："]
@@ -75,8 +95,11 @@ def parse_text(report: Report) -> str:
         if cell is None:
             lines.append(f"  {spec.describe()}　{spec.id}　（未读到）")
             continue
-        shown = cell.display() if cell.is_number else {"blank": "（空白）", "dash": "—",
-                                                       "slash": "/"}.get(cell.kind, "（非数字）")
+        shown = (
+            cell.display()
+            if cell.is_number
+            else {"blank": "（空白）", "dash": "—", "slash": "/"}.get(cell.kind, "（非数字）")
+        )
         lines.append(f"  {spec.describe()}　{spec.id} = {shown}　原文“{cell.raw}”")
     if report.notes:
         lines += ["", f"读取提示（{len(report.notes)}条）："]
@@ -86,10 +109,18 @@ def parse_text(report: Report) -> str:
 
 @click.command("parse")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True,
-              help="输出一个 JSON 文档（report、cells 与 xxgk check --json 相同，另有 sections、preamble、notes）。")
-@click.option("--format", "fmt", type=click.Choice(["2019", "2021"]),
-              help="指定表格格式（默认按表格标签识别）。")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="输出一个 JSON 文档（report、cells 与 xxgk check --json 相同，另有 sections、preamble、notes）。",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["2019", "2021"]),
+    help="指定表格格式（默认按表格标签识别）。",
+)
 def parse(file: Path, as_json: bool, fmt: str | None) -> int:
     """读取一份已发布的年度报告（txt、md、html、docx、pdf 等），显示读到的内容。
 

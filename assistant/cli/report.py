@@ -18,8 +18,9 @@ from assistant.store import StoredReport, Workspace, backup, restore, section_la
 from assistant.store.backup import is_empty
 
 DEFAULT_AUTHOR = "命令行"
-_author = click.option("--author", default=DEFAULT_AUTHOR, show_default=True,
-                       help="记录在修改历史中的操作人。")
+_author = click.option(
+    "--author", default=DEFAULT_AUTHOR, show_default=True, help="记录在修改历史中的操作人。"
+)
 _as_json = click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 文档。")
 
 
@@ -38,14 +39,19 @@ def _echo_json(doc: Any) -> None:
 
 def pick_report(ws: Workspace, agency: str | None, year: int | None) -> StoredReport:
     """The report named by --agency/--year; either may be left out when only one report fits."""
-    fits = [s for s in ws.reports()
-            if (agency is None or s.agency == agency) and (year is None or s.year == year)]
+    fits = [
+        s
+        for s in ws.reports()
+        if (agency is None or s.agency == agency) and (year is None or s.year == year)
+    ]
     if len(fits) == 1:
         return ws.load_report(fits[0].id)
     if not fits:
         what = f"{agency or ''}{f'{year}年度' if year else ''}报告" if agency or year else "报告"
-        raise InputError(f"工作区中没有{what}。请用 xxgk report list 查看，"
-                         "或用 xxgk report new 机关名称 年度 新建。")
+        raise InputError(
+            f"工作区中没有{what}。请用 xxgk report list 查看，"
+            "或用 xxgk report new 机关名称 年度 新建。"
+        )
     names = "；".join(f"{s.agency} {s.year}" for s in fits)
     raise InputError(f"工作区中有多份报告（{names}）。请用 -a 机关名称 -y 年度 指明是哪一份。")
 
@@ -58,8 +64,9 @@ def section_id(text: str) -> str:
     for spec in load_sections():
         if t in (spec.number, spec.heading, spec.full_heading, *spec.info_variants):
             return spec.id
-    raise InputError(f"没有“{text}”这一部分。请写 一 至 六 或部分名称，"
-                     f"也可写 {'、'.join(SECTION_IDS)}。")
+    raise InputError(
+        f"没有“{text}”这一部分。请写 一 至 六 或部分名称，也可写 {'、'.join(SECTION_IDS)}。"
+    )
 
 
 @click.group("report", help="工作区中的报告：新建、列出、查看、导入数据、版本历史与恢复。")
@@ -67,11 +74,17 @@ def report_group() -> None:
     pass
 
 
-@report_group.command("new", help="新建一份报告（机关 × 年度）；工作区有上年报告或给出 --prior 时自动结转。")
+@report_group.command(
+    "new", help="新建一份报告（机关 × 年度）；工作区有上年报告或给出 --prior 时自动结转。"
+)
 @click.argument("agency")
 @click.argument("year", type=int)
-@click.option("--prior", "prior_file", type=click.Path(path_type=Path),
-              help="上年报告文件（任何可读格式），用于结转上年数据。")
+@click.option(
+    "--prior",
+    "prior_file",
+    type=click.Path(path_type=Path),
+    help="上年报告文件（任何可读格式），用于结转上年数据。",
+)
 @_author
 @_as_json
 def new_cmd(agency: str, year: int, prior_file: Path | None, author: str, as_json: bool) -> None:
@@ -80,8 +93,11 @@ def new_cmd(agency: str, year: int, prior_file: Path | None, author: str, as_jso
         if prior_file is not None:
             prior = read_report(prior_file)
             if prior.year != year - 1:
-                raise InputError(f"{prior_file.name} 是{prior.year}年度的报告，不是{year - 1}年度的。"
-                                 "请提供上一年度的报告。", source=prior_file)
+                raise InputError(
+                    f"{prior_file.name} 是{prior.year}年度的报告，不是{year - 1}年度的。"
+                    "请提供上一年度的报告。",
+                    source=prior_file,
+                )
         else:
             found = ws.find_report(agency, year - 1)
             prior = found.report if found else None
@@ -92,12 +108,21 @@ def new_cmd(agency: str, year: int, prior_file: Path | None, author: str, as_jso
             this, filled = carried.report, carried.filled
         stored = ws.create_report(this, author=author)
     if as_json:
-        _echo_json({"id": stored.id, "agency": agency, "year": year, "version": stored.version,
-                    "carried": list(filled)})
+        _echo_json(
+            {
+                "id": stored.id,
+                "agency": agency,
+                "year": year,
+                "version": stored.version,
+                "carried": list(filled),
+            }
+        )
         return
     click.echo(f"已新建{agency}{year}年度报告（第1版）。")
     if filled:
-        click.echo(f"已从上年报告结转{len(filled)}项（标记为“上年结转”，可修改）：{'、'.join(filled)}")
+        click.echo(
+            f"已从上年报告结转{len(filled)}项（标记为“上年结转”，可修改）：{'、'.join(filled)}"
+        )
 
 
 @report_group.command("list", help="列出工作区中的所有报告。")
@@ -106,15 +131,28 @@ def list_cmd(as_json: bool) -> None:
     with open_workspace() as ws:
         rows = ws.reports()
     if as_json:
-        _echo_json([{"id": r.id, "agency": r.agency, "year": r.year, "format": r.format,
-                     "version": r.version, "updated_at": r.updated_at.isoformat(),
-                     "updated_by": r.updated_by} for r in rows])
+        _echo_json(
+            [
+                {
+                    "id": r.id,
+                    "agency": r.agency,
+                    "year": r.year,
+                    "format": r.format,
+                    "version": r.version,
+                    "updated_at": r.updated_at.isoformat(),
+                    "updated_by": r.updated_by,
+                }
+                for r in rows
+            ]
+        )
         return
     if not rows:
         click.echo("工作区中还没有报告。请用 xxgk report new 机关名称 年度 新建。")
     for r in rows:
-        click.echo(f"{r.agency}\t{r.year}年度\t第{r.version}版\t"
-                   f"{r.updated_at.astimezone():%Y-%m-%d %H:%M} {r.updated_by}")
+        click.echo(
+            f"{r.agency}\t{r.year}年度\t第{r.version}版\t"
+            f"{r.updated_at.astimezone():%Y-%m-%d %H:%M} {r.updated_by}"
+        )
 
 
 @report_group.command("show", help="查看一份报告：版本、各部分稿件、备注、校验决定与导出记录。")
@@ -127,26 +165,44 @@ def show_cmd(agency: str | None, year: int | None, as_json: bool) -> None:
         notes, decisions, exports = ws.notes(st.id), ws.decisions(st.id), ws.exports(st.id)
     filled = sum(1 for c in st.report.cells.values() if c.is_number)
     if as_json:
-        _echo_json({"id": st.id, "agency": st.agency, "year": st.year, "version": st.version,
-                    "updated_at": st.updated_at.isoformat(), "updated_by": st.updated_by,
-                    "report": st.report.model_dump(mode="json"),
-                    "drafts": {s: d.number for s, d in heads.items() if d},
-                    "notes": len(notes), "decisions": len(decisions),
-                    "exports": [{"format": e.format, "kind": e.kind, "path": e.path,
-                                 "at": e.at.isoformat()} for e in exports]})
+        _echo_json(
+            {
+                "id": st.id,
+                "agency": st.agency,
+                "year": st.year,
+                "version": st.version,
+                "updated_at": st.updated_at.isoformat(),
+                "updated_by": st.updated_by,
+                "report": st.report.model_dump(mode="json"),
+                "drafts": {s: d.number for s, d in heads.items() if d},
+                "notes": len(notes),
+                "decisions": len(decisions),
+                "exports": [
+                    {"format": e.format, "kind": e.kind, "path": e.path, "at": e.at.isoformat()}
+                    for e in exports
+                ],
+            }
+        )
         return
-    click.echo(f"{st.agency}{st.year}年度报告　第{st.version}版　"
-               f"最后由{st.updated_by}保存于{st.updated_at.astimezone():%Y-%m-%d %H:%M}")
+    click.echo(
+        f"{st.agency}{st.year}年度报告　第{st.version}版　"
+        f"最后由{st.updated_by}保存于{st.updated_at.astimezone():%Y-%m-%d %H:%M}"
+    )
     click.echo(f"表格：{filled}/{len(st.report.cells)}个单元格有数字。")
     for s in SECTION_IDS:
         d = heads[s]
-        state = (f"第{d.number}版（{d.describe_author()}{'，未完成' if d.incomplete else ''}）"
-                 if d else ("已有正文" if st.report.text(s) else "尚无稿件"))
+        state = (
+            f"第{d.number}版（{d.describe_author()}{'，未完成' if d.incomplete else ''}）"
+            if d
+            else ("已有正文" if st.report.text(s) else "尚无稿件")
+        )
         click.echo(f"  {section_label(s)}：{state}")
     click.echo(f"备注{len(notes)}条；校验决定{len(decisions)}条；导出{len(exports)}次。")
 
 
-@report_group.command("import-data", help="从数据文件（yaml/json/xlsx 等）导入数据；每处修改都记入历史。")
+@report_group.command(
+    "import-data", help="从数据文件（yaml/json/xlsx 等）导入数据；每处修改都记入历史。"
+)
 @click.argument("file", type=click.Path(path_type=Path))
 @_which
 @_author
@@ -155,13 +211,17 @@ def import_cmd(file: Path, agency: str | None, year: int | None, author: str) ->
     agency = agency or data.agency.name or None
     year = year or data.year
     if data.year != year:
-        raise InputError(f"{file.name} 是{data.year}年度的数据，不能导入{year}年度报告。", source=file)
+        raise InputError(
+            f"{file.name} 是{data.year}年度的数据，不能导入{year}年度报告。", source=file
+        )
     with open_workspace() as ws:
         found = ws.find_report(agency, year) if agency else None
         if found is None and agency is None:
             found = pick_report(ws, None, year)
         if found is None:
-            data = data.model_copy(update={"agency": data.agency.model_copy(update={"name": agency})})
+            data = data.model_copy(
+                update={"agency": data.agency.model_copy(update={"name": agency})}
+            )
             ws.create_report(data, author=author)
             click.echo(f"工作区中原无此报告，已按 {file.name} 新建{agency}{year}年度报告。")
             return
@@ -171,8 +231,10 @@ def import_cmd(file: Path, agency: str | None, year: int | None, author: str) ->
     if version == found.version:
         click.echo(f"{file.name} 与工作区中的数据相同，没有修改。")
     else:
-        click.echo(f"已导入 {file.name}：{len(changes)}处修改，保存为第{version}版。"
-                   "用 xxgk report show 查看。")
+        click.echo(
+            f"已导入 {file.name}：{len(changes)}处修改，保存为第{version}版。"
+            "用 xxgk report show 查看。"
+        )
 
 
 def _merge(current: Report, data: Report) -> Report:
@@ -180,10 +242,14 @@ def _merge(current: Report, data: Report) -> Report:
     sections = {**current.sections, **{k: v for k, v in data.sections.items() if v.text}}
     profile = {k: v for k, v in data.agency.model_dump().items() if v not in (None, "")}
     profile.pop("name", None)
-    return current.model_copy(update={
-        "cells": {**current.cells, **data.cells}, "sections": sections,
-        "agency": current.agency.model_copy(update=profile), "format": data.format,
-    })
+    return current.model_copy(
+        update={
+            "cells": {**current.cells, **data.cells},
+            "sections": sections,
+            "agency": current.agency.model_copy(update=profile),
+            "format": data.format,
+        }
+    )
 
 
 @report_group.command("history", help="列出一个部分（一…六）的全部稿件版本。")
@@ -196,19 +262,36 @@ def history_cmd(section: str, agency: str | None, year: int | None, as_json: boo
         st = pick_report(ws, agency, year)
         versions = ws.drafts(st.id, sid)
     if as_json:
-        _echo_json([{"number": v.number, "parent": v.parent, "author_kind": v.author_kind,
-                     "author": v.author, "model": v.model, "incomplete": v.incomplete,
-                     "flags": v.flags, "at": v.at.isoformat(), "text": v.text} for v in versions])
+        _echo_json(
+            [
+                {
+                    "number": v.number,
+                    "parent": v.parent,
+                    "author_kind": v.author_kind,
+                    "author": v.author,
+                    "model": v.model,
+                    "incomplete": v.incomplete,
+                    "flags": v.flags,
+                    "at": v.at.isoformat(),
+                    "text": v.text,
+                }
+                for v in versions
+            ]
+        )
         return
     if not versions:
         click.echo(f"{section_label(sid)}还没有稿件。")
     for v in versions:
         parent = f"改自第{v.parent}版" if v.parent else "首稿"
-        marks = ("，未完成" if v.incomplete else "") + (f"，{len(v.flags)}处待核数字" if v.flags else "")
+        marks = ("，未完成" if v.incomplete else "") + (
+            f"，{len(v.flags)}处待核数字" if v.flags else ""
+        )
         preview = v.text.replace("\n", " ")
         preview = preview[:40] + ("…" if len(preview) > 40 else "")
-        click.echo(f"第{v.number}版\t{v.at.astimezone():%Y-%m-%d %H:%M}\t{v.describe_author()}"
-                   f"\t{parent}{marks}\t{preview}")
+        click.echo(
+            f"第{v.number}版\t{v.at.astimezone():%Y-%m-%d %H:%M}\t{v.describe_author()}"
+            f"\t{parent}{marks}\t{preview}"
+        )
 
 
 @report_group.command("restore", help="把一个部分恢复为某一版本（另存为新版本，历史不丢失）。")
@@ -216,8 +299,9 @@ def history_cmd(section: str, agency: str | None, year: int | None, as_json: boo
 @click.argument("version", type=int)
 @_which
 @_author
-def restore_cmd(section: str, version: int, agency: str | None, year: int | None,
-                author: str) -> None:
+def restore_cmd(
+    section: str, version: int, agency: str | None, year: int | None, author: str
+) -> None:
     sid = section_id(section)
     with open_workspace() as ws:
         st = pick_report(ws, agency, year)
@@ -226,10 +310,16 @@ def restore_cmd(section: str, version: int, agency: str | None, year: int | None
         sections = dict(st.report.sections)
         base = sections.get(sid) or Section(id=sid)
         sections[sid] = base.model_copy(update={"text": new.text})
-        ws.save_report(st.id, st.report.model_copy(update={"sections": sections}),
-                       expected_version=st.version, author=author)
-    click.echo(f"已将{section_label(sid)}恢复为第{version}版的内容，保存为第{new.number}版，"
-               f"并作为报告正文采用。")
+        ws.save_report(
+            st.id,
+            st.report.model_copy(update={"sections": sections}),
+            expected_version=st.version,
+            author=author,
+        )
+    click.echo(
+        f"已将{section_label(sid)}恢复为第{version}版的内容，保存为第{new.number}版，"
+        f"并作为报告正文采用。"
+    )
 
 
 @click.command("backup", help="把整个工作区备份到一个文件（以 .gz 结尾则压缩）。")
@@ -237,8 +327,10 @@ def restore_cmd(section: str, version: int, agency: str | None, year: int | None
 def backup_cmd(file: Path) -> None:
     with open_workspace() as ws:
         counts = backup(ws, file)
-    click.echo(f"已备份到 {file}：报告{counts['reports']}份，稿件{counts['drafts']}版，"
-               f"修改记录{counts['changes']}条。")
+    click.echo(
+        f"已备份到 {file}：报告{counts['reports']}份，稿件{counts['drafts']}版，"
+        f"修改记录{counts['changes']}条。"
+    )
 
 
 @click.command("restore", help="用备份文件替换整个工作区（原内容先自动另存一份备份）。")
@@ -250,8 +342,9 @@ def restore_ws_cmd(file: Path, yes: bool) -> None:
         safety: Path | None = None
         if not is_empty(ws):
             if not yes:
-                raise InputError("工作区中已有内容，恢复会替换全部内容。确认请加 --yes"
-                                 "（原内容会先自动备份）。")
+                raise InputError(
+                    "工作区中已有内容，恢复会替换全部内容。确认请加 --yes（原内容会先自动备份）。"
+                )
             folder = Path(settings.paths.home) / "backups"
             folder.mkdir(parents=True, exist_ok=True)
             safety = folder / f"before-restore-{dt.datetime.now():%Y%m%d-%H%M%S}.json.gz"

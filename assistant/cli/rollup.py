@@ -23,8 +23,9 @@ from assistant.report.model import Agency, Report
 def _read_units(folder: Path) -> list[tuple[str, Report | str]]:
     """Every report file in the folder: its Report, or the Chinese reason it is unusable."""
     out: list[tuple[str, Report | str]] = []
-    for path in sorted(p for p in folder.rglob("*")
-                       if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES):
+    for path in sorted(
+        p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+    ):
         name = str(path.relative_to(folder))
         try:
             out.append((name, read_report(path)))
@@ -33,8 +34,7 @@ def _read_units(folder: Path) -> list[tuple[str, Report | str]]:
     return out
 
 
-def _year(roster_year: int | None, files: list[tuple[str, Report | str]],
-          given: int | None) -> int:
+def _year(roster_year: int | None, files: list[tuple[str, Report | str]], given: int | None) -> int:
     if given:
         return given
     if roster_year:
@@ -52,10 +52,19 @@ def status_data(run: RollupRun) -> dict[str, Any]:
         "included": [u.name for u in run.included],
         "missing": [u.name for u in run.missing],
         "unreadable": [{"file": p, "error": e} for p, e in run.unreadable],
-        "failing": [{"unit": u.name, "file": u.path,
-                     "rules": sorted({f.rule for f in u.table_failures})} for u in run.failing],
-        "late": [{"unit": u.name, "published": str(u.published), "deadline": str(u.deadline),
-                  "days": u.late_days} for u in run.late],
+        "failing": [
+            {"unit": u.name, "file": u.path, "rules": sorted({f.rule for f in u.table_failures})}
+            for u in run.failing
+        ],
+        "late": [
+            {
+                "unit": u.name,
+                "published": str(u.published),
+                "deadline": str(u.deadline),
+                "days": u.late_days,
+            }
+            for u in run.late
+        ],
         "duplicates": [{"unit": n, "file": p} for n, p in run.duplicates],
         "vertical": [{"unit": n, "file": p} for n, p in run.vertical],
         "unlisted": [{"unit": n, "file": p} for n, p in run.unlisted],
@@ -69,16 +78,37 @@ def status_data(run: RollupRun) -> dict[str, Any]:
 @click.argument("roster", type=click.Path(path_type=Path))
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--year", type=int, default=None, help="汇总年度（默认取名单或报告中的年度）。")
-@click.option("--prior", type=click.Path(path_type=Path), help="上一年度的汇总数据文件（核对结转，RU-07）。")
-@click.option("--aggregate", "published", type=click.Path(path_type=Path),
-              help="已编制的汇总报告：逐格核对它是否等于各单位之和（RU-03）。")
-@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 文档（汇总表、校验结果、各单位状态）。")
-@click.option("--out", "out", type=click.Path(path_type=Path),
-              help="把汇总表写成数据文件（与 xxgk check --json 相同结构，可再次校验或起草）。")
-@click.option("--html", "html_path", type=click.Path(path_type=Path), help="写出各单位报送状态网页。")
-def rollup(roster: Path, folder: Path, year: int | None, prior: Path | None,
-           published: Path | None, as_json: bool, out: Path | None,
-           html_path: Path | None) -> int:
+@click.option(
+    "--prior", type=click.Path(path_type=Path), help="上一年度的汇总数据文件（核对结转，RU-07）。"
+)
+@click.option(
+    "--aggregate",
+    "published",
+    type=click.Path(path_type=Path),
+    help="已编制的汇总报告：逐格核对它是否等于各单位之和（RU-03）。",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="输出一个 JSON 文档（汇总表、校验结果、各单位状态）。"
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    help="把汇总表写成数据文件（与 xxgk check --json 相同结构，可再次校验或起草）。",
+)
+@click.option(
+    "--html", "html_path", type=click.Path(path_type=Path), help="写出各单位报送状态网页。"
+)
+def rollup(
+    roster: Path,
+    folder: Path,
+    year: int | None,
+    prior: Path | None,
+    published: Path | None,
+    as_json: bool,
+    out: Path | None,
+    html_path: Path | None,
+) -> int:
     """汇总所属单位的年度报告：逐一校验，按格相加，再校验汇总表。
 
     \b
@@ -92,9 +122,14 @@ def rollup(roster: Path, folder: Path, year: int | None, prior: Path | None,
     y = _year(names.year, files, year)
     prior_report = read_report(prior) if prior is not None else None
     prior_units = _prior_units(prior) if prior is not None else None
-    run = run_rollup(names.units, files, year=y,
-                     agency=names.agency or Agency(name=f"{y}年度汇总", kind="government"),
-                     prior=prior_report, prior_units=prior_units)
+    run = run_rollup(
+        names.units,
+        files,
+        year=y,
+        agency=names.agency or Agency(name=f"{y}年度汇总", kind="government"),
+        prior=prior_report,
+        prior_units=prior_units,
+    )
     target = read_report(published) if published is not None else None
     result = check_rollup(run, published=target)
     document = check_document(run.aggregate.report, result)
@@ -105,12 +140,16 @@ def rollup(roster: Path, folder: Path, year: int | None, prior: Path | None,
     if html_path:
         html_path.write_text(status_page(run, result), encoding="utf-8")
     if as_json:
-        click.echo(json.dumps({**document, "rollup": status_data(run)}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps({**document, "rollup": status_data(run)}, ensure_ascii=False, indent=2)
+        )
     else:
         click.echo(human_text(run.aggregate.report, result))
-        click.echo(f"纳入汇总{len(run.included)}个单位；未报送{len(run.missing)}个；"
-                   f"未通过校验{len(run.failing)}个；逾期{len(run.late)}个。"
-                   + ("" if run.complete else "汇总结果为草稿。"))
+        click.echo(
+            f"纳入汇总{len(run.included)}个单位；未报送{len(run.missing)}个；"
+            f"未通过校验{len(run.failing)}个；逾期{len(run.late)}个。"
+            + ("" if run.complete else "汇总结果为草稿。")
+        )
     return exit_code(result)
 
 
@@ -146,22 +185,33 @@ def status_page(run: RollupRun, result: CheckResult) -> str:
         else:
             state, cls, detail = "已纳入", "ok", ""
         path = e(entry.path) if entry else ""
-        rows.append(f"<tr class='{cls}'><td>{e(unit.name)}</td><td>{path}</td><td>{e(state)}</td>"
-                    f"<td>{detail}</td></tr>")
-    extra = [*(f"重复：{n}（{p}）" for n, p in run.duplicates),
-             *(f"名单外：{n}（{p}）" for n, p in run.unlisted),
-             *(f"格式不符：{n}（{p}，{f}年格式）" for n, p, f in run.wrong_format),
-             *(f"年度不符：{n}（{p}，{y}年度）" for n, p, y in run.wrong_year),
-             *(f"无法读取：{p}：{m}" for p, m in run.unreadable)]
+        rows.append(
+            f"<tr class='{cls}'><td>{e(unit.name)}</td><td>{path}</td><td>{e(state)}</td>"
+            f"<td>{detail}</td></tr>"
+        )
+    extra = [
+        *(f"重复：{n}（{p}）" for n, p in run.duplicates),
+        *(f"名单外：{n}（{p}）" for n, p in run.unlisted),
+        *(f"格式不符：{n}（{p}，{f}年格式）" for n, p, f in run.wrong_format),
+        *(f"年度不符：{n}（{p}，{y}年度）" for n, p, y in run.wrong_year),
+        *(f"无法读取：{p}：{m}" for p, m in run.unreadable),
+    ]
     s = summary(result)
-    findings = "".join(f"<li class='{f.severity}'>[{e(f.rule)} {e(SEVERITY_LABELS[f.severity])}] "
-                       f"{e(f.message)}</li>" for f in result.findings if f.failed)
+    findings = "".join(
+        f"<li class='{f.severity}'>[{e(f.rule)} {e(SEVERITY_LABELS[f.severity])}] "
+        f"{e(f.message)}</li>"
+        for f in result.findings
+        if f.failed
+    )
     return _PAGE.format(
         title=e(f"{run.agency.name} {run.year}年度政府信息公开工作年度报告汇总状态"),
-        rows="\n".join(rows), extra="".join(f"<li>{e(x)}</li>" for x in extra) or "<li>无</li>",
+        rows="\n".join(rows),
+        extra="".join(f"<li>{e(x)}</li>" for x in extra) or "<li>无</li>",
         findings=findings or "<li>无</li>",
-        summary=e(f"纳入汇总{len(run.included)}个单位；错误{s['errors']}项、警告{s['warnings']}项"
-                  + ("" if run.complete else "；汇总结果为草稿")),
+        summary=e(
+            f"纳入汇总{len(run.included)}个单位；错误{s['errors']}项、警告{s['warnings']}项"
+            + ("" if run.complete else "；汇总结果为草稿")
+        ),
     )
 
 

@@ -10,8 +10,9 @@ from pydantic import SecretStr
 from assistant.config import Settings, load_settings
 
 
-def ui_settings(settings: Settings, *, host: str | None, port: int | None,
-                auth: str | None) -> Settings:
+def ui_settings(
+    settings: Settings, *, host: str | None, port: int | None, auth: str | None
+) -> Settings:
     """The settings with the command line's flags applied over environment and defaults."""
     changes: dict[str, Any] = {}
     if host:
@@ -29,14 +30,21 @@ def ui_settings(settings: Settings, *, host: str | None, port: int | None,
 @click.option("--host", default=None, help="监听地址，默认 127.0.0.1（仅本机可访问）。")
 @click.option("--port", type=int, default=None, help="端口，默认 7860。")
 @click.option("--demo", is_flag=True, help="打开演示工作区：示例单位的 2024 年报告和 2025 年报告。")
-@click.option("--auth", default=None, metavar="用户名:密码",
-              help="访问需要登录（对外开放时必须设置）；也可用环境变量 XXGK_AUTH。")
+@click.option(
+    "--auth",
+    default=None,
+    metavar="用户名:密码",
+    help="访问需要登录（对外开放时必须设置）；也可用环境变量 XXGK_AUTH。",
+)
 def ui_command(host: str | None, port: int | None, demo: bool, auth: str | None) -> int:
     """启动网页界面：填表、起草、审核对比、导出。"""
     settings = ui_settings(load_settings(), host=host, port=port, auth=auth)
     if settings.ui.host not in ("127.0.0.1", "localhost", "::1") and settings.ui.auth is None:
-        click.echo(f"注意：界面将在 {settings.ui.host} 上对外开放，但没有设置登录。"
-                   "请用 --auth 用户名:密码 或 XXGK_AUTH 设置登录。", err=True)
+        click.echo(
+            f"注意：界面将在 {settings.ui.host} 上对外开放，但没有设置登录。"
+            "请用 --auth 用户名:密码 或 XXGK_AUTH 设置登录。",
+            err=True,
+        )
     # imported here so that every other command starts without loading gradio; this command is
     # an edge like `xxgk-ui`, the one place in `assistant` allowed to reach `ui`
     from ui.app import serve

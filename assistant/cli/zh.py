@@ -81,8 +81,14 @@ def zh_ngettext(singular: str, plural: str, n: int) -> str:
 # the placeholders of usage lines; an option's value is shown by its type's name, upper-cased
 OPTIONS_METAVAR = "[选项]"
 SUBCOMMAND_METAVAR = "命令 [参数]..."
-_TYPE_NAMES = {"StringParamType": "文字", "IntParamType": "整数", "IntRange": "整数",
-               "FloatParamType": "数字", "FloatRange": "数字", "BoolParamType": "是/否"}
+_TYPE_NAMES = {
+    "StringParamType": "文字",
+    "IntParamType": "整数",
+    "IntRange": "整数",
+    "FloatParamType": "数字",
+    "FloatRange": "数字",
+    "BoolParamType": "是/否",
+}
 
 
 def install() -> None:

@@ -11,8 +11,23 @@ from assistant.compare.wording import SectionWording, compare_wording, diff_text
 from assistant.report.similarity import similarity, strip_boilerplate
 
 __all__ = [
-    "CARRIED", "Carried", "CellRow", "Comparison", "NumberComparison", "ProblemMatch",
-    "SectionWording", "carry_forward", "compare_numbers", "compare_reports", "compare_wording",
-    "comparison_json", "diff_text", "match_problems", "percent_change", "render_html",
-    "similarity", "split_problems", "strip_boilerplate",
+    "CARRIED",
+    "Carried",
+    "CellRow",
+    "Comparison",
+    "NumberComparison",
+    "ProblemMatch",
+    "SectionWording",
+    "carry_forward",
+    "compare_numbers",
+    "compare_reports",
+    "compare_wording",
+    "comparison_json",
+    "diff_text",
+    "match_problems",
+    "percent_change",
+    "render_html",
+    "similarity",
+    "split_problems",
+    "strip_boilerplate",
 ]

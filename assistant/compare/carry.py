@@ -69,8 +69,11 @@ def carry_forward(prior: Report, current: Report | None = None) -> Carried:
             offer(f"active.{row}.valid", int(base + made - repealed))
 
     profile = this.agency.model_dump()
-    filled_profile = [k for k, v in prior.agency.model_dump().items()
-                      if v not in (None, "") and profile.get(k) in (None, "")]
+    filled_profile = [
+        k
+        for k, v in prior.agency.model_dump().items()
+        if v not in (None, "") and profile.get(k) in (None, "")
+    ]
     agency = this.agency.model_copy(update={k: getattr(prior.agency, k) for k in filled_profile})
     report = this.with_cells(updates).model_copy(update={"agency": agency})
     filled = (*sorted(updates), *(f"agency.{k}" for k in filled_profile))

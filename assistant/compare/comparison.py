@@ -37,10 +37,14 @@ def compare_reports(this: Report, priors: Sequence[Report]) -> Comparison:
     if not priors:
         raise ValueError("compare_reports needs at least one earlier report")
     ordered = tuple(sorted(priors, key=lambda r: r.year, reverse=True))
-    narrative = tuple((p.year, round(s, 3), s >= NARRATIVE_THRESHOLD)
-                      for p in ordered for s in [narrative_similarity(this, p)])
+    narrative = tuple(
+        (p.year, round(s, 3), s >= NARRATIVE_THRESHOLD)
+        for p in ordered
+        for s in [narrative_similarity(this, p)]
+    )
     return Comparison(
-        this=this, priors=ordered,
+        this=this,
+        priors=ordered,
         numbers=compare_numbers([this, *ordered]),
         wording=tuple(compare_wording(this, ordered)),
         narrative=narrative,
@@ -60,26 +64,44 @@ def comparison_json(c: Comparison) -> dict[str, Any]:
         "agency": c.this.agency.name,
         "years": list(c.numbers.years),
         "numbers": [
-            {"cell": r.cell, "label": r.label, "values": [_plain(v) for v in r.values],
-             "shown": list(r.shown), "change": _plain(r.change), "percent": _plain(r.percent),
-             "comparable": r.comparable}
+            {
+                "cell": r.cell,
+                "label": r.label,
+                "values": [_plain(v) for v in r.values],
+                "shown": list(r.shown),
+                "change": _plain(r.change),
+                "percent": _plain(r.percent),
+                "comparable": r.comparable,
+            }
             for r in c.numbers.rows
         ],
         "changed_cells": [r.cell for r in c.numbers.changed],
         "unmapped_cells": list(c.numbers.unmapped),
         "wording": [
-            {"section": w.section, "year": w.year, "prior_year": w.prior_year,
-             "similarity": w.similarity, "flagged": w.flagged,
-             "diff": [{"op": p.op, "text": p.text} for p in w.diff]}
+            {
+                "section": w.section,
+                "year": w.year,
+                "prior_year": w.prior_year,
+                "similarity": w.similarity,
+                "flagged": w.flagged,
+                "diff": [{"op": p.op, "text": p.text} for p in w.diff],
+            }
             for w in c.wording
         ],
-        "narrative": [{"prior_year": y, "similarity": s, "flagged": f}
-                      for y, s, f in c.narrative],
+        "narrative": [{"prior_year": y, "similarity": s, "flagged": f} for y, s, f in c.narrative],
         "problems": [
-            {"problem": m.problem, "status": m.status, "label": m.label,
-             "evidence": m.evidence, "overlap": m.overlap, "similarity": m.similarity}
+            {
+                "problem": m.problem,
+                "status": m.status,
+                "label": m.label,
+                "evidence": m.evidence,
+                "overlap": m.overlap,
+                "similarity": m.similarity,
+            }
             for m in c.problems
         ],
-        "series": [{"cell": cid, "name": name, "values": [_plain(v) for v in values]}
-                   for cid, name, values in c.numbers.series()],
+        "series": [
+            {"cell": cid, "name": name, "values": [_plain(v) for v in values]}
+            for cid, name, values in c.numbers.series()
+        ],
     }

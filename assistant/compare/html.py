@@ -11,9 +11,14 @@ from assistant.compare.wording import SectionWording
 from assistant.report import format_number, section_spec
 
 _COLORS = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bc4c00", "#0a7ea4")
-_TABLE_NAMES = {"active": "表二 主动公开", "apply": "表三 依申请公开", "review": "表四 复议诉讼",
-                "active19": "表二 主动公开", "apply19": "表三 依申请公开",
-                "review19": "表四 复议诉讼"}
+_TABLE_NAMES = {
+    "active": "表二 主动公开",
+    "apply": "表三 依申请公开",
+    "review": "表四 复议诉讼",
+    "active19": "表二 主动公开",
+    "apply19": "表三 依申请公开",
+    "review19": "表四 复议诉讼",
+}
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;
 margin:2em auto;max-width:1200px;color:#1f2328;line-height:1.6;padding:0 1em}
@@ -50,8 +55,9 @@ def _numbers_table(rows: list[CellRow], years: tuple[int, ...]) -> str:
     for r in rows:
         cls = ' class="changed"' if r.changed else ""
         cells = "".join(f'<td class="n">{escape(s)}</td>' for s in r.shown)
-        out.append(f"<tr{cls}><td>{escape(r.label)}</td>{cells}"
-                   f'<td class="n">{_change(r)}</td></tr>')
+        out.append(
+            f'<tr{cls}><td>{escape(r.label)}</td>{cells}<td class="n">{_change(r)}</td></tr>'
+        )
     out.append("</table>")
     return "".join(out)
 
@@ -73,31 +79,40 @@ def chart_svg(c: Comparison, width: int = 640, height: int = 260) -> str:
     def y(v: Number) -> float:
         return up + plot_h - plot_h * float(Decimal(v) / Decimal(top))
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'role="img" aria-label="主要数据历年变化">',
-             f'<line x1="{left}" y1="{up + plot_h}" x2="{left + plot_w}" y2="{up + plot_h}" '
-             'stroke="#57606a"/>',
-             f'<line x1="{left}" y1="{up}" x2="{left}" y2="{up + plot_h}" stroke="#57606a"/>',
-             f'<text x="{left - 6}" y="{up + 4}" text-anchor="end" font-size="11">'
-             f"{escape(_n(top))}</text>",
-             f'<text x="{left - 6}" y="{up + plot_h}" text-anchor="end" font-size="11">0</text>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'role="img" aria-label="主要数据历年变化">',
+        f'<line x1="{left}" y1="{up + plot_h}" x2="{left + plot_w}" y2="{up + plot_h}" '
+        'stroke="#57606a"/>',
+        f'<line x1="{left}" y1="{up}" x2="{left}" y2="{up + plot_h}" stroke="#57606a"/>',
+        f'<text x="{left - 6}" y="{up + 4}" text-anchor="end" font-size="11">'
+        f"{escape(_n(top))}</text>",
+        f'<text x="{left - 6}" y="{up + plot_h}" text-anchor="end" font-size="11">0</text>',
+    ]
     for i, year in enumerate(years):
-        parts.append(f'<text x="{x(i):.1f}" y="{height - 10}" text-anchor="middle" '
-                     f'font-size="11">{year}</text>')
+        parts.append(
+            f'<text x="{x(i):.1f}" y="{height - 10}" text-anchor="middle" '
+            f'font-size="11">{year}</text>'
+        )
     for k, (_cid, name, vals) in enumerate(series):
         color = _COLORS[k % len(_COLORS)]
         points = [(x(i), y(v)) for i, v in enumerate(vals) if v is not None]
         if len(points) > 1:
             path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
-            parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" '
-                         f'points="{path}"/>')
+            parts.append(
+                f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{path}"/>'
+            )
         for (px, py), v in zip(points, [v for v in vals if v is not None], strict=True):
-            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{color}">'
-                         f"<title>{escape(name)}：{escape(_n(v))}</title></circle>")
+            parts.append(
+                f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{color}">'
+                f"<title>{escape(name)}：{escape(_n(v))}</title></circle>"
+            )
         ly = up + 14 * k + 8
-        parts.append(f'<rect x="{width - right + 12}" y="{ly - 8}" width="10" height="10" '
-                     f'fill="{color}"/><text x="{width - right + 26}" y="{ly + 1}" '
-                     f'font-size="11">{escape(name)}</text>')
+        parts.append(
+            f'<rect x="{width - right + 12}" y="{ly - 8}" width="10" height="10" '
+            f'fill="{color}"/><text x="{width - right + 26}" y="{ly + 1}" '
+            f'font-size="11">{escape(name)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -113,8 +128,10 @@ def _side_by_side(w: SectionWording) -> str:
             left.append(f"<del>{text}</del>")
         else:
             right.append(f"<ins>{text}</ins>")
-    return (f'<div class="side"><div><b>{w.prior_year}年</b>\n{"".join(left)}</div>'
-            f'<div><b>{w.year}年</b>\n{"".join(right)}</div></div>')
+    return (
+        f'<div class="side"><div><b>{w.prior_year}年</b>\n{"".join(left)}</div>'
+        f"<div><b>{w.year}年</b>\n{''.join(right)}</div></div>"
+    )
 
 
 def _heading(section: str) -> str:
@@ -126,41 +143,60 @@ def render_html(c: Comparison) -> str:
     years = "、".join(str(y) for y in c.numbers.years)
     changed = list(c.numbers.changed)
     flagged = [w for w in c.wording if w.flagged]
-    body = [f"<h1>{agency}政府信息公开工作年度报告对比（{escape(years)}年）</h1>",
-            f"<p>与{c.previous.year}年相比：{len(changed)}个单元格有变化；"
-            f"{len(flagged)}处文字与往年高度相似；上年列出的问题{len(c.problems)}项，其中"
-            f"{sum(m.status == 'silent' for m in c.problems)}项本年未提及。</p>",
-            "<h2>主要数据历年变化</h2>", chart_svg(c)]
+    body = [
+        f"<h1>{agency}政府信息公开工作年度报告对比（{escape(years)}年）</h1>",
+        f"<p>与{c.previous.year}年相比：{len(changed)}个单元格有变化；"
+        f"{len(flagged)}处文字与往年高度相似；上年列出的问题{len(c.problems)}项，其中"
+        f"{sum(m.status == 'silent' for m in c.problems)}项本年未提及。</p>",
+        "<h2>主要数据历年变化</h2>",
+        chart_svg(c),
+    ]
     body.append(f"<h2>有变化的数据（{c.previous.year}年 → {c.this.year}年）</h2>")
-    body.append(_numbers_table(changed, c.numbers.years) if changed else "<p>各表数据与上年相同。</p>")
+    body.append(
+        _numbers_table(changed, c.numbers.years) if changed else "<p>各表数据与上年相同。</p>"
+    )
     if c.numbers.unmapped:
-        body.append("<p>以下单元格无法从2019年版格式的报告中得到，未作比较："
-                    f"{escape('、'.join(c.numbers.unmapped))}</p>")
+        body.append(
+            "<p>以下单元格无法从2019年版格式的报告中得到，未作比较："
+            f"{escape('、'.join(c.numbers.unmapped))}</p>"
+        )
     body.append("<h2>全部数据</h2>")
     for table in dict.fromkeys(r.table for r in c.numbers.rows):
         rows = [r for r in c.numbers.rows if r.table == table]
-        body.append(f"<details><summary>{escape(_TABLE_NAMES.get(table, table))}"
-                    f"（{sum(r.changed for r in rows)}处变化）</summary>"
-                    f"{_numbers_table(rows, c.numbers.years)}</details>")
+        body.append(
+            f"<details><summary>{escape(_TABLE_NAMES.get(table, table))}"
+            f"（{sum(r.changed for r in rows)}处变化）</summary>"
+            f"{_numbers_table(rows, c.numbers.years)}</details>"
+        )
     body.append("<h2>文字对比（已去除标题、开头套话和勾稽说明）</h2>")
     for y, sim, flag in c.narrative:
         badge = '<span class="flag">雷同</span>' if flag else ""
         body.append(f"<p>全文与{y}年相似度：{sim:.0%} {badge}</p>")
     for w in c.wording:
-        badge = ('<span class="flag">高度相似，可能照搬往年</span>' if w.flagged
-                 else '<span class="ok">未见雷同</span>')
-        body.append(f"<h3>{escape(_heading(w.section))}：与{w.prior_year}年相似度 "
-                    f"{w.similarity:.0%} {badge}</h3>{_side_by_side(w)}")
+        badge = (
+            '<span class="flag">高度相似，可能照搬往年</span>'
+            if w.flagged
+            else '<span class="ok">未见雷同</span>'
+        )
+        body.append(
+            f"<h3>{escape(_heading(w.section))}：与{w.prior_year}年相似度 "
+            f"{w.similarity:.0%} {badge}</h3>{_side_by_side(w)}"
+        )
     body.append(f"<h2>上年（{c.previous.year}年）所列问题的整改情况</h2>")
     if c.problems:
         body.append("<table><tr><th>上年问题</th><th>本年情况</th><th>本年相关表述</th></tr>")
         for m in c.problems:
-            body.append(f"<tr><td>{escape(m.problem)}</td>"
-                        f'<td class="{m.status}">{escape(m.label)}</td>'
-                        f"<td>{escape(m.evidence or '')}</td></tr>")
+            body.append(
+                f"<tr><td>{escape(m.problem)}</td>"
+                f'<td class="{m.status}">{escape(m.label)}</td>'
+                f"<td>{escape(m.evidence or '')}</td></tr>"
+            )
         body.append("</table>")
     else:
         body.append("<p>上年报告第五部分未列出可识别的问题。</p>")
-    return ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-            f"<title>{agency} 年度报告对比</title><style>{_CSS}</style></head><body>"
-            + "\n".join(body) + "</body></html>\n")
+    return (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{agency} 年度报告对比</title><style>{_CSS}</style></head><body>"
+        + "\n".join(body)
+        + "</body></html>\n"
+    )

@@ -100,15 +100,29 @@ def compare_numbers(reports: Sequence[Report]) -> NumberComparison:
                 continue
             values = tuple(r.value(spec.id) for r in aligned)
             shown = tuple(c.display() if c is not None else "" for c in cells)
-            rows.append(_row(spec.id, table.id, spec.describe(), values, shown,
-                             comparable=spec.id not in unmapped[-2]))
+            rows.append(
+                _row(
+                    spec.id,
+                    table.id,
+                    spec.describe(),
+                    values,
+                    shown,
+                    comparable=spec.id not in unmapped[-2],
+                )
+            )
     every_unmapped = tuple(sorted(set().union(*unmapped)))
     return NumberComparison(tuple(r.year for r in ordered), tuple(rows), every_unmapped)
 
 
-def _row(cid: str, table: str, label: str, values: tuple[Number | None, ...],
-         shown: tuple[str, ...], *, comparable: bool) -> CellRow:
+def _row(
+    cid: str,
+    table: str,
+    label: str,
+    values: tuple[Number | None, ...],
+    shown: tuple[str, ...],
+    *,
+    comparable: bool,
+) -> CellRow:
     old, new = values[-2], values[-1]
     change = new - old if old is not None and new is not None else None
-    return CellRow(cid, table, label, values, shown, change, percent_change(old, new),
-                   comparable)
+    return CellRow(cid, table, label, values, shown, change, percent_change(old, new), comparable)

@@ -10,12 +10,17 @@ from typing import Literal
 from assistant.report.similarity import char_ngrams
 
 Status = Literal["addressed", "repeated", "silent"]
-STATUS_LABELS: dict[str, str] = {"addressed": "已说明整改", "repeated": "原样重复",
-                                 "silent": "未提及"}
+STATUS_LABELS: dict[str, str] = {
+    "addressed": "已说明整改",
+    "repeated": "原样重复",
+    "silent": "未提及",
+}
 
 _CN = "一二三四五六七八九十"
 # Where the list of problems starts and where the measures begin (SPEC e.5 (b) and (c)).
-_PROBLEMS_START = re.compile(r"(?:存在(?:的|一些|一定的?|以下|如下|着)?(?:主要)?(?:问题|不足)|问题和不足|不足之处|仍存在)[^。]{0,12}?[：:。，,]?")
+_PROBLEMS_START = re.compile(
+    r"(?:存在(?:的|一些|一定的?|以下|如下|着)?(?:主要)?(?:问题|不足)|问题和不足|不足之处|仍存在)[^。]{0,12}?[：:。，,]?"
+)
 _MEASURES_START = re.compile(
     rf"(?:[（(][{_CN}][）)])?\s*(?:改进情况|改进措施|整改措施|改进举措|工作打算|下一步|今后|"
     rf"针对(?:上述|以上|存在的|这些)?(?:问题|不足)|(?:19|20)\d\d年[，,]?(?:我|本)\w{{0,8}}将)"
@@ -31,7 +36,9 @@ _STOP_BIGRAMS = frozenset(
     "一是 二是 三是 四是 五是 我局 本局 单位 方面 主要 需要 仍然 还需 进行 相关 开展 今后 下一 "
     "部门 全面 持续 继续 年度 本年 上年 情况 改进 措施 还有 有所 水平 能力 进行 较为 比较 不断".split()
 )
-_PROGRESS = re.compile(r"已|完成|整改|解决|得到|建成|上线|实现了|提升了|完善了|建立了|落实了|明显|有效改善|取得")
+_PROGRESS = re.compile(
+    r"已|完成|整改|解决|得到|建成|上线|实现了|提升了|完善了|建立了|落实了|明显|有效改善|取得"
+)
 REFERENCED = 0.35  # share of a problem's distinctive bigrams found in one sentence of this year
 VERBATIM = 0.6  # 3-gram similarity of a problem and a sentence: stated again as it was
 
@@ -58,7 +65,7 @@ def _problems_part(text: str) -> str:
     start = _PROBLEMS_START.search(text)
     begin = start.end() if start else 0
     end = _MEASURES_START.search(text, begin)
-    part = text[begin:end.start()] if end else text[begin:]
+    part = text[begin : end.start()] if end else text[begin:]
     return part if len(_CJK.findall(part)) >= 6 else text
 
 
@@ -78,8 +85,10 @@ def split_problems(text: str) -> list[str]:
     part = _problems_part(unicodedata.normalize("NFKC", text))
     marks = list(_ENUM.finditer(part))
     if len(marks) >= 2:
-        items = [part[m.end():n.start() if n else len(part)]
-                 for m, n in zip(marks, [*marks[1:], None], strict=True)]
+        items = [
+            part[m.end() : n.start() if n else len(part)]
+            for m, n in zip(marks, [*marks[1:], None], strict=True)
+        ]
     else:
         items = _SENTENCE.findall(part)
     out = []
@@ -93,7 +102,7 @@ def split_problems(text: str) -> list[str]:
 
 def _bigrams(text: str) -> set[str]:
     chars = "".join(_CJK.findall(text))
-    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+    return {chars[i : i + 2] for i in range(len(chars) - 1)}
 
 
 def _key_bigrams(text: str) -> set[str]:
@@ -115,8 +124,9 @@ def _candidates(text: str) -> list[_Candidate]:
         for part in _ENUM.split(sentence):
             if len(_CJK.findall(part)) >= 4:
                 part = _clean(part)
-                out.append(_Candidate(part, frozenset(_bigrams(part)),
-                                      frozenset(char_ngrams(part))))
+                out.append(
+                    _Candidate(part, frozenset(_bigrams(part)), frozenset(char_ngrams(part)))
+                )
     return out
 
 
@@ -135,12 +145,22 @@ def _match(problem: str, candidates: list[_Candidate]) -> ProblemMatch:
         if best is None or (overlap, sim) > best[:2]:
             best = (overlap, sim, c.sentence)
     if best is None or (best[0] < REFERENCED and best[1] < VERBATIM):
-        return ProblemMatch(problem, "silent", None, round(best[0], 3) if best else 0.0,
-                            round(best[1], 3) if best else 0.0)
+        return ProblemMatch(
+            problem,
+            "silent",
+            None,
+            round(best[0], 3) if best else 0.0,
+            round(best[1], 3) if best else 0.0,
+        )
     overlap, sim, sentence = best
     progressed = sim < VERBATIM and bool(_PROGRESS.search(sentence))
-    return ProblemMatch(problem, "addressed" if progressed else "repeated", sentence,
-                        round(overlap, 3), round(sim, 3))
+    return ProblemMatch(
+        problem,
+        "addressed" if progressed else "repeated",
+        sentence,
+        round(overlap, 3),
+        round(sim, 3),
+    )
 
 
 def match_problem(problem: str, this_text: str) -> ProblemMatch:

@@ -108,8 +108,9 @@ def diff_text(old: str, new: str) -> list[Piece]:
     return _fold_short_equals([p for p in pieces if p.text])
 
 
-def compare_wording(this: Report, priors: Sequence[Report],
-                    threshold: float = SECTION_THRESHOLD) -> list[SectionWording]:
+def compare_wording(
+    this: Report, priors: Sequence[Report], threshold: float = SECTION_THRESHOLD
+) -> list[SectionWording]:
     """Each narrative section of `this` against the same section of each earlier report."""
     out = []
     for prior in sorted(priors, key=lambda r: r.year, reverse=True):
@@ -119,10 +120,16 @@ def compare_wording(this: Report, priors: Sequence[Report],
                 continue
             sim = similarity(now, before)
             long_enough = len(char_ngrams(strip_boilerplate(now))) >= MIN_FLAG_CHARS
-            out.append(SectionWording(
-                section, this.year, prior.year, round(sim, 3), sim >= threshold and long_enough,
-                tuple(diff_text(strip_boilerplate(before), strip_boilerplate(now))),
-            ))
+            out.append(
+                SectionWording(
+                    section,
+                    this.year,
+                    prior.year,
+                    round(sim, 3),
+                    sim >= threshold and long_enough,
+                    tuple(diff_text(strip_boilerplate(before), strip_boilerplate(now))),
+                )
+            )
     return out
 
 

@@ -14,18 +14,34 @@ from assistant.retrieval.hits import Hit
 
 _UNIT_AFTER = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _REF = re.compile(rf"\[\[(?:fact|cell):([^\]\s]+)\]\](?P<after>{_UNIT_AFTER})?")
-_GROUP_TOTALS = ("apply.new.total", "apply.carry_in.total", "apply.received.total",
-                 "apply.res.granted.total", "apply.res.partial.total", "apply.res.denied.total",
-                 "apply.res.unavailable.total", "apply.res.not_processed.total",
-                 "apply.res.other.total", "apply.res.total.total", "apply.carry_out.total",
-                 "review.admin_review.total", "review.litigation.total",
-                 "review.litigation_direct.total", "review.litigation_after_review.total")
-_SECTION_TABLES = {"active": ("active.", "active19."), "apply": ("apply.",),
-                   "review": ("review.",), "other": ("fees.",)}
+_GROUP_TOTALS = (
+    "apply.new.total",
+    "apply.carry_in.total",
+    "apply.received.total",
+    "apply.res.granted.total",
+    "apply.res.partial.total",
+    "apply.res.denied.total",
+    "apply.res.unavailable.total",
+    "apply.res.not_processed.total",
+    "apply.res.other.total",
+    "apply.res.total.total",
+    "apply.carry_out.total",
+    "review.admin_review.total",
+    "review.litigation.total",
+    "review.litigation_direct.total",
+    "review.litigation_after_review.total",
+)
+_SECTION_TABLES = {
+    "active": ("active.", "active19."),
+    "apply": ("apply.",),
+    "review": ("review.",),
+    "other": ("fees.",),
+}
 
 
 def substitute(text: str, ledger: FactLedger) -> str:
     """Replace each `[[fact:ID]]` by the fact's rendered value; unknown ids stay for the guard."""
+
     def one(m: re.Match[str]) -> str:
         fact = ledger.get(m.group(1))
         after = m.group("after") or ""
@@ -33,6 +49,7 @@ def substitute(text: str, ledger: FactLedger) -> str:
             return m.group()
         # Models often write the unit after the reference although told not to: 12件件 → 12件.
         return fact.render() + ("" if after and after == fact.unit else after)
+
     return _REF.sub(one, text)
 
 
@@ -59,13 +76,15 @@ def section_facts(ledger: FactLedger, section: SectionId) -> list[Fact]:
     elif section == "problems":
         for f in ledger:
             if f.id.startswith("ratio.apply.res.other") or (
-                    f.id.startswith("review.") and ".corrected" in f.id and f.value):
+                f.id.startswith("review.") and ".corrected" in f.id and f.value
+            ):
                 add(f)
         add(ledger.get("apply.carry_out.total"))
     elif section in _SECTION_TABLES:
         for f in ledger.by_source("cell", "derived"):
-            if f.id.startswith(_SECTION_TABLES[section]) and (f.value or f.id.endswith("total")
-                                                               or section == "other"):
+            if f.id.startswith(_SECTION_TABLES[section]) and (
+                f.value or f.id.endswith("total") or section == "other"
+            ):
                 add(f)
         if section == "other":
             add(ledger.get("apply.res.other.fee_unpaid.total"))
@@ -87,8 +106,10 @@ def format_passages(hits: Sequence[Hit], *, agency: str | None = None) -> str:
             label = f"本机关上年报告（请勿照抄）：{label}"
         elif h.kind == "report":
             label = f"其他机关报告范例（仅供参考）：{label}"
-        blocks.append(f"{PASSAGE_OPEN.format(n=n)}\n来源：{label}\n{h.text.strip()}\n"
-                      f"{PASSAGE_CLOSE.format(n=n)}")
+        blocks.append(
+            f"{PASSAGE_OPEN.format(n=n)}\n来源：{label}\n{h.text.strip()}\n"
+            f"{PASSAGE_CLOSE.format(n=n)}"
+        )
     return "\n".join(blocks) or "（无）"
 
 

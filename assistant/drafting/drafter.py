@@ -41,13 +41,15 @@ OFFLINE = "离线起草"
 MAX_PASSAGES = 8
 TokenSink = Callable[[str], None]
 _FENCE = re.compile(r"^```\w*\n|\n```$")
-_DATA_RULES = {"FMT-08": "表格中有数据未填写（空白、“—”或“/”），不符合“要素齐备”的要求",
-               "T3-01": "表三新收、结转与办结数据的勾稽关系不一致",
-               "T3-02": "表三各项办理结果之和与总计不一致",
-               "T3-03": "表三各类申请人之和与总计不一致",
-               "T4-01": "表四行政复议各项结果之和与总计不一致",
-               "T4-02": "表四行政诉讼各项结果之和与总计不一致",
-               "T4-03": "表四复议后起诉各项结果之和与总计不一致"}
+_DATA_RULES = {
+    "FMT-08": "表格中有数据未填写（空白、“—”或“/”），不符合“要素齐备”的要求",
+    "T3-01": "表三新收、结转与办结数据的勾稽关系不一致",
+    "T3-02": "表三各项办理结果之和与总计不一致",
+    "T3-03": "表三各类申请人之和与总计不一致",
+    "T4-01": "表四行政复议各项结果之和与总计不一致",
+    "T4-02": "表四行政诉讼各项结果之和与总计不一致",
+    "T4-03": "表四复议后起诉各项结果之和与总计不一致",
+}
 
 
 class Draft(BaseModel):
@@ -80,10 +82,18 @@ class Draft(BaseModel):
 class Drafter:
     """Drafts and revises the narrative of one report. `chat=None` → the offline composer."""
 
-    def __init__(self, report: Report, *, prompts: PromptLibrary, prior: Report | None = None,
-                 notes: Notes | None = None, retriever: Retriever | None = None,
-                 chat: ChatModel | None = None, knowledge_dir: Path | None = None,
-                 k: int = 3) -> None:
+    def __init__(
+        self,
+        report: Report,
+        *,
+        prompts: PromptLibrary,
+        prior: Report | None = None,
+        notes: Notes | None = None,
+        retriever: Retriever | None = None,
+        chat: ChatModel | None = None,
+        knowledge_dir: Path | None = None,
+        k: int = 3,
+    ) -> None:
         self.report = report
         self.prior = prior
         self.notes: Notes = {s: dict(v) for s, v in (notes or {}).items()}
@@ -103,8 +113,11 @@ class Drafter:
 
     # -- drafting --------------------------------------------------------------------------------
     def plan(self, section: SectionId) -> SectionPlan:
-        return plan_for(section, format=self.report.format,
-                        government=self.report.agency.kind in ("government", "township"))
+        return plan_for(
+            section,
+            format=self.report.format,
+            government=self.report.agency.kind in ("government", "township"),
+        )
 
     def retrieve(self, plan: SectionPlan) -> tuple[list[Hit], list[str]]:
         if self.retriever is None:
@@ -115,8 +128,12 @@ class Drafter:
             own = q.kind == "report"
             try:
                 found = self.retriever.search(
-                    q.text, k=self.k, kind=q.kind, agency=agency if own else None,
-                    year=self.report.year - 1 if own else None)
+                    q.text,
+                    k=self.k,
+                    kind=q.kind,
+                    agency=agency if own else None,
+                    year=self.report.year - 1 if own else None,
+                )
             except KnowledgeError as exc:
                 warnings.append(f"检索参考资料失败，本稿未引用资料：{exc.message}")
                 break
@@ -124,8 +141,9 @@ class Drafter:
                 hits.setdefault(h.chunk_id, h)
         return list(hits.values())[:MAX_PASSAGES], warnings
 
-    def draft(self, section: SectionId, *, on_token: TokenSink | None = None,
-              offline: bool = False) -> Draft:
+    def draft(
+        self, section: SectionId, *, on_token: TokenSink | None = None, offline: bool = False
+    ) -> Draft:
         plan = self.plan(section)
         passages, warnings = self.retrieve(plan)
         if self.chat is None or offline:
@@ -134,13 +152,25 @@ class Drafter:
         messages = self.prompts.messages(plan.prompt, **self._variables(plan, passages))
         return self._generate(plan, messages, passages, on_token, warnings)
 
-    def draft_all(self, sections: Sequence[SectionId], *, on_token: TokenSink | None = None,
-                  offline: bool = False) -> list[Draft]:
+    def draft_all(
+        self,
+        sections: Sequence[SectionId],
+        *,
+        on_token: TokenSink | None = None,
+        offline: bool = False,
+    ) -> list[Draft]:
         return [self.draft(s, on_token=on_token, offline=offline) for s in sections]
 
-    def revise(self, section: SectionId, instruction: str,
-               conversation: Sequence[ChatMessage] = (), *, current: Draft | str | None = None,
-               on_token: TokenSink | None = None, offline: bool = False) -> Draft:
+    def revise(
+        self,
+        section: SectionId,
+        instruction: str,
+        conversation: Sequence[ChatMessage] = (),
+        *,
+        current: Draft | str | None = None,
+        on_token: TokenSink | None = None,
+        offline: bool = False,
+    ) -> Draft:
         """Rewrite a section as the staff ask. Facts stay locked: numbers the staff give in the
         instruction become staff-note facts; any other new number is flagged by the guard."""
         n = sum(1 for f in self.ledger.notes_for(section)) + 1
@@ -156,20 +186,37 @@ class Drafter:
         text = current.raw if isinstance(current, Draft) else current
         if text is None:
             text = self.draft(section, offline=True).raw
-        history = "\n".join(f"{'工作人员' if m.role == 'user' else '助手'}：{m.content}"
-                            for m in conversation if m.role != "system") or "（无）"
-        variables = {"agency": self.report.agency.name or "本机关", "year": self.report.year,
-                     "section_heading": plan.heading or "引言", "current_text": text,
-                     "instruction": instruction, "conversation": history,
-                     "facts": format_facts(section_facts(self.ledger, section)),
-                     "passages": self._passages_text(passages),
-                     "rules": format_rules(plan.rules)}
+        history = (
+            "\n".join(
+                f"{'工作人员' if m.role == 'user' else '助手'}：{m.content}"
+                for m in conversation
+                if m.role != "system"
+            )
+            or "（无）"
+        )
+        variables = {
+            "agency": self.report.agency.name or "本机关",
+            "year": self.report.year,
+            "section_heading": plan.heading or "引言",
+            "current_text": text,
+            "instruction": instruction,
+            "conversation": history,
+            "facts": format_facts(section_facts(self.ledger, section)),
+            "passages": self._passages_text(passages),
+            "rules": format_rules(plan.rules),
+        }
         messages = self.prompts.messages("revise", **variables)
         return self._generate(plan, messages, passages, on_token, warnings)
 
     # -- internals -------------------------------------------------------------------------------
-    def _generate(self, plan: SectionPlan, messages: list[ChatMessage], passages: list[Hit],
-                  on_token: TokenSink | None, warnings: list[str]) -> Draft:
+    def _generate(
+        self,
+        plan: SectionPlan,
+        messages: list[ChatMessage],
+        passages: list[Hit],
+        on_token: TokenSink | None,
+        warnings: list[str],
+    ) -> Draft:
         assert self.chat is not None
         pieces: list[str] = []
         try:
@@ -178,23 +225,51 @@ class Drafter:
                 if on_token is not None:
                     on_token(piece)
         except StreamCutError as exc:
-            return self._finish(plan, exc.partial or "".join(pieces), passages, self.chat.name,
-                                warnings=warnings, error=exc.message)
+            return self._finish(
+                plan,
+                exc.partial or "".join(pieces),
+                passages,
+                self.chat.name,
+                warnings=warnings,
+                error=exc.message,
+            )
         return self._finish(plan, "".join(pieces), passages, self.chat.name, warnings=warnings)
 
-    def _finish(self, plan: SectionPlan, raw: str, passages: list[Hit], engine: str, *,
-                warnings: list[str], error: str | None = None) -> Draft:
+    def _finish(
+        self,
+        plan: SectionPlan,
+        raw: str,
+        passages: list[Hit],
+        engine: str,
+        *,
+        warnings: list[str],
+        error: str | None = None,
+    ) -> Draft:
         raw = _FENCE.sub("", raw.strip()).strip()
         if plan.heading and raw.startswith(plan.heading):
-            raw = raw[len(plan.heading):].lstrip()  # the renderers print the heading
+            raw = raw[len(plan.heading) :].lstrip()  # the renderers print the heading
         text = substitute(raw, self.ledger)
         prior_text = self.prior.text(plan.section) if self.prior is not None else None
-        flags = guard_text(text, self.ledger, passages=passages, known_articles=self._articles,
-                           prior_text=prior_text)
-        return Draft(section=plan.section, heading=plan.heading, text=text, raw=raw,
-                     engine=engine, status="incomplete" if error else "complete", error=error,
-                     passages=passages, flags=flags,
-                     findings=self._section_checks(plan, text), warnings=warnings)
+        flags = guard_text(
+            text,
+            self.ledger,
+            passages=passages,
+            known_articles=self._articles,
+            prior_text=prior_text,
+        )
+        return Draft(
+            section=plan.section,
+            heading=plan.heading,
+            text=text,
+            raw=raw,
+            engine=engine,
+            status="incomplete" if error else "complete",
+            error=error,
+            passages=passages,
+            flags=flags,
+            findings=self._section_checks(plan, text),
+            warnings=warnings,
+        )
 
     def _section_checks(self, plan: SectionPlan, text: str) -> list[Finding]:
         """The one call site of the checks' section rules (S1-03, S5-02, S6-01 …) on a draft."""
@@ -209,8 +284,14 @@ class Drafter:
         if self.report.cells:
             result = run_checks(self.report, only=tuple(_DATA_RULES))
             problems = [_DATA_RULES[r] for r in dict.fromkeys(f.rule for f in result.failures())]
-        return ComposeInput(report=self.report, ledger=self.ledger, notes=self.notes,
-                            passages=passages, prior=self.prior, data_problems=problems)
+        return ComposeInput(
+            report=self.report,
+            ledger=self.ledger,
+            notes=self.notes,
+            passages=passages,
+            prior=self.prior,
+            data_problems=problems,
+        )
 
     def _passages_text(self, passages: list[Hit]) -> str:
         return format_passages(passages, agency=self.report.agency.name or None)
@@ -219,32 +300,60 @@ class Drafter:
         r = self.report
         agency = r.agency.name or "本机关"
         common: dict[str, object] = {
-            "agency": agency, "year": r.year, "passages": self._passages_text(passages),
-            "rules": format_rules(plan.rules)}
+            "agency": agency,
+            "year": r.year,
+            "passages": self._passages_text(passages),
+            "rules": format_rules(plan.rules),
+        }
         facts = format_facts(section_facts(self.ledger, plan.section))
         notes = format_notes(self.notes, plan.section)
         if plan.section == "preamble":
             a = r.agency
-            profile = "\n".join(f"{k}：{v or '（未提供）'}" for k, v in (
-                ("机关名称", a.name), ("网站", a.website), ("通讯地址", a.address),
-                ("邮编", a.postcode), ("电话", a.phone)))
-            notice = ("《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）"
-                      if r.format == "2021" else
-                      "《中华人民共和国政府信息公开工作年度报告格式（试行）》（国办公开办函〔2019〕60号）")
+            profile = "\n".join(
+                f"{k}：{v or '（未提供）'}"
+                for k, v in (
+                    ("机关名称", a.name),
+                    ("网站", a.website),
+                    ("通讯地址", a.address),
+                    ("邮编", a.postcode),
+                    ("电话", a.phone),
+                )
+            )
+            notice = (
+                "《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）"
+                if r.format == "2021"
+                else "《中华人民共和国政府信息公开工作年度报告格式（试行）》（国办公开办函〔2019〕60号）"
+            )
             return {**common, "format_notice": notice, "profile": profile}
         if plan.section == "overview":
-            subs = "\n".join(f"（{'一二三四五'[i]}）{s}" for i, s in enumerate(
-                ("主动公开", "依申请公开", "政府信息管理", "政府信息公开平台建设", "监督保障")))
-            return {**common, "subsections": subs, "char_budget": plan.char_budget or 1000,
-                    "facts": facts, "notes": notes}
+            subs = "\n".join(
+                f"（{'一二三四五'[i]}）{s}"
+                for i, s in enumerate(
+                    ("主动公开", "依申请公开", "政府信息管理", "政府信息公开平台建设", "监督保障")
+                )
+            )
+            return {
+                **common,
+                "subsections": subs,
+                "char_budget": plan.char_budget or 1000,
+                "facts": facts,
+                "notes": notes,
+            }
         if plan.section == "problems":
             data_problems = self._compose_input([]).data_problems
-            return {**common, "findings": "\n".join(f"- {p}" for p in data_problems) or "（无）",
-                    "facts": facts, "notes": notes}
+            return {
+                **common,
+                "findings": "\n".join(f"- {p}" for p in data_problems) or "（无）",
+                "facts": facts,
+                "notes": notes,
+            }
         if plan.section == "other":
-            fee = ("必须首先专门报告本年度收取信息处理费的情况（发出收费通知的件数、收费通知总金额、"
-                   "实际收取的总金额；没有的写0）。" if r.format == "2021" else
-                   "2019年格式下本部分为自由文字，没有需要报告的事项可写“无”。")
+            fee = (
+                "必须首先专门报告本年度收取信息处理费的情况（发出收费通知的件数、收费通知总金额、"
+                "实际收取的总金额；没有的写0）。"
+                if r.format == "2021"
+                else "2019年格式下本部分为自由文字，没有需要报告的事项可写“无”。"
+            )
             return {**common, "fee_required": fee, "facts": facts, "notes": notes}
         return {**common, "section_heading": plan.heading, "facts": facts, "notes": notes}
 

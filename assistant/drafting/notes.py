@@ -32,8 +32,10 @@ def normalize_notes(data: Mapping[str, object], *, source: str = "notes") -> Not
     for key, value in data.items():
         section = SECTION_ALIASES.get(str(key).strip())
         if section is None:
-            raise InputError(f"{source}：不认识的部分“{key}”。可用：引言、一、二、三、四、五、六。",
-                             source=source)
+            raise InputError(
+                f"{source}：不认识的部分“{key}”。可用：引言、一、二、三、四、五、六。",
+                source=source,
+            )
         bucket = notes.setdefault(section, {})
         if isinstance(value, str):
             bucket[GENERAL] = _join(bucket.get(GENERAL), value)
@@ -72,5 +74,6 @@ def load_notes(path: str | Path) -> Notes:
 
 def ledger_notes(notes: Notes) -> dict[str, dict[str, str]]:
     """The shape `build_ledger(notes=…)` takes; sub-heading keys stay as given."""
-    return {section: {sub or "_": text for sub, text in subs.items()}
-            for section, subs in notes.items()}
+    return {
+        section: {sub or "_": text for sub, text in subs.items()} for section, subs in notes.items()
+    }

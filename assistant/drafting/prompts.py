@@ -38,14 +38,19 @@ class PromptLibrary:
         self.dir = Path(prompts_dir)
         self._env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(self.dir), encoding="utf-8"),
-            undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
         )
         self._cache: dict[str, Prompt] = {}
         self._templates: dict[str, jinja2.Template] = {}
 
     def names(self) -> list[str]:
-        return sorted(str(p.relative_to(self.dir).with_suffix("")) for p in self.dir.rglob("*.md")
-                      if p.name != "README.md" and p.parent.name != PARTIALS_DIR)
+        return sorted(
+            str(p.relative_to(self.dir).with_suffix(""))
+            for p in self.dir.rglob("*.md")
+            if p.name != "README.md" and p.parent.name != PARTIALS_DIR
+        )
 
     def get(self, name: str) -> Prompt:
         if name not in self._cache:
@@ -65,12 +70,14 @@ class PromptLibrary:
             raise PromptVariablesError(
                 f"提示词文件 {prompt.path.name} 声明的变量与传入的不一致：缺少 "
                 f"{sorted(declared - given) or '无'}，多出 {sorted(given - declared) or '无'}。",
-                source=prompt.path)
+                source=prompt.path,
+            )
         try:
             return self._template(prompt).render(**variables)
         except jinja2.TemplateError as exc:
-            raise PromptError(f"提示词文件 {prompt.path.name} 无法渲染：{exc}。",
-                              source=prompt.path) from exc
+            raise PromptError(
+                f"提示词文件 {prompt.path.name} 无法渲染：{exc}。", source=prompt.path
+            ) from exc
 
     def messages(self, name: str, **variables: Any) -> list[ChatMessage]:
         """The system prompt (front matter `system:`) and the rendered user prompt."""
@@ -89,8 +96,10 @@ class PromptLibrary:
     def _load(self, name: str) -> Prompt:
         path = self.dir / f"{name}.md"
         if not path.is_file():
-            raise PromptError(f"找不到提示词文件 {path}。请检查提示词目录（XXGK_PATHS__PROMPTS_DIR）。",
-                              source=path)
+            raise PromptError(
+                f"找不到提示词文件 {path}。请检查提示词目录（XXGK_PATHS__PROMPTS_DIR）。",
+                source=path,
+            )
         meta, body = split_front_matter(path.read_text(encoding="utf-8"), path)
         declared = meta.get("variables") or []
         if not isinstance(declared, list) or not all(isinstance(v, str) for v in declared):
@@ -98,35 +107,47 @@ class PromptLibrary:
         try:
             used = jinja2.meta.find_undeclared_variables(self._env.parse(body))
         except jinja2.TemplateSyntaxError as exc:
-            raise PromptError(f"提示词文件 {path.name} 第 {exc.lineno} 行模板语法错误：{exc.message}。",
-                              source=path) from exc
+            raise PromptError(
+                f"提示词文件 {path.name} 第 {exc.lineno} 行模板语法错误：{exc.message}。",
+                source=path,
+            ) from exc
         if used != set(declared):
             raise PromptVariablesError(
                 f"提示词文件 {path.name} 声明的变量与正文使用的不一致：声明了未使用的 "
                 f"{sorted(set(declared) - used) or '无'}，使用了未声明的 "
                 f"{sorted(used - set(declared)) or '无'}。请修改文件开头的 variables。",
-                source=path)
+                source=path,
+            )
         for ref in jinja2.meta.find_referenced_templates(self._env.parse(body)):
             if ref:
                 self._check_partial(self.dir / ref)
-        return Prompt(id=str(meta.get("id", name)), path=path,
-                      version=int(meta.get("version", 1)), variables=tuple(declared),
-                      system=meta.get("system"), body=body)
+        return Prompt(
+            id=str(meta.get("id", name)),
+            path=path,
+            version=int(meta.get("version", 1)),
+            variables=tuple(declared),
+            system=meta.get("system"),
+            body=body,
+        )
 
     def _check_partial(self, path: Path) -> None:
         """Partials are plain text included as is: they may use no variables."""
         if not path.is_file():
             raise PromptError(f"提示词引用的片段 {path} 不存在。", source=path)
         used = jinja2.meta.find_undeclared_variables(
-            self._env.parse(path.read_text(encoding="utf-8")))
+            self._env.parse(path.read_text(encoding="utf-8"))
+        )
         if used:
             raise PromptVariablesError(
-                f"提示词片段 {path.name} 不应使用变量，却使用了 {sorted(used)}。", source=path)
+                f"提示词片段 {path.name} 不应使用变量，却使用了 {sorted(used)}。", source=path
+            )
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     if not text.startswith("---\n"):
-        raise PromptError(f"提示词文件 {path.name} 缺少开头的 YAML 元数据（--- … ---）。", source=path)
+        raise PromptError(
+            f"提示词文件 {path.name} 缺少开头的 YAML 元数据（--- … ---）。", source=path
+        )
     head, sep, body = text[4:].partition("\n---\n")
     if not sep:
         raise PromptError(f"提示词文件 {path.name} 的 YAML 元数据没有以 --- 结束。", source=path)

@@ -61,24 +61,28 @@ class ReviewerAppendix:
     FINDING_HEADERS = ("序号", "规则", "级别", "内容", "编号", "处理情况")
 
     def number_rows(self) -> list[tuple[str, ...]]:
-        return [(str(i), section_name(t.section), t.text, t.sentence, t.source_text())
-                for i, t in enumerate(self.numbers, 1)]
+        return [
+            (str(i), section_name(t.section), t.text, t.sentence, t.source_text())
+            for i, t in enumerate(self.numbers, 1)
+        ]
 
     def finding_rows(self) -> list[tuple[str, ...]]:
-        return [(str(i), f.rule, f.severity, f.message, f.fingerprint, f.status)
-                for i, f in enumerate(self.findings, 1)]
+        return [
+            (str(i), f.rule, f.severity, f.message, f.fingerprint, f.status)
+            for i, f in enumerate(self.findings, 1)
+        ]
 
 
 def sentence_around(text: str, start: int, end: int) -> str:
     """The clause holding text[start:end], up to the nearest 。；！？ or line end."""
     left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
     right = _CLAUSE_END.search(text, end)
-    return text[left: right.start() if right else len(text)].strip()
+    return text[left : right.start() if right else len(text)].strip()
 
 
 def _overlap(fact: Fact, sentence: str) -> int:
-    grams = {sentence[i:i + 2] for i in range(len(sentence) - 1)}
-    return sum(1 for i in range(len(fact.label) - 1) if fact.label[i:i + 2] in grams)
+    grams = {sentence[i : i + 2] for i in range(len(sentence) - 1)}
+    return sum(1 for i in range(len(fact.label) - 1) if fact.label[i : i + 2] in grams)
 
 
 def _best(facts: Sequence[Fact], sentence: str) -> Fact | None:
@@ -86,12 +90,19 @@ def _best(facts: Sequence[Fact], sentence: str) -> Fact | None:
         return None
     # the words around the number first (无法提供31件 → the 无法提供 rows), then a 总计 over a
     # single applicant column, then a table cell over a computed value
-    return min(facts, key=lambda f: (-_overlap(f, sentence), not f.id.endswith(".total"),
-                                     _SOURCE_RANK.get(f.source, 9)))
+    return min(
+        facts,
+        key=lambda f: (
+            -_overlap(f, sentence),
+            not f.id.endswith(".total"),
+            _SOURCE_RANK.get(f.source, 9),
+        ),
+    )
 
 
-def trace_numbers(result: GateResult, tracer: Tracer,
-                  ledger: FactLedger | None = None) -> tuple[NumberTrace, ...]:
+def trace_numbers(
+    result: GateResult, tracer: Tracer, ledger: FactLedger | None = None
+) -> tuple[NumberTrace, ...]:
     """Every checkable number of the text, in reading order, with its fact."""
     report = result.input.report
     ledger = ledger if ledger is not None else build_ledger(report)
@@ -107,16 +118,23 @@ def trace_numbers(result: GateResult, tracer: Tracer,
             fp = untraced.get((section, m.raw, m.start))
             reason = result.reason_for(fp) if fp else None
             best = _best(facts, sentence)
-            out.append(NumberTrace(section, m.raw, sentence, best,
-                                   max(0, len(facts) - 1), reason))
+            out.append(NumberTrace(section, m.raw, sentence, best, max(0, len(facts) - 1), reason))
     return tuple(out)
 
 
-def build_appendix(result: GateResult, tracer: Tracer,
-                   ledger: FactLedger | None = None) -> ReviewerAppendix:
+def build_appendix(
+    result: GateResult, tracer: Tracer, ledger: FactLedger | None = None
+) -> ReviewerAppendix:
     findings = tuple(
-        FindingRow(f.rule, SEVERITY_LABELS[f.severity], f.message, f.fingerprint,
-                   finding_status(f, result))
-        for f in result.input.checks.findings if f.failed)
-    return ReviewerAppendix(result.kind, trace_numbers(result, tracer, ledger), findings,
-                            tuple(result.override_records()))
+        FindingRow(
+            f.rule, SEVERITY_LABELS[f.severity], f.message, f.fingerprint, finding_status(f, result)
+        )
+        for f in result.input.checks.findings
+        if f.failed
+    )
+    return ReviewerAppendix(
+        result.kind,
+        trace_numbers(result, tracer, ledger),
+        findings,
+        tuple(result.override_records()),
+    )

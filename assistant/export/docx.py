@@ -40,7 +40,8 @@ def _load_reference() -> DocxDocument:
     except (OSError, KeyError, ValueError) as exc:
         raise ExportError(
             f"Word 模板“{REFERENCE_DOCX}”无法打开，请重新安装 xxgk，或运行 "
-            f"python scripts/make_reference_docx.py 重新生成。") from exc
+            f"python scripts/make_reference_docx.py 重新生成。"
+        ) from exc
 
 
 def _title(doc: DocxDocument, title: str, year: int) -> None:
@@ -69,7 +70,9 @@ def _draft_mark(doc: DocxDocument) -> None:
 def _appendix(doc: DocxDocument, appendix: ReviewerAppendix) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     doc.add_paragraph(appendix.TITLE, style=STYLE_HEADING1)
-    doc.add_paragraph(f"本附录供审核使用，不对外公开。导出类型：{appendix.kind}。", style=STYLE_BODY)
+    doc.add_paragraph(
+        f"本附录供审核使用，不对外公开。导出类型：{appendix.kind}。", style=STYLE_BODY
+    )
     doc.add_paragraph(appendix.NUMBERS_TITLE, style=STYLE_HEADING1)
     if appendix.numbers:
         add_simple_table(doc, appendix.NUMBER_HEADERS, appendix.number_rows(), _NUMBER_WIDTHS_MM)
@@ -77,8 +80,7 @@ def _appendix(doc: DocxDocument, appendix: ReviewerAppendix) -> None:
         doc.add_paragraph("正文中没有需要核对的数字。", style=STYLE_BODY)
     doc.add_paragraph(appendix.FINDINGS_TITLE, style=STYLE_HEADING1)
     if appendix.findings:
-        add_simple_table(doc, appendix.FINDING_HEADERS, appendix.finding_rows(),
-                         _FINDING_WIDTHS_MM)
+        add_simple_table(doc, appendix.FINDING_HEADERS, appendix.finding_rows(), _FINDING_WIDTHS_MM)
     else:
         doc.add_paragraph("校验未发现问题。", style=STYLE_BODY)
     if appendix.overrides:
@@ -87,8 +89,9 @@ def _appendix(doc: DocxDocument, appendix: ReviewerAppendix) -> None:
             doc.add_paragraph(line, style=STYLE_APPENDIX_TEXT)
 
 
-def build_docx(report: Report, *, kind: ExportKind = FINAL,
-               appendix: ReviewerAppendix | None = None) -> DocxDocument:
+def build_docx(
+    report: Report, *, kind: ExportKind = FINAL, appendix: ReviewerAppendix | None = None
+) -> DocxDocument:
     """The whole report as a python-docx Document: title, sections, the three tables,
     signature; the 征求意见稿 mark for drafts; the reviewer appendix when given."""
     doc = _load_reference()
@@ -127,20 +130,29 @@ def build_docx(report: Report, *, kind: ExportKind = FINAL,
     return doc
 
 
-def docx_bytes(report: Report, *, kind: ExportKind = FINAL,
-               appendix: ReviewerAppendix | None = None) -> bytes:
+def docx_bytes(
+    report: Report, *, kind: ExportKind = FINAL, appendix: ReviewerAppendix | None = None
+) -> bytes:
     buffer = BytesIO()
     build_docx(report, kind=kind, appendix=appendix).save(buffer)
     return buffer.getvalue()
 
 
-def write_docx(report: Report, path: str | Path, *, kind: ExportKind = FINAL,
-               appendix: ReviewerAppendix | None = None) -> Path:
+def write_docx(
+    report: Report,
+    path: str | Path,
+    *,
+    kind: ExportKind = FINAL,
+    appendix: ReviewerAppendix | None = None,
+) -> Path:
     path = Path(path)
     data = docx_bytes(report, kind=kind, appendix=appendix)
     try:
         path.write_bytes(data)
     except OSError as exc:
-        raise ExportError(f"无法写入“{path}”：{exc.strerror}。请检查文件夹是否存在、文件是否已在 "
-                          f"Word/WPS 中打开。", source=path) from exc
+        raise ExportError(
+            f"无法写入“{path}”：{exc.strerror}。请检查文件夹是否存在、文件是否已在 "
+            f"Word/WPS 中打开。",
+            source=path,
+        ) from exc
     return path

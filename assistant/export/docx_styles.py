@@ -71,8 +71,12 @@ def set_fonts(rpr_owner: BaseStyle | _Element, east_asia: str, latin: str = LATI
     """Name the fonts outright: theme attributes would win over w:ascii/w:eastAsia, so drop them."""
     element = rpr_owner.element if isinstance(rpr_owner, BaseStyle) else rpr_owner
     rpr = element.get_or_add_rPr()
-    put(rpr, "rFonts", RPR_ORDER, {"w:ascii": latin, "w:hAnsi": latin, "w:eastAsia": east_asia,
-                                   "w:cs": latin})
+    put(
+        rpr,
+        "rFonts",
+        RPR_ORDER,
+        {"w:ascii": latin, "w:hAnsi": latin, "w:eastAsia": east_asia, "w:cs": latin},
+    )
     put(rpr, "lang", RPR_ORDER, {"w:val": "en-US", "w:eastAsia": "zh-CN"})
 
 
@@ -93,9 +97,16 @@ def _paragraph_style(doc: DocxDocument, name: str) -> ParagraphStyle:
         return style  # type: ignore[return-value]
 
 
-def _text_style(style: ParagraphStyle, font: FontSpec, size: float, *,
-                align: WD_ALIGN_PARAGRAPH | None, indent_chars: int = 0,
-                latin: str = LATIN_FONT, exact_line: bool = True) -> None:
+def _text_style(
+    style: ParagraphStyle,
+    font: FontSpec,
+    size: float,
+    *,
+    align: WD_ALIGN_PARAGRAPH | None,
+    indent_chars: int = 0,
+    latin: str = LATIN_FONT,
+    exact_line: bool = True,
+) -> None:
     set_fonts(style, font.name, latin)
     style.font.size = Pt(size)
     style.font.bold = False
@@ -124,20 +135,35 @@ def define_styles(doc: DocxDocument) -> None:
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")) if defaults is not None else None
     if rpr is not None:
-        put(rpr, "rFonts", RPR_ORDER, {"w:ascii": LATIN_FONT, "w:hAnsi": LATIN_FONT,
-                                       "w:eastAsia": FONTS["body"].name, "w:cs": LATIN_FONT})
+        put(
+            rpr,
+            "rFonts",
+            RPR_ORDER,
+            {
+                "w:ascii": LATIN_FONT,
+                "w:hAnsi": LATIN_FONT,
+                "w:eastAsia": FONTS["body"].name,
+                "w:cs": LATIN_FONT,
+            },
+        )
         put(rpr, "lang", RPR_ORDER, {"w:val": "en-US", "w:eastAsia": "zh-CN"})
 
     body = doc.styles[STYLE_BODY]
-    _text_style(body, FONTS["body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY,  # type: ignore[arg-type]
-                indent_chars=2)
+    _text_style(
+        body,
+        FONTS["body"],
+        BODY_PT,
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,  # type: ignore[arg-type]
+        indent_chars=2,
+    )
     _set_rpr_flag(body, "spacing", str(BODY_CHAR_SPACING_TWIPS))
     body.paragraph_format.widow_control = True
 
     title = _paragraph_style(doc, STYLE_TITLE)
     title.base_style = body
-    _text_style(title, FONTS["title"], TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER,
-                latin=FONTS["title"].name)
+    _text_style(
+        title, FONTS["title"], TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, latin=FONTS["title"].name
+    )
     title.paragraph_format.space_after = LINE_PITCH  # 标题下空一行
     # Word's Title style draws a rule under the text; a 公文 title has none
     _set_ppr_flag(title, "pBdr", None)
@@ -156,9 +182,11 @@ def define_styles(doc: DocxDocument) -> None:
     signature.paragraph_format.right_indent = Pt(BODY_CHAR_PT * 2)  # 右空二字
     signature.paragraph_format.keep_with_next = True
 
-    for name, align in ((STYLE_TABLE_TEXT, WD_ALIGN_PARAGRAPH.CENTER),
-                        (STYLE_TABLE_LABEL, WD_ALIGN_PARAGRAPH.LEFT),
-                        (STYLE_APPENDIX_TEXT, WD_ALIGN_PARAGRAPH.LEFT)):
+    for name, align in (
+        (STYLE_TABLE_TEXT, WD_ALIGN_PARAGRAPH.CENTER),
+        (STYLE_TABLE_LABEL, WD_ALIGN_PARAGRAPH.LEFT),
+        (STYLE_APPENDIX_TEXT, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
         style = _paragraph_style(doc, name)
         _text_style(style, FONTS["body"], TABLE_PT, align=align, exact_line=False)
         _set_rpr_flag(style, "spacing", "0")
@@ -166,22 +194,28 @@ def define_styles(doc: DocxDocument) -> None:
         _set_ppr_flag(style, "snapToGrid", {"w:val": "0"})
 
     number = _paragraph_style(doc, STYLE_PAGE_NUMBER)
-    _text_style(number, FONTS["page_number"], PAGE_NUMBER_PT, align=WD_ALIGN_PARAGRAPH.RIGHT,
-                latin=FONTS["page_number"].name, exact_line=False)
+    _text_style(
+        number,
+        FONTS["page_number"],
+        PAGE_NUMBER_PT,
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        latin=FONTS["page_number"].name,
+        exact_line=False,
+    )
     _set_rpr_flag(number, "spacing", "0")
     _set_ppr_flag(number, "snapToGrid", {"w:val": "0"})
 
     mark = _paragraph_style(doc, STYLE_DRAFT_MARK)
-    _text_style(mark, FONTS["heading1"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT,
-                exact_line=False)
+    _text_style(mark, FONTS["heading1"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT, exact_line=False)
     _set_rpr_flag(mark, "spacing", "0")
 
 
 def _font_table_entries(doc: DocxDocument) -> None:
     """List our fonts in fontTable.xml with their fallbacks (w:altName) and the GB2312 charset,
     so Word and WPS substitute 宋体/仿宋/楷体 where the 公文 fonts are not installed."""
-    part = next(p for p in doc.part.package.iter_parts()
-                if str(p.partname) == "/word/fontTable.xml")
+    part = next(
+        p for p in doc.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml"
+    )
     root = etree.fromstring(part.blob)
     present = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
     for spec in FONTS.values():
@@ -217,8 +251,13 @@ def setup_page(section: Section) -> None:
 def _page_field(paragraph: Paragraph) -> None:
     """— PAGE — with the number as a live field."""
     paragraph.add_run("— ")
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"),
-                       ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        (None, " PAGE "),
+        ("separate", None),
+        (None, "1"),
+        ("end", None),
+    ):
         run = paragraph.add_run()
         if kind:
             fld = OxmlElement("w:fldChar")
@@ -238,8 +277,10 @@ def setup_page_numbers(doc: DocxDocument) -> None:
     """Odd pages right, even pages left, each one character in from the edge of the text block."""
     doc.settings.odd_and_even_pages_header_footer = True
     section = doc.sections[0]
-    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
-                          (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+    for footer, align in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
         footer.is_linked_to_previous = False
         paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
         for run in list(paragraph.runs):

@@ -117,19 +117,23 @@ def add_grid_table(doc: DocxDocument, grid: Grid) -> Table:
     # every position's cell, taken once before merging: the merged regions never overlap, so
     # the cells of a region are untouched until it is merged (table.cell() rescans the table)
     flat = table._cells
-    at = [flat[r * grid.width:(r + 1) * grid.width] for r in range(grid.height)]
+    at = [flat[r * grid.width : (r + 1) * grid.width] for r in range(grid.height)]
     for gc in grid.cells:
         cell = at[gc.row][gc.col]
         if gc.rowspan > 1 or gc.colspan > 1:
             cell = cell.merge(at[gc.row + gc.rowspan - 1][gc.col + gc.colspan - 1])
-        cell.width = Mm(sum(widths[gc.col: gc.col + gc.colspan]))
+        cell.width = Mm(sum(widths[gc.col : gc.col + gc.colspan]))
         _write(cell, gc.text, label_style if gc.kind == "label" else text_style)  # type: ignore[arg-type]
     _row_flags(table, grid.header_rows, keep_together=True)
     return table
 
 
-def add_simple_table(doc: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[str]],
-                     widths_mm: Sequence[float]) -> Table:
+def add_simple_table(
+    doc: DocxDocument,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths_mm: Sequence[float],
+) -> Table:
     """A plain bordered table (the reviewer appendix): one header row, no merges."""
     table = doc.add_table(rows=1 + len(rows), cols=len(headers))
     _fixed_layout(table, widths_mm, 57)

@@ -16,8 +16,12 @@ ExportKind = Literal["征求意见稿", "正式稿"]  # the same values as the w
 DRAFT: ExportKind = "征求意见稿"
 FINAL: ExportKind = "正式稿"
 BlockerKind = Literal["finding", "untraced", "placeholder", "missing"]
-BLOCKER_LABELS: dict[str, str] = {"finding": "校验错误", "untraced": "数字无出处",
-                                  "placeholder": "待补充", "missing": "缺正文"}
+BLOCKER_LABELS: dict[str, str] = {
+    "finding": "校验错误",
+    "untraced": "数字无出处",
+    "placeholder": "待补充",
+    "missing": "缺正文",
+}
 DecisionKind = Literal["confirm", "dismiss"]
 DECISION_LABELS = {"confirm": "确认需修改", "dismiss": "忽略"}
 
@@ -26,8 +30,15 @@ DECISION_LABELS = {"confirm": "确认需修改", "dismiss": "忽略"}
 GUARDED_SECTIONS: tuple[SectionId, ...] = SECTION_IDS[1:]
 # the offline composer's marker (assistant.llm.composer.TODO), matched as the guard matches it
 _PLACEHOLDER = re.compile(r"【待补充[:：][^】]*】")
-_SECTION_NAMES = {"preamble": "开头", "overview": "一", "active": "二", "apply": "三",
-                  "review": "四", "problems": "五", "other": "六"}
+_SECTION_NAMES = {
+    "preamble": "开头",
+    "overview": "一",
+    "active": "二",
+    "apply": "三",
+    "review": "四",
+    "problems": "五",
+    "other": "六",
+}
 
 
 @dataclass(frozen=True)
@@ -128,13 +139,22 @@ def section_name(section: str) -> str:
     return "报告开头" if section == "preamble" else f"第{number}部分"
 
 
-def gate_input(report: Report, *, checks: CheckResult | None = None,
-               untraced: Iterable[UntracedNumber] = (), overrides: Mapping[str, str] | None = None,
-               decisions: Mapping[str, FindingDecision] | None = None) -> GateInput:
+def gate_input(
+    report: Report,
+    *,
+    checks: CheckResult | None = None,
+    untraced: Iterable[UntracedNumber] = (),
+    overrides: Mapping[str, str] | None = None,
+    decisions: Mapping[str, FindingDecision] | None = None,
+) -> GateInput:
     """Build the gate's input, running the checks when no result is given."""
-    return GateInput(report=report, checks=checks if checks is not None else run_checks(report),
-                     untraced=tuple(untraced), overrides=dict(overrides or {}),
-                     decisions=dict(decisions or {}))
+    return GateInput(
+        report=report,
+        checks=checks if checks is not None else run_checks(report),
+        untraced=tuple(untraced),
+        overrides=dict(overrides or {}),
+        decisions=dict(decisions or {}),
+    )
 
 
 def finding_blocker(finding: Finding) -> Blocker:
@@ -160,7 +180,13 @@ def missing_sections(report: Report) -> list[Blocker]:
     for section in NARRATIVE_SECTIONS:
         if not report.text(section).strip():
             fp = hashlib.sha1(f"missing|{section}".encode()).hexdigest()[:16]
-            out.append(Blocker(fp, "missing", f"“{section_spec(section).full_heading}”还没有正文，请起草或填写后再导出"))
+            out.append(
+                Blocker(
+                    fp,
+                    "missing",
+                    f"“{section_spec(section).full_heading}”还没有正文，请起草或填写后再导出",
+                )
+            )
     return out
 
 
@@ -171,15 +197,23 @@ def placeholders(report: Report) -> list[Blocker]:
         for m in _PLACEHOLDER.finditer(report.text(section)):
             key = "|".join(["placeholder", section, m.group()])
             fp = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-            out.append(Blocker(fp, "placeholder",
-                               f"{section_name(section)}还有待补充的内容“{m.group()}”，请填写后再导出"))
+            out.append(
+                Blocker(
+                    fp,
+                    "placeholder",
+                    f"{section_name(section)}还有待补充的内容“{m.group()}”，请填写后再导出",
+                )
+            )
     return out
 
 
 def _reasons(inp: GateInput) -> dict[str, str]:
     """Overrides given now win over dismissals recorded earlier in the workspace."""
-    reasons = {fp: d.reason.strip() for fp, d in inp.decisions.items()
-               if d.decision == "dismiss" and d.reason.strip()}
+    reasons = {
+        fp: d.reason.strip()
+        for fp, d in inp.decisions.items()
+        if d.decision == "dismiss" and d.reason.strip()
+    }
     for fp, reason in inp.overrides.items():
         if not reason.strip():
             raise ExportError(f"放行编号 {fp} 的问题时必须写明理由：--override {fp}=理由。")
@@ -195,10 +229,12 @@ def evaluate_gate(inp: GateInput, kind: ExportKind) -> GateResult:
     if unknown:
         raise ExportError(
             f"放行的编号 {'、'.join(unknown)} 不对应本报告的任何校验问题或无出处数字。"
-            f"请按拒绝导出正式稿时列出的编号填写。")
+            f"请按拒绝导出正式稿时列出的编号填写。"
+        )
     reasons = _reasons(inp)
-    overridden = tuple(Override(b, reasons[b.fingerprint]) for b in found
-                       if b.fingerprint in reasons)
+    overridden = tuple(
+        Override(b, reasons[b.fingerprint]) for b in found if b.fingerprint in reasons
+    )
     remaining = tuple(b for b in found if b.fingerprint not in reasons)
     return GateResult(kind, found, overridden, remaining, inp)
 
@@ -211,7 +247,8 @@ def enforce_gate(inp: GateInput, kind: ExportKind) -> GateResult:
         raise PublishGateError(
             f"不能导出正式稿：还有{len(result.remaining)}个问题未处理：\n{lines}\n"
             "请修改报告后重新导出；如确认无需修改，请逐条用 --override 编号=理由 写明理由"
-            "（理由将记入导出记录和审核附录）；也可以先导出征求意见稿（不加 --final）。")
+            "（理由将记入导出记录和审核附录）；也可以先导出征求意见稿（不加 --final）。"
+        )
     return result
 
 

@@ -68,8 +68,9 @@ def section_heading(report: Report, section: SectionId) -> str:
 
 def is_level2_heading(line: str) -> bool:
     """（一）主动公开 on its own line is a heading; （一）… with a full sentence is a paragraph."""
-    return bool(_LEVEL2.match(line)) and len(line) <= _HEADING_MAX and not line.endswith(
-        _SENTENCE_END)
+    return (
+        bool(_LEVEL2.match(line)) and len(line) <= _HEADING_MAX and not line.endswith(_SENTENCE_END)
+    )
 
 
 def _paragraphs(report: Report, section: SectionId) -> list[Block]:
@@ -101,5 +102,8 @@ def build_outline(report: Report) -> Outline:
             blocks.append(TableBlock(table_grid(table, report), section))
         blocks.extend(_paragraphs(report, section))
     signature = tuple(printable(s) for s in (report.agency.name, format_date(report)) if s)
-    return Outline(title=printable(report.title or default_title(report)), blocks=tuple(blocks),
-                   signature=signature)
+    return Outline(
+        title=printable(report.title or default_title(report)),
+        blocks=tuple(blocks),
+        signature=signature,
+    )

@@ -61,8 +61,12 @@ def _items(blocks: list[Block]) -> list[str | Table]:
 
 
 def _headings(items: list[str | Table]) -> dict[int, Heading]:
-    found = {i: h for i, x in enumerate(items) if isinstance(x, str)
-             if (h := match_heading(x)) is not None}
+    found = {
+        i: h
+        for i, x in enumerate(items)
+        if isinstance(x, str)
+        if (h := match_heading(x)) is not None
+    }
     # "（三）…" is usually a sub-heading; only trust bracketed numbering when the report does not
     # number its sections "三、" already
     plain = {i: h for i, h in found.items() if not re.match(r"^\s*[(（]", h.text)}
@@ -152,8 +156,7 @@ def _flattened(lines: list[str], location: str) -> tuple[list[str], list[Table]]
                     if rows[-1] and not is_value(cell) and is_value(rows[-1][-1]):
                         rows.append([])
                     rows[-1].append(cell)
-        tables.append(Table.from_rows([r for r in rows if r], positional=False,
-                                      location=location))
+        tables.append(Table.from_rows([r for r in rows if r], positional=False, location=location))
     return narrative, tables
 
 
@@ -210,8 +213,14 @@ def _strip_signature(part: _Part, agency: str | None) -> dt.date | None:
     return date
 
 
-def assemble(blocks: list[Block], *, source: str, kind: str, meta: Meta | None = None,
-             format: FormatVersion | None = None) -> tuple[Report, Preamble]:
+def assemble(
+    blocks: list[Block],
+    *,
+    source: str,
+    kind: str,
+    meta: Meta | None = None,
+    format: FormatVersion | None = None,
+) -> tuple[Report, Preamble]:
     """Build the Report from what a reader extracted. Raises InputError when the text is not
     an annual report at all (no year can be found)."""
     meta = meta or Meta()
@@ -241,7 +250,9 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Meta | None =
     if info.year is None:
         raise InputError(
             f"{source}：找不到报告年度（标题中的“××××年政府信息公开工作年度报告”或统计期限）。"
-            f"请确认这是一份政府信息公开工作年度报告。", source=source)
+            f"请确认这是一份政府信息公开工作年度报告。",
+            source=source,
+        )
     notes: list[ReadNote] = []
     tables: list[tuple[Table, str]] = []
     n_table = 0
@@ -279,11 +290,21 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Meta | None =
             notes.extend(missing_notes(spec, found_specs[spec.id]))
         else:
             pictured = any(p.section == spec.section and p.pictures for p in parts)
-            notes.append(ReadNote(message=(
-                f"未找到表{spec.number}（{spec.title}）：这一部分只有图片，表格可能是以图片发布的，"
-                f"表格规则无法判断（FMT-07）。请索取文字版，或用OCR识别后再读取。"),
-                location=IMAGE_TABLES) if pictured else ReadNote(message=(
-                f"未找到表{spec.number}（{spec.title}），请确认原文是否有这张表，或表格是否为图片。")))
+            notes.append(
+                ReadNote(
+                    message=(
+                        f"未找到表{spec.number}（{spec.title}）：这一部分只有图片，表格可能是以图片发布的，"
+                        f"表格规则无法判断（FMT-07）。请索取文字版，或用OCR识别后再读取。"
+                    ),
+                    location=IMAGE_TABLES,
+                )
+                if pictured
+                else ReadNote(
+                    message=(
+                        f"未找到表{spec.number}（{spec.title}），请确认原文是否有这张表，或表格是否为图片。"
+                    )
+                )
+            )
     notes.extend(_header_notes(tables, reads, fmt))
     other = next((p for p in parts if p.section == "other"), None)
     if fmt == "2021" and other is not None:
@@ -291,46 +312,85 @@ def assemble(blocks: list[Block], *, source: str, kind: str, meta: Meta | None =
         raw |= fees
         if fees:
             said = "、".join(f"{layout.cell(c).column.label}“{t}”" for c, t in fees.items())
-            notes.append(ReadNote(level="info", message=(
-                f"第六部分的信息处理费数字取自正文：{said}，用于信息处理费各项核对。")))
+            notes.append(
+                ReadNote(
+                    level="info",
+                    message=(f"第六部分的信息处理费数字取自正文：{said}，用于信息处理费各项核对。"),
+                )
+            )
     cells: dict[str, Cell] = {
-        cid: parse_cell(text, unit=layout.cell(cid).unit, source=kind)
-        for cid, text in raw.items()
+        cid: parse_cell(text, unit=layout.cell(cid).unit, source=kind) for cid, text in raw.items()
     }
     found = {p.section for p in parts}
-    missing = [h for h, s in (("一", "overview"), ("二", "active"), ("三", "apply"),
-                              ("四", "review"), ("五", "problems"), ("六", "other"))
-               if s not in found]
+    missing = [
+        h
+        for h, s in (
+            ("一", "overview"),
+            ("二", "active"),
+            ("三", "apply"),
+            ("四", "review"),
+            ("五", "problems"),
+            ("六", "other"),
+        )
+        if s not in found
+    ]
     if missing:
-        notes.append(ReadNote(message=f"未找到第{'、'.join(missing)}部分的标题，"
-                                      f"请确认标题是否按“一、总体情况”等格式书写。"))
+        notes.append(
+            ReadNote(
+                message=f"未找到第{'、'.join(missing)}部分的标题，"
+                f"请确认标题是否按“一、总体情况”等格式书写。"
+            )
+        )
     sections: dict[SectionId, Section] = {
-        "preamble": Section(id="preamble", text=_join(preamble_lines[info.body_start:]))}
+        "preamble": Section(id="preamble", text=_join(preamble_lines[info.body_start :]))
+    }
     for part in parts:
         if part.section not in sections:
-            sections[part.section] = Section(id=part.section, heading=part.heading,
-                                             text=_join(part.lines))
+            sections[part.section] = Section(
+                id=part.section, heading=part.heading, text=_join(part.lines)
+            )
     publication = meta.publication.model_copy()
     if publication.title is None:
         publication.title = info.title
     if publication.date is None and signed is not None:
         publication.date = signed
-    agency = Agency(name=info.agency or publication.publisher or "", address=info.address,
-                    postcode=info.postcode, phone=info.phone, website=info.website)
+    agency = Agency(
+        name=info.agency or publication.publisher or "",
+        address=info.address,
+        postcode=info.postcode,
+        phone=info.phone,
+        website=info.website,
+    )
     # a published report has no profile; its name usually says what the deadline rules need
     kind, level = infer_kind_level(agency.name)
     if kind or level:
         agency.kind, agency.level = kind, level
-        notes.append(ReadNote(level="info", message=(
-            f"根据机关名称推断为{describe_inference(kind, level)}（用于判断发布期限、能否制定规章）；"
-            f"如不对，请在单位信息中改正。")))
-    report = Report(agency=agency, year=info.year, format=fmt, title=info.title, sections=sections,
-                    cells=cells, publication=publication, source=source, notes=notes)
+        notes.append(
+            ReadNote(
+                level="info",
+                message=(
+                    f"根据机关名称推断为{describe_inference(kind, level)}（用于判断发布期限、能否制定规章）；"
+                    f"如不对，请在单位信息中改正。"
+                ),
+            )
+        )
+    report = Report(
+        agency=agency,
+        year=info.year,
+        format=fmt,
+        title=info.title,
+        sections=sections,
+        cells=cells,
+        publication=publication,
+        source=source,
+        notes=notes,
+    )
     return report, info
 
 
-def _header_notes(tables: list[tuple[Table, str]], reads: list[dict[FormatVersion, TableRead]],
-                  fmt: FormatVersion) -> list[ReadNote]:
+def _header_notes(
+    tables: list[tuple[Table, str]], reads: list[dict[FormatVersion, TableRead]], fmt: FormatVersion
+) -> list[ReadNote]:
     """The identity note printed over table 三 (FMT-12 compares it with the format's), once."""
     for (table, _), by_format in zip(tables, reads, strict=True):
         read = by_format[fmt]
@@ -339,8 +399,11 @@ def _header_notes(tables: list[tuple[Table, str]], reads: list[dict[FormatVersio
         for cell in table.cells:
             text = cell.text.strip()
             if "勾稽" in text and len(text) <= 80:
-                return [ReadNote(level="info", message=f"表三表头印有说明“{text}”。",
-                                 location=HEADER_NOTE)]
+                return [
+                    ReadNote(
+                        level="info", message=f"表三表头印有说明“{text}”。", location=HEADER_NOTE
+                    )
+                ]
     return []
 
 

@@ -139,9 +139,14 @@ def flat_cells(
         # the machine form of `xxgk check --json`, {"value": 3, "raw": "3"}, decided inline:
         # a batch review reads some 200 of these per file. The key is replaced by the layout's
         # own string: the checks then find every cell by identity, not by comparing text.
-        if (type(v) is dict and len(v) == 2 and type(number := v.get("value")) is int
-                and type(raw := v.get("raw")) is str and cid not in seen
-                and (cid := ids.get(cid, cid)) in ids):
+        if (
+            type(v) is dict
+            and len(v) == 2
+            and type(number := v.get("value")) is int
+            and type(raw := v.get("raw")) is str
+            and cid not in seen
+            and (cid := ids.get(cid, cid)) in ids
+        ):
             seen[cid] = path + (cid,)
             cells[cid] = interned.get((int, number, raw, None)) or _new_cell(number, raw, None)
             continue

@@ -71,8 +71,13 @@ def _table(tbl: etree._Element) -> Table:
             if vmerge is not None and vmerge.get(_VAL) != "restart" and col in open_cells:
                 open_cells[col]["rowspan"] = int(open_cells[col]["rowspan"]) + 1  # type: ignore[call-overload]
             else:
-                cell: dict[str, object] = {"row": r, "col": col, "text": text, "rowspan": 1,
-                                           "colspan": span}
+                cell: dict[str, object] = {
+                    "row": r,
+                    "col": col,
+                    "text": text,
+                    "rowspan": 1,
+                    "colspan": span,
+                }
                 cells.append(cell)
                 if vmerge is not None:
                     open_cells[col] = cell
@@ -103,13 +108,27 @@ def read(path: Path, *, format: FormatVersion | None = None) -> Report:
         document = docx.Document(str(path))
         blocks = _blocks(document.element.body)
         title = document.core_properties.title or None
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError,
-            OSError, zlib.error, EOFError, struct.error, NotImplementedError,
-            RuntimeError) as exc:  # a damaged or encrypted zip raises any of these
-        raise InputError(f"{path.name}：无法作为 Word 文档（.docx）打开。如是 .doc 或 WPS 格式，"
-                         f"请另存为 .docx 后再试。", source=path) from exc
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        etree.LxmlError,
+        OSError,
+        zlib.error,
+        EOFError,
+        struct.error,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:  # a damaged or encrypted zip raises any of these
+        raise InputError(
+            f"{path.name}：无法作为 Word 文档（.docx）打开。如是 .doc 或 WPS 格式，"
+            f"请另存为 .docx 后再试。",
+            source=path,
+        ) from exc
     from assistant.ingest.assemble import Meta
 
-    report, _ = assemble(blocks, source=str(path), kind="docx", meta=Meta(title=title),
-                         format=format)
+    report, _ = assemble(
+        blocks, source=str(path), kind="docx", meta=Meta(title=title), format=format
+    )
     return report

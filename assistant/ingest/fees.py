@@ -15,10 +15,15 @@ _NUMBER = r"(\d+(?:\.\d+)?|零|〇)"
 _UNIT = r"\s*(万元|元)"
 # figure → the pattern that states it, within one sentence about the fee
 _PATTERNS: dict[str, re.Pattern[str]] = {
-    "fees.notices_count": re.compile(r"收费通知书?[^。；;，,\d]{0,4}" + _NUMBER + r"\s*(?:件|份|次)()"),
+    "fees.notices_count": re.compile(
+        r"收费通知书?[^。；;，,\d]{0,4}" + _NUMBER + r"\s*(?:件|份|次)()"
+    ),
     "fees.notices_amount_yuan": re.compile(
-        r"(?:总金额|通知金额|金额合计|金额)[^。；;，,\d]{0,3}" + _NUMBER + _UNIT),
-    "fees.collected_yuan": re.compile(r"(?:实际收取|实收|实际收缴)[^。；;，,\d]{0,8}" + _NUMBER + _UNIT),
+        r"(?:总金额|通知金额|金额合计|金额)[^。；;，,\d]{0,3}" + _NUMBER + _UNIT
+    ),
+    "fees.collected_yuan": re.compile(
+        r"(?:实际收取|实收|实际收缴)[^。；;，,\d]{0,8}" + _NUMBER + _UNIT
+    ),
 }
 _ABOUT_FEES = re.compile(r"信息处理费|收费通知")
 

@@ -34,8 +34,11 @@ def parse_grid_table(lines: list[str]) -> list[TableCell]:
         return canvas[y][x] if 0 <= y < height and 0 <= x < width else " "
 
     def closes(top: int, left: int, bottom: int, right: int) -> bool:
-        return (at(bottom, left) == "+" and set(canvas[bottom][left + 1:right]) <= _EDGE_H
-                and set(columns[left][top + 1:bottom]) <= _EDGE_V)
+        return (
+            at(bottom, left) == "+"
+            and set(canvas[bottom][left + 1 : right]) <= _EDGE_H
+            and set(columns[left][top + 1 : bottom]) <= _EDGE_V
+        )
 
     def down(top: int, left: int, right: int) -> int | None:
         for bottom in range(top + 1, height):
@@ -80,8 +83,8 @@ def parse_grid_table(lines: list[str]) -> list[TableCell]:
     cells: list[TableCell] = []
     for top, left, bottom, right in rects:
         text = "".join(
-            canvas[y][left + 1:right].replace(_WIDE, "").strip()
-            for y in range(top + 1, bottom))
+            canvas[y][left + 1 : right].replace(_WIDE, "").strip() for y in range(top + 1, bottom)
+        )
         row, col = ys.index(top), xs.index(left)
         cells.append(TableCell(row, col, text, ys.index(bottom) - row, xs.index(right) - col))
     return cells

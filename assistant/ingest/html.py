@@ -24,16 +24,88 @@ from assistant.ingest.text import decode, read_bytes
 from assistant.report.layout import FormatVersion
 from assistant.report.model import Publication, Report
 
-_DROP = frozenset({"script", "style", "noscript", "iframe", "form", "button", "select", "input",
-                   "textarea", "nav", "header", "footer", "head", "svg", "object", "embed",
-                   "template", "map", "title"})
-_CHROME = frozenset({"header", "footer", "nav", "navbar", "menu", "submenu", "breadcrumb", "crumb",
-                     "crumbs", "share", "sidebar", "search", "topbar", "copyright", "friendlink",
-                     "position", "location", "toolbar"})
-_BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section",
-                    "article", "blockquote", "pre", "center", "dd", "dt", "dl", "address", "main",
-                    "aside", "figure", "figcaption", "hr", "tr", "td", "th", "tbody", "thead",
-                    "caption", "body", "html"})
+_DROP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "iframe",
+        "form",
+        "button",
+        "select",
+        "input",
+        "textarea",
+        "nav",
+        "header",
+        "footer",
+        "head",
+        "svg",
+        "object",
+        "embed",
+        "template",
+        "map",
+        "title",
+    }
+)
+_CHROME = frozenset(
+    {
+        "header",
+        "footer",
+        "nav",
+        "navbar",
+        "menu",
+        "submenu",
+        "breadcrumb",
+        "crumb",
+        "crumbs",
+        "share",
+        "sidebar",
+        "search",
+        "topbar",
+        "copyright",
+        "friendlink",
+        "position",
+        "location",
+        "toolbar",
+    }
+)
+_BLOCK = frozenset(
+    {
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "section",
+        "article",
+        "blockquote",
+        "pre",
+        "center",
+        "dd",
+        "dt",
+        "dl",
+        "address",
+        "main",
+        "aside",
+        "figure",
+        "figcaption",
+        "hr",
+        "tr",
+        "td",
+        "th",
+        "tbody",
+        "thead",
+        "caption",
+        "body",
+        "html",
+    }
+)
 _HEADING_START = frozenset("一二三四五六(（第其")  # cheap test before the heading pattern
 _LAYOUT_CELL = 300  # characters: no label or number of the official tables is this long
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-]+)", re.I)
@@ -42,7 +114,9 @@ _DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,
 _META_LINE = {
     "index_no": re.compile(r"索\s*引\s*号\s*[:：]?\s*([\w\-/.]+)"),
     "publisher": re.compile(r"(?:发布机构|发文机关|发布单位|来\s*源)\s*[:：]\s*([^\s:：|]{2,40})"),
-    "date": re.compile(r"(?:公开日期|发布日期|发布时间|成文日期|时\s*间|日\s*期)\s*[:：]\s*(\S.{0,30})"),
+    "date": re.compile(
+        r"(?:公开日期|发布日期|发布时间|成文日期|时\s*间|日\s*期)\s*[:：]\s*(\S.{0,30})"
+    ),
 }
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 
@@ -114,13 +188,26 @@ class _Walker:
             return
         rows: list[list[tuple[str, int, int]]] = []
         for tr in table.iter("tr"):
-            rows.append([(_cell_text(td), _span(td.get("rowspan")), _span(td.get("colspan")))
-                         for td in tr if _tag(td) in ("td", "th")])
-        if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2 or any(
-                len(text) > _LAYOUT_CELL or any(
+            rows.append(
+                [
+                    (_cell_text(td), _span(td.get("rowspan")), _span(td.get("colspan")))
+                    for td in tr
+                    if _tag(td) in ("td", "th")
+                ]
+            )
+        if (
+            len(rows) < 2
+            or max((len(r) for r in rows), default=0) < 2
+            or any(
+                len(text) > _LAYOUT_CELL
+                or any(
                     x.lstrip()[:1] in _HEADING_START and match_heading(x) and not is_table_text(x)
-                    for x in text.split("\n"))
-                for row in rows for text, _, _ in row):
+                    for x in text.split("\n")
+                )
+                for row in rows
+                for text, _, _ in row
+            )
+        ):
             # one row or one column, or cells holding whole sections: a frame around the text
             self.walk(table)
             return
@@ -138,21 +225,31 @@ def _cell_text(td: etree._Element) -> str:
 def _content(blocks: list[tuple[Block, etree._Element]]) -> list[tuple[Block, etree._Element]]:
     """The blocks of the report itself: under the smallest element holding its first and last
     section headings (everything else is the portal around it)."""
-    heads = [el for b, el in blocks if isinstance(b, Paragraph)
-             and any(match_heading(x) for x in b.text.split("\n"))]
+    heads = [
+        el
+        for b, el in blocks
+        if isinstance(b, Paragraph) and any(match_heading(x) for x in b.text.split("\n"))
+    ]
     if len(heads) < 2:
         return blocks
     tree = heads[0].getroottree()
     first, last = tree.getpath(heads[0]), tree.getpath(heads[-1])
     # the common prefix of the two element paths, cut back to a whole step
-    common = first[: next((i for i, (a, b) in enumerate(zip(first, last, strict=False))
-                           if a != b), min(len(first), len(last)))]
+    common = first[
+        : next(
+            (i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b),
+            min(len(first), len(last)),
+        )
+    ]
     if not (first.startswith(common + "/") or first == common):
         common = common[: common.rfind("/")]
     if common.count("/") <= 2:  # /html or /html/body: no container to narrow to
         return blocks
-    return [(b, el) for b, el in blocks
-            if (p := tree.getpath(el)) == common or p.startswith(common + "/")]
+    return [
+        (b, el)
+        for b, el in blocks
+        if (p := tree.getpath(el)) == common or p.startswith(common + "/")
+    ]
 
 
 def _parse_date(text: str) -> dt.date | None:
@@ -232,8 +329,9 @@ def read_html(text: str, *, source: str, format: FormatVersion | None = None) ->
     try:
         blocks, meta = html_blocks(text)
     except RecursionError as exc:
-        raise InputError(f"{source}：网页结构嵌套过深，无法读取。请另存为 .docx 或 .txt 后再试。",
-                         source=source) from exc
+        raise InputError(
+            f"{source}：网页结构嵌套过深，无法读取。请另存为 .docx 或 .txt 后再试。", source=source
+        ) from exc
     report, _ = assemble(blocks, source=source, kind="html", meta=meta, format=format)
     return report
 
@@ -242,5 +340,6 @@ def read(path: Path, *, format: FormatVersion | None = None) -> Report:
     data = read_bytes(path)
     m = _CHARSET.search(data[:4096])
     declared = m.group(1).decode("ascii", "replace") if m else None
-    return read_html(decode(data, declared=declared, name=path.name), source=str(path),
-                     format=format)
+    return read_html(
+        decode(data, declared=declared, name=path.name), source=str(path), format=format
+    )

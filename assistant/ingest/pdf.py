@@ -19,7 +19,9 @@ from assistant.ingest.text import text_blocks
 from assistant.report.layout import FormatVersion
 from assistant.report.model import Report
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?)\s*$"
+)
 _ENDS_SENTENCE = tuple("。；！？：:;!?）)”」』")
 _MIN_CHARS_PER_PAGE = 20
 
@@ -32,11 +34,18 @@ def _unwrap(lines: list[str]) -> list[str]:
         text = line.strip()
         if _PAGE_NUMBER.match(text):
             continue
-        if (out and out[-1] and text and len(out[-1]) >= 15
-                and not out[-1].endswith(_ENDS_SENTENCE)
-                and not match_heading(out[-1]) and not match_heading(text)
-                and not ("年度报告" in out[-1] and len(out[-1]) <= 60)
-                and line_cells(out[-1]) is None and line_cells(text) is None):
+        if (
+            out
+            and out[-1]
+            and text
+            and len(out[-1]) >= 15
+            and not out[-1].endswith(_ENDS_SENTENCE)
+            and not match_heading(out[-1])
+            and not match_heading(text)
+            and not ("年度报告" in out[-1] and len(out[-1]) <= 60)
+            and line_cells(out[-1]) is None
+            and line_cells(text) is None
+        ):
             out[-1] += text
         else:
             out.append(text)
@@ -52,14 +61,28 @@ def pdf_text(path: Path) -> str:
             warnings.simplefilter("ignore")
             reader = PdfReader(str(path))
             if reader.is_encrypted:
-                raise InputError(f"{path.name}：PDF 已加密，无法读取。请提供未加密的文件。",
-                                 source=path)
+                raise InputError(
+                    f"{path.name}：PDF 已加密，无法读取。请提供未加密的文件。", source=path
+                )
             pages = [page.extract_text() or "" for page in reader.pages]
-    except (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError,
-            OSError, RecursionError, ZeroDivisionError, zlib.error, EOFError, struct.error,
-            NotImplementedError) as exc:
-        raise InputError(f"{path.name}：无法作为 PDF 打开（文件损坏或不是 PDF）。",
-                         source=path) from exc
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        OSError,
+        RecursionError,
+        ZeroDivisionError,
+        zlib.error,
+        EOFError,
+        struct.error,
+        NotImplementedError,
+    ) as exc:
+        raise InputError(
+            f"{path.name}：无法作为 PDF 打开（文件损坏或不是 PDF）。", source=path
+        ) from exc
     finally:
         pdf_logger.setLevel(level)
     chars = sum(len("".join(p.split())) for p in pages)
@@ -67,12 +90,12 @@ def pdf_text(path: Path) -> str:
         raise NeedsOCRError(
             f"{path.name}：这份 PDF 没有文字层（可能是扫描件或图片），需要OCR（文字识别）后才能读取。"
             f"请用 WPS、Adobe Acrobat 等工具识别文字后另存为 PDF 或 Word，再试一次。",
-            source=path)
+            source=path,
+        )
     return "\n".join(pages)
 
 
 def read(path: Path, *, format: FormatVersion | None = None) -> Report:
     lines = _unwrap(pdf_text(path).split("\n"))
-    report, _ = assemble(text_blocks("\n".join(lines)), source=str(path), kind="pdf",
-                         format=format)
+    report, _ = assemble(text_blocks("\n".join(lines)), source=str(path), kind="pdf", format=format)
     return report

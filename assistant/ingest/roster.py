@@ -24,11 +24,23 @@ from assistant.errors import InputError
 from assistant.report.model import Agency
 from assistant.report.rollup import RosterUnit
 
-_COLUMNS = {"名称": "name", "单位名称": "name", "单位": "name", "name": "name",
-            "类型": "kind", "机关类型": "kind", "kind": "kind",
-            "层级": "level", "level": "level",
-            "垂直管理": "vertical", "是否垂直管理": "vertical", "vertical": "vertical",
-            "报送期限": "deadline", "期限": "deadline", "deadline": "deadline"}
+_COLUMNS = {
+    "名称": "name",
+    "单位名称": "name",
+    "单位": "name",
+    "name": "name",
+    "类型": "kind",
+    "机关类型": "kind",
+    "kind": "kind",
+    "层级": "level",
+    "level": "level",
+    "垂直管理": "vertical",
+    "是否垂直管理": "vertical",
+    "vertical": "vertical",
+    "报送期限": "deadline",
+    "期限": "deadline",
+    "deadline": "deadline",
+}
 _TRUE = {"是", "垂直", "垂直管理", "true", "yes", "y", "1", "√"}
 _FALSE = {"否", "", "false", "no", "n", "0", "none"}
 
@@ -48,7 +60,9 @@ def _flag(value: Any, where: str, path: Path) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise InputError(f"{path.name}：{where}“垂直管理”填的是“{value}”，请填“是”或“否”。", source=path)
+    raise InputError(
+        f"{path.name}：{where}“垂直管理”填的是“{value}”，请填“是”或“否”。", source=path
+    )
 
 
 def _date(value: Any, where: str, path: Path) -> dt.date | None:
@@ -61,30 +75,45 @@ def _date(value: Any, where: str, path: Path) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip().replace("/", "-"))
     except ValueError:
-        raise InputError(f"{path.name}：{where}“报送期限”填的是“{value}”，不是日期。"
-                         f"请写成 2026-01-31 的形式。", source=path) from None
+        raise InputError(
+            f"{path.name}：{where}“报送期限”填的是“{value}”，不是日期。请写成 2026-01-31 的形式。",
+            source=path,
+        ) from None
 
 
 def _unit(row: dict[str, Any], where: str, path: Path) -> RosterUnit:
-    fields = {_COLUMNS[k]: v for k, v in row.items() if isinstance(k, str) and k.strip() in _COLUMNS}
+    fields = {
+        _COLUMNS[k]: v for k, v in row.items() if isinstance(k, str) and k.strip() in _COLUMNS
+    }
     name = str(fields.get("name") or "").strip()
     if not name:
         raise InputError(f"{path.name}：{where}没有填单位名称。请填写单位全称。", source=path)
     try:
-        profile = Agency(name=name, kind=fields.get("kind") or None, level=fields.get("level") or None)
+        profile = Agency(
+            name=name, kind=fields.get("kind") or None, level=fields.get("level") or None
+        )
     except ValueError:
-        raise InputError(f"{path.name}：{where}（{name}）的类型或层级无法识别。类型填部门、人民政府、"
-                         f"乡镇街道、垂直管理或办公厅；层级填省级、市级、县级或乡级。", source=path) from None
-    return RosterUnit(name=name, kind=profile.kind, level=profile.level,
-                      vertical=_flag(fields.get("vertical"), where, path) or profile.kind == "vertical",
-                      deadline=_date(fields.get("deadline"), where, path))
+        raise InputError(
+            f"{path.name}：{where}（{name}）的类型或层级无法识别。类型填部门、人民政府、"
+            f"乡镇街道、垂直管理或办公厅；层级填省级、市级、县级或乡级。",
+            source=path,
+        ) from None
+    return RosterUnit(
+        name=name,
+        kind=profile.kind,
+        level=profile.level,
+        vertical=_flag(fields.get("vertical"), where, path) or profile.kind == "vertical",
+        deadline=_date(fields.get("deadline"), where, path),
+    )
 
 
 def _from_yaml(path: Path) -> Roster:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path.name}：名单文件不是有效的 UTF-8 YAML（{exc}）。", source=path) from exc
+        raise InputError(
+            f"{path.name}：名单文件不是有效的 UTF-8 YAML（{exc}）。", source=path
+        ) from exc
     if isinstance(data, list):
         data = {"单位": data}
     if not isinstance(data, dict):
@@ -115,8 +144,10 @@ def _from_xlsx(path: Path) -> Roster:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, InvalidFileException) as exc:
-        raise InputError(f"{path.name}：无法打开名单工作簿（{exc}）。请用 Excel/WPS 另存为 .xlsx 后再试。",
-                         source=path) from exc
+        raise InputError(
+            f"{path.name}：无法打开名单工作簿（{exc}）。请用 Excel/WPS 另存为 .xlsx 后再试。",
+            source=path,
+        ) from exc
     sheet = book.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     book.close()

@@ -66,11 +66,16 @@ def _build_index(spec: TableSpec) -> TableIndex:
     texts.add(norm_label(spec.header_note or ""))
     texts.discard("")
     column_texts = frozenset(
-        norm_label(x) for block in spec.blocks for c in block.columns
-        for x in (c.label, *c.variants, *c.groups) if x
+        norm_label(x)
+        for block in spec.blocks
+        for c in block.columns
+        for x in (c.label, *c.variants, *c.groups)
+        if x
     )
-    plain = tuple(Candidate(c.key[1], c.labels, c.groups)  # type: ignore[index]
-                  for c in all_columns)
+    plain = tuple(
+        Candidate(c.key[1], c.labels, c.groups)  # type: ignore[index]
+        for c in all_columns
+    )
     return TableIndex(rows, columns, all_columns, plain, captions, frozenset(texts), column_texts)
 
 
@@ -98,8 +103,7 @@ def is_table_text(text: str) -> bool:
     if n in known_texts():
         return True
     # cut-down labels, and pieces of long ones wrapped in a narrow cell (the 勾稽 note)
-    return len(n) >= 4 and any(k.startswith(n) or (len(k) >= 20 and n in k)
-                               for k in known_texts())
+    return len(n) >= 4 and any(k.startswith(n) or (len(k) >= 20 and n in k) for k in known_texts())
 
 
 def split_path(text: str, known: frozenset[str]) -> list[str]:

@@ -129,7 +129,9 @@ def _loose(table: Table, spec: TableSpec, source: str) -> TableRead:
         texts = [c.text for c in row]
         first = next((i for i, t in enumerate(texts) if is_value(t)), None)
         if first is None:
-            read.headers_matched += sum(1 for t in texts if norm_label(t) in table_index(spec).texts)
+            read.headers_matched += sum(
+                1 for t in texts if norm_label(t) in table_index(spec).texts
+            )
             continue
         labels = [t for t in texts[:first] if t.strip()]
         values = texts[first:]
@@ -171,8 +173,9 @@ def _header_columns(
     return out
 
 
-def _order_notes(spec: TableSpec, block: BlockSpec, row: RowSpec,
-                 cols: dict[int, ColumnSpec | None]) -> list[ReadNote]:
+def _order_notes(
+    spec: TableSpec, block: BlockSpec, row: RowSpec, cols: dict[int, ColumnSpec | None]
+) -> list[ReadNote]:
     """A note when the header puts the block's columns in another order than the format's: the
     figures are read by their headers all the same, but FMT-04/05/06 require the official order."""
     printed = list(dict.fromkeys(c for _, c in sorted(cols.items()) if c is not None))
@@ -180,13 +183,16 @@ def _order_notes(spec: TableSpec, block: BlockSpec, row: RowSpec,
     if printed == canonical:
         return []
     names = "、".join(f"「{c.label}」" for c in printed)
-    return [ReadNote(
-        level="info", location=COLUMN_ORDER,
-        cell=cell_id(spec.id, row.id, printed[0].id),
-        message=f"表{spec.number}的列顺序与格式不同：原表依次为{names}。"
-                f"各数已按列标题读取；格式要求按"
-                f"{'、'.join(f'「{c.label}」' for c in canonical)}的顺序排列。",
-    )]
+    return [
+        ReadNote(
+            level="info",
+            location=COLUMN_ORDER,
+            cell=cell_id(spec.id, row.id, printed[0].id),
+            message=f"表{spec.number}的列顺序与格式不同：原表依次为{names}。"
+            f"各数已按列标题读取；格式要求按"
+            f"{'、'.join(f'「{c.label}」' for c in canonical)}的顺序排列。",
+        )
+    ]
 
 
 def _grid(table: Table, spec: TableSpec, source: str) -> TableRead:

@@ -16,16 +16,25 @@ from assistant.ingest.gridtext import parse_grid_table, parse_pipe_rows
 from assistant.report.layout import FormatVersion
 from assistant.report.model import Report
 
-_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030",
-            "cp936": "gb18030", "big5": "big5hkscs"}
+_ALIASES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "big5": "big5hkscs",
+}
 _MAX_BYTES = 50 * 1024 * 1024
 
 
 def decode(data: bytes, *, declared: str | None = None, name: str = "") -> str:
     """Decode once: BOM, then UTF-8, then the declared charset, then detection. GB2312 and GBK
     are read as GB18030, their superset, so a rare character does not break the page."""
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(enc, errors="replace")
     try:
@@ -44,16 +53,19 @@ def decode(data: bytes, *, declared: str | None = None, name: str = "") -> str:
             return data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
-    raise InputError(f"{name}：无法识别文件的字符编码。请用 UTF-8 或 GB18030 另存后再试。",
-                     source=name)
+    raise InputError(
+        f"{name}：无法识别文件的字符编码。请用 UTF-8 或 GB18030 另存后再试。", source=name
+    )
 
 
 def read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > _MAX_BYTES:
-            raise InputError(f"{path.name}：文件过大（{size // 1024 // 1024} MB），"
-                             f"不像一份年度报告。", source=path)
+            raise InputError(
+                f"{path.name}：文件过大（{size // 1024 // 1024} MB），不像一份年度报告。",
+                source=path,
+            )
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path.name}：无法读取文件（{exc.strerror}）。", source=path) from exc
@@ -65,8 +77,9 @@ _PIPE_LINE = re.compile(r"^\s*\|.*\|\s*$")
 
 def _is_tsv(line: str) -> bool:
     fields = line.split("\t")
-    return len(fields) >= 3 or (len(fields) == 2 and bool(fields[0].strip())
-                                and bool(fields[1].strip()))
+    return len(fields) >= 3 or (
+        len(fields) == 2 and bool(fields[0].strip()) and bool(fields[1].strip())
+    )
 
 
 def text_blocks(text: str) -> list[Block]:
@@ -92,8 +105,9 @@ def text_blocks(text: str) -> list[Block]:
             while j < len(lines) and _PIPE_LINE.match(lines[j]):
                 j += 1
             n_table += 1
-            blocks.append(Table.from_rows(parse_pipe_rows(lines[i:j]),
-                                          location=f"第{n_table}个表格"))
+            blocks.append(
+                Table.from_rows(parse_pipe_rows(lines[i:j]), location=f"第{n_table}个表格")
+            )
             i = j
             continue
         if _is_tsv(line):
@@ -112,13 +126,15 @@ def text_blocks(text: str) -> list[Block]:
     return blocks
 
 
-def read_text(text: str, *, source: str, kind: str = "txt",
-              format: FormatVersion | None = None) -> Report:
+def read_text(
+    text: str, *, source: str, kind: str = "txt", format: FormatVersion | None = None
+) -> Report:
     report, _ = assemble(text_blocks(text), source=source, kind=kind, format=format)
     return report
 
 
 def read(path: Path, *, format: FormatVersion | None = None) -> Report:
     text = decode(read_bytes(path), name=path.name)
-    return read_text(text, source=str(path), kind=path.suffix.lstrip(".").lower() or "txt",
-                     format=format)
+    return read_text(
+        text, source=str(path), kind=path.suffix.lstrip(".").lower() or "txt", format=format
+    )

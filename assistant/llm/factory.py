@@ -68,26 +68,37 @@ class OpenAICompatibleChat:
     def _error(self, exc: Exception) -> LLMError:
         where = f"语言模型服务 {self.base_url}"
         if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
-            msg = (f"{where} 在 {self.timeout:g} 秒内没有响应。请稍后再试，或调大超时"
-                   f"（XXGK_LLM__TIMEOUT）。")
+            msg = (
+                f"{where} 在 {self.timeout:g} 秒内没有响应。请稍后再试，或调大超时"
+                f"（XXGK_LLM__TIMEOUT）。"
+            )
         elif isinstance(exc, openai.APIConnectionError | httpx.TransportError):
-            msg = (f"无法连接{where}。请确认服务已经启动、地址（XXGK_LLM_BASE_URL，通常以 /v1 结尾）"
-                   f"正确。")
+            msg = (
+                f"无法连接{where}。请确认服务已经启动、地址（XXGK_LLM_BASE_URL，通常以 /v1 结尾）"
+                f"正确。"
+            )
         elif isinstance(exc, openai.RateLimitError):
-            msg = (f"{where} 拒绝了请求：调用过于频繁或额度不足（HTTP 429）。请稍等一分钟再试，"
-                   f"或检查账户额度。")
+            msg = (
+                f"{where} 拒绝了请求：调用过于频繁或额度不足（HTTP 429）。请稍等一分钟再试，"
+                f"或检查账户额度。"
+            )
         elif isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-            msg = (f"{where} 不接受所用的密钥（HTTP {exc.status_code}）。"
-                   f"请检查 XXGK_LLM_API_KEY。")
+            msg = f"{where} 不接受所用的密钥（HTTP {exc.status_code}）。请检查 XXGK_LLM_API_KEY。"
         elif isinstance(exc, openai.NotFoundError):
-            msg = (f"{where} 上找不到模型“{self.name}”或接口（HTTP 404）。请检查 XXGK_LLM_MODEL，"
-                   f"以及地址是否以 /v1 结尾。")
+            msg = (
+                f"{where} 上找不到模型“{self.name}”或接口（HTTP 404）。请检查 XXGK_LLM_MODEL，"
+                f"以及地址是否以 /v1 结尾。"
+            )
         elif isinstance(exc, openai.APIStatusError) and exc.status_code >= 500:
-            msg = (f"{where} 内部出错（HTTP {exc.status_code}）：{_detail(exc)}。请稍后再试，"
-                   f"或请服务管理员查看日志。")
+            msg = (
+                f"{where} 内部出错（HTTP {exc.status_code}）：{_detail(exc)}。请稍后再试，"
+                f"或请服务管理员查看日志。"
+            )
         elif isinstance(exc, openai.APIStatusError):
-            msg = (f"{where} 拒绝了请求（HTTP {exc.status_code}）：{_detail(exc)}。"
-                   f"可能是提示过长或模型不支持所给参数。")
+            msg = (
+                f"{where} 拒绝了请求（HTTP {exc.status_code}）：{_detail(exc)}。"
+                f"可能是提示过长或模型不支持所给参数。"
+            )
         else:
             msg = f"{where} 返回了无法处理的结果：{exc}。请稍后再试。"
         log.warning("LLM call failed: %s", type(exc).__name__)
@@ -117,19 +128,28 @@ def _to_langchain(messages: Sequence[ChatMessage]) -> list[BaseMessage]:
     return [kinds[m.role](content=m.content) for m in messages]
 
 
-def build_chat_model(settings: LLMSettings, *, openai_client: openai.OpenAI | None = None,
-                     http_client: httpx.Client | None = None) -> OpenAICompatibleChat:
+def build_chat_model(
+    settings: LLMSettings,
+    *,
+    openai_client: openai.OpenAI | None = None,
+    http_client: httpx.Client | None = None,
+) -> OpenAICompatibleChat:
     """The chat model for `settings` (vLLM, Ollama, Xinference, DeepSeek, DashScope …).
 
     `openai_client` or `http_client` may be injected (tests point them anywhere); otherwise the
     openai client is built by LangChain from base_url, api_key, timeout and max_retries.
     """
     if not settings.base_url and openai_client is None:
-        raise LLMError("没有配置语言模型服务（XXGK_LLM_BASE_URL）。请设置服务地址，或使用离线起草。")
+        raise LLMError(
+            "没有配置语言模型服务（XXGK_LLM_BASE_URL）。请设置服务地址，或使用离线起草。"
+        )
     key = settings.api_key.get_secret_value() if settings.api_key else _NO_KEY
     kwargs: dict[str, Any] = {
-        "model": settings.model, "temperature": settings.temperature,
-        "timeout": settings.timeout, "max_retries": settings.max_retries, "api_key": key,
+        "model": settings.model,
+        "temperature": settings.temperature,
+        "timeout": settings.timeout,
+        "max_retries": settings.max_retries,
+        "api_key": key,
         "base_url": settings.base_url,
     }
     if openai_client is not None:

@@ -9,10 +9,35 @@ from assistant.report.model import AGENCY_KIND_LABELS, LEVEL_LABELS, AgencyKind,
 
 # administrative units, innermost last; 市 inside 市场/城市/都市 is not a city
 _UNIT = re.compile(r"(省|自治区|(?<![城都])市(?!场|容)|自治州|地区|盟|区|县|旗|镇|乡|街道)")
-_LEVEL_OF = {"省": "province", "自治区": "province", "市": "city", "自治州": "city", "地区": "city",
-             "盟": "city", "区": "county", "县": "county", "旗": "county", "镇": "township",
-             "乡": "township", "街道": "township"}
-_DEPARTMENT_END = ("局", "委员会", "委", "厅", "办", "中心", "署", "院", "会", "部", "处", "所", "站")
+_LEVEL_OF = {
+    "省": "province",
+    "自治区": "province",
+    "市": "city",
+    "自治州": "city",
+    "地区": "city",
+    "盟": "city",
+    "区": "county",
+    "县": "county",
+    "旗": "county",
+    "镇": "township",
+    "乡": "township",
+    "街道": "township",
+}
+_DEPARTMENT_END = (
+    "局",
+    "委员会",
+    "委",
+    "厅",
+    "办",
+    "中心",
+    "署",
+    "院",
+    "会",
+    "部",
+    "处",
+    "所",
+    "站",
+)
 # municipalities directly under the central government: their districts are county-level
 _MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
 

@@ -62,8 +62,9 @@ def normalize_text(raw: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def parse_cell(raw: str | int | float | Decimal | None, *, unit: str | None = None,
-               source: str | None = None) -> Cell:
+def parse_cell(
+    raw: str | int | float | Decimal | None, *, unit: str | None = None, source: str | None = None
+) -> Cell:
     """Read a cell leniently: keep what it says; judging the value is the checks' job.
 
     A money cell written with its own unit ("73802895.90元" in a 万元 column) is converted to the

@@ -42,6 +42,7 @@ def _plan(format: FormatVersion) -> _Plan:
     leaves = [r for r in row_ids if r.startswith("res.") and r != "res.total"]
     sums: list[tuple[str, tuple[str, ...]]] = []
     for col in block.columns:
+
         def cells(rows: Iterable[str], col_id: str = col.id) -> tuple[str, ...]:
             return tuple(f"{table.id}.{r}.{col_id}" for r in rows)
 
@@ -53,8 +54,9 @@ def _plan(format: FormatVersion) -> _Plan:
         sums.append((f"{table.id}.received.{col.id}", cells(("new", "carry_in"))))
     legal_cols = [c.id for c in block.columns if c.id.startswith("legal.")]
     for row in row_ids:
-        sums.append((f"{table.id}.{row}.legal.subtotal",
-                     tuple(f"{table.id}.{row}.{c}" for c in legal_cols)))
+        sums.append(
+            (f"{table.id}.{row}.legal.subtotal", tuple(f"{table.id}.{row}.{c}" for c in legal_cols))
+        )
     return _Plan(tuple(sums))
 
 

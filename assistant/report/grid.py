@@ -78,8 +78,11 @@ def _matrix_grid(table: TableSpec, report: Report | None) -> Grid:
         while i < len(block.columns):
             col = block.columns[i]
             if len(col.groups) == level:
-                cells.append(GridCell(level, label_cols + i, col.label, "header",
-                                      rowspan=header_rows - level))
+                cells.append(
+                    GridCell(
+                        level, label_cols + i, col.label, "header", rowspan=header_rows - level
+                    )
+                )
                 i += 1
                 continue
             if len(col.groups) < level:
@@ -103,8 +106,11 @@ def _matrix_grid(table: TableSpec, report: Report | None) -> Grid:
                 n += 1
             cells.append(GridCell(r, d, prefix[-1], "group", rowspan=n))
         if label_cols:
-            cells.append(GridCell(r, len(row.groups), row.label, "label",
-                                  colspan=label_cols - len(row.groups)))
+            cells.append(
+                GridCell(
+                    r, len(row.groups), row.label, "label", colspan=label_cols - len(row.groups)
+                )
+            )
         for k, col in enumerate(block.columns):
             cid = ".".join(p for p in (table.id, row.id, col.id) if p)
             cells.append(GridCell(r, label_cols + k, _values(report, cid), "data", cell_id=cid))
@@ -133,8 +139,9 @@ def _block_grid(table: TableSpec, report: Report | None) -> Grid:
             for n, col in enumerate(block.columns):
                 span = col.colspan if n < len(block.columns) - 1 else width - k
                 cid = ".".join(p for p in (table.id, row.id, col.id) if p)
-                cells.append(GridCell(r, k, _values(report, cid), "data", colspan=span,
-                                      cell_id=cid))
+                cells.append(
+                    GridCell(r, k, _values(report, cid), "data", colspan=span, cell_id=cid)
+                )
                 k += span
             r += 1
     return Grid(table, width, r, tuple(cells), 0)

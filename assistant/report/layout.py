@@ -16,7 +16,13 @@ ValueType = Literal["int", "sint", "dec"]
 SectionId = Literal["preamble", "overview", "active", "apply", "review", "problems", "other"]
 
 SECTION_IDS: tuple[SectionId, ...] = (
-    "preamble", "overview", "active", "apply", "review", "problems", "other",
+    "preamble",
+    "overview",
+    "active",
+    "apply",
+    "review",
+    "problems",
+    "other",
 )
 NARRATIVE_SECTIONS: tuple[SectionId, ...] = ("overview", "problems", "other")
 
@@ -161,30 +167,50 @@ def cell_id(table: str, row: str, column: str) -> str:
 
 def _column(d: dict) -> ColumnSpec:
     return ColumnSpec(
-        id=d["id"], label=d["label"], type=d.get("type", "int"), unit=d.get("unit"),
-        colspan=int(d.get("colspan", 1)), groups=tuple(d.get("groups", ())),
+        id=d["id"],
+        label=d["label"],
+        type=d.get("type", "int"),
+        unit=d.get("unit"),
+        colspan=int(d.get("colspan", 1)),
+        groups=tuple(d.get("groups", ())),
         variants=tuple(d.get("variants", ())),
     )
 
 
 def _row(d: dict) -> RowSpec:
-    return RowSpec(id=d["id"], label=d["label"], groups=tuple(d.get("groups", ())),
-                   variants=tuple(d.get("variants", ())))
+    return RowSpec(
+        id=d["id"],
+        label=d["label"],
+        groups=tuple(d.get("groups", ())),
+        variants=tuple(d.get("variants", ())),
+    )
 
 
 def _table(d: dict) -> TableSpec:
     blocks = tuple(
-        BlockSpec(columns=tuple(_column(c) for c in b["columns"]),
-                  rows=tuple(_row(r) for r in b["rows"]),
-                  caption=b.get("caption"), label_header=b.get("label_header"))
+        BlockSpec(
+            columns=tuple(_column(c) for c in b["columns"]),
+            rows=tuple(_row(r) for r in b["rows"]),
+            caption=b.get("caption"),
+            label_header=b.get("label_header"),
+        )
         for b in d["blocks"]
     )
-    table = TableSpec(id=d["id"], section=d["section"], number=d["number"], title=d["title"],
-                      blocks=blocks, header_note=d.get("header_note"),
-                      render=d.get("render", True), optional=d.get("optional", False))
+    table = TableSpec(
+        id=d["id"],
+        section=d["section"],
+        number=d["number"],
+        title=d["title"],
+        blocks=blocks,
+        header_note=d.get("header_note"),
+        render=d.get("render", True),
+        optional=d.get("optional", False),
+    )
     cells = tuple(
         CellSpec(id=cell_id(table.id, r.id, c.id), table=table, block=b, row=r, column=c)
-        for b in blocks for r in b.rows for c in b.columns
+        for b in blocks
+        for r in b.rows
+        for c in b.columns
     )
     object.__setattr__(table, "cells", cells)
     return table
@@ -208,14 +234,19 @@ def load_layout(version: FormatVersion, knowledge_dir: Path | None = None) -> Fo
 
 @cache
 def load_sections(knowledge_dir: Path | None = None) -> tuple[SectionSpec, ...]:
-    data = yaml.safe_load((formats_dir(knowledge_dir) / "sections.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load(
+        (formats_dir(knowledge_dir) / "sections.yaml").read_text(encoding="utf-8")
+    )
     return tuple(
-        SectionSpec(id=s["id"], number=s["number"], heading=s["heading"],
-                    info_variants=tuple(s.get("info_variants", ())),
-                    warning_variants=tuple(s.get("warning_variants", ())),
-                    subsections=tuple(s.get("subsections", ())),
-                    subsection_variants={k: tuple(v) for k, v in
-                                         s.get("subsection_variants", {}).items()})
+        SectionSpec(
+            id=s["id"],
+            number=s["number"],
+            heading=s["heading"],
+            info_variants=tuple(s.get("info_variants", ())),
+            warning_variants=tuple(s.get("warning_variants", ())),
+            subsections=tuple(s.get("subsections", ())),
+            subsection_variants={k: tuple(v) for k, v in s.get("subsection_variants", {}).items()},
+        )
         for s in data["sections"]
     )
 

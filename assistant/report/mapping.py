@@ -18,8 +18,10 @@ _DIRECT_ACTIVE = {
 }
 # fmt2021 cells that no fmt2019 cell gives (new or changed meaning): left blank, never guessed.
 _NO_SOURCE = (
-    "active.rules.repealed", "active.rules.valid",
-    "active.normative_docs.repealed", "active.normative_docs.valid",
+    "active.rules.repealed",
+    "active.rules.valid",
+    "active.normative_docs.repealed",
+    "active.normative_docs.valid",
     "active.admin_fees.amount_wan",
 )
 
@@ -60,10 +62,15 @@ def to_fmt2021(report: Report) -> Mapped:
         cells[cid] = Cell(kind="blank", source="格式转换：2019格式无对应数据")
     split = tuple(c for c in cells if c.startswith("apply.res.other.other."))
     dropped = tuple(c for c in report.cells if c not in used)
-    notes = [*report.notes, ReadNote(
-        level="warning",
-        message=(f"已按2021年格式转换：{len(unmapped)}个单元格在2019年格式中没有对应数据，已留空待填；"
-                 f"“（六）其他处理”的数量已全部计入“3.其他”，需按实际情况拆分。"),
-    )]
+    notes = [
+        *report.notes,
+        ReadNote(
+            level="warning",
+            message=(
+                f"已按2021年格式转换：{len(unmapped)}个单元格在2019年格式中没有对应数据，已留空待填；"
+                f"“（六）其他处理”的数量已全部计入“3.其他”，需按实际情况拆分。"
+            ),
+        ),
+    ]
     mapped = report.model_copy(update={"format": "2021", "cells": cells, "notes": notes})
     return Mapped(mapped, unmapped, dropped, split)

@@ -27,16 +27,34 @@ AGENCY_KIND_LABELS: dict[str, str] = {
     "vertical": "垂直管理",
     "general_office": "办公厅",
 }
-LEVEL_LABELS: dict[str, str] = {"province": "省级", "city": "市级", "county": "县级",
-                                "township": "乡级"}
+LEVEL_LABELS: dict[str, str] = {
+    "province": "省级",
+    "city": "市级",
+    "county": "县级",
+    "township": "乡级",
+}
 _KIND_ALIASES = {v: k for k, v in AGENCY_KIND_LABELS.items()} | {
-    "政府部门": "department", "人民政府部门": "department", "政府": "government",
-    "乡镇": "township", "街道": "township", "乡镇人民政府": "township", "街道办事处": "township",
-    "垂直管理部门": "vertical", "办公室": "general_office", "办公厅（室）": "general_office",
+    "政府部门": "department",
+    "人民政府部门": "department",
+    "政府": "government",
+    "乡镇": "township",
+    "街道": "township",
+    "乡镇人民政府": "township",
+    "街道办事处": "township",
+    "垂直管理部门": "vertical",
+    "办公室": "general_office",
+    "办公厅（室）": "general_office",
 }
 _LEVEL_ALIASES = {v: k for k, v in LEVEL_LABELS.items()} | {
-    "省": "province", "市": "city", "县": "county", "乡": "township", "区": "county",
-    "地市级": "city", "县区级": "county", "乡镇": "township", "乡镇级": "township",
+    "省": "province",
+    "市": "city",
+    "县": "county",
+    "乡": "township",
+    "区": "county",
+    "地市级": "city",
+    "县区级": "county",
+    "乡镇": "township",
+    "乡镇级": "township",
 }
 
 
@@ -155,6 +173,8 @@ def zero_report(year: int, agency: str = "", format: FormatVersion | None = None
     layout = load_layout(fmt)
     cells = {
         c.id: Cell(value=Decimal(0) if c.type == "dec" else 0, raw="0", kind="number")
-        for t in layout.tables if not t.optional for c in t.cells
+        for t in layout.tables
+        if not t.optional
+        for c in t.cells
     }
     return Report(agency=Agency(name=agency), year=year, format=fmt, cells=cells)

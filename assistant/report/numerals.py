@@ -8,21 +8,73 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-MentionKind = Literal["quantity", "percent", "year", "date", "ordinal", "enum", "doc_no",
-                      "citation", "code"]
+MentionKind = Literal[
+    "quantity", "percent", "year", "date", "ordinal", "enum", "doc_no", "citation", "code"
+]
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-           "七": 7, "八": 8, "九": 9,
-           "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "壹": 1,
+    "贰": 2,
+    "叁": 3,
+    "肆": 4,
+    "伍": 5,
+    "陆": 6,
+    "柒": 7,
+    "捌": 8,
+    "玖": 9,
+}
 _SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 _CN_CHARS = "".join(_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)
 
 # Longest first, so 人次 wins over 人 and 万元 over 元.
 UNITS: tuple[str, ...] = (
-    "个百分点", "个工作日", "工作日", "亿元", "万元", "人次", "场次", "余件", "元", "件", "条",
-    "次", "项", "个", "人", "名", "家", "场", "期", "篇", "份", "批", "天", "页", "户", "起",
-    "宗", "类", "部", "本", "封", "个月", "小时", "%",
+    "个百分点",
+    "个工作日",
+    "工作日",
+    "亿元",
+    "万元",
+    "人次",
+    "场次",
+    "余件",
+    "元",
+    "件",
+    "条",
+    "次",
+    "项",
+    "个",
+    "人",
+    "名",
+    "家",
+    "场",
+    "期",
+    "篇",
+    "份",
+    "批",
+    "天",
+    "页",
+    "户",
+    "起",
+    "宗",
+    "类",
+    "部",
+    "本",
+    "封",
+    "个月",
+    "小时",
+    "%",
 )
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
@@ -40,9 +92,42 @@ _MENTION = re.compile(
 # "一" inside ordinary words is not a quantity: 统一、进一步、一次性、之一、一站式 …
 _WORD_BEFORE_ONE = set("统同唯之逐进万第单专均")
 _IDIOM_AFTER = ("次性", "件事", "条龙", "站式", "条线", "体化", "网通", "窗受理", "张网", "盘棋")
-_STRONG_CN_UNITS = {"件", "条", "人次", "次", "元", "万元", "亿元", "%", "场", "场次", "期", "篇",
-                    "份", "名", "人", "家", "项", "个", "批", "天", "工作日", "个工作日", "页",
-                    "个百分点", "户", "起", "宗", "余件", "类", "部", "本", "封", "个月", "小时"}
+_STRONG_CN_UNITS = {
+    "件",
+    "条",
+    "人次",
+    "次",
+    "元",
+    "万元",
+    "亿元",
+    "%",
+    "场",
+    "场次",
+    "期",
+    "篇",
+    "份",
+    "名",
+    "人",
+    "家",
+    "项",
+    "个",
+    "批",
+    "天",
+    "工作日",
+    "个工作日",
+    "页",
+    "个百分点",
+    "户",
+    "起",
+    "宗",
+    "余件",
+    "类",
+    "部",
+    "本",
+    "封",
+    "个月",
+    "小时",
+}
 
 
 @dataclass(frozen=True)
@@ -75,8 +160,11 @@ def parse_chinese_numeral(text: str) -> Decimal:
         if not frac or any(ch not in _DIGITS for ch in frac):
             raise ValueError(f"not a Chinese numeral: {text!r}")
         digits = "".join(str(_DIGITS[ch]) for ch in frac)
-        return parse_chinese_numeral(whole) + Decimal("0." + digits) if whole else Decimal(
-            "0." + digits)
+        return (
+            parse_chinese_numeral(whole) + Decimal("0." + digits)
+            if whole
+            else Decimal("0." + digits)
+        )
     if any(ch not in _CN_CHARS for ch in s):
         raise ValueError(f"not a Chinese numeral: {text!r}")
     if len(s) > 1 and all(ch in _DIGITS for ch in s):
@@ -92,8 +180,11 @@ def _parse_big(s: str, original: str) -> int:
         if ch in _BIG_UNITS:
             if not section and total == 0:
                 raise ValueError(f"not a Chinese numeral: {original!r}")
-            total = (total + _parse_section(section, original)) * _BIG_UNITS[ch] if ch == "亿" \
+            total = (
+                (total + _parse_section(section, original)) * _BIG_UNITS[ch]
+                if ch == "亿"
                 else total + _parse_section(section, original) * _BIG_UNITS[ch]
+            )
             section = ""
         else:
             section += ch
@@ -171,13 +262,23 @@ def extract_numbers(text: str) -> list[NumberMention]:
         if mention is None:
             continue
         value, unit, kind, approx, end = mention
-        found.append(NumberMention(value=value, unit=unit, start=index[start], end=index[end],
-                                   raw=text[index[start]:index[end]], kind=kind, approx=approx))
+        found.append(
+            NumberMention(
+                value=value,
+                unit=unit,
+                start=index[start],
+                end=index[end],
+                raw=text[index[start] : index[end]],
+                kind=kind,
+                approx=approx,
+            )
+        )
     return found
 
 
-def _classify(norm: str, m: re.Match[str]
-              ) -> tuple[Decimal, str | None, MentionKind, bool, int] | None:
+def _classify(
+    norm: str, m: re.Match[str]
+) -> tuple[Decimal, str | None, MentionKind, bool, int] | None:
     start, end = m.start(), m.end()
     if m.group("pct_cn"):
         value = _to_decimal(m.group("pct_cn")[3:])
@@ -197,8 +298,9 @@ def _classify(norm: str, m: re.Match[str]
     if is_cn:
         if unit is None or unit not in _STRONG_CN_UNITS:
             return None
-        if raw in ("一", "两") and (before in _WORD_BEFORE_ONE
-                                   or norm[m.end("num"):].startswith(_IDIOM_AFTER)):
+        if raw in ("一", "两") and (
+            before in _WORD_BEFORE_ONE or norm[m.end("num") :].startswith(_IDIOM_AFTER)
+        ):
             return None
         if unit == "个" and not any(norm[end:].startswith(x) for x in ("单位", "部门", "栏目")):
             return None  # 一个、两个 are mostly idiom; counted 个 only before a named noun
@@ -208,20 +310,29 @@ def _classify(norm: str, m: re.Match[str]
     if before == "第":
         return value, unit, "ordinal", False, end
     if unit is None:
-        nxt = norm[end:end + 1]
-        four = len(raw) == 4 and raw.isdigit() or is_cn and len(raw) == 4 and all(
-            ch in _DIGITS for ch in raw)
+        nxt = norm[end : end + 1]
+        four = (
+            len(raw) == 4
+            and raw.isdigit()
+            or is_cn
+            and len(raw) == 4
+            and all(ch in _DIGITS for ch in raw)
+        )
         if four and (nxt == "年" or nxt in ("-", "/", "〕", "]")):
             return value, "年", "year", False, end + (1 if nxt == "年" else 0)
         if nxt in ("月", "日") or (nxt == "号" and before == "月"):
             return value, nxt, "date", False, end + 1
-        if re.match(r":\d{2}", norm[end:end + 3]) or (before == ":" and re.search(
-                r"\d{1,2}:\d{2}$", norm[max(0, start - 3):end])):
+        if re.match(r":\d{2}", norm[end : end + 3]) or (
+            before == ":" and re.search(r"\d{1,2}:\d{2}$", norm[max(0, start - 3) : end])
+        ):
             return value, None, "date", False, end  # 8:30 (a time of day)
-        if re.match(r"[-~～至到]\d{1,2}[月日]", norm[end:end + 4]) and before != "第":
+        if re.match(r"[-~～至到]\d{1,2}[月日]", norm[end : end + 4]) and before != "第":
             return value, None, "date", False, end  # 1-12月, 1至6月
-        if nxt in ("、", ".") and not norm[end + 1:end + 2].isdigit() and (
-                _at_item_start(norm, start) or norm[end + 1:end + 2] > "\u2e80"):
+        if (
+            nxt in ("、", ".")
+            and not norm[end + 1 : end + 2].isdigit()
+            and (_at_item_start(norm, start) or norm[end + 1 : end + 2] > "\u2e80")
+        ):
             return value, None, "enum", False, end  # 1. 主动公开 / 「1.属于国家秘密」
         if before in "(（" and nxt in ")）":
             return value, None, "enum", False, end

@@ -80,8 +80,14 @@ def _money_value(cell: Cell, spec: CellSpec) -> Decimal:
     return convert_money(value, stated, target) if as_written == value else value
 
 
-def aggregate(reports: Sequence[Report], *, year: int, format: FormatVersion | None = None,
-              agency: Agency | None = None, names: Sequence[str] | None = None) -> Aggregate:
+def aggregate(
+    reports: Sequence[Report],
+    *,
+    year: int,
+    format: FormatVersion | None = None,
+    agency: Agency | None = None,
+    names: Sequence[str] | None = None,
+) -> Aggregate:
     """Sum every data cell of 二, 三, 四 and the 六 fee figures across `reports`.
 
     Counts are summed exactly, money as Decimal after unit normalisation, fmt2019 `delta` as
@@ -120,16 +126,31 @@ def aggregate(reports: Sequence[Report], *, year: int, format: FormatVersion | N
             if missing:
                 nulls[spec.id] = tuple(missing)
                 shown = "、".join(missing[:3]) + ("等" if len(missing) > 3 else "")
-                cells[spec.id] = Cell(kind="blank", raw="", source=f"汇总：{shown}{len(missing)}个单位未填数字")
+                cells[spec.id] = Cell(
+                    kind="blank", raw="", source=f"汇总：{shown}{len(missing)}个单位未填数字"
+                )
             else:
-                cells[spec.id] = Cell(value=total, raw=format_number(total), kind="number",
-                                      source=f"汇总{len(included)}个单位")
+                cells[spec.id] = Cell(
+                    value=total,
+                    raw=format_number(total),
+                    kind="number",
+                    source=f"汇总{len(included)}个单位",
+                )
     notes = [ReadNote(level="info", message=JOINT_DOCUMENTS_NOTE)]
     if wrong:
-        notes.append(ReadNote(level="error", message=(
-            "以下单位的表格格式与报告年度不符，未计入汇总：" + "、".join(wrong))))
-    report = Report(agency=agency or Agency(name="汇总", kind="government"), year=year,
-                    format=fmt, cells=cells, notes=notes)
-    return Aggregate(report=report, units=tuple(n for n, _ in included), null_cells=nulls,
-                     wrong_format=wrong)
-
+        notes.append(
+            ReadNote(
+                level="error",
+                message=("以下单位的表格格式与报告年度不符，未计入汇总：" + "、".join(wrong)),
+            )
+        )
+    report = Report(
+        agency=agency or Agency(name="汇总", kind="government"),
+        year=year,
+        format=fmt,
+        cells=cells,
+        notes=notes,
+    )
+    return Aggregate(
+        report=report, units=tuple(n for n, _ in included), null_cells=nulls, wrong_format=wrong
+    )

@@ -16,15 +16,18 @@ GRAM = 3
 
 # Sentences every report shares whatever its content (the preamble formula of both formats and
 # the 勾稽 note of table 三). Left in, they would make any two reports look alike.
-_BOILERPLATE_SENTENCES = tuple(re.compile(p) for p in (
-    r"^根据.{0,40}《中华人民共和国政府信息公开条例》.*(?:报告|编制|公布)",
-    r"^(?:本|该)(?:年度)?报告由.*(?:组成|构成)",
-    r"^(?:本|该)报告(?:中)?所列数据的统计(?:时限|期限|时间|区间)",
-    r"^(?:本|该)报告(?:的)?电子版",
-    r"^如对(?:本|该)报告有(?:任何)?(?:疑问|疑义)",
-    r"^(?:本报告|报告)中?(?:所列)?数据(?:统计)?(?:时限|期限)",
-    r"^现(?:予)?公布.{0,40}年度?政府信息公开工作(?:年度)?报告$",
-))
+_BOILERPLATE_SENTENCES = tuple(
+    re.compile(p)
+    for p in (
+        r"^根据.{0,40}《中华人民共和国政府信息公开条例》.*(?:报告|编制|公布)",
+        r"^(?:本|该)(?:年度)?报告由.*(?:组成|构成)",
+        r"^(?:本|该)报告(?:中)?所列数据的统计(?:时限|期限|时间|区间)",
+        r"^(?:本|该)报告(?:的)?电子版",
+        r"^如对(?:本|该)报告有(?:任何)?(?:疑问|疑义)",
+        r"^(?:本报告|报告)中?(?:所列)?数据(?:统计)?(?:时限|期限)",
+        r"^现(?:予)?公布.{0,40}年度?政府信息公开工作(?:年度)?报告$",
+    )
+)
 _NOTE = re.compile(r"[（(]\s*本列数据的勾稽关系为[：:][^）)]*[）)]")
 _CN_NUM = "一二三四五六七八九十"
 # A heading line: "一、总体情况", "（一）主动公开", "1.主动公开情况" — short and with no full stop.
@@ -53,8 +56,9 @@ def strip_boilerplate(text: str) -> str:
         if not stripped or _HEADING_LINE.match(norm) or _TITLE_LINE.match(norm):
             continue
         stripped = _HEADING_LEAD.sub("", stripped)
-        kept = [s for s in _SENTENCE_END.split(stripped)
-                if s.strip() and not _is_boilerplate(s.strip())]
+        kept = [
+            s for s in _SENTENCE_END.split(stripped) if s.strip() and not _is_boilerplate(s.strip())
+        ]
         if kept:
             out.append("".join(kept).strip())
     return "\n".join(out)
@@ -82,7 +86,7 @@ def char_ngrams(text: str, n: int = GRAM) -> Counter[str]:
         return Counter()
     if len(norm) < n:
         return Counter([norm])
-    return Counter(norm[i:i + n] for i in range(len(norm) - n + 1))
+    return Counter(norm[i : i + n] for i in range(len(norm) - n + 1))
 
 
 def similarity(a: str, b: str, *, measure: Measure = "jaccard", strip: bool = True) -> float:
@@ -102,6 +106,8 @@ def similarity(a: str, b: str, *, measure: Measure = "jaccard", strip: bool = Tr
         return len(sa & sb) / len(sa | sb)
     if measure == "cosine":
         dot = sum(count * gb[g] for g, count in ga.items() if g in gb)
-        norm = math.sqrt(sum(v * v for v in ga.values())) * math.sqrt(sum(v * v for v in gb.values()))
+        norm = math.sqrt(sum(v * v for v in ga.values())) * math.sqrt(
+            sum(v * v for v in gb.values())
+        )
         return dot / norm
     raise ValueError(f"unknown similarity measure: {measure}")

@@ -17,13 +17,22 @@ CHUNKER_VERSION = "3"
 _MAX_CHUNK = 420  # characters; e5-small reads about 512 tokens and one 汉字 is about one token
 
 SECTION_NUMBERS: dict[str, str] = {
-    "preamble": "引言", "overview": "一", "active": "二", "apply": "三", "review": "四",
-    "problems": "五", "other": "六",
+    "preamble": "引言",
+    "overview": "一",
+    "active": "二",
+    "apply": "三",
+    "review": "四",
+    "problems": "五",
+    "other": "六",
 }
 SECTION_HEADINGS: dict[str, str] = {
-    "preamble": "引言", "overview": "总体情况", "active": "主动公开政府信息情况",
-    "apply": "收到和处理政府信息公开申请情况", "review": "政府信息公开行政复议、行政诉讼情况",
-    "problems": "存在的主要问题及改进情况", "other": "其他需要报告的事项",
+    "preamble": "引言",
+    "overview": "总体情况",
+    "active": "主动公开政府信息情况",
+    "apply": "收到和处理政府信息公开申请情况",
+    "review": "政府信息公开行政复议、行政诉讼情况",
+    "problems": "存在的主要问题及改进情况",
+    "other": "其他需要报告的事项",
 }
 _CN_DIGITS = "一二三四五六七八九十百零〇"
 
@@ -52,8 +61,12 @@ class Chunk:
 
     def metadata(self) -> dict[str, Any]:
         """Flat metadata for Chroma and the keyword index (no None values)."""
-        meta: dict[str, Any] = {"doc_id": self.doc_id, "kind": self.kind, "title": self.title,
-                                "context_len": len(self.context) + 1 if self.context else 0}
+        meta: dict[str, Any] = {
+            "doc_id": self.doc_id,
+            "kind": self.kind,
+            "title": self.title,
+            "context_len": len(self.context) + 1 if self.context else 0,
+        }
         for key in ("article", "chapter", "section", "year", "agency", "format"):
             value = getattr(self, key)
             if value is not None:
@@ -66,10 +79,16 @@ def hit_from(chunk_id: str, document: str, meta: dict[str, Any], score: float) -
     """A Hit from what the stores keep: the indexed text and the flat metadata."""
     year = meta.get("year")
     return Hit(
-        chunk_id=chunk_id, doc_id=str(meta["doc_id"]), kind=meta["kind"],
-        title=str(meta["title"]), text=document[int(meta.get("context_len", 0)):],
-        score=score, article=meta.get("article"), section=meta.get("section"),
-        year=int(year) if year is not None else None, agency=meta.get("agency"),
+        chunk_id=chunk_id,
+        doc_id=str(meta["doc_id"]),
+        kind=meta["kind"],
+        title=str(meta["title"]),
+        text=document[int(meta.get("context_len", 0)) :],
+        score=score,
+        article=meta.get("article"),
+        section=meta.get("section"),
+        year=int(year) if year is not None else None,
+        agency=meta.get("agency"),
         extra={k[2:]: str(v) for k, v in meta.items() if k.startswith("x_")}
         | ({"chapter": str(meta["chapter"])} if meta.get("chapter") else {})
         | ({"format": str(meta["format"])} if meta.get("format") else {}),
@@ -93,8 +112,11 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
 
 def _pieces(text: str, limit: int = _MAX_CHUNK) -> list[str]:
     """Split text at paragraph, then sentence boundaries into pieces of at most about `limit`."""
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n(?=\s*[（(][一二三四五六七八九十]+[）)])",
-                                              text) if p.strip()]
+    paragraphs = [
+        p.strip()
+        for p in re.split(r"\n\s*\n|\n(?=\s*[（(][一二三四五六七八九十]+[）)])", text)
+        if p.strip()
+    ]
     units: list[str] = []
     for para in paragraphs:
         if len(para) <= limit:
@@ -102,8 +124,11 @@ def _pieces(text: str, limit: int = _MAX_CHUNK) -> list[str]:
             continue
         for sentence in re.findall(r"[^。；！？]*[。；！？]?", para):
             # a run without sentence ends (a flattened table) is cut at the limit
-            units.extend(sentence[i : i + limit] for i in range(0, len(sentence), limit)
-                         if sentence[i : i + limit].strip())
+            units.extend(
+                sentence[i : i + limit]
+                for i in range(0, len(sentence), limit)
+                if sentence[i : i + limit].strip()
+            )
     out: list[str] = []
     for unit in units:
         if out and (len(out[-1]) + len(unit) + 1 <= limit or len(unit) < 20):
@@ -123,8 +148,15 @@ _ARTICLE = re.compile(rf"^\s*(第[{_CN_DIGITS}]+条)[\s　]*", re.M)
 _CHAPTER = re.compile(rf"^#*\s*(第[{_CN_DIGITS}]+章)[\s　]*(\S*)\s*$", re.M)
 
 
-def chunk_articles(doc_id: str, kind: DocKind, title: str, body: str, *,
-                   short: str | None = None, extra: dict[str, str] | None = None) -> list[Chunk]:
+def chunk_articles(
+    doc_id: str,
+    kind: DocKind,
+    title: str,
+    body: str,
+    *,
+    short: str | None = None,
+    extra: dict[str, str] | None = None,
+) -> list[Chunk]:
     """Text with 第X条 paragraphs: one chunk per article (chapter kept), plus lead and tail."""
     extra = extra or {}
     name = short or title
@@ -136,7 +168,9 @@ def chunk_articles(doc_id: str, kind: DocKind, title: str, body: str, *,
     if len(lead) > 30:
         for cid, piece in _numbered(f"{doc_id}#前言", _pieces(lead)):
             chunks.append(Chunk(cid, doc_id, kind, title, piece, context=name, extra=extra))
-    chapters = [(m.start(), f"{m.group(1)}　{m.group(2)}".strip("　")) for m in _CHAPTER.finditer(body)]
+    chapters = [
+        (m.start(), f"{m.group(1)}　{m.group(2)}".strip("　")) for m in _CHAPTER.finditer(body)
+    ]
     tail_at = _tail_start(body)
     for i, mark in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(body)
@@ -145,13 +179,34 @@ def chunk_articles(doc_id: str, kind: DocKind, title: str, body: str, *,
         chapter = next((c for pos, c in reversed(chapters) if pos < mark.start()), None)
         article = mark.group(1)
         context = " ".join(x for x in (name, chapter, article) if x)
-        chunks.append(Chunk(f"{doc_id}#{article}", doc_id, kind, title, text, context=context,
-                            article=article, chapter=chapter, extra=extra))
+        chunks.append(
+            Chunk(
+                f"{doc_id}#{article}",
+                doc_id,
+                kind,
+                title,
+                text,
+                context=context,
+                article=article,
+                chapter=chapter,
+                extra=extra,
+            )
+        )
     if tail_at < len(body):
         tail = _clean(body[tail_at:])
         for cid, piece in _numbered(f"{doc_id}#附录", _pieces(tail)):
-            chunks.append(Chunk(cid, doc_id, kind, title, piece, context=f"{name} 附录",
-                                section="附录", extra=extra))
+            chunks.append(
+                Chunk(
+                    cid,
+                    doc_id,
+                    kind,
+                    title,
+                    piece,
+                    context=f"{name} 附录",
+                    section="附录",
+                    extra=extra,
+                )
+            )
     return chunks
 
 
@@ -180,8 +235,16 @@ _TOP = re.compile(r"(?:^|(?<=[\s。：]))([一二三四五六七八九十])、(\
 _SUB = re.compile(r"(?<![第）])（([一二三四五六七八九十])）(?=[^（）\s。，]{2,40}。)")
 
 
-def chunk_notice(doc_id: str, kind: DocKind, title: str, body: str, *, short: str,
-                 format: str | None, extra: dict[str, str] | None = None) -> list[Chunk]:
+def chunk_notice(
+    doc_id: str,
+    kind: DocKind,
+    title: str,
+    body: str,
+    *,
+    short: str,
+    format: str | None,
+    extra: dict[str, str] | None = None,
+) -> list[Chunk]:
     """A notice flattened to one paragraph: split at 一、… headings and their （一）… items."""
     extra = extra or {}
     marker = body.find("正文 ====")
@@ -220,8 +283,19 @@ def chunk_notice(doc_id: str, kind: DocKind, title: str, body: str, *, short: st
             continue
         base = f"{doc_id}#{label}"
         for cid, piece in _numbered(base, _pieces(text, limit=_MAX_CHUNK)):
-            chunks.append(Chunk(cid, doc_id, kind, title, piece, context=f"{short} {label}",
-                                section=label, format=format, extra=extra))
+            chunks.append(
+                Chunk(
+                    cid,
+                    doc_id,
+                    kind,
+                    title,
+                    piece,
+                    context=f"{short} {label}",
+                    section=label,
+                    format=format,
+                    extra=extra,
+                )
+            )
     return chunks
 
 
@@ -230,8 +304,9 @@ def chunk_notice(doc_id: str, kind: DocKind, title: str, body: str, *, short: st
 _SUBHEAD = re.compile(r"^\s*（([一二三四五六七八九十])）\s*(\S.*)$", re.M)
 
 
-def chunk_report(doc_id: str, report: Report, *, title: str | None = None,
-                 extra: dict[str, str] | None = None) -> list[Chunk]:
+def chunk_report(
+    doc_id: str, report: Report, *, title: str | None = None, extra: dict[str, str] | None = None
+) -> list[Chunk]:
     """A past report's narrative, split by section and, inside 一, by （一）…（五）."""
     extra = dict(extra or {})
     agency = report.agency.name or None
@@ -254,23 +329,42 @@ def chunk_report(doc_id: str, report: Report, *, title: str | None = None,
         for j, sub in enumerate(subs):
             end = subs[j + 1].start() if j + 1 < len(subs) else len(section.text)
             head, rest = _split_run_in(sub.group(2).strip())
-            parts.append((f"{number}.（{sub.group(1)}）", f"（{sub.group(1)}）{head}",
-                          rest + section.text[sub.end() : end]))
+            parts.append(
+                (
+                    f"{number}.（{sub.group(1)}）",
+                    f"（{sub.group(1)}）{head}",
+                    rest + section.text[sub.end() : end],
+                )
+            )
         if not subs:
             parts.append((number, heading, section.text))
         for label, head, text in parts:
             text = _clean(text.replace("\u3000", " ").replace("\xa0", " "))
             if not text:
                 continue
-            name = SECTION_HEADINGS[sid] if sid == "preamble" else f"{number}、{SECTION_HEADINGS[sid]}"
+            name = (
+                SECTION_HEADINGS[sid] if sid == "preamble" else f"{number}、{SECTION_HEADINGS[sid]}"
+            )
             # agency and year stay out of the indexed context: every chunk of a report would share
             # them and short chunks would win on them alone; they are metadata, used by filters
             # and by the year and agency preferences of the search
             context = f"年度报告 {name} {head if head != heading else ''}"
             for cid, piece in _numbered(f"{doc_id}#{label}", _pieces(text)):
-                chunks.append(Chunk(cid, doc_id, "report", title, piece, context=context.strip(),
-                                    section=label, year=report.year, agency=agency,
-                                    format=report.format, extra=extra))
+                chunks.append(
+                    Chunk(
+                        cid,
+                        doc_id,
+                        "report",
+                        title,
+                        piece,
+                        context=context.strip(),
+                        section=label,
+                        year=report.year,
+                        agency=agency,
+                        format=report.format,
+                        extra=extra,
+                    )
+                )
     return chunks
 
 
@@ -285,8 +379,15 @@ def _split_run_in(line: str) -> tuple[str, str]:
 # ---- guidance written as markdown, and plain local documents ------------------------------------
 
 
-def chunk_markdown(doc_id: str, kind: DocKind, title: str, body: str, *,
-                   section: str | None = None, extra: dict[str, str] | None = None) -> list[Chunk]:
+def chunk_markdown(
+    doc_id: str,
+    kind: DocKind,
+    title: str,
+    body: str,
+    *,
+    section: str | None = None,
+    extra: dict[str, str] | None = None,
+) -> list[Chunk]:
     """One chunk per `## heading`; a heading may carry its own section tag: `## 写法 {一.（一）}`."""
     extra = extra or {}
     chunks: list[Chunk] = []
@@ -301,16 +402,29 @@ def chunk_markdown(doc_id: str, kind: DocKind, title: str, body: str, *,
         if not text:
             continue
         for cid, piece in _numbered(f"{doc_id}#{label}", _pieces(text, limit=_MAX_CHUNK)):
-            chunks.append(Chunk(cid, doc_id, kind, title, piece, context=f"{title} {label}",
-                                section=sec, extra=extra | {"heading": label}))
+            chunks.append(
+                Chunk(
+                    cid,
+                    doc_id,
+                    kind,
+                    title,
+                    piece,
+                    context=f"{title} {label}",
+                    section=sec,
+                    extra=extra | {"heading": label},
+                )
+            )
     return chunks
 
 
-def chunk_plain(doc_id: str, kind: DocKind, title: str, body: str, *,
-                extra: dict[str, str] | None = None) -> list[Chunk]:
+def chunk_plain(
+    doc_id: str, kind: DocKind, title: str, body: str, *, extra: dict[str, str] | None = None
+) -> list[Chunk]:
     """Text without structure we know: paragraph windows of a few hundred characters."""
-    return [Chunk(cid, doc_id, kind, title, piece, context=title, extra=extra or {})
-            for cid, piece in _numbered(f"{doc_id}#段1", _pieces(_clean(body)))]
+    return [
+        Chunk(cid, doc_id, kind, title, piece, context=title, extra=extra or {})
+        for cid, piece in _numbered(f"{doc_id}#段1", _pieces(_clean(body)))
+    ]
 
 
 def chunk_local(doc_id: str, title: str, body: str) -> list[Chunk]:

@@ -69,11 +69,21 @@ def shipped_documents(knowledge_dir: Path) -> list[SourceDoc]:
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise KnowledgeError(f"知识库清单列出的文件 {path} 无法读取：{exc}。"
-                                 "请检查安装是否完整。") from exc
+            raise KnowledgeError(
+                f"知识库清单列出的文件 {path} 无法读取：{exc}。请检查安装是否完整。"
+            ) from exc
         meta = json.dumps(entry, sort_keys=True, ensure_ascii=False).encode("utf-8")
-        docs.append(SourceDoc(entry["id"], entry["kind"], entry["title"], "shipped", path,
-                              _digest(raw, meta), entry))
+        docs.append(
+            SourceDoc(
+                entry["id"],
+                entry["kind"],
+                entry["title"],
+                "shipped",
+                path,
+                _digest(raw, meta),
+                entry,
+            )
+        )
     return docs
 
 
@@ -88,13 +98,15 @@ def chunk_document(doc: SourceDoc) -> list[Chunk]:
         report = _read_report(doc)
         if report is None:
             return []
-        return renumber(chunk_report(doc.doc_id, report, title=_report_title(report, entry),
-                                     extra=extra))
+        return renumber(
+            chunk_report(doc.doc_id, report, title=_report_title(report, entry), extra=extra)
+        )
     if chunking == "report-json":
         assert path is not None
         report = Report.model_validate_json(path.read_text(encoding="utf-8"))
-        return renumber(chunk_report(doc.doc_id, report, title=_report_title(report, entry),
-                                     extra=extra))
+        return renumber(
+            chunk_report(doc.doc_id, report, title=_report_title(report, entry), extra=extra)
+        )
     assert path is not None
     text = _read_text(path)
     if entry.get("script") == "traditional":
@@ -102,15 +114,23 @@ def chunk_document(doc: SourceDoc) -> list[Chunk]:
     front, body = split_front_matter(text)
     title = doc.title
     if chunking == "articles":
-        chunks = chunk_articles(doc.doc_id, doc.kind, title, body, short=entry.get("short"),
-                                extra=extra)
+        chunks = chunk_articles(
+            doc.doc_id, doc.kind, title, body, short=entry.get("short"), extra=extra
+        )
     elif chunking == "notice":
-        chunks = chunk_notice(doc.doc_id, doc.kind, title, body,
-                              short=entry.get("short", title), format=entry.get("format"),
-                              extra=extra)
+        chunks = chunk_notice(
+            doc.doc_id,
+            doc.kind,
+            title,
+            body,
+            short=entry.get("short", title),
+            format=entry.get("format"),
+            extra=extra,
+        )
     elif chunking == "markdown":
-        chunks = chunk_markdown(doc.doc_id, doc.kind, title, body,
-                                section=front.get("section"), extra=extra)
+        chunks = chunk_markdown(
+            doc.doc_id, doc.kind, title, body, section=front.get("section"), extra=extra
+        )
     else:
         chunks = chunk_local(doc.doc_id, title, body)
     year = entry.get("year")
@@ -169,8 +189,9 @@ def _read_text(path: Path) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError(f"{path.name}：无法识别文件编码。请另存为 UTF-8 编码的文本后再添加。",
-                     source=path)
+    raise InputError(
+        f"{path.name}：无法识别文件编码。请另存为 UTF-8 编码的文本后再添加。", source=path
+    )
 
 
 class Library:
@@ -207,10 +228,17 @@ class Library:
             path = self.root / entry["file"]
             if not path.exists():
                 continue
-            docs.append(SourceDoc(doc_id, entry["kind"], entry["title"], "library", path,
-                                  _digest(path.read_bytes(),
-                                          json.dumps(entry, sort_keys=True).encode("utf-8")),
-                                  {**entry, "id": doc_id}))
+            docs.append(
+                SourceDoc(
+                    doc_id,
+                    entry["kind"],
+                    entry["title"],
+                    "library",
+                    path,
+                    _digest(path.read_bytes(), json.dumps(entry, sort_keys=True).encode("utf-8")),
+                    {**entry, "id": doc_id},
+                )
+            )
         return docs
 
     def add_file(self, path: Path, *, kind: DocKind | None = None) -> SourceDoc:
@@ -227,8 +255,13 @@ class Library:
             self.root.mkdir(parents=True, exist_ok=True)
             (self.root / file).write_text(report.model_dump_json(), encoding="utf-8")
             title = _report_title(report, {})
-            entry = {"file": file, "kind": "report", "chunking": "report-json", "title": title,
-                     "original": path.name}
+            entry = {
+                "file": file,
+                "kind": "report",
+                "chunking": "report-json",
+                "title": title,
+                "original": path.name,
+            }
         else:
             text = _read_text(path)  # fails early, with a Chinese message, on an unreadable file
             if not text.strip():
@@ -237,8 +270,13 @@ class Library:
             self.root.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, self.root / file)
             title = _title_of(text, path)
-            entry = {"file": file, "kind": kind or "local", "chunking": "local", "title": title,
-                     "original": path.name}
+            entry = {
+                "file": file,
+                "kind": kind or "local",
+                "chunking": "local",
+                "title": title,
+                "original": path.name,
+            }
         data["documents"][doc_id] = entry
         self._save(data)
         return next(d for d in self.documents() if d.doc_id == doc_id)
@@ -253,8 +291,12 @@ class Library:
         file = f"{doc_id}.json"
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / file).write_text(report.model_dump_json(), encoding="utf-8")
-        data["documents"][doc_id] = {"file": file, "kind": "report", "chunking": "report-json",
-                                     "title": _report_title(report, {})}
+        data["documents"][doc_id] = {
+            "file": file,
+            "kind": "report",
+            "chunking": "report-json",
+            "title": _report_title(report, {}),
+        }
         self._save(data)
         return next(d for d in self.documents() if d.doc_id == doc_id)
 

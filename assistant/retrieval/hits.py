@@ -30,8 +30,11 @@ class Hit:
         if self.section:
             parts.append(self.section)
         # a report's title usually names its agency and year already; say them only when not
-        if self.year and self.kind == "report" and not (
-                str(self.year) in self.title and (self.agency or "") in self.title):
+        if (
+            self.year
+            and self.kind == "report"
+            and not (str(self.year) in self.title and (self.agency or "") in self.title)
+        ):
             parts.insert(0, f"{self.agency or ''}{self.year}年度")
         return "".join(parts)
 
@@ -39,6 +42,14 @@ class Hit:
 class Retriever(Protocol):
     """The search drafting relies on; the knowledge base implements it, tests may fake it."""
 
-    def search(self, query: str, *, k: int = 8, kind: str | None = None,
-               agency: str | None = None, year: int | None = None,
-               section: str | None = None, format: str | None = None) -> list[Hit]: ...
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 8,
+        kind: str | None = None,
+        agency: str | None = None,
+        year: int | None = None,
+        section: str | None = None,
+        format: str | None = None,
+    ) -> list[Hit]: ...

@@ -19,15 +19,67 @@ log = logging.getLogger(__name__)
 
 # Terms of the domain that jieba's general dictionary would cut apart.
 _DOMAIN_WORDS = (
-    "政府信息公开", "依申请公开", "主动公开", "不予公开", "部分公开", "予以公开", "无法提供", "不予处理",
-    "其他处理", "补正", "逾期不补正", "信息处理费", "收费通知", "按件计收", "按量计收", "行政复议",
-    "行政诉讼", "复议后起诉", "未经复议直接起诉", "结果纠正", "结果维持", "尚未审结", "年度报告",
-    "过程性信息", "内部事务信息", "行政执法案卷", "行政查询事项", "三安全一稳定", "第三方",
-    "规范性文件", "行政规范性文件", "政府信息公开工作主管部门", "政府信息公开工作机构", "答复期限",
-    "工作日", "延长答复", "平台建设", "监督保障", "政府信息管理", "责任追究", "社会评议",
-    "工作考核", "政务公开", "政务新媒体", "政府公报", "查阅场所", "结转下年度", "上年结转",
-    "本年新收", "现行有效", "本年制发", "本年废止", "行政许可", "行政处罚", "行政强制",
-    "行政事业性收费", "政府集中采购", "人大代表建议", "政协提案", "保密审查", "动态调整",
+    "政府信息公开",
+    "依申请公开",
+    "主动公开",
+    "不予公开",
+    "部分公开",
+    "予以公开",
+    "无法提供",
+    "不予处理",
+    "其他处理",
+    "补正",
+    "逾期不补正",
+    "信息处理费",
+    "收费通知",
+    "按件计收",
+    "按量计收",
+    "行政复议",
+    "行政诉讼",
+    "复议后起诉",
+    "未经复议直接起诉",
+    "结果纠正",
+    "结果维持",
+    "尚未审结",
+    "年度报告",
+    "过程性信息",
+    "内部事务信息",
+    "行政执法案卷",
+    "行政查询事项",
+    "三安全一稳定",
+    "第三方",
+    "规范性文件",
+    "行政规范性文件",
+    "政府信息公开工作主管部门",
+    "政府信息公开工作机构",
+    "答复期限",
+    "工作日",
+    "延长答复",
+    "平台建设",
+    "监督保障",
+    "政府信息管理",
+    "责任追究",
+    "社会评议",
+    "工作考核",
+    "政务公开",
+    "政务新媒体",
+    "政府公报",
+    "查阅场所",
+    "结转下年度",
+    "上年结转",
+    "本年新收",
+    "现行有效",
+    "本年制发",
+    "本年废止",
+    "行政许可",
+    "行政处罚",
+    "行政强制",
+    "行政事业性收费",
+    "政府集中采购",
+    "人大代表建议",
+    "政协提案",
+    "保密审查",
+    "动态调整",
 )
 _STOP = frozenset(
     "的 了 和 与 及 或 是 在 对 把 被 为 以 于 等 也 还 就 都 而 并 之 其 该 这 那 有 个 吗 呢 吧 啊 "
@@ -84,8 +136,14 @@ class Segmenter:
 class BM25Index:
     """Okapi BM25 over a term-major sparse matrix: postings per term as numpy slices."""
 
-    def __init__(self, ids: Sequence[str], docs_tokens: Sequence[Sequence[str]],
-                 *, k1: float = 1.2, b: float = 0.75) -> None:
+    def __init__(
+        self,
+        ids: Sequence[str],
+        docs_tokens: Sequence[Sequence[str]],
+        *,
+        k1: float = 1.2,
+        b: float = 0.75,
+    ) -> None:
         self.ids = list(ids)
         self.k1, self.b = k1, b
         vocab: dict[str, int] = {}
@@ -100,11 +158,16 @@ class BM25Index:
                 cols.append(d)
                 tfs.append(tf)
         self.vocab = vocab
-        self._set_arrays(np.asarray(rows, dtype=np.int32), np.asarray(cols, dtype=np.int32),
-                         np.asarray(tfs, dtype=np.float32), lengths)
+        self._set_arrays(
+            np.asarray(rows, dtype=np.int32),
+            np.asarray(cols, dtype=np.int32),
+            np.asarray(tfs, dtype=np.float32),
+            lengths,
+        )
 
-    def _set_arrays(self, rows: np.ndarray, cols: np.ndarray, tfs: np.ndarray,
-                    lengths: np.ndarray) -> None:
+    def _set_arrays(
+        self, rows: np.ndarray, cols: np.ndarray, tfs: np.ndarray, lengths: np.ndarray
+    ) -> None:
         order = np.argsort(rows, kind="stable")
         rows, self.cols, tfs = rows[order], cols[order], tfs[order]
         self.indptr = np.zeros(len(self.vocab) + 1, dtype=np.int64)
@@ -133,12 +196,17 @@ class BM25Index:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez(tmp, rows=self._rows_sorted, cols=self.cols, tfs=self._tfs_sorted,
-                 lengths=self.lengths)
+        np.savez(
+            tmp, rows=self._rows_sorted, cols=self.cols, tfs=self._tfs_sorted, lengths=self.lengths
+        )
         tmp.replace(path)
         path.with_suffix(".json").write_text(
-            json.dumps({"ids": self.ids, "vocab": list(self.vocab), "k1": self.k1, "b": self.b},
-                       ensure_ascii=False), encoding="utf-8")
+            json.dumps(
+                {"ids": self.ids, "vocab": list(self.vocab), "k1": self.k1, "b": self.b},
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
 
     @classmethod
     def load(cls, path: Path) -> BM25Index:

@@ -68,8 +68,9 @@ class KnowledgeBase:
         self.settings = settings
         self.embedder = embedder
         home = Path(settings.paths.home)
-        self.vectors = VectorStore(client, collection_name(settings.retrieval.collection,
-                                                           embedder), embedder)
+        self.vectors = VectorStore(
+            client, collection_name(settings.retrieval.collection, embedder), embedder
+        )
         self._dir = home / "kb" / self.vectors.name
         self._state_path = self._dir / "state.json"
         self._bm25_path = self._dir / "bm25.npz"
@@ -82,8 +83,9 @@ class KnowledgeBase:
         self._lock = threading.RLock()
 
     @classmethod
-    def open(cls, settings: Settings, *, embedder: Embedder | None = None,
-             chroma_client: Any = None) -> KnowledgeBase:
+    def open(
+        cls, settings: Settings, *, embedder: Embedder | None = None, chroma_client: Any = None
+    ) -> KnowledgeBase:
         """Open (and create if needed) the knowledge base the settings describe."""
         if embedder is None:
             from assistant.llm.embeddings import build_embedder
@@ -100,25 +102,36 @@ class KnowledgeBase:
 
     def _ensure_built(self, progress: Progress | None) -> BuildReport:
         self._sync_with_store()
-        sources = [*shipped_documents(Path(self.settings.paths.knowledge_dir)),
-                   *self.library.documents()]
+        sources = [
+            *shipped_documents(Path(self.settings.paths.knowledge_dir)),
+            *self.library.documents(),
+        ]
         wanted = {d.doc_id: d for d in sources}
         owner = self.library.owner
-        removed = tuple(doc_id for doc_id, info in self._state.docs.items()
-                        if doc_id not in wanted and (info.get("origin") == "shipped"
-                                                     or info.get("owner") == owner))
+        removed = tuple(
+            doc_id
+            for doc_id, info in self._state.docs.items()
+            if doc_id not in wanted
+            and (info.get("origin") == "shipped" or info.get("owner") == owner)
+        )
         for doc_id in removed:
             self.vectors.delete_doc(doc_id)
             self._state.drop_doc(doc_id)
-        changed = [d for d in sources
-                   if self._state.docs.get(d.doc_id, {}).get("hash") != d.content_hash]
+        changed = [
+            d for d in sources if self._state.docs.get(d.doc_id, {}).get("hash") != d.content_hash
+        ]
         report = self._index(changed, progress)
         self._checked = True
         if removed or changed:
             self._commit()
-        return BuildReport(added=report.added, updated=report.updated, removed=removed,
-                           unchanged=len(sources) - len(changed), skipped=report.skipped,
-                           chunks=self._state.chunk_count)
+        return BuildReport(
+            added=report.added,
+            updated=report.updated,
+            removed=removed,
+            unchanged=len(sources) - len(changed),
+            skipped=report.skipped,
+            chunks=self._state.chunk_count,
+        )
 
     def rebuild(self, progress: Progress | None = None) -> BuildReport:
         """Empty the collection and index everything again (after a change of chunking rules,
@@ -151,12 +164,21 @@ class KnowledgeBase:
                 added.append(doc.doc_id)
             ids += [c.chunk_id for c in chunks]
             texts += [c.indexed_text for c in chunks]
-            metas += [c.metadata() | {"doc_hash": doc.content_hash, "doc_chunks": len(chunks),
-                                      "origin": doc.origin, "owner": owner} for c in chunks]
+            metas += [
+                c.metadata()
+                | {
+                    "doc_hash": doc.content_hash,
+                    "doc_chunks": len(chunks),
+                    "origin": doc.origin,
+                    "owner": owner,
+                }
+                for c in chunks
+            ]
         if progress and ids:
             progress(0, len(ids))
-        self.vectors.add(ids, texts, metas,
-                         progress=(lambda n: progress(n, len(ids))) if progress else None)
+        self.vectors.add(
+            ids, texts, metas, progress=(lambda n: progress(n, len(ids))) if progress else None
+        )
         for cid, text, meta in zip(ids, texts, metas, strict=True):
             self._state.chunks[cid] = ChunkRecord(text, meta, " ".join(self.segmenter.tokens(text)))
         for doc, chunks in pending:
@@ -173,15 +195,27 @@ class KnowledgeBase:
         state = IndexState(chunks={}, revision=self._state.revision)
         for cid, text, meta in zip(ids, texts, metas, strict=True):
             prior = old.get(cid)
-            tokens = prior.tokens if prior and prior.text == text else " ".join(
-                self.segmenter.tokens(text))
+            tokens = (
+                prior.tokens
+                if prior and prior.text == text
+                else " ".join(self.segmenter.tokens(text))
+            )
             state.chunks[cid] = ChunkRecord(text, meta, tokens)
-            doc = state.docs.setdefault(meta["doc_id"], {
-                "hash": meta.get("doc_hash"), "kind": meta.get("kind"), "title": meta.get("title"),
-                "expected": meta.get("doc_chunks"),
-                "origin": meta.get("origin", "shared"), "owner": meta.get("owner"), "chunks": 0,
-                "year": meta.get("year"), "agency": meta.get("agency"),
-                "partial": meta.get("x_partial") == "true"})
+            doc = state.docs.setdefault(
+                meta["doc_id"],
+                {
+                    "hash": meta.get("doc_hash"),
+                    "kind": meta.get("kind"),
+                    "title": meta.get("title"),
+                    "expected": meta.get("doc_chunks"),
+                    "origin": meta.get("origin", "shared"),
+                    "owner": meta.get("owner"),
+                    "chunks": 0,
+                    "year": meta.get("year"),
+                    "agency": meta.get("agency"),
+                    "partial": meta.get("x_partial") == "true",
+                },
+            )
             doc["chunks"] += 1
         for doc in state.docs.values():
             # a build cut short between two writes left a document incomplete: index it again
@@ -207,8 +241,13 @@ class KnowledgeBase:
 
     # ---- the user's documents -------------------------------------------------------------------
 
-    def add_files(self, paths: Iterable[str | Path], *, kind: DocKind | None = None,
-                  progress: Progress | None = None) -> list[DocumentInfo]:
+    def add_files(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        kind: DocKind | None = None,
+        progress: Progress | None = None,
+    ) -> list[DocumentInfo]:
         """Copy files into the workspace library and index them (reports by section)."""
         with self._lock:
             docs = [self.library.add_file(Path(p), kind=kind) for p in paths]
@@ -227,8 +266,10 @@ class KnowledgeBase:
         info = self._state.docs.get(doc_id)
         if info is None:
             known = "、".join(sorted(self._state.docs)[:20])
-            raise KnowledgeError(f"知识库中没有编号为“{doc_id}”的文档。现有文档：{known}。"
-                                 "可用 xxgk kb list 查看全部编号。")
+            raise KnowledgeError(
+                f"知识库中没有编号为“{doc_id}”的文档。现有文档：{known}。"
+                "可用 xxgk kb list 查看全部编号。"
+            )
         if info.get("origin") == "shipped":
             raise KnowledgeError(f"“{doc_id}”是随软件提供的文档，不能删除。")
         with self._lock:
@@ -244,9 +285,16 @@ class KnowledgeBase:
 
     def _info(self, doc_id: str) -> DocumentInfo:
         d = self._state.docs[doc_id]
-        return DocumentInfo(doc_id=doc_id, kind=d["kind"], title=d["title"], origin=d["origin"],
-                            chunks=int(d["chunks"]), year=d.get("year"), agency=d.get("agency"),
-                            partial=bool(d.get("partial")))
+        return DocumentInfo(
+            doc_id=doc_id,
+            kind=d["kind"],
+            title=d["title"],
+            origin=d["origin"],
+            chunks=int(d["chunks"]),
+            year=d.get("year"),
+            agency=d.get("agency"),
+            partial=bool(d.get("partial")),
+        )
 
     def get(self, chunk_id: str) -> Hit | None:
         """The passage a draft cites, by its stable id."""
@@ -255,9 +303,18 @@ class KnowledgeBase:
 
     # ---- search ---------------------------------------------------------------------------------
 
-    def search(self, query: str, *, k: int = 8, kind: str | None = None,
-               agency: str | None = None, year: int | None = None, section: str | None = None,
-               format: str | None = None, mode: SearchMode = "hybrid") -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 8,
+        kind: str | None = None,
+        agency: str | None = None,
+        year: int | None = None,
+        section: str | None = None,
+        format: str | None = None,
+        mode: SearchMode = "hybrid",
+    ) -> list[Hit]:
         """The k best passages for a question, keyword and vector lists fused by rank."""
         arrays = self._ready()
         query = query.strip()
@@ -283,13 +340,22 @@ class KnowledgeBase:
             scores = dict(ranked)
         if mode == "hybrid":
             scores = fuse(lists)
-        fused = sorted(((s * factor(arrays.metas[arrays.position[cid]], prefer), cid)
-                        for cid, s in scores.items()), reverse=True)
+        fused = sorted(
+            (
+                (s * factor(arrays.metas[arrays.position[cid]], prefer), cid)
+                for cid, s in scores.items()
+            ),
+            reverse=True,
+        )
         hits: list[Hit] = []
         seen: set[str] = set()
         for s, cid in fused:
-            hit = hit_from(cid, arrays.texts[arrays.position[cid]],
-                           arrays.metas[arrays.position[cid]], float(s))
+            hit = hit_from(
+                cid,
+                arrays.texts[arrays.position[cid]],
+                arrays.metas[arrays.position[cid]],
+                float(s),
+            )
             if hit.text in seen:  # the same passage twice (a report added again): cite it once
                 continue
             seen.add(hit.text)
@@ -298,8 +364,9 @@ class KnowledgeBase:
                 break
         return hits
 
-    def _keyword(self, arrays: SearchArrays, query: str, mask: np.ndarray | None,
-                 n: int) -> list[tuple[str, float]]:
+    def _keyword(
+        self, arrays: SearchArrays, query: str, mask: np.ndarray | None, n: int
+    ) -> list[tuple[str, float]]:
         scores = arrays.bm25.scores(self.segmenter.tokens(query))
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
@@ -313,6 +380,14 @@ class KnowledgeBase:
 
 def _doc_entry(doc: SourceDoc, chunks: list[Chunk], owner: str) -> dict[str, Any]:
     first = chunks[0]
-    return {"hash": doc.content_hash, "kind": doc.kind, "title": first.title,
-            "origin": doc.origin, "owner": owner, "chunks": len(chunks), "year": first.year,
-            "agency": first.agency, "partial": bool(doc.entry.get("partial"))}
+    return {
+        "hash": doc.content_hash,
+        "kind": doc.kind,
+        "title": first.title,
+        "origin": doc.origin,
+        "owner": owner,
+        "chunks": len(chunks),
+        "year": first.year,
+        "agency": first.agency,
+        "partial": bool(doc.entry.get("partial")),
+    }

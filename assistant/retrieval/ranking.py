@@ -37,12 +37,21 @@ def resolve_section(value: str | None, known: list[str]) -> list[str]:
     """A section filter "一" also matches its subsections "一.（二）" and continuations "五/2"."""
     if not value:
         return []
-    return [s for s in known if s == value or s.startswith((f"{value}.", f"{value}/"))
-            or (value in s and "、" in value)]
+    return [
+        s
+        for s in known
+        if s == value or s.startswith((f"{value}.", f"{value}/")) or (value in s and "、" in value)
+    ]
 
 
-def keyword_mask(arrays: SearchArrays, kind: str | None, agencies: list[str], year: int | None,
-          sections: list[str], format: str | None) -> np.ndarray | None:
+def keyword_mask(
+    arrays: SearchArrays,
+    kind: str | None,
+    agencies: list[str],
+    year: int | None,
+    sections: list[str],
+    format: str | None,
+) -> np.ndarray | None:
     mask = None
     conds = []
     if kind:
@@ -60,8 +69,9 @@ def keyword_mask(arrays: SearchArrays, kind: str | None, agencies: list[str], ye
     return mask
 
 
-def chroma_where(kind: str | None, agencies: list[str], year: int | None, sections: list[str],
-           format: str | None) -> dict[str, Any] | None:
+def chroma_where(
+    kind: str | None, agencies: list[str], year: int | None, sections: list[str], format: str | None
+) -> dict[str, Any] | None:
     conds: list[dict[str, Any]] = []
     if kind:
         conds.append({"kind": kind})
@@ -78,8 +88,9 @@ def chroma_where(kind: str | None, agencies: list[str], year: int | None, sectio
     return conds[0] if len(conds) == 1 else {"$and": conds}
 
 
-def preferences(query: str, year: int | None, agency: str | None,
-                 agencies: list[str]) -> tuple[dict[str, Any], str]:
+def preferences(
+    query: str, year: int | None, agency: str | None, agencies: list[str]
+) -> tuple[dict[str, Any], str]:
     """Soft preferences read from the question (a year, an agency it names) and the question
     without them: "平潭2023年依申请公开情况" ranks on 依申请公开情况 and prefers 平潭's 2023 report,
     instead of ranking every chunk of every 平潭 report that repeats the name and the year."""

@@ -28,9 +28,15 @@ class IndexState:
     that checking an unchanged index costs the same at 200 chunks as at 20,000.
     """
 
-    def __init__(self, docs: dict[str, dict[str, Any]] | None = None,
-                 chunks: dict[str, ChunkRecord] | None = None, revision: int = 0, *,
-                 chunks_path: Path | None = None, chunk_count: int = 0) -> None:
+    def __init__(
+        self,
+        docs: dict[str, dict[str, Any]] | None = None,
+        chunks: dict[str, ChunkRecord] | None = None,
+        revision: int = 0,
+        *,
+        chunks_path: Path | None = None,
+        chunk_count: int = 0,
+    ) -> None:
         self.docs = docs if docs is not None else {}
         self.revision = revision
         self._chunks = chunks
@@ -43,8 +49,9 @@ class IndexState:
             self._chunks = {}
             if self._chunks_path is not None and self._chunks_path.exists():
                 data = json.loads(self._chunks_path.read_text(encoding="utf-8"))
-                self._chunks = {cid: ChunkRecord(c["text"], c["meta"], c["tokens"])
-                                for cid, c in data.items()}
+                self._chunks = {
+                    cid: ChunkRecord(c["text"], c["meta"], c["tokens"]) for cid, c in data.items()
+                }
         return self._chunks
 
     @property
@@ -60,14 +67,20 @@ class IndexState:
         count = data.get("chunks", 0)
         if not isinstance(count, int):  # an older layout: start over from what Chroma holds
             return cls(chunks_path=chunks_path, chunk_count=-1)
-        return cls(docs=data["docs"], revision=int(data.get("revision", 0)),
-                   chunks_path=chunks_path, chunk_count=count)
+        return cls(
+            docs=data["docs"],
+            revision=int(data.get("revision", 0)),
+            chunks_path=chunks_path,
+            chunk_count=count,
+        )
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         if self._chunks is not None:  # only a loaded mirror can have changed
-            chunks = {cid: {"text": c.text, "meta": c.meta, "tokens": c.tokens}
-                      for cid, c in self._chunks.items()}
+            chunks = {
+                cid: {"text": c.text, "meta": c.meta, "tokens": c.tokens}
+                for cid, c in self._chunks.items()
+            }
             _write(path.with_name("chunks.json"), chunks)
         self._chunks_path = path.with_name("chunks.json")
         _write(path, {"revision": self.revision, "chunks": self.chunk_count, "docs": self.docs})

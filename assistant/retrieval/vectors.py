@@ -52,9 +52,12 @@ def make_client(settings: Settings) -> Any:
     try:
         if url:
             parts = urlparse(url if "://" in url else f"http://{url}")
-            return chromadb.HttpClient(host=parts.hostname or "127.0.0.1",
-                                       port=parts.port or (443 if parts.scheme == "https" else 8000),
-                                       ssl=parts.scheme == "https", settings=chroma_settings)
+            return chromadb.HttpClient(
+                host=parts.hostname or "127.0.0.1",
+                port=parts.port or (443 if parts.scheme == "https" else 8000),
+                ssl=parts.scheme == "https",
+                settings=chroma_settings,
+            )
         path = Path(settings.paths.home) / "chroma"
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
@@ -80,33 +83,48 @@ class VectorStore:
             # embedding_function is ours; langchain-chroma creates the collection with
             # embedding_function=None, so Chroma's downloading default is never instantiated
             self._embeddings = _LangchainEmbeddings(embedder)
-            self._store = Chroma(collection_name=name, client=client,
-                                 embedding_function=self._embeddings,
-                                 collection_configuration={"hnsw": {"space": "cosine"}},
-                                 collection_metadata={"embedder": embedder.name})
+            self._store = Chroma(
+                collection_name=name,
+                client=client,
+                embedding_function=self._embeddings,
+                collection_configuration={"hnsw": {"space": "cosine"}},
+                collection_metadata={"embedder": embedder.name},
+            )
         except (ValueError, OSError, chromadb.errors.ChromaError) as exc:
-            raise KnowledgeError(f"无法打开向量库集合 {name}：{exc}。"
-                                 "如使用 Chroma 服务，请确认服务已启动。") from exc
+            raise KnowledgeError(
+                f"无法打开向量库集合 {name}：{exc}。如使用 Chroma 服务，请确认服务已启动。"
+            ) from exc
 
     def _call(self, what: str, fn: Callable[[], Any]) -> Any:
         try:
             return fn()
         except (ValueError, OSError, chromadb.errors.ChromaError) as exc:
-            raise KnowledgeError(f"向量库{what}失败（集合 {self.name}）：{exc}。"
-                                 "请稍后重试；如反复出现，可运行 xxgk kb build --rebuild。") from exc
+            raise KnowledgeError(
+                f"向量库{what}失败（集合 {self.name}）：{exc}。"
+                "请稍后重试；如反复出现，可运行 xxgk kb build --rebuild。"
+            ) from exc
 
     def count(self) -> int:
         return int(self._call("计数", lambda: self._store._collection.count()))
 
-    def add(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict[str, Any]],
-            progress: Callable[[int], None] | None = None) -> None:
+    def add(
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        metadatas: Sequence[dict[str, Any]],
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
         for start in range(0, len(ids), _WRITE_BATCH):
             end = start + _WRITE_BATCH
             if progress:
                 self._embeddings.on_batch = lambda n, s=start: progress(s + n)
             try:
-                self._call("写入", lambda s=start, e=end: self._store.add_texts(
-                    list(texts[s:e]), metadatas=list(metadatas[s:e]), ids=list(ids[s:e])))
+                self._call(
+                    "写入",
+                    lambda s=start, e=end: self._store.add_texts(
+                        list(texts[s:e]), metadatas=list(metadatas[s:e]), ids=list(ids[s:e])
+                    ),
+                )
             finally:
                 self._embeddings.on_batch = None
 
@@ -120,8 +138,12 @@ class VectorStore:
         metas: list[dict[str, Any]] = []
         offset, page = 0, 2000
         while True:
-            got = self._call("读取", lambda o=offset: self._store.get(
-                limit=page, offset=o, include=["documents", "metadatas"]))
+            got = self._call(
+                "读取",
+                lambda o=offset: self._store.get(
+                    limit=page, offset=o, include=["documents", "metadatas"]
+                ),
+            )
             ids += got["ids"]
             docs += got["documents"]
             metas += [dict(m or {}) for m in got["metadatas"]]
@@ -129,11 +151,16 @@ class VectorStore:
                 return ids, docs, metas
             offset += page
 
-    def query(self, vector: list[float], k: int,
-              where: dict[str, Any] | None) -> list[tuple[str, float]]:
+    def query(
+        self, vector: list[float], k: int, where: dict[str, Any] | None
+    ) -> list[tuple[str, float]]:
         """Chunk ids and cosine similarities, best first."""
-        results = self._call("检索", lambda: self._store.similarity_search_by_vector_with_relevance_scores(
-            vector, k=k, filter=where))
+        results = self._call(
+            "检索",
+            lambda: self._store.similarity_search_by_vector_with_relevance_scores(
+                vector, k=k, filter=where
+            ),
+        )
         return [(str(doc.id), 1.0 - float(distance)) for doc, distance in results]
 
     def reset(self) -> None:

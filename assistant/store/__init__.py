@@ -17,6 +17,17 @@ from assistant.store.records import (
 from assistant.store.workspace import HEAD, Workspace
 
 __all__ = [
-    "HEAD", "Change", "ChatEntry", "Decision", "DraftVersion", "ExportRecord", "Note",
-    "ReportSummary", "StoredReport", "Workspace", "backup", "restore", "section_label",
+    "HEAD",
+    "Change",
+    "ChatEntry",
+    "Decision",
+    "DraftVersion",
+    "ExportRecord",
+    "Note",
+    "ReportSummary",
+    "StoredReport",
+    "Workspace",
+    "backup",
+    "restore",
+    "section_label",
 ]

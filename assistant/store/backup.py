@@ -44,8 +44,12 @@ def backup(ws: Workspace, path: Path) -> dict[str, int]:
             rows = conn.execute(select(table).order_by(table.c.id)).mappings()
             tables[table.name] = [{k: _encode(v) for k, v in r.items()} for r in rows]
             counts[table.name] = len(tables[table.name])
-    doc = {"format": MAGIC, "schema": revision, "written_at": dt.datetime.now(dt.UTC).isoformat(),
-           "tables": tables}
+    doc = {
+        "format": MAGIC,
+        "schema": revision,
+        "written_at": dt.datetime.now(dt.UTC).isoformat(),
+        "tables": tables,
+    }
     tmp = path.with_name(path.name + ".part")
     try:
         with _open_write(tmp) as fh:
@@ -66,21 +70,30 @@ def _read(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise InputError(f"无法读取备份文件 {path}：{exc.strerror}。", source=path) from exc
     except (ValueError, EOFError) as exc:
-        raise InputError(f"{path.name} 不是 xxgk 的工作区备份文件（内容无法解析）。"
-                         "请选择由 xxgk backup 生成的文件。", source=path) from exc
+        raise InputError(
+            f"{path.name} 不是 xxgk 的工作区备份文件（内容无法解析）。"
+            "请选择由 xxgk backup 生成的文件。",
+            source=path,
+        ) from exc
     if not isinstance(doc, dict) or doc.get("format") != MAGIC:
-        raise InputError(f"{path.name} 不是 xxgk 的工作区备份文件。请选择由 xxgk backup 生成的文件。",
-                         source=path)
+        raise InputError(
+            f"{path.name} 不是 xxgk 的工作区备份文件。请选择由 xxgk backup 生成的文件。",
+            source=path,
+        )
     if doc.get("schema") != head_revision():
-        raise InputError(f"{path.name} 的数据结构版本为 {doc.get('schema')}，本程序为 "
-                         f"{head_revision()}。请用相同版本的 xxgk 恢复。", source=path)
+        raise InputError(
+            f"{path.name} 的数据结构版本为 {doc.get('schema')}，本程序为 "
+            f"{head_revision()}。请用相同版本的 xxgk 恢复。",
+            source=path,
+        )
     return doc
 
 
 def is_empty(ws: Workspace) -> bool:
     with ws.engine.connect() as conn:
-        return all(conn.scalar(select(func.count()).select_from(m.__table__)) == 0
-                   for m in TABLES_IN_ORDER)
+        return all(
+            conn.scalar(select(func.count()).select_from(m.__table__)) == 0 for m in TABLES_IN_ORDER
+        )
 
 
 def restore(ws: Workspace, path: Path) -> dict[str, int]:
@@ -108,12 +121,20 @@ def restore(ws: Workspace, path: Path) -> dict[str, int]:
                     # Explicit ids were inserted; move each id sequence past them.
                     for model in TABLES_IN_ORDER:
                         name = model.__table__.name
-                        conn.execute(text(
-                            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                            f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"))
+                        conn.execute(
+                            text(
+                                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                                f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
+                            )
+                        )
     except OperationalError as exc:
-        raise StoreError(f"工作区数据库暂时无法写入：{exc.orig}。恢复没有进行，请稍后重试。") from exc
+        raise StoreError(
+            f"工作区数据库暂时无法写入：{exc.orig}。恢复没有进行，请稍后重试。"
+        ) from exc
     except (SQLAlchemyError, KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"备份文件 {path.name} 的内容不完整或已损坏，恢复没有进行，工作区保持原样。"
-                         f"（{type(exc).__name__}）", source=path) from exc
+        raise InputError(
+            f"备份文件 {path.name} 的内容不完整或已损坏，恢复没有进行，工作区保持原样。"
+            f"（{type(exc).__name__}）",
+            source=path,
+        ) from exc
     return counts

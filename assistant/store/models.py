@@ -152,5 +152,13 @@ class ExportRow(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
-TABLES_IN_ORDER = (AgencyRow, ReportRow, ChangeRow, NoteRow, DraftRow, ChatRow, DecisionRow,
-                   ExportRow)
+TABLES_IN_ORDER = (
+    AgencyRow,
+    ReportRow,
+    ChangeRow,
+    NoteRow,
+    DraftRow,
+    ChatRow,
+    DecisionRow,
+    ExportRow,
+)

@@ -106,8 +106,9 @@ class ExportRecord:
 
 def _fields(report: Report) -> dict[str, str]:
     """Every value a clerk can change, flattened to text: cells, sections, profile, metadata."""
-    out: dict[str, str] = {f"{cid}": c.display() if c.kind != "text" else c.raw
-                           for cid, c in report.cells.items()}
+    out: dict[str, str] = {
+        f"{cid}": c.display() if c.kind != "text" else c.raw for cid, c in report.cells.items()
+    }
     for cid, c in report.cells.items():
         if c.kind == "blank":
             out[cid] = "（空白）"

@@ -71,7 +71,9 @@ class Workspace:
         try:
             home.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"无法创建工作区目录 {home}：{exc.strerror}。请检查 XXGK_HOME。") from exc
+            raise StoreError(
+                f"无法创建工作区目录 {home}：{exc.strerror}。请检查 XXGK_HOME。"
+            ) from exc
         return cls(sqlite_url(home))
 
     def close(self) -> None:
@@ -127,8 +129,13 @@ class Workspace:
             return row
         try:
             with s.begin_nested():
-                row = AgencyRow(name=name, profile=agency.model_dump(mode="json"), version=1,
-                                updated_at=now, updated_by=author)
+                row = AgencyRow(
+                    name=name,
+                    profile=agency.model_dump(mode="json"),
+                    version=1,
+                    updated_at=now,
+                    updated_by=author,
+                )
                 s.add(row)
         except IntegrityError:
             row = s.scalar(select(AgencyRow).where(AgencyRow.name == name))
@@ -155,57 +162,94 @@ class Workspace:
         with self._tx(write=True) as s:
             now = utcnow()
             agency = self._agency_row(s, report.agency, author, now)
-            exists = s.scalar(select(ReportRow.id).where(ReportRow.agency_id == agency.id,
-                                                          ReportRow.year == report.year))
+            exists = s.scalar(
+                select(ReportRow.id).where(
+                    ReportRow.agency_id == agency.id, ReportRow.year == report.year
+                )
+            )
             if exists is not None:
-                raise StoreError(f"工作区中已有{report_label(name, report.year)}。"
-                                 "请用 xxgk report show 查看，或用 import-data 更新其数据。")
-            row = ReportRow(agency_id=agency.id, year=report.year, format=report.format,
-                            data=report.model_dump(mode="json"), version=1, created_at=now,
-                            updated_at=now, updated_by=author)
+                raise StoreError(
+                    f"工作区中已有{report_label(name, report.year)}。"
+                    "请用 xxgk report show 查看，或用 import-data 更新其数据。"
+                )
+            row = ReportRow(
+                agency_id=agency.id,
+                year=report.year,
+                format=report.format,
+                data=report.model_dump(mode="json"),
+                version=1,
+                created_at=now,
+                updated_at=now,
+                updated_by=author,
+            )
             s.add(row)
             try:
                 s.flush()
             except IntegrityError as exc:
-                raise ConflictError(f"{report_label(name, report.year)}刚刚已由他人创建。"
-                                    "请重新打开该报告。") from exc
+                raise ConflictError(
+                    f"{report_label(name, report.year)}刚刚已由他人创建。请重新打开该报告。"
+                ) from exc
             self._record_changes(s, row.id, 1, None, report, author, now)
             return StoredReport(row.id, name, report.year, 1, report, now, author)
 
     def report_id(self, agency: str, year: int) -> int:
         with self._tx() as s:
-            rid = s.scalar(select(ReportRow.id).join(AgencyRow)
-                           .where(AgencyRow.name == agency, ReportRow.year == year))
+            rid = s.scalar(
+                select(ReportRow.id)
+                .join(AgencyRow)
+                .where(AgencyRow.name == agency, ReportRow.year == year)
+            )
         if rid is None:
-            raise InputError(f"工作区中没有{report_label(agency, year)}。"
-                             "请先用 xxgk report new 创建，或用 xxgk report list 查看已有报告。")
+            raise InputError(
+                f"工作区中没有{report_label(agency, year)}。"
+                "请先用 xxgk report new 创建，或用 xxgk report list 查看已有报告。"
+            )
         return rid
 
     def load_report(self, report_id: int) -> StoredReport:
         with self._tx() as s:
             row = s.get(ReportRow, report_id)
             if row is None:
-                raise InputError(f"工作区中没有编号为 {report_id} 的报告。请用 xxgk report list 查看。")
+                raise InputError(
+                    f"工作区中没有编号为 {report_id} 的报告。请用 xxgk report list 查看。"
+                )
             name = s.get_one(AgencyRow, row.agency_id).name
-            return StoredReport(row.id, name, row.year, row.version,
-                                Report.model_validate(row.data), aware(row.updated_at),
-                                row.updated_by)
+            return StoredReport(
+                row.id,
+                name,
+                row.year,
+                row.version,
+                Report.model_validate(row.data),
+                aware(row.updated_at),
+                row.updated_by,
+            )
 
     def find_report(self, agency: str, year: int) -> StoredReport | None:
         with self._tx() as s:
-            rid = s.scalar(select(ReportRow.id).join(AgencyRow)
-                           .where(AgencyRow.name == agency, ReportRow.year == year))
+            rid = s.scalar(
+                select(ReportRow.id)
+                .join(AgencyRow)
+                .where(AgencyRow.name == agency, ReportRow.year == year)
+            )
         return self.load_report(rid) if rid is not None else None
 
     def reports(self) -> list[ReportSummary]:
         with self._tx() as s:
-            rows = s.execute(select(ReportRow, AgencyRow.name).join(AgencyRow)
-                             .order_by(AgencyRow.name, ReportRow.year))
-            return [ReportSummary(r.id, name, r.year, r.format, r.version, aware(r.updated_at),
-                                  r.updated_by) for r, name in rows]
+            rows = s.execute(
+                select(ReportRow, AgencyRow.name)
+                .join(AgencyRow)
+                .order_by(AgencyRow.name, ReportRow.year)
+            )
+            return [
+                ReportSummary(
+                    r.id, name, r.year, r.format, r.version, aware(r.updated_at), r.updated_by
+                )
+                for r, name in rows
+            ]
 
-    def save_report(self, report_id: int, report: Report, *, expected_version: int,
-                    author: str) -> int:
+    def save_report(
+        self, report_id: int, report: Report, *, expected_version: int, author: str
+    ) -> int:
         """Save the whole report data; refuse if someone saved since `expected_version` was loaded.
 
         Returns the new version (the same one when nothing changed).
@@ -219,8 +263,10 @@ class Workspace:
                 raise self._conflict(name, row, expected_version)
             old = Report.model_validate(row.data)
             if report.year != row.year or report.agency.name != name:
-                raise InputError(f"要保存的数据属于{report_label(report.agency.name, report.year)}，"
-                                 f"不是{report_label(name, row.year)}。请打开对应的报告再保存。")
+                raise InputError(
+                    f"要保存的数据属于{report_label(report.agency.name, report.year)}，"
+                    f"不是{report_label(name, row.year)}。请打开对应的报告再保存。"
+                )
             if not diff_fields(old, report) and old == report:
                 return row.version
             now = utcnow()
@@ -230,8 +276,13 @@ class Workspace:
             result = s.execute(
                 update(ReportRow)
                 .where(ReportRow.id == report_id, ReportRow.version == expected_version)
-                .values(data=report.model_dump(mode="json"), format=report.format,
-                        version=new_version, updated_at=now, updated_by=author)
+                .values(
+                    data=report.model_dump(mode="json"),
+                    format=report.format,
+                    version=new_version,
+                    updated_at=now,
+                    updated_by=author,
+                )
                 .execution_options(synchronize_session=False)
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -249,25 +300,53 @@ class Workspace:
         )
 
     @staticmethod
-    def _record_changes(s: Session, report_id: int, version: int, old: Report | None,
-                        new: Report, author: str, now: dt.datetime) -> None:
-        s.add_all(ChangeRow(report_id=report_id, report_version=version, field=f, old=o, new=n,
-                            author=author, at=now) for f, o, n in diff_fields(old, new))
+    def _record_changes(
+        s: Session,
+        report_id: int,
+        version: int,
+        old: Report | None,
+        new: Report,
+        author: str,
+        now: dt.datetime,
+    ) -> None:
+        s.add_all(
+            ChangeRow(
+                report_id=report_id,
+                report_version=version,
+                field=f,
+                old=o,
+                new=n,
+                author=author,
+                at=now,
+            )
+            for f, o, n in diff_fields(old, new)
+        )
 
     def changes(self, report_id: int, field: str | None = None) -> list[Change]:
         with self._tx() as s:
             q = select(ChangeRow).where(ChangeRow.report_id == report_id)
             if field is not None:
                 q = q.where(ChangeRow.field == field)
-            return [Change(r.field, r.old, r.new, r.author, aware(r.at), r.report_version)
-                    for r in s.scalars(q.order_by(ChangeRow.id))]
+            return [
+                Change(r.field, r.old, r.new, r.author, aware(r.at), r.report_version)
+                for r in s.scalars(q.order_by(ChangeRow.id))
+            ]
 
     # drafts -----------------------------------------------------------------------------
 
-    def add_draft(self, report_id: int, section: str, text: str, *, author_kind: AuthorKind,
-                  author: str, model: str | None = None, flags: Sequence[Any] = (),
-                  incomplete: bool = False, based_on: int | None | Literal["head"] = HEAD,
-                  ) -> DraftVersion:
+    def add_draft(
+        self,
+        report_id: int,
+        section: str,
+        text: str,
+        *,
+        author_kind: AuthorKind,
+        author: str,
+        model: str | None = None,
+        flags: Sequence[Any] = (),
+        incomplete: bool = False,
+        based_on: int | None | Literal["head"] = HEAD,
+    ) -> DraftVersion:
         """Append a version. `based_on` is the version the writer started from; if another
         version was added since, the save is refused (`HEAD` appends without that check)."""
         check_section(section)
@@ -276,36 +355,56 @@ class Workspace:
         with self._tx(write=True) as s:
             head = self._head(s, report_id, section)
             if based_on != HEAD and based_on != head:
-                last = s.scalar(select(DraftRow).where(DraftRow.report_id == report_id,
-                                                       DraftRow.section == section,
-                                                       DraftRow.number == head))
+                last = s.scalar(
+                    select(DraftRow).where(
+                        DraftRow.report_id == report_id,
+                        DraftRow.section == section,
+                        DraftRow.number == head,
+                    )
+                )
                 who = f"“{_draft(last).describe_author()}”于{when(last.at)}" if last else "他人"
                 raise ConflictError(
                     f"“{section_label(section)}”部分已由{who}保存了第{head}版，而您修改的是第{based_on or 0}版。"
                     "为避免覆盖，本次没有保存。请打开最新版本，核对后再保存。"
                 )
-            row = DraftRow(report_id=report_id, section=section, number=(head or 0) + 1,
-                           parent=head, text=text, author_kind=author_kind, author=author,
-                           model=model, flags=list(flags), incomplete=incomplete, at=utcnow())
+            row = DraftRow(
+                report_id=report_id,
+                section=section,
+                number=(head or 0) + 1,
+                parent=head,
+                text=text,
+                author_kind=author_kind,
+                author=author,
+                model=model,
+                flags=list(flags),
+                incomplete=incomplete,
+                at=utcnow(),
+            )
             s.add(row)
             try:
                 s.flush()
             except IntegrityError as exc:
-                raise ConflictError(f"“{section_label(section)}”部分刚刚有人保存了新版本。请打开最新版本后再保存。"
-                                    ) from exc
+                raise ConflictError(
+                    f"“{section_label(section)}”部分刚刚有人保存了新版本。请打开最新版本后再保存。"
+                ) from exc
             return _draft(row)
 
     @staticmethod
     def _head(s: Session, report_id: int, section: str) -> int | None:
-        return s.scalar(select(func.max(DraftRow.number))
-                        .where(DraftRow.report_id == report_id, DraftRow.section == section))
+        return s.scalar(
+            select(func.max(DraftRow.number)).where(
+                DraftRow.report_id == report_id, DraftRow.section == section
+            )
+        )
 
     def drafts(self, report_id: int, section: str) -> list[DraftVersion]:
         check_section(section)
         with self._tx() as s:
-            rows = s.scalars(select(DraftRow).where(DraftRow.report_id == report_id,
-                                                    DraftRow.section == section)
-                             .order_by(DraftRow.number))
+            rows = s.scalars(
+                select(DraftRow)
+                .where(DraftRow.report_id == report_id, DraftRow.section == section)
+                .order_by(DraftRow.number)
+            )
             return [_draft(r) for r in rows]
 
     def draft(self, report_id: int, section: str, number: int | None = None) -> DraftVersion | None:
@@ -315,85 +414,171 @@ class Workspace:
             return versions[-1] if versions else None
         return next((v for v in versions if v.number == number), None)
 
-    def restore_draft(self, report_id: int, section: str, number: int, *,
-                      author: str) -> DraftVersion:
+    def restore_draft(
+        self, report_id: int, section: str, number: int, *, author: str
+    ) -> DraftVersion:
         """Make an earlier version current again by appending a copy of it (history stays)."""
         old = self.draft(report_id, section, number)
         if old is None:
-            raise InputError(f"“{section_label(section)}”部分没有第{number}版。"
-                             f"请用 xxgk report history {section} 查看已有版本。")
-        return self.add_draft(report_id, section, old.text, author_kind="person", author=author,
-                              flags=old.flags, incomplete=old.incomplete)
+            raise InputError(
+                f"“{section_label(section)}”部分没有第{number}版。"
+                f"请用 xxgk report history {section} 查看已有版本。"
+            )
+        return self.add_draft(
+            report_id,
+            section,
+            old.text,
+            author_kind="person",
+            author=author,
+            flags=old.flags,
+            incomplete=old.incomplete,
+        )
 
     # notes, chat, decisions, exports ----------------------------------------------------
 
     def add_note(self, report_id: int, section: str, text: str, *, author: str) -> None:
         check_section(section)
         with self._tx(write=True) as s:
-            s.add(NoteRow(report_id=report_id, section=section, text=text, author=author,
-                          at=utcnow()))
+            s.add(
+                NoteRow(report_id=report_id, section=section, text=text, author=author, at=utcnow())
+            )
 
     def notes(self, report_id: int, section: str | None = None) -> list[Note]:
         with self._tx() as s:
             q = select(NoteRow).where(NoteRow.report_id == report_id)
             if section is not None:
                 q = q.where(NoteRow.section == section)
-            return [Note(r.section, r.text, r.author, aware(r.at))
-                    for r in s.scalars(q.order_by(NoteRow.id))]
+            return [
+                Note(r.section, r.text, r.author, aware(r.at))
+                for r in s.scalars(q.order_by(NoteRow.id))
+            ]
 
-    def add_chat(self, report_id: int, section: str, role: str, content: str, *,
-                 author: str = "") -> None:
+    def add_chat(
+        self, report_id: int, section: str, role: str, content: str, *, author: str = ""
+    ) -> None:
         check_section(section)
         with self._tx(write=True) as s:
-            s.add(ChatRow(report_id=report_id, section=section, role=role, content=content,
-                          author=author, at=utcnow()))
+            s.add(
+                ChatRow(
+                    report_id=report_id,
+                    section=section,
+                    role=role,
+                    content=content,
+                    author=author,
+                    at=utcnow(),
+                )
+            )
 
     def chat(self, report_id: int, section: str) -> list[ChatEntry]:
         with self._tx() as s:
-            rows = s.scalars(select(ChatRow).where(ChatRow.report_id == report_id,
-                                                   ChatRow.section == section)
-                             .order_by(ChatRow.id))
+            rows = s.scalars(
+                select(ChatRow)
+                .where(ChatRow.report_id == report_id, ChatRow.section == section)
+                .order_by(ChatRow.id)
+            )
             return [ChatEntry(r.section, r.role, r.content, r.author, aware(r.at)) for r in rows]
 
-    def decide(self, report_id: int, fingerprint: str, decision: DecisionKind, *, author: str,
-               reason: str = "") -> None:
+    def decide(
+        self,
+        report_id: int,
+        fingerprint: str,
+        decision: DecisionKind,
+        *,
+        author: str,
+        reason: str = "",
+    ) -> None:
         """Confirm or dismiss a finding; a dismissal needs a reason. The latest decision wins."""
         if decision not in ("confirm", "dismiss"):
             raise ValueError(f"decision {decision!r}")
         if decision == "dismiss" and not reason.strip():
             raise InputError("忽略一条校验发现时必须说明理由。请填写理由后再保存。")
         with self._tx(write=True) as s:
-            row = s.scalar(select(DecisionRow).where(DecisionRow.report_id == report_id,
-                                                     DecisionRow.fingerprint == fingerprint))
+            row = s.scalar(
+                select(DecisionRow).where(
+                    DecisionRow.report_id == report_id, DecisionRow.fingerprint == fingerprint
+                )
+            )
             if row is None:
-                s.add(DecisionRow(report_id=report_id, fingerprint=fingerprint,
-                                  decision=decision, reason=reason, author=author, at=utcnow()))
+                s.add(
+                    DecisionRow(
+                        report_id=report_id,
+                        fingerprint=fingerprint,
+                        decision=decision,
+                        reason=reason,
+                        author=author,
+                        at=utcnow(),
+                    )
+                )
             else:
                 row.decision, row.reason, row.author, row.at = decision, reason, author, utcnow()
 
     def decisions(self, report_id: int) -> dict[str, Decision]:
         with self._tx() as s:
             rows = s.scalars(select(DecisionRow).where(DecisionRow.report_id == report_id))
-            return {r.fingerprint: Decision(r.fingerprint, r.decision, r.reason,  # type: ignore[arg-type]
-                                            r.author, aware(r.at)) for r in rows}
+            return {
+                r.fingerprint: Decision(
+                    r.fingerprint,
+                    r.decision,
+                    r.reason,  # type: ignore[arg-type]
+                    r.author,
+                    aware(r.at),
+                )
+                for r in rows
+            }
 
-    def record_export(self, report_id: int, *, format: str, kind: ExportKind, path: str | Path,
-                      author: str, overrides: Sequence[str] = ()) -> None:
+    def record_export(
+        self,
+        report_id: int,
+        *,
+        format: str,
+        kind: ExportKind,
+        path: str | Path,
+        author: str,
+        overrides: Sequence[str] = (),
+    ) -> None:
         if kind not in _EXPORT_KINDS:
             raise ValueError(f"export kind {kind!r}")
         with self._tx(write=True) as s:
-            s.add(ExportRow(report_id=report_id, format=format, kind=kind,
-                            overrides=list(overrides), path=str(path), author=author,
-                            at=utcnow()))
+            s.add(
+                ExportRow(
+                    report_id=report_id,
+                    format=format,
+                    kind=kind,
+                    overrides=list(overrides),
+                    path=str(path),
+                    author=author,
+                    at=utcnow(),
+                )
+            )
 
     def exports(self, report_id: int) -> list[ExportRecord]:
         with self._tx() as s:
-            rows = s.scalars(select(ExportRow).where(ExportRow.report_id == report_id)
-                             .order_by(ExportRow.id))
-            return [ExportRecord(r.format, r.kind, list(r.overrides), r.path,  # type: ignore[arg-type]
-                                 r.author, aware(r.at)) for r in rows]
+            rows = s.scalars(
+                select(ExportRow).where(ExportRow.report_id == report_id).order_by(ExportRow.id)
+            )
+            return [
+                ExportRecord(
+                    r.format,
+                    r.kind,
+                    list(r.overrides),
+                    r.path,  # type: ignore[arg-type]
+                    r.author,
+                    aware(r.at),
+                )
+                for r in rows
+            ]
 
 
 def _draft(r: DraftRow) -> DraftVersion:
-    return DraftVersion(r.section, r.number, r.parent, r.text, r.author_kind,  # type: ignore[arg-type]
-                        r.author, r.model, list(r.flags), r.incomplete, aware(r.at))
+    return DraftVersion(
+        r.section,
+        r.number,
+        r.parent,
+        r.text,
+        r.author_kind,  # type: ignore[arg-type]
+        r.author,
+        r.model,
+        list(r.flags),
+        r.incomplete,
+        aware(r.at),
+    )

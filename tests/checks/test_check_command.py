@@ -15,12 +15,18 @@ from assistant.report.dataschema import dump
 EXAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "examples" / "report-2025.yaml"
 
 
-def write(tmp_path: Path, name: str, cells: dict[str, str] | None = None, year: int = 2025,
-          agency: str = "某县教育局") -> Path:
+def write(
+    tmp_path: Path,
+    name: str,
+    cells: dict[str, str] | None = None,
+    year: int = 2025,
+    agency: str = "某县教育局",
+) -> Path:
     """The shipped complete example (clean on every rule), with some cells changed."""
     report = read_report(EXAMPLE).with_cells({k: parse_cell(v) for k, v in (cells or {}).items()})
-    report = report.model_copy(update={"year": year, "agency": Agency(
-        name=agency, kind="department", level="county")})
+    report = report.model_copy(
+        update={"year": year, "agency": Agency(name=agency, kind="department", level="county")}
+    )
     path = tmp_path / name
     path.write_text(json.dumps(dump(report), ensure_ascii=False), encoding="utf-8")
     return path
@@ -29,15 +35,18 @@ def write(tmp_path: Path, name: str, cells: dict[str, str] | None = None, year: 
 BROKEN = {"apply.res.total.total": "26", "apply.res.total.natural_person": "17"}
 
 
-def test_clean_file_exits_0_with_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_clean_file_exits_0_with_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = cli(["check", str(write(tmp_path, "a.json"))])
     out = capsys.readouterr().out
     assert code == 0
     assert "某县教育局 2025年度" in out and "结论：未发现错误" in out
 
 
-def test_error_exits_1_and_groups_by_severity(tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_error_exits_1_and_groups_by_severity(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = cli(["check", str(write(tmp_path, "a.json", BROKEN))])
     out = capsys.readouterr().out
     assert code == 1
@@ -53,8 +62,9 @@ def test_warning_only_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert code == 0 and "警告（" in out and "无法判断（" in out
 
 
-def test_json_document_keys_and_round_trip(tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_document_keys_and_round_trip(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = write(tmp_path, "a.json", BROKEN)
     assert cli(["check", str(src), "--json"]) == 1
     doc = json.loads(capsys.readouterr().out)
@@ -70,7 +80,8 @@ def test_json_document_keys_and_round_trip(tmp_path: Path,
     assert cli(["check", str(again), "--json"]) == 1  # the JSON it writes is read back
     second = json.loads(capsys.readouterr().out)
     assert [f["fingerprint"] for f in second["findings"]] == [
-        f["fingerprint"] for f in doc["findings"]]
+        f["fingerprint"] for f in doc["findings"]
+    ]
 
 
 def test_prior_enables_cross_year_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -83,8 +94,9 @@ def test_prior_enables_cross_year_rules(tmp_path: Path, capsys: pytest.CaptureFi
     assert any(f["status"] == "fail" and "为4" in f["message"] for f in xy)
 
 
-def test_format_option_overrides_the_year(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                          ) -> None:
+def test_format_option_overrides_the_year(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "a.yaml"
     path.write_text("年度: 2021\n单位: 某局\n", encoding="utf-8")
     cli(["check", str(path), "--format", "2019", "--json"])
@@ -102,15 +114,31 @@ def test_unusable_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "找不到文件" in err and "Traceback" not in err
 
 
-def test_sample_report_tables_check_clean(data_dir: Path, capsys: pytest.CaptureFixture[str]
-                                          ) -> None:
+def test_sample_report_tables_check_clean(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = cli(["check", str(data_dir / "samples" / "wendeng-gxj-2020.txt"), "--json"])
     doc = json.loads(capsys.readouterr().out)
-    table_rules = ("FMT-03", "FMT-04", "FMT-05", "FMT-06", "FMT-08", "FMT-09", "T3-01", "T3-02",
-                   "T3-03", "T4-01", "T4-02", "T4-03", "T2-05", "T2-06")
+    table_rules = (
+        "FMT-03",
+        "FMT-04",
+        "FMT-05",
+        "FMT-06",
+        "FMT-08",
+        "FMT-09",
+        "T3-01",
+        "T3-02",
+        "T3-03",
+        "T4-01",
+        "T4-02",
+        "T4-03",
+        "T2-05",
+        "T2-06",
+    )
     found = [f for f in doc["findings"] if f["rule"] in table_rules]
     assert found and all(f["status"] == "pass" for f in found), [
-        f["message"] for f in found if f["status"] != "pass"]
+        f["message"] for f in found if f["status"] != "pass"
+    ]
     assert code in (0, 1)
 
 
@@ -132,8 +160,9 @@ def test_folder_is_checked_file_by_file(tmp_path: Path, capsys: pytest.CaptureFi
     assert [d.get("error") is not None for d in docs] == [False, False, True]
 
 
-def test_folder_without_reports_is_unusable(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                            ) -> None:
+def test_folder_without_reports_is_unusable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "empty").mkdir()
     assert cli(["check", str(tmp_path / "empty")]) == 2
     assert "没有可校验的报告文件" in capsys.readouterr().err
@@ -149,9 +178,12 @@ def fresh_deadlines():  # type: ignore[no-untyped-def]
     configured_deadlines.cache_clear()
 
 
-def test_an_office_sets_its_own_deadline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str],
-                                         fresh_deadlines: None) -> None:
+def test_an_office_sets_its_own_deadline(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fresh_deadlines: None,
+) -> None:
     # the example was published 2026-01-20: on time by SPEC's 1月31日, late by a 1月15日 rule
     path = write(tmp_path, "r.json")
     assert cli(["check", str(path), "--json"]) == 0
@@ -166,8 +198,11 @@ def test_an_office_sets_its_own_deadline(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_a_deadline_setting_that_cannot_be_used_is_named(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        fresh_deadlines: None) -> None:
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fresh_deadlines: None,
+) -> None:
     monkeypatch.setenv("XXGK_CHECKS__DEADLINES__STREET", "02-15")
     assert cli(["check", str(write(tmp_path, "r.json"))]) == 1
     err = capsys.readouterr().err

@@ -10,53 +10,94 @@ from assistant.report import Report, Section, parse_cell, zero_report
 from assistant.report.sentences import sentences, word_count
 
 FIGURES = {
-    "apply.new.total": "26", "apply.carry_in.total": "2", "apply.res.total.total": "24",
-    "apply.carry_out.total": "4", "apply.res.granted.total": "12",
-    "apply.res.other.fee_unpaid.total": "1", "apply.new.natural_person": "20",
-    "apply.new.legal.commercial": "6", "review.admin_review.total": "1",
-    "review.admin_review.corrected": "1", "active.normative_docs.made": "3",
-    "active.admin_fees.amount_wan": "2.5", "active.licensing.decisions": "40",
+    "apply.new.total": "26",
+    "apply.carry_in.total": "2",
+    "apply.res.total.total": "24",
+    "apply.carry_out.total": "4",
+    "apply.res.granted.total": "12",
+    "apply.res.other.fee_unpaid.total": "1",
+    "apply.new.natural_person": "20",
+    "apply.new.legal.commercial": "6",
+    "review.admin_review.total": "1",
+    "review.admin_review.corrected": "1",
+    "active.normative_docs.made": "3",
+    "active.admin_fees.amount_wan": "2.5",
+    "active.licensing.decisions": "40",
 }
 
 
-def report(year: int = 2025, agency: str = "某县教育局", kind: str | None = "department",
-           **texts: str) -> Report:
+def report(
+    year: int = 2025, agency: str = "某县教育局", kind: str | None = "department", **texts: str
+) -> Report:
     r = zero_report(year, agency).with_cells({k: parse_cell(v) for k, v in FIGURES.items()})
     r.agency.kind = kind  # type: ignore[assignment]
-    return r.model_copy(update={"sections": {k: Section(id=k, text=v)  # type: ignore[arg-type]
-                                             for k, v in texts.items()}})
+    return r.model_copy(
+        update={
+            "sections": {
+                k: Section(id=k, text=v)  # type: ignore[arg-type]
+                for k, v in texts.items()
+            }
+        }
+    )
 
 
 def statuses(r: Report, rule: str, prior: Report | None = None) -> list[str]:
     return [f.status for f in run_checks(r, prior=prior, only=[rule]).findings]
 
 
-GOOD_OVERVIEW = ("（一）主动公开。本年新收政府信息公开申请26件，上年结转2件，办结24件，结转下年度4件，"
-                 "其中予以公开12件，占比50%。（二）依申请公开。（三）政府信息管理。（四）平台建设依托门户网站。"
-                 "（五）监督保障：开展培训2次。本年制发行政规范性文件3件。")
-GOOD_OTHER = ("依据《政府信息公开信息处理费管理办法》，本年度发出收费通知1件，总金额100元，实际收取0元。"
-              "落实上级政务公开工作要点情况良好。人大代表建议和政协提案办理结果均已公开。创新开展政策直播。")
-GOOD_PROBLEMS = ("一是“政策解读”栏目全年仅更新3次，解读形式单一。二是1件行政复议被纠正，答复书说理不充分。"
-                 "上年报告所列依申请办理不规范问题已整改。下一步，一是2026年6月前将解读栏目改为每月更新；"
-                 "二是修订答复文书模板，组织1次专题培训。")
+GOOD_OVERVIEW = (
+    "（一）主动公开。本年新收政府信息公开申请26件，上年结转2件，办结24件，结转下年度4件，"
+    "其中予以公开12件，占比50%。（二）依申请公开。（三）政府信息管理。（四）平台建设依托门户网站。"
+    "（五）监督保障：开展培训2次。本年制发行政规范性文件3件。"
+)
+GOOD_OTHER = (
+    "依据《政府信息公开信息处理费管理办法》，本年度发出收费通知1件，总金额100元，实际收取0元。"
+    "落实上级政务公开工作要点情况良好。人大代表建议和政协提案办理结果均已公开。创新开展政策直播。"
+)
+GOOD_PROBLEMS = (
+    "一是“政策解读”栏目全年仅更新3次，解读形式单一。二是1件行政复议被纠正，答复书说理不充分。"
+    "上年报告所列依申请办理不规范问题已整改。下一步，一是2026年6月前将解读栏目改为每月更新；"
+    "二是修订答复文书模板，组织1次专题培训。"
+)
 
 CASES = [  # rule, passing texts, failing texts
     ("NAR-01", {"overview": GOOD_OVERVIEW}, {"overview": "本年新收政府信息公开申请25件。"}),
-    ("NAR-02", {"overview": "主动公开信息30条，其中动态20条，通知10条。"},
-     {"overview": "主动公开信息30条，其中动态20条，通知9条。"}),
-    ("NAR-03", {"overview": "予以公开12件，占办结总数的50%。"}, {"overview": "予以公开12件，占比60%。"}),
+    (
+        "NAR-02",
+        {"overview": "主动公开信息30条，其中动态20条，通知10条。"},
+        {"overview": "主动公开信息30条，其中动态20条，通知9条。"},
+    ),
+    (
+        "NAR-03",
+        {"overview": "予以公开12件，占办结总数的50%。"},
+        {"overview": "予以公开12件，占比60%。"},
+    ),
     ("NAR-04", {"overview": "本年新收申请26件。"}, {"overview": "受理政府信息公开申请26条。"}),
     ("NAR-05", {"overview": "共收到申请26件。"}, {"overview": "共收到申请27件。"}),
-    ("NAR-06", {"overview": "本年度未发生行政诉讼。"}, {"overview": "本年度未收到政府信息公开申请。"}),
-    ("NAR-07", {"overview": "2025年，本局高度重视。"}, {"overview": "2023年，本局高度重视公开工作。"}),
+    (
+        "NAR-06",
+        {"overview": "本年度未发生行政诉讼。"},
+        {"overview": "本年度未收到政府信息公开申请。"},
+    ),
+    (
+        "NAR-07",
+        {"overview": "2025年，本局高度重视。"},
+        {"overview": "2023年，本局高度重视公开工作。"},
+    ),
     ("NAR-08", {"overview": "本年制发行政规范性文件3件。"}, {"overview": "本年内无规范性文件。"}),
     ("S1-01", {"overview": GOOD_OVERVIEW}, {"overview": "本年主动公开信息若干。"}),
     ("S1-03", {"overview": GOOD_OVERVIEW}, {"overview": "主动公开。" * 201}),
     ("S5-01", {"problems": GOOD_PROBLEMS}, {"problems": "我局公开工作运行良好。"}),
-    ("S5-02", {"problems": GOOD_PROBLEMS},
-     {"problems": "一是公开意识有待提高。下一步，我们将进一步加强学习，不断提高水平。"}),
-    ("S5-03", {"problems": GOOD_PROBLEMS},
-     {"problems": "一是公开意识有待提高。二是内容不够丰富。下一步将加强。"}),
+    (
+        "S5-02",
+        {"problems": GOOD_PROBLEMS},
+        {"problems": "一是公开意识有待提高。下一步，我们将进一步加强学习，不断提高水平。"},
+    ),
+    (
+        "S5-03",
+        {"problems": GOOD_PROBLEMS},
+        {"problems": "一是公开意识有待提高。二是内容不够丰富。下一步将加强。"},
+    ),
     ("S6-01", {"other": GOOD_OTHER}, {"other": "无。"}),
     ("S6-04", {"other": GOOD_OTHER}, {"other": "本年度未收取信息处理费。"}),
     ("S6-05", {"other": GOOD_OTHER}, {"other": "本年度未收取信息处理费。"}),
@@ -83,16 +124,24 @@ def test_s1_02_applies_to_governments_only() -> None:
     assert statuses(report(**text), "S1-02") == []  # a department
     gov = report(agency="某县人民政府", kind="government", **text)
     assert statuses(gov, "S1-02") == ["fail"]
-    ok = report(agency="某县人民政府", kind="government",
-                overview=GOOD_OVERVIEW + "年度工作考核、社会评议和责任追究结果均已公开，未发生责任追究。")
+    ok = report(
+        agency="某县人民政府",
+        kind="government",
+        overview=GOOD_OVERVIEW + "年度工作考核、社会评议和责任追究结果均已公开，未发生责任追究。",
+    )
     assert statuses(ok, "S1-02") == ["pass"]
 
 
 def test_cross_year_rules_need_and_use_the_prior() -> None:
-    prior = report(2024, overview="全年主动公开政府信息125条。",
-                   problems="一是栏目更新不及时。二是解读形式单一。下一步将改进。")
-    copied = report(overview="全年主动公开政府信息187条，比上年增加60条。",
-                    problems="一是栏目更新不及时。二是解读形式单一。下一步将改进。")
+    prior = report(
+        2024,
+        overview="全年主动公开政府信息125条。",
+        problems="一是栏目更新不及时。二是解读形式单一。下一步将改进。",
+    )
+    copied = report(
+        overview="全年主动公开政府信息187条，比上年增加60条。",
+        problems="一是栏目更新不及时。二是解读形式单一。下一步将改进。",
+    )
     fresh = report(overview="全年主动公开政府信息187条，比上年增加62条。", problems=GOOD_PROBLEMS)
     assert statuses(copied, "XY-04") == []  # no prior given: the rule does not run
     assert statuses(copied, "XY-04", prior) == ["fail"]
@@ -107,21 +156,27 @@ def test_finding_quotes_the_sentence_with_offsets() -> None:
     text = "本局重视公开。本年新收政府信息公开申请25件。"
     f = run_checks(report(overview=text), only=["NAR-01"]).failures()[0]
     assert f.quote == "本年新收政府信息公开申请25件。"
-    assert text[f.start:f.end] == f.quote and f.section == "overview"
+    assert text[f.start : f.end] == f.quote and f.section == "overview"
     assert "apply.new.total" in f.cells and "26" in f.message
 
 
 def test_sample_enumeration_adds_up() -> None:
-    text = ("全年，区工信局主动公开政府信息187条，比上年增加62条，其中公告公示类信息5条，组织机构类信息5条，"
-            "政策文件及解读类信息11条，比上年增加4条，工作动态类信息137条，比上年增加49条，财政预决算信息7条，"
-            "其他类信息22条，比上年增加12条。")
+    text = (
+        "全年，区工信局主动公开政府信息187条，比上年增加62条，其中公告公示类信息5条，组织机构类信息5条，"
+        "政策文件及解读类信息11条，比上年增加4条，工作动态类信息137条，比上年增加49条，财政预决算信息7条，"
+        "其他类信息22条，比上年增加12条。"
+    )
     f = run_checks(report(2020, overview=text), only=["NAR-02"]).findings
     assert [x.status for x in f] == ["pass"] and f[0].found == "187"
 
 
 def test_word_count_counts_ascii_runs_once() -> None:
     assert word_count("本局2025年公开 信息abc共187条。") == 13  # 2025, abc, 187 count once
-    assert [s.text for s in sentences("一是甲。二是乙；\n三是丙")] == ["一是甲。", "二是乙；", "三是丙"]
+    assert [s.text for s in sentences("一是甲。二是乙；\n三是丙")] == [
+        "一是甲。",
+        "二是乙；",
+        "三是丙",
+    ]
 
 
 def test_tables_only_input_is_not_judged_on_its_narrative() -> None:
@@ -135,27 +190,43 @@ def test_fmt01_counts_a_table_as_its_section_and_ignores_entry_order() -> None:
     # built in the workspace: 六 accepted before 一, tables entered, no printed headings
     built = report(other=GOOD_OTHER, overview=GOOD_OVERVIEW, problems=GOOD_PROBLEMS)
     assert statuses(built, "FMT-01") == ["pass"]
-    printed = built.model_copy(update={"sections": {
-        "other": Section(id="other", heading="六、其他需要报告的事项", text="无。"),
-        "overview": Section(id="overview", heading="一、总体情况", text="概述。")}})
+    printed = built.model_copy(
+        update={
+            "sections": {
+                "other": Section(id="other", heading="六、其他需要报告的事项", text="无。"),
+                "overview": Section(id="overview", heading="一、总体情况", text="概述。"),
+            }
+        }
+    )
     assert statuses(printed, "FMT-01") == ["fail"]  # printed out of order, 五 missing
 
 
 def test_s6_02_no_fee_sentence_against_positive_figures() -> None:
     said = "本年度未发出收费通知，未收取信息处理费。落实上级政务公开工作要点情况良好。"
-    charged = report(other=said).with_cells({"fees.notices_count": parse_cell("1"),
-                                             "fees.notices_amount_yuan": parse_cell("100"),
-                                             "fees.collected_yuan": parse_cell("0")})
+    charged = report(other=said).with_cells(
+        {
+            "fees.notices_count": parse_cell("1"),
+            "fees.notices_amount_yuan": parse_cell("100"),
+            "fees.collected_yuan": parse_cell("0"),
+        }
+    )
     [f] = run_checks(charged, only=["S6-02"]).findings
     assert f.status == "fail" and f.section == "other"
-    assert f.quote == "本年度未发出收费通知，未收取信息处理费。" and said[f.start:f.end] == f.quote
+    assert (
+        f.quote == "本年度未发出收费通知，未收取信息处理费。" and said[f.start : f.end] == f.quote
+    )
     assert set(f.cells) == {"fees.notices_count", "fees.notices_amount_yuan"}
     assert "发出收费通知1件" in f.message and "收费通知总金额100元" in f.message
     # the same sentence with zero figures is coherent; a rule about when no fee is due is no claim
-    none = charged.with_cells({"fees.notices_count": parse_cell("0"),
-                               "fees.notices_amount_yuan": parse_cell("0")})
+    none = charged.with_cells(
+        {"fees.notices_count": parse_cell("0"), "fees.notices_amount_yuan": parse_cell("0")}
+    )
     assert statuses(none, "S6-02") == ["pass"]
     rule_text = report(other="对符合条件的申请人依法不收取信息处理费。").with_cells(
-        {"fees.notices_count": parse_cell("1"), "fees.notices_amount_yuan": parse_cell("100"),
-         "fees.collected_yuan": parse_cell("100")})
+        {
+            "fees.notices_count": parse_cell("1"),
+            "fees.notices_amount_yuan": parse_cell("100"),
+            "fees.collected_yuan": parse_cell("100"),
+        }
+    )
     assert statuses(rule_text, "S6-02") == ["pass"]

@@ -30,9 +30,12 @@ def consistent_reports(draw: st.DrawFn) -> Report:
         done = sum(values[f"{t}.{row}.{col}"] for row in leaves)
         carry_out = draw(_SMALL)
         carry_in = draw(st.integers(min_value=0, max_value=done + carry_out))
-        values |= {f"{t}.res.total.{col}": done, f"{t}.carry_out.{col}": carry_out,
-                   f"{t}.carry_in.{col}": carry_in,
-                   f"{t}.new.{col}": done + carry_out - carry_in}
+        values |= {
+            f"{t}.res.total.{col}": done,
+            f"{t}.carry_out.{col}": carry_out,
+            f"{t}.carry_in.{col}": carry_in,
+            f"{t}.new.{col}": done + carry_out - carry_in,
+        }
     for row in block.rows:
         values[f"{t}.{row.id}.total"] = sum(values[f"{t}.{row.id}.{c}"] for c in parts)
     for group in ("admin_review", "litigation_direct", "litigation_after_review"):
@@ -43,8 +46,9 @@ def consistent_reports(draw: st.DrawFn) -> Report:
     table2 = layout.table_for_section("active")
     assert table2 is not None
     for spec in table2.cells:
-        values[spec.id] = draw(st.integers(min_value=-5, max_value=5)) if spec.type == "sint" \
-            else draw(_SMALL)
+        values[spec.id] = (
+            draw(st.integers(min_value=-5, max_value=5)) if spec.type == "sint" else draw(_SMALL)
+        )
     base = zero_report(year, "某县某局", format=fmt)  # type: ignore[arg-type]
     return base.with_cells({k: Cell.of(v) for k, v in values.items()})
 
@@ -54,8 +58,13 @@ def expected_failures(report: Report, cell_id: str) -> set[str]:
     table, rest = cell_id.split(".", 1)
     if table.startswith("review"):
         group = rest.split(".")[0]
-        return {{"admin_review": "T4-01", "litigation_direct": "T4-02",
-                 "litigation_after_review": "T4-03"}[group]}
+        return {
+            {
+                "admin_review": "T4-01",
+                "litigation_direct": "T4-02",
+                "litigation_after_review": "T4-03",
+            }[group]
+        }
     if not table.startswith("apply"):
         return set()
     spec = report.layout.cell(cell_id)
@@ -79,8 +88,9 @@ def test_consistent_report_passes_every_identity(report: Report) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(consistent_reports(), st.data())
-def test_changing_one_cell_fails_exactly_the_expected_rules(report: Report, data: st.DataObject
-                                                            ) -> None:
+def test_changing_one_cell_fails_exactly_the_expected_rules(
+    report: Report, data: st.DataObject
+) -> None:
     ids = [c for t in report.layout.tables if not t.optional for c in t.cell_ids]
     cell_id = data.draw(st.sampled_from(ids))
     old = report.value(cell_id)
@@ -94,8 +104,9 @@ def test_changing_one_cell_fails_exactly_the_expected_rules(report: Report, data
 
 @settings(max_examples=25, deadline=None)
 @given(consistent_reports(), st.data())
-def test_blanking_one_cell_makes_its_identities_not_assessable(report: Report,
-                                                               data: st.DataObject) -> None:
+def test_blanking_one_cell_makes_its_identities_not_assessable(
+    report: Report, data: st.DataObject
+) -> None:
     ids = [c for t in report.layout.tables if not t.optional for c in t.cell_ids]
     cell_id = data.draw(st.sampled_from(ids))
     blanked = report.with_cells({cell_id: Cell(kind="slash", raw="/")})

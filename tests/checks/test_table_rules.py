@@ -25,8 +25,10 @@ def build(case: dict[str, Any], base: Report | None = None) -> Report:
     report = base or zero_report(year, format=case.get("format"))
     if case.get("no_cells"):
         report = report.model_copy(update={"cells": {}})
-    cells = {cid: parse_cell(v if isinstance(v, str) else str(v))
-             for cid, v in (case.get("cells") or {}).items()}
+    cells = {
+        cid: parse_cell(v if isinstance(v, str) else str(v))
+        for cid, v in (case.get("cells") or {}).items()
+    }
     report = report.with_cells(cells)
     for cid in case.get("remove", ()):
         report.cells.pop(cid)
@@ -34,13 +36,15 @@ def build(case: dict[str, Any], base: Report | None = None) -> Report:
     if "agency" in case:
         update["agency"] = Agency(**case["agency"])
     if "sections" in case:
-        update["sections"] = {sid: Section(id=sid, heading=h, text=t)
-                              for sid, (h, t) in case["sections"].items()}
+        update["sections"] = {
+            sid: Section(id=sid, heading=h, text=t) for sid, (h, t) in case["sections"].items()
+        }
     if "title" in case:
         update["title"] = case["title"]
     if "published" in case or "url" in case:
         update["publication"] = report.publication.model_copy(
-            update={"date": case.get("published"), "url": case.get("url")})
+            update={"date": case.get("published"), "url": case.get("url")}
+        )
     if "notes" in case:
         update["notes"] = [ReadNote(location=loc, message=msg) for loc, msg in case["notes"]]
     return report.model_copy(update=update)
@@ -62,8 +66,9 @@ def _id(case: dict[str, Any]) -> str:
 def test_rule_case(case: dict[str, Any]) -> None:
     report = build(case)
     prior = build(case["prior"]) if "prior" in case else None
-    found = run_checks(report, prior=prior, only=[case["rule"]],
-                       options=options(case, report)).findings
+    found = run_checks(
+        report, prior=prior, only=[case["rule"]], options=options(case, report)
+    ).findings
     assert found, f"{case['rule']} gave no finding"
     assert {f.rule for f in found} == {case["rule"]}
     statuses = {f.status for f in found}
@@ -92,9 +97,29 @@ def test_every_owned_rule_has_a_pass_and_a_fail_case() -> None:
 
 # SPEC c.1–c.5, c.7 (fees) and c.8: the rules that judge tables and metadata only
 TABLE_AND_METADATA_RULES = (
-    *(f"FMT-{i:02d}" for i in range(1, 14)), "T2-01", "T2-02", "T2-05", "T2-06", "T2-07",
-    "T3-01", "T3-02", "T3-03", "T3-04", "T3-05", "T3-07", "T4-01", "T4-02", "T4-03", "T4-04",
-    "XY-01", "XY-02", "XY-03", "XY-08", "S6-02", "S6-03", "S6-09",
+    *(f"FMT-{i:02d}" for i in range(1, 14)),
+    "T2-01",
+    "T2-02",
+    "T2-05",
+    "T2-06",
+    "T2-07",
+    "T3-01",
+    "T3-02",
+    "T3-03",
+    "T3-04",
+    "T3-05",
+    "T3-07",
+    "T4-01",
+    "T4-02",
+    "T4-03",
+    "T4-04",
+    "XY-01",
+    "XY-02",
+    "XY-03",
+    "XY-08",
+    "S6-02",
+    "S6-03",
+    "S6-09",
     *(f"PUB-{i:02d}" for i in range(1, 8)),
 )
 

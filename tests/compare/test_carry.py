@@ -9,12 +9,18 @@ from assistant.report import Agency, Cell, zero_report
 
 
 def _prior():
-    r = zero_report(2022, "某局").with_cells({
-        "apply.carry_out.natural_person": Cell.of(2), "apply.carry_out.legal.commercial": Cell.of(1),
-        "apply.carry_out.total": Cell.of(3), "active.rules.valid": Cell.of(12),
-        "active.normative_docs.valid": Cell.of(40),
-    })
-    return r.model_copy(update={"agency": Agency(name="某局", phone="0631-1", parent="某市政府办公室")})
+    r = zero_report(2022, "某局").with_cells(
+        {
+            "apply.carry_out.natural_person": Cell.of(2),
+            "apply.carry_out.legal.commercial": Cell.of(1),
+            "apply.carry_out.total": Cell.of(3),
+            "active.rules.valid": Cell.of(12),
+            "active.normative_docs.valid": Cell.of(40),
+        }
+    )
+    return r.model_copy(
+        update={"agency": Agency(name="某局", phone="0631-1", parent="某市政府办公室")}
+    )
 
 
 def test_fresh_year_gets_carry_in_valid_counts_and_profile() -> None:
@@ -31,12 +37,18 @@ def test_fresh_year_gets_carry_in_valid_counts_and_profile() -> None:
 
 
 def test_clerk_entries_are_never_overwritten() -> None:
-    mine = zero_report(2023, "某局").with_cells({
-        "apply.carry_in.total": Cell.of(5, source="录入"),        # differs from last year's 3
-        "apply.carry_in.natural_person": Cell.of(2, source="录入"),  # agrees
-        "active.rules.made": Cell.of(3, source="录入"),
-        "active.rules.repealed": Cell.of(1, source="录入"),
-    }).model_copy(update={"agency": Agency(name="某局", phone="0631-9")})
+    mine = (
+        zero_report(2023, "某局")
+        .with_cells(
+            {
+                "apply.carry_in.total": Cell.of(5, source="录入"),  # differs from last year's 3
+                "apply.carry_in.natural_person": Cell.of(2, source="录入"),  # agrees
+                "active.rules.made": Cell.of(3, source="录入"),
+                "active.rules.repealed": Cell.of(1, source="录入"),
+            }
+        )
+        .model_copy(update={"agency": Agency(name="某局", phone="0631-9")})
+    )
     got = carry_forward(_prior(), mine)
     r = got.report
     assert r.value("apply.carry_in.total") == 5 and r.cell("apply.carry_in.total").source == "录入"  # type: ignore[union-attr]
@@ -49,8 +61,9 @@ def test_clerk_entries_are_never_overwritten() -> None:
 
 
 def test_fmt2019_prior_gives_carry_in_but_not_valid_counts() -> None:
-    prior = zero_report(2020, "某局").with_cells({"apply19.carry_out.total": Cell.of(4),
-                                                  "active19.rules.total_published": Cell.of(9)})
+    prior = zero_report(2020, "某局").with_cells(
+        {"apply19.carry_out.total": Cell.of(4), "active19.rules.total_published": Cell.of(9)}
+    )
     r = carry_forward(prior).report
     assert r.format == "2021" and r.value("apply.carry_in.total") == 4
     assert r.cell("active.rules.valid").source is None  # type: ignore[union-attr]  # not chained

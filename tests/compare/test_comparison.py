@@ -21,8 +21,10 @@ from assistant.compare import (
 from assistant.ingest import read_report
 from assistant.report import Cell, Report, Section, zero_report
 
-NEW_PROBLEMS = ("一年来，区工信局政务公开工作取得了一定成效，但仍存在一些不足：一是信息收集渠道不畅，"
-                "部分信息传递缓慢；二是网站栏目设置不够科学，部分栏目更新不及时。下一步，我们将完善栏目。")
+NEW_PROBLEMS = (
+    "一年来，区工信局政务公开工作取得了一定成效，但仍存在一些不足：一是信息收集渠道不畅，"
+    "部分信息传递缓慢；二是网站栏目设置不够科学，部分栏目更新不及时。下一步，我们将完善栏目。"
+)
 
 
 @pytest.fixture
@@ -33,14 +35,18 @@ def sample(data_dir: Path) -> Report:
 def _modified(prior: Report) -> Report:
     """A copy one year on, with known changes to three cells and to section 五."""
     copy = prior.model_copy(update={"year": prior.year + 1}, deep=True)
-    copy = copy.with_cells({
-        "apply19.new.natural_person": Cell.of(4),
-        "apply19.new.total": Cell.of(4),
-        "active19.licensing.decisions": Cell.of(
-            int(prior.value("active19.licensing.decisions") or 0) + 10),
-    })
-    copy.sections["problems"] = Section(id="problems", heading="五、存在的主要问题及改进情况",
-                                        text=NEW_PROBLEMS)
+    copy = copy.with_cells(
+        {
+            "apply19.new.natural_person": Cell.of(4),
+            "apply19.new.total": Cell.of(4),
+            "active19.licensing.decisions": Cell.of(
+                int(prior.value("active19.licensing.decisions") or 0) + 10
+            ),
+        }
+    )
+    copy.sections["problems"] = Section(
+        id="problems", heading="五、存在的主要问题及改进情况", text=NEW_PROBLEMS
+    )
     return copy
 
 
@@ -48,7 +54,10 @@ def test_sample_against_a_modified_copy_finds_every_known_change(sample: Report)
     this = _modified(sample)
     c = compare_reports(this, [sample])
     assert {r.cell for r in c.numbers.changed} == {
-        "apply19.new.natural_person", "apply19.new.total", "active19.licensing.decisions"}
+        "apply19.new.natural_person",
+        "apply19.new.total",
+        "active19.licensing.decisions",
+    }
     row = c.numbers.row("active19.licensing.decisions")
     assert row.change == 10 and row.values[1] - row.values[0] == 10  # type: ignore[operator]
     assert c.numbers.row("apply19.new.total").values == (0, 4)
@@ -69,10 +78,15 @@ def test_sample_against_a_modified_copy_finds_every_known_change(sample: Report)
 
 def test_numbers_over_three_years_and_across_formats() -> None:
     y19 = zero_report(2020, "某局").with_cells({"apply19.new.total": Cell.of(8)})
-    y21 = zero_report(2021, "某局").with_cells({"apply.new.total": Cell.of(10),
-                                                "active.admin_fees.amount_wan": Cell.of(Decimal("1.5"))})
-    y22 = zero_report(2022, "某局").with_cells({"apply.new.total": Cell.of(15),
-                                                "active.admin_fees.amount_wan": Cell(kind="slash", raw="/")})
+    y21 = zero_report(2021, "某局").with_cells(
+        {"apply.new.total": Cell.of(10), "active.admin_fees.amount_wan": Cell.of(Decimal("1.5"))}
+    )
+    y22 = zero_report(2022, "某局").with_cells(
+        {
+            "apply.new.total": Cell.of(15),
+            "active.admin_fees.amount_wan": Cell(kind="slash", raw="/"),
+        }
+    )
     c = compare_numbers([y22, y19, y21])
     assert c.years == (2020, 2021, 2022)
     row = c.row("apply.new.total")
@@ -93,9 +107,14 @@ def test_chinese_diff_keeps_sentences_whole_and_numbers_precise() -> None:
     old = "本年度共收到申请5件，全部按时办结。下一步将加强培训。"
     new = "本年度共收到申请7件，全部按时办结。我局将完善目录。下一步将加强培训。"
     ops = [(p.op, p.text) for p in diff_text(old, new)]
-    assert ops == [("equal", "本年度共收到申请"), ("delete", "5"), ("insert", "7"),
-                   ("equal", "件，全部按时办结。"), ("insert", "我局将完善目录。"),
-                   ("equal", "下一步将加强培训。")]
+    assert ops == [
+        ("equal", "本年度共收到申请"),
+        ("delete", "5"),
+        ("insert", "7"),
+        ("equal", "件，全部按时办结。"),
+        ("insert", "我局将完善目录。"),
+        ("equal", "下一步将加强培训。"),
+    ]
     # scattered single shared characters are folded into one readable change
     ops = diff_text("政策解读形式单一", "栏目设置不够规范")
     assert [p.op for p in ops] == ["delete", "insert"]
@@ -131,8 +150,11 @@ def test_json_document_round_trips(sample: Report) -> None:
     doc = comparison_json(compare_reports(_modified(sample), [sample]))
     again = json.loads(json.dumps(doc, ensure_ascii=False))
     assert again["years"] == [2020, 2021]
-    assert set(again["changed_cells"]) == {"apply19.new.natural_person", "apply19.new.total",
-                                           "active19.licensing.decisions"}
+    assert set(again["changed_cells"]) == {
+        "apply19.new.natural_person",
+        "apply19.new.total",
+        "active19.licensing.decisions",
+    }
     assert [p["status"] for p in again["problems"]] == ["repeated", "silent"]
 
 

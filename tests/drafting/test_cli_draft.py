@@ -32,24 +32,50 @@ def notes(tmp_path: Path) -> Path:
     return path
 
 
-def test_offline_draft_of_the_sample_has_zero_flags(sample: Path, notes: Path, tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_offline_draft_of_the_sample_has_zero_flags(
+    sample: Path, notes: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "draft.md"
-    code = cli(["draft", str(sample), "--notes", str(notes), "--offline", "--no-retrieve",
-                "--out", str(out)])
+    code = cli(
+        [
+            "draft",
+            str(sample),
+            "--notes",
+            str(notes),
+            "--offline",
+            "--no-retrieve",
+            "--out",
+            str(out),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 0, err
     text = out.read_text(encoding="utf-8")
-    for heading in ("## 引言", "## 一、总体情况", "## 五、存在的主要问题及改进情况",
-                    "## 六、其他需要报告的事项"):
+    for heading in (
+        "## 引言",
+        "## 一、总体情况",
+        "## 五、存在的主要问题及改进情况",
+        "## 六、其他需要报告的事项",
+    ):
         assert heading in text
     assert "187条" in text and "参训60人次" in text and "核对提示" not in text
     assert "核对提示0处" in err
 
 
 def test_json_parity(sample: Path, notes: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = cli(["draft", str(sample), "--notes", str(notes), "--offline", "--no-retrieve",
-                "--section", "一,五", "--json"])
+    code = cli(
+        [
+            "draft",
+            str(sample),
+            "--notes",
+            str(notes),
+            "--offline",
+            "--no-retrieve",
+            "--section",
+            "一,五",
+            "--json",
+        ]
+    )
     doc = json.loads(capsys.readouterr().out)
     assert code == 0
     assert [d["section"] for d in doc["drafts"]] == ["overview", "problems"]
@@ -59,15 +85,21 @@ def test_json_parity(sample: Path, notes: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_llm_draft_streams_and_flags_invented_numbers(
-        sample: Path, notes: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    sample: Path, notes: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     with OpenAIStub() as stub:
         monkeypatch.setenv("XXGK_LLM__BASE_URL", stub.base_url)
         monkeypatch.setenv("XXGK_LLM__MODEL", "deepseek-stub")
-        stub.push(Reply.text("（一）主动公开\n主动公开政府信息[[fact:note.overview.主动公开.1]]，"
-                             "网站访问量达35万人次。", chunk_chars=4))
-        code = cli(["draft", str(sample), "--notes", str(notes), "--no-retrieve",
-                    "--section", "一"])
+        stub.push(
+            Reply.text(
+                "（一）主动公开\n主动公开政府信息[[fact:note.overview.主动公开.1]]，"
+                "网站访问量达35万人次。",
+                chunk_chars=4,
+            )
+        )
+        code = cli(
+            ["draft", str(sample), "--notes", str(notes), "--no-retrieve", "--section", "一"]
+        )
         captured = capsys.readouterr()
         assert len(stub.requests) == 1 and stub.requests[0].json["stream"] is True
     assert code == 1
@@ -76,8 +108,9 @@ def test_llm_draft_streams_and_flags_invented_numbers(
     assert "【数字无出处】“35万人次”" in captured.out
 
 
-def test_llm_failure_is_a_chinese_error(sample: Path, monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_llm_failure_is_a_chinese_error(
+    sample: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("XXGK_LLM__MAX_RETRIES", "0")
     code = cli(["draft", str(sample), "--no-retrieve", "--section", "六"])
     err = capsys.readouterr().err
@@ -85,8 +118,9 @@ def test_llm_failure_is_a_chinese_error(sample: Path, monkeypatch: pytest.Monkey
     assert "也可以使用 --offline（离线起草）先生成草稿。" in err
 
 
-def test_cut_stream_is_marked_incomplete(sample: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_cut_stream_is_marked_incomplete(
+    sample: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     with OpenAIStub() as stub:
         monkeypatch.setenv("XXGK_LLM__BASE_URL", stub.base_url)
         stub.push(Reply.cut("（一）存在的主要问题\n一是"))
@@ -96,10 +130,21 @@ def test_cut_stream_is_marked_incomplete(sample: Path, monkeypatch: pytest.Monke
     assert doc["drafts"][0]["text"] == "（一）存在的主要问题\n一是"
 
 
-def test_revise_offline_adopts_instruction(sample: Path, capsys: pytest.CaptureFixture[str]
-                                           ) -> None:
-    code = cli(["revise", str(sample), "--section", "六", "--offline", "--no-retrieve",
-                "-i", "本年度组织政府开放日活动2场。"])
+def test_revise_offline_adopts_instruction(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli(
+        [
+            "revise",
+            str(sample),
+            "--section",
+            "六",
+            "--offline",
+            "--no-retrieve",
+            "-i",
+            "本年度组织政府开放日活动2场。",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0 and "政府开放日活动2场" in out
 
@@ -108,7 +153,8 @@ def test_revise_needs_one_section(sample: Path) -> None:
     assert cli(["revise", str(sample), "--section", "all", "-i", "x", "--offline"]) == 2
 
 
-def test_unknown_section_is_an_input_error(sample: Path, capsys: pytest.CaptureFixture[str]
-                                           ) -> None:
+def test_unknown_section_is_an_input_error(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli(["draft", str(sample), "--section", "七", "--offline"]) == 2
     assert "不认识的部分" in capsys.readouterr().err

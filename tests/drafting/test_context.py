@@ -17,8 +17,10 @@ from assistant.retrieval.hits import Hit
 
 def test_notes_accept_chinese_and_english_keys(tmp_path: Path) -> None:
     path = tmp_path / "n.yaml"
-    path.write_text("一:\n  （五）监督保障: 培训2次\n  平台建设: 新增专栏\n六: 无\nproblems: 问题\n",
-                    encoding="utf-8")
+    path.write_text(
+        "一:\n  （五）监督保障: 培训2次\n  平台建设: 新增专栏\n六: 无\nproblems: 问题\n",
+        encoding="utf-8",
+    )
     notes = load_notes(path)
     assert notes["overview"] == {"监督保障": "培训2次", "政府信息公开平台建设": "新增专栏"}
     assert notes["other"] == {"": "无"} and notes["problems"] == {"": "问题"}
@@ -41,11 +43,14 @@ def test_parse_sections() -> None:
 
 
 def test_substitute_and_section_facts() -> None:
-    r = zero_report(2025).with_cells({"apply.new.total": Cell.of(5),
-                                      "fees.notices_count": Cell.of(0)})
+    r = zero_report(2025).with_cells(
+        {"apply.new.total": Cell.of(5), "fees.notices_count": Cell.of(0)}
+    )
     ledger = build_ledger(r, notes={"other": {"_": "办理建议3件"}})
-    assert substitute("新收[[fact:apply.new.total]]，[[cell:apply.new.total]]，[[fact:x]]",
-                      ledger) == "新收5件，5件，[[fact:x]]"
+    assert (
+        substitute("新收[[fact:apply.new.total]]，[[cell:apply.new.total]]，[[fact:x]]", ledger)
+        == "新收5件，5件，[[fact:x]]"
+    )
     other = [f.id for f in section_facts(ledger, "other")]
     assert "fees.notices_count" in other and "note.other._.1" in other
     overview = [f.id for f in section_facts(ledger, "overview")]
@@ -54,8 +59,14 @@ def test_substitute_and_section_facts() -> None:
 
 def test_passages_are_numbered_delimited_and_own_report_marked() -> None:
     own = Hit("r1", "r", "report", "某局2024年报告", "去年文字", year=2024, agency="某局")
-    reg = Hit("t33", "t", "regulation", "中华人民共和国政府信息公开条例", "第三十三条……",
-              article="第三十三条")
+    reg = Hit(
+        "t33",
+        "t",
+        "regulation",
+        "中华人民共和国政府信息公开条例",
+        "第三十三条……",
+        article="第三十三条",
+    )
     text = format_passages([reg, own], agency="某局")
     assert text.startswith("<<<资料[1] 开始>>>\n来源：《中华人民共和国政府信息公开条例》第三十三条")
     assert "本机关上年报告（请勿照抄）" in text and text.endswith("<<<资料[2] 结束>>>")
@@ -63,5 +74,7 @@ def test_passages_are_numbered_delimited_and_own_report_marked() -> None:
 
 def test_unit_written_after_a_reference_is_not_doubled() -> None:
     ledger = build_ledger(zero_report(2025).with_cells({"apply.new.total": Cell.of(5)}))
-    assert substitute("新收[[fact:apply.new.total]]件，[[fact:apply.new.total]]次", ledger) \
+    assert (
+        substitute("新收[[fact:apply.new.total]]件，[[fact:apply.new.total]]次", ledger)
         == "新收5件，5件次"
+    )

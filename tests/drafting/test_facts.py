@@ -31,11 +31,18 @@ def test_blank_cells_are_not_facts() -> None:
 
 
 def test_derived_values_and_ratios() -> None:
-    r = _report(**{"apply__new__total": 10, "apply__carry_in__total": 2,
-                   "apply__res__granted__total": 8, "apply__res__other__other__total": 3,
-                   "apply__res__total__total": 11, "apply__carry_out__total": 1,
-                   "review__litigation_direct__total": 1,
-                   "review__litigation_after_review__total": 2})
+    r = _report(
+        **{
+            "apply__new__total": 10,
+            "apply__carry_in__total": 2,
+            "apply__res__granted__total": 8,
+            "apply__res__other__other__total": 3,
+            "apply__res__total__total": 11,
+            "apply__carry_out__total": 1,
+            "review__litigation_direct__total": 1,
+            "review__litigation_after_review__total": 2,
+        }
+    )
     ledger = build_ledger(r)  # type: ignore[arg-type]
     assert ledger.value("apply.received.total") == 12
     assert ledger.value("apply.res.other.total") == 3

@@ -12,19 +12,32 @@ from assistant.report import Cell, zero_report
 from assistant.report.facts import build_ledger
 from assistant.retrieval.hits import Hit
 
-ARTICLES = known_articles((shipped_dir("knowledge") / "official" / "tiaoli-2019.md")
-                          .read_text(encoding="utf-8"))
-ART33 = Hit("tiaoli:33", "tiaoli", "regulation", "中华人民共和国政府信息公开条例",
-            "第三十三条 行政机关收到政府信息公开申请，能够当场答复的，应当当场予以答复。",
-            article="第三十三条")
+ARTICLES = known_articles(
+    (shipped_dir("knowledge") / "official" / "tiaoli-2019.md").read_text(encoding="utf-8")
+)
+ART33 = Hit(
+    "tiaoli:33",
+    "tiaoli",
+    "regulation",
+    "中华人民共和国政府信息公开条例",
+    "第三十三条 行政机关收到政府信息公开申请，能够当场答复的，应当当场予以答复。",
+    article="第三十三条",
+)
 
 
 @pytest.fixture
 def ledger():  # type: ignore[no-untyped-def]
-    r = zero_report(2025, "某局", ).with_cells({
-        "apply.new.total": Cell.of(12), "apply.res.total.total": Cell.of(12),
-        "apply.res.granted.total": Cell.of(4), "active.admin_fees.amount_wan": Cell.of(
-            Decimal("1.5"))})
+    r = zero_report(
+        2025,
+        "某局",
+    ).with_cells(
+        {
+            "apply.new.total": Cell.of(12),
+            "apply.res.total.total": Cell.of(12),
+            "apply.res.granted.total": Cell.of(4),
+            "active.admin_fees.amount_wan": Cell.of(Decimal("1.5")),
+        }
+    )
     prior = zero_report(2024).with_cells({"apply.new.total": Cell.of(8)})
     led = build_ledger(r, prior=prior, notes={"overview": "全年开展培训两次，参训60人次。"})
     led.profile["phone"] = "0631-8451234"
@@ -35,14 +48,17 @@ def test_known_articles_are_the_56_of_the_regulation() -> None:
     assert len(ARTICLES) == 56 and "第五十六条" in ARTICLES and "第五十七条" not in ARTICLES
 
 
-@pytest.mark.parametrize("text", [
-    "本年度新收政府信息公开申请12件，比上年增加4件，增长50%。",
-    "新收申请十二件，予以公开4件，占33.3%。",
-    "行政事业性收费1.5万元，即15000元。",
-    "全年开展培训2次，参训60余人次。",
-    "依据《条例》第三十三条[1]，于2025年12月31日前办结。电话0631-8451234。",
-    "（一）主动公开\n1. 规范性文件0件。",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本年度新收政府信息公开申请12件，比上年增加4件，增长50%。",
+        "新收申请十二件，予以公开4件，占33.3%。",
+        "行政事业性收费1.5万元，即15000元。",
+        "全年开展培训2次，参训60余人次。",
+        "依据《条例》第三十三条[1]，于2025年12月31日前办结。电话0631-8451234。",
+        "（一）主动公开\n1. 规范性文件0件。",
+    ],
+)
 def test_supported_text_has_no_flags(ledger, text: str) -> None:  # type: ignore[no-untyped-def]
     assert guard_text(text, ledger, passages=[ART33], known_articles=ARTICLES) == []
 
@@ -51,12 +67,13 @@ def test_invented_number_is_flagged_with_position(ledger) -> None:  # type: igno
     text = "本年度新收申请12件，主动公开信息356条，培训三次。"
     flags = guard_text(text, ledger)
     assert [(f.kind, f.text) for f in flags] == [("number", "356条"), ("number", "三次")]
-    assert text[flags[0].start:flags[0].end] == "356条"
+    assert text[flags[0].start : flags[0].end] == "356条"
     assert "找不到出处" in flags[0].message
 
 
-@pytest.mark.parametrize("text", ["新收申请12条。", "收费1.5元。", "予以公开比例为33%。"
-                                  "，其中33.4%"])
+@pytest.mark.parametrize(
+    "text", ["新收申请12条。", "收费1.5元。", "予以公开比例为33%。，其中33.4%"]
+)
 def test_wrong_unit_or_rounding_is_flagged(ledger, text: str) -> None:  # type: ignore[no-untyped-def]
     kinds = [f.kind for f in guard_text(text, ledger)]
     assert "number" in kinds
@@ -98,8 +115,14 @@ def test_agency_profile_text_is_not_a_claim(ledger) -> None:  # type: ignore[no-
 
 
 def test_numbers_quoted_from_retrieved_law_are_not_invented(ledger) -> None:  # type: ignore[no-untyped-def]
-    law = Hit("t33", "t", "regulation", "中华人民共和国政府信息公开条例",
-              "应当自收到申请之日起20个工作日内予以答复", article="第三十三条")
+    law = Hit(
+        "t33",
+        "t",
+        "regulation",
+        "中华人民共和国政府信息公开条例",
+        "应当自收到申请之日起20个工作日内予以答复",
+        article="第三十三条",
+    )
     text = "均在20个工作日内答复。"
     assert guard_text(text, ledger, passages=[law]) == []
     assert [f.text for f in guard_text(text, ledger)] == ["20个工作日"]

@@ -26,12 +26,14 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     return kb
 
 
-def test_offline_and_llm_drafts_cite_real_passages(kb: KnowledgeBase,
-                                                   openai_stub: OpenAIStub) -> None:
+def test_offline_and_llm_drafts_cite_real_passages(
+    kb: KnowledgeBase, openai_stub: OpenAIStub
+) -> None:
     report = read_report(shipped_dir("knowledge") / "examples" / "report-2025.yaml")
     prompts = PromptLibrary(shipped_dir("prompts"))
     offline = Drafter(report, prompts=prompts, retriever=kb).draft_all(
-        ["preamble", "overview", "problems", "other"])
+        ["preamble", "overview", "problems", "other"]
+    )
     assert all(d.passages for d in offline)
     assert [f for d in offline for f in d.flags] == []
     other = offline[-1]
@@ -42,6 +44,8 @@ def test_offline_and_llm_drafts_cite_real_passages(kb: KnowledgeBase,
     plan = d.plan("overview")
     passages, _ = d.retrieve(plan)
     n33 = next(i for i, h in enumerate(passages, 1) if h.article == "第三十三条")
-    openai_stub.push(Reply.text(f"依照《条例》第三十三条规定的期限答复[{n33}]，另有[{len(passages) + 1}]。"))
+    openai_stub.push(
+        Reply.text(f"依照《条例》第三十三条规定的期限答复[{n33}]，另有[{len(passages) + 1}]。")
+    )
     draft = d.draft("overview")
     assert [(f.kind, f.text) for f in draft.flags] == [("citation", f"[{len(passages) + 1}]")]

@@ -11,23 +11,48 @@ from assistant.errors import PromptError, PromptVariablesError
 from tests.drafting.conftest import assert_golden
 
 VALUES = {
-    "agency": "某某市某某局", "year": 2025, "format_notice": "《格式》（国办公开办函〔2021〕30号）",
-    "profile": "地址：某路1号", "passages": "<<<资料[1] 开始>>>……<<<资料[1] 结束>>>",
-    "rules": "- 不超过1000字", "subsections": "（一）主动公开", "char_budget": 1000,
-    "facts": "[[fact:apply.new.total]] 新收 = 3件", "notes": "（无）", "findings": "（无）",
-    "fee_required": "必须报告信息处理费。", "section_heading": "五、存在的主要问题及改进情况",
-    "current_text": "原文", "instruction": "更具体", "conversation": "（无）",
+    "agency": "某某市某某局",
+    "year": 2025,
+    "format_notice": "《格式》（国办公开办函〔2021〕30号）",
+    "profile": "地址：某路1号",
+    "passages": "<<<资料[1] 开始>>>……<<<资料[1] 结束>>>",
+    "rules": "- 不超过1000字",
+    "subsections": "（一）主动公开",
+    "char_budget": 1000,
+    "facts": "[[fact:apply.new.total]] 新收 = 3件",
+    "notes": "（无）",
+    "findings": "（无）",
+    "fee_required": "必须报告信息处理费。",
+    "section_heading": "五、存在的主要问题及改进情况",
+    "current_text": "原文",
+    "instruction": "更具体",
+    "conversation": "（无）",
 }
 
 
 def test_every_shipped_prompt_loads(prompts: PromptLibrary) -> None:
     names = [p.id for p in prompts.check_all()]
-    assert {"draft_overview", "draft_problems", "draft_other", "draft_preamble", "revise",
-            "system/drafter"} <= set(names)
+    assert {
+        "draft_overview",
+        "draft_problems",
+        "draft_other",
+        "draft_preamble",
+        "revise",
+        "system/drafter",
+    } <= set(names)
 
 
-@pytest.mark.parametrize("name", ["draft_preamble", "draft_overview", "draft_problems",
-                                  "draft_other", "draft_table_note", "revise"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "draft_preamble",
+        "draft_overview",
+        "draft_problems",
+        "draft_other",
+        "draft_table_note",
+        "revise",
+    ],
+)
 def test_golden_render(prompts: PromptLibrary, name: str) -> None:
     prompt = prompts.get(name)
     messages = prompts.messages(name, **{v: VALUES[v] for v in prompt.variables})

@@ -23,8 +23,7 @@ def load_sample(path: Path = SAMPLE) -> Report:
         title=data.get("title"),
         publication=Publication(date=dt.date.fromisoformat(data["publication"]["date"])),
         # every section is present, as a reader finds the headings of 二、三、四 above their tables
-        sections={sid: Section(id=sid, text=data["sections"].get(sid, ""))
-                  for sid in SECTION_IDS},
+        sections={sid: Section(id=sid, text=data["sections"].get(sid, "")) for sid in SECTION_IDS},
         cells={cid: parse_cell(str(v), unit=units.get(cid)) for cid, v in data["cells"].items()},
     )
 

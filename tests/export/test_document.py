@@ -30,8 +30,9 @@ def _cells(report: Report) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("suffix", sorted(_WRITERS))
-def test_round_trip_keeps_cells_and_sections(suffix: str, shared_sample: Report,
-                                             tmp_path: Path) -> None:
+def test_round_trip_keeps_cells_and_sections(
+    suffix: str, shared_sample: Report, tmp_path: Path
+) -> None:
     path = tmp_path / f"report.{suffix}"
     _WRITERS[suffix](shared_sample, path)
     back = read_report(path)
@@ -105,8 +106,7 @@ def test_text_and_markdown_carry_the_draft_mark(shared_sample: Report) -> None:
     assert "征求意见稿" not in document.plain_text(shared_sample)
 
 
-def test_json_has_the_check_keys_and_the_sections(shared_sample: Report,
-                                                  tmp_path: Path) -> None:
+def test_json_has_the_check_keys_and_the_sections(shared_sample: Report, tmp_path: Path) -> None:
     checks = run_checks(shared_sample)
     doc = document.json_document(shared_sample, checks)
     assert {"report", "cells", "findings", "sections"} <= set(doc)
@@ -117,7 +117,8 @@ def test_json_has_the_check_keys_and_the_sections(shared_sample: Report,
     from assistant.checks.document import check_document  # the keys `xxgk check --json` writes
 
     assert {k: v for k, v in doc.items() if k != "sections"} == check_document(
-        shared_sample, checks)
+        shared_sample, checks
+    )
     path = tmp_path / "report.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     back = read_report(path)  # the data-file reader takes the check-JSON shape
@@ -128,11 +129,16 @@ def test_json_has_the_check_keys_and_the_sections(shared_sample: Report,
 _SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
 
-@pytest.mark.parametrize("sample_file", [
-    "wendeng-gxj-2020.txt",  # the 2019 trial format's tables
-    pytest.param("pingtan-2021.html", marks=pytest.mark.slow),
-    pytest.param("pingtan-2022.html", marks=pytest.mark.slow),  # "<中华人民共和国…>" in the text
-])
+@pytest.mark.parametrize(
+    "sample_file",
+    [
+        "wendeng-gxj-2020.txt",  # the 2019 trial format's tables
+        pytest.param("pingtan-2021.html", marks=pytest.mark.slow),
+        pytest.param(
+            "pingtan-2022.html", marks=pytest.mark.slow
+        ),  # "<中华人民共和国…>" in the text
+    ],
+)
 @pytest.mark.parametrize("suffix", sorted(_WRITERS))
 def test_published_samples_round_trip(sample_file: str, suffix: str, tmp_path: Path) -> None:
     original = read_report(_SAMPLES / sample_file)

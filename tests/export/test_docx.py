@@ -34,20 +34,30 @@ def _east_asia(style: docx.styles.style.BaseStyle) -> str | None:
 def test_page_is_a4_with_the_gbt9704_margins(doc: docx.document.Document) -> None:
     s = doc.sections[0]
     assert abs(s.page_width - Mm(210)) < Mm(0.1) and abs(s.page_height - Mm(297)) < Mm(0.1)
-    for value, mm in ((s.top_margin, 37), (s.bottom_margin, 35), (s.left_margin, 28),
-                      (s.right_margin, 26)):
+    for value, mm in (
+        (s.top_margin, 37),
+        (s.bottom_margin, 35),
+        (s.left_margin, 28),
+        (s.right_margin, 26),
+    ):
         assert abs(value - Mm(mm)) < Mm(0.1), (value, mm)
     grid = s._sectPr.find(qn("w:docGrid"))
     pitch = int(grid.get(qn("w:linePitch")))
     assert grid.get(qn("w:type")) == "lines" and pitch * 22 <= Mm(225).twips < (pitch + 1) * 22
 
 
-@pytest.mark.parametrize(("style", "font", "size"), [
-    ("Title", "方正小标宋简体", 22), ("Normal", "仿宋_GB2312", 16),
-    ("Heading 1", "黑体", 16), ("Heading 2", "楷体_GB2312", 16),
-])
-def test_styles_name_the_east_asian_fonts(doc: docx.document.Document, style: str, font: str,
-                                          size: int) -> None:
+@pytest.mark.parametrize(
+    ("style", "font", "size"),
+    [
+        ("Title", "方正小标宋简体", 22),
+        ("Normal", "仿宋_GB2312", 16),
+        ("Heading 1", "黑体", 16),
+        ("Heading 2", "楷体_GB2312", 16),
+    ],
+)
+def test_styles_name_the_east_asian_fonts(
+    doc: docx.document.Document, style: str, font: str, size: int
+) -> None:
     st = doc.styles[style]
     assert _east_asia(st) == font
     assert st.font.size == Pt(size) and not st.font.bold
@@ -68,8 +78,9 @@ def test_body_is_22_lines_of_28_characters(doc: docx.document.Document) -> None:
 
 
 def test_fallback_fonts_are_declared_for_word_and_wps(doc: docx.document.Document) -> None:
-    part = next(p for p in doc.part.package.iter_parts()
-                if str(p.partname) == "/word/fontTable.xml")
+    part = next(
+        p for p in doc.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml"
+    )
     xml = part.blob.decode("utf-8")
     for name, alt in (("方正小标宋简体", "宋体"), ("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体")):
         assert f'w:name="{name}"><w:altName w:val="{alt}"/>' in xml
@@ -94,7 +105,7 @@ def test_tables_have_the_official_merges(doc: docx.document.Document, sample: Re
     for table, grid in zip(doc.tables, grids, strict=True):
         assert (len(table.rows), len(table.columns)) == (grid.height, grid.width)
         flat = table._cells  # python-docx repeats a merged cell at every position it covers
-        at = [flat[r * grid.width:(r + 1) * grid.width] for r in range(grid.height)]
+        at = [flat[r * grid.width : (r + 1) * grid.width] for r in range(grid.height)]
         for gc in grid.cells:
             top = at[gc.row][gc.col]
             assert top.text == gc.text, (grid.table.id, gc)
@@ -112,8 +123,7 @@ def test_tables_have_the_official_merges(doc: docx.document.Document, sample: Re
     assert doc.tables[1].cell(3, 3).text == "80"
 
 
-def test_table_text_is_small_fangsong_and_numbers_are_centred(
-        doc: docx.document.Document) -> None:
+def test_table_text_is_small_fangsong_and_numbers_are_centred(doc: docx.document.Document) -> None:
     style = doc.styles["xxgk Table Text"]
     assert _east_asia(style) == "仿宋_GB2312" and style.font.size == Pt(10.5)
     assert style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
@@ -124,8 +134,10 @@ def test_table_text_is_small_fangsong_and_numbers_are_centred(
 def test_page_numbers_outer_bottom_with_dashes(doc: docx.document.Document) -> None:
     assert doc.settings.odd_and_even_pages_header_footer
     s = doc.sections[0]
-    for footer, align in ((s.footer, WD_ALIGN_PARAGRAPH.RIGHT),
-                          (s.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+    for footer, align in (
+        (s.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (s.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
         p = footer.paragraphs[0]
         assert p.alignment == align and p.style.name == "xxgk Page Number"
         assert p.text.startswith("— ") and p.text.endswith(" —")
@@ -134,8 +146,9 @@ def test_page_numbers_outer_bottom_with_dashes(doc: docx.document.Document) -> N
     assert _east_asia(doc.styles["xxgk Page Number"]) == "宋体"
 
 
-def test_draft_carries_the_mark_and_final_does_not(shared_sample: Report,
-                                                   doc: docx.document.Document) -> None:
+def test_draft_carries_the_mark_and_final_does_not(
+    shared_sample: Report, doc: docx.document.Document
+) -> None:
     draft = _reopen(shared_sample, kind=DRAFT)
     assert draft.sections[0].header.paragraphs[0].text == "征求意见稿"
     assert draft.sections[0].even_page_header.paragraphs[0].text == "征求意见稿"
@@ -153,11 +166,20 @@ def test_title_breaks_after_the_agency(doc: docx.document.Document) -> None:
 def test_shipped_reference_matches_the_style_code() -> None:
     shipped = docx.Document(str(REFERENCE_DOCX))
     fresh = build_reference()
-    for name in ("Normal", "Title", "Heading 1", "Heading 2", "xxgk Table Text",
-                 "xxgk Page Number", "xxgk Signature", "xxgk Draft Mark"):
+    for name in (
+        "Normal",
+        "Title",
+        "Heading 1",
+        "Heading 2",
+        "xxgk Table Text",
+        "xxgk Page Number",
+        "xxgk Signature",
+        "xxgk Draft Mark",
+    ):
         a, b = shipped.styles[name], fresh.styles[name]
         assert a.element.xml == b.element.xml, (
-            f"{name}: reference.docx is stale; run python scripts/make_reference_docx.py")
+            f"{name}: reference.docx is stale; run python scripts/make_reference_docx.py"
+        )
 
 
 def test_write_docx_reports_an_unwritable_path(sample: Report, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -182,11 +204,11 @@ def test_an_empty_new_report_exports_with_every_heading(year: int) -> None:
 def test_control_characters_pasted_from_word_do_not_break_the_export(sample: Report) -> None:
     from assistant.report import Section, parse_cell
 
-    sections = {**sample.sections,
-                "other": Section(id="other", text="无\x0b收费\x0c情况。\x07")}
+    sections = {**sample.sections, "other": Section(id="other", text="无\x0b收费\x0c情况。\x07")}
     odd = sample.model_copy(update={"sections": sections}).with_cells(
-        {"apply.new.legal.other": parse_cell("见\x0b说明")})
+        {"apply.new.legal.other": parse_cell("见\x0b说明")}
+    )
     doc = _reopen(odd)
     texts = [p.text for p in doc.paragraphs]
-    assert texts[texts.index("无"):texts.index("无") + 3] == ["无", "收费", "情况。"]
+    assert texts[texts.index("无") : texts.index("无") + 3] == ["无", "收费", "情况。"]
     assert doc.tables[1].cell(3, 8).text == "见\n说明"

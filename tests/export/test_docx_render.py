@@ -30,15 +30,30 @@ def _render(docx_path: Path, out_dir: Path, profile: Path) -> tuple[Path, list[P
     if shutil.which("libreoffice") is None or shutil.which("pdftoppm") is None:
         pytest.fail("libreoffice and pdftoppm are needed: run scripts/system-deps")
     subprocess.run(
-        ["libreoffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(out_dir), str(docx_path)],
-        check=True, capture_output=True, timeout=240)
+        [
+            "libreoffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            str(docx_path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
     pdf = out_dir / (docx_path.stem + ".pdf")
     prefix = out_dir / docx_path.stem
     for old in out_dir.glob(f"{docx_path.stem}-*.png"):
         old.unlink()
-    subprocess.run(["pdftoppm", "-r", str(_DPI), "-png", str(pdf), str(prefix)], check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-r", str(_DPI), "-png", str(pdf), str(prefix)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     pngs = sorted(out_dir.glob(f"{docx_path.stem}-*.png"))
     return pdf, pngs
 
@@ -48,7 +63,8 @@ def _mm(px_mm: float) -> int:
 
 
 def test_sample_renders_with_tables_inside_the_text_block(
-        shared_sample: Report, artifacts_dir: Path, tmp_path: Path) -> None:
+    shared_sample: Report, artifacts_dir: Path, tmp_path: Path
+) -> None:
     out_dir = artifacts_dir / "export"
     out_dir.mkdir(exist_ok=True)
     docx_path = write_docx(shared_sample, out_dir / "sample-draft.docx", kind=DRAFT)
@@ -76,7 +92,7 @@ def test_sample_renders_with_tables_inside_the_text_block(
         ink = np.asarray(Image.open(png).convert("L")) < _INK
         # nothing, table 四's fifteen columns included, strays into the side margins
         assert not ink[:, : left - slack].any(), f"page {i + 1}: ink in the left margin"
-        assert not ink[:, right + slack:].any(), f"page {i + 1}: ink in the right margin"
+        assert not ink[:, right + slack :].any(), f"page {i + 1}: ink in the right margin"
         if i in (table_page, review_page):
             block = ink[:, left:right]
             # table rules: rows inked across most of the text block

@@ -25,14 +25,16 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 
 def _open_blockers(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> list[dict[str, str]]:
-    code, out, _ = _run(capsys, "export", str(SAMPLE), "-f", "txt", "--json",
-                        "--out", str(tmp_path / "probe.txt"))
+    code, out, _ = _run(
+        capsys, "export", str(SAMPLE), "-f", "txt", "--json", "--out", str(tmp_path / "probe.txt")
+    )
     assert code == 0
     return json.loads(out)["open"]
 
 
-def test_draft_docx_goes_out_with_findings(capsys: pytest.CaptureFixture[str],
-                                           tmp_path: Path) -> None:
+def test_draft_docx_goes_out_with_findings(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     code, out, _ = _run(capsys, "export", str(SAMPLE), "--format", "docx")
     assert code == 0 and "已导出征求意见稿" in out and "未处理" in out
     path = tmp_path / "pingtan-2023-征求意见稿.docx"  # cwd is tmp_path
@@ -40,24 +42,28 @@ def test_draft_docx_goes_out_with_findings(capsys: pytest.CaptureFixture[str],
 
 
 def test_final_is_refused_while_errors_and_untraced_numbers_remain(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     out_file = tmp_path / "final.docx"
-    code, _, err = _run(capsys, "export", str(SAMPLE), "-f", "docx", "--final",
-                        "--out", str(out_file))
+    code, _, err = _run(
+        capsys, "export", str(SAMPLE), "-f", "docx", "--final", "--out", str(out_file)
+    )
     assert code == 1 and "不能导出正式稿" in err and "NAR-01" in err
     assert "13561条" in err  # an untraced number from the drafting guard
     assert "Traceback" not in err and not out_file.exists()
 
 
 def test_final_with_every_blocker_overridden_carries_the_reasons(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     blockers = _open_blockers(capsys, tmp_path)
     kinds = {b["kind"] for b in blockers}
     assert kinds == {"finding", "untraced"}
     args = [a for b in blockers for a in ("--override", f"{b['fingerprint']}=已核对原始台账")]
     out_file = tmp_path / "final.docx"
-    code, out, err = _run(capsys, "export", str(SAMPLE), "-f", "docx", "--final",
-                          "--out", str(out_file), *args)
+    code, out, err = _run(
+        capsys, "export", str(SAMPLE), "-f", "docx", "--final", "--out", str(out_file), *args
+    )
     assert code == 0, err
     assert "已导出正式稿" in out and out.count("放行：") == len(blockers)
     published = docx.Document(str(out_file))
@@ -77,16 +83,27 @@ def test_final_with_every_blocker_overridden_carries_the_reasons(
     assert not any("征求意见稿" in p.text for p in doc.sections[0].header.paragraphs)
 
 
-def test_reviewer_package_on_request_for_a_draft(capsys: pytest.CaptureFixture[str],
-                                                 tmp_path: Path) -> None:
-    code, out, _ = _run(capsys, "export", str(SAMPLE), "-f", "xlsx", "--reviewer", "--json",
-                        "--out", str(tmp_path / "data.xlsx"))
+def test_reviewer_package_on_request_for_a_draft(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = _run(
+        capsys,
+        "export",
+        str(SAMPLE),
+        "-f",
+        "xlsx",
+        "--reviewer",
+        "--json",
+        "--out",
+        str(tmp_path / "data.xlsx"),
+    )
     assert code == 0
     package = Path(json.loads(out)["reviewer_package"])
     assert package.name == "data-审核包.docx"
     assert "附件：审核附录" in [p.text for p in docx.Document(str(package)).paragraphs]
-    code, out, _ = _run(capsys, "export", str(SAMPLE), "-f", "md", "--json",
-                        "--out", str(tmp_path / "plain.md"))
+    code, out, _ = _run(
+        capsys, "export", str(SAMPLE), "-f", "md", "--json", "--out", str(tmp_path / "plain.md")
+    )
     assert json.loads(out)["reviewer_package"] is None
     assert not (tmp_path / "plain-审核包.md").exists()
 
@@ -100,8 +117,8 @@ def test_bad_override_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> No
 
 @pytest.mark.parametrize("fmt", ["html", "md", "txt", "json", "xlsx"])
 def test_every_format_writes_a_file_our_readers_accept(
-        fmt: str, capsys: pytest.CaptureFixture[str], tmp_path: Path,
-        shared_sample: Report) -> None:
+    fmt: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, shared_sample: Report
+) -> None:
     path = tmp_path / f"out.{fmt}"
     code, _, err = _run(capsys, "export", str(SAMPLE), "-f", fmt, "--out", str(path))
     assert code == 0, err
@@ -110,7 +127,8 @@ def test_every_format_writes_a_file_our_readers_accept(
     back = read_report(path)
     # the workbook also has the (empty) 信息处理费 entry cells of section 六
     assert {k: c.display() for k, c in back.cells.items() if c.kind != "blank"} == {
-        k: c.display() for k, c in shared_sample.cells.items()}
+        k: c.display() for k, c in shared_sample.cells.items()
+    }
 
 
 def test_html_fragment_is_a_div(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -123,11 +141,17 @@ def test_html_fragment_is_a_div(capsys: pytest.CaptureFixture[str], tmp_path: Pa
 
 
 def test_workspace_report_export_is_recorded_with_its_overrides(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path, shared_sample: Report) -> None:
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, shared_sample: Report
+) -> None:
     with Workspace.open(load_settings()) as ws:
         stored = ws.create_report(shared_sample, author="张三")
-        ws.add_draft(stored.id, "other", "2023年，本机关未收取信息处理费。", author_kind="person",
-                     author="张三")
+        ws.add_draft(
+            stored.id,
+            "other",
+            "2023年，本机关未收取信息处理费。",
+            author_kind="person",
+            author="张三",
+        )
     # a version nobody accepted is pointed out, and the accepted text is what gets published
     pending = tmp_path / "pending.txt"
     code, _, err = _run(capsys, "export", "-f", "txt", "--out", str(pending))
@@ -138,8 +162,9 @@ def test_workspace_report_export_is_recorded_with_its_overrides(
     blockers = _open_blockers(capsys, tmp_path)
     args = [a for b in blockers for a in ("--override", f"{b['fingerprint']}=经审核保留")]
     out_file = tmp_path / "ws.txt"
-    code, _, err = _run(capsys, "export", "-f", "txt", "--final", "--out", str(out_file),
-                        "--author", "李四", *args)
+    code, _, err = _run(
+        capsys, "export", "-f", "txt", "--final", "--out", str(out_file), "--author", "李四", *args
+    )
     assert code == 0, err
     assert "本机关未收取信息处理费" in out_file.read_text(encoding="utf-8")  # the accepted text
     with Workspace.open(load_settings()) as ws:
@@ -150,8 +175,9 @@ def test_workspace_report_export_is_recorded_with_its_overrides(
     assert len(rec.overrides) == len(blockers) and all("经审核保留" in o for o in rec.overrides)
 
 
-def test_export_never_overwrites_its_source(capsys: pytest.CaptureFixture[str],
-                                            tmp_path: Path) -> None:
+def test_export_never_overwrites_its_source(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     source = tmp_path / "report.md"
     code, _, _ = _run(capsys, "export", str(SAMPLE), "-f", "md", "--out", str(source))
     assert code == 0
@@ -161,16 +187,32 @@ def test_export_never_overwrites_its_source(capsys: pytest.CaptureFixture[str],
     assert source.read_text(encoding="utf-8") == before
 
 
-def test_prior_year_report_feeds_the_checks(capsys: pytest.CaptureFixture[str],
-                                            tmp_path: Path) -> None:
+def test_prior_year_report_feeds_the_checks(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     samples = Path(__file__).resolve().parents[1] / "data" / "samples"
-    code, out, err = _run(capsys, "export", str(samples / "pingtan-2023.html"), "-f", "json",
-                          "--prior", str(samples / "pingtan-2022.html"),
-                          "--out", str(tmp_path / "with-prior.json"))
+    code, out, err = _run(
+        capsys,
+        "export",
+        str(samples / "pingtan-2023.html"),
+        "-f",
+        "json",
+        "--prior",
+        str(samples / "pingtan-2022.html"),
+        "--out",
+        str(tmp_path / "with-prior.json"),
+    )
     assert code == 0, err
     doc = json.loads((tmp_path / "with-prior.json").read_text(encoding="utf-8"))
     assert any(f["rule"].startswith("XY-") for f in doc["findings"])  # cross-year rules ran
-    code, _, _ = _run(capsys, "export", str(samples / "pingtan-2023.html"), "-f", "json",
-                      "--out", str(tmp_path / "alone.json"))
+    code, _, _ = _run(
+        capsys,
+        "export",
+        str(samples / "pingtan-2023.html"),
+        "-f",
+        "json",
+        "--out",
+        str(tmp_path / "alone.json"),
+    )
     alone = json.loads((tmp_path / "alone.json").read_text(encoding="utf-8"))
     assert not any(f["rule"].startswith("XY-") for f in alone["findings"])

@@ -66,14 +66,17 @@ def test_untraced_numbers_block_until_overridden(sample: Report) -> None:
     flag = UntracedNumber("overview", "13561条", "2023年全区共主动公开政府信息13561条")
     with pytest.raises(PublishGateError, match="13561条"):
         enforce_gate(gate_input(sample, overrides=clean, untraced=[flag]), FINAL)
-    ok = enforce_gate(gate_input(sample, overrides={**clean, flag.fingerprint: "门户网站统计"},
-                                 untraced=[flag]), FINAL)
+    ok = enforce_gate(
+        gate_input(sample, overrides={**clean, flag.fingerprint: "门户网站统计"}, untraced=[flag]),
+        FINAL,
+    )
     assert ok.passed and ok.reason_for(flag.fingerprint) == "门户网站统计"
 
 
 def test_a_recorded_dismissal_counts_as_an_override(sample: Report) -> None:
-    decisions = {fp: FindingDecision("dismiss", "审核人已确认", "张三")
-                 for fp in _error_fingerprints(sample)}
+    decisions = {
+        fp: FindingDecision("dismiss", "审核人已确认", "张三") for fp in _error_fingerprints(sample)
+    }
     result = enforce_gate(gate_input(sample, decisions=decisions), FINAL)
     assert result.passed
     finding = run_checks(sample).errors[0]
@@ -90,8 +93,9 @@ def test_placeholders_left_by_the_composer_block_a_final(sample: Report) -> None
     from assistant.report import Section
 
     text = "本年度共收到申请【待补充：申请数量】件。"
-    report = sample.model_copy(update={"sections": {
-        **sample.sections, "other": Section(id="other", text=text)}})
+    report = sample.model_copy(
+        update={"sections": {**sample.sections, "other": Section(id="other", text=text)}}
+    )
     clean = {fp: "已核对" for fp in _error_fingerprints(report)}
     with pytest.raises(PublishGateError, match="待补充") as exc:
         enforce_gate(gate_input(report, overrides=clean), FINAL)

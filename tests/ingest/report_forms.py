@@ -18,19 +18,24 @@ from assistant.report.model import Agency, Report, Section
 
 AGENCY = "示例市示例区数据资源局"
 TITLE = f"{AGENCY}2025年政府信息公开工作年度报告"
-PREAMBLE = ("本报告根据《中华人民共和国政府信息公开条例》和《国务院办公厅政府信息与政务公开办公室关于印发"
-            "〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）编制。"
-            "本报告所列数据的统计期限自2025年1月1日起至2025年12月31日止。如对本报告有疑问，"
-            "请与示例区数据资源局办公室联系（地址：示例区人民路8号，邮编：123456，电话：0631-1234567）。")
+PREAMBLE = (
+    "本报告根据《中华人民共和国政府信息公开条例》和《国务院办公厅政府信息与政务公开办公室关于印发"
+    "〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）编制。"
+    "本报告所列数据的统计期限自2025年1月1日起至2025年12月31日止。如对本报告有疑问，"
+    "请与示例区数据资源局办公室联系（地址：示例区人民路8号，邮编：123456，电话：0631-1234567）。"
+)
 TEXTS = {
     "overview": "2025年，区数据资源局深入贯彻《条例》，全年主动公开政府信息312条。",
     "problems": "存在的问题：一是政策解读形式较单一。下一步，我们将丰富解读形式。",
     "other": "2025年，本机关未收取信息处理费。",
 }
 HEADINGS = {
-    "overview": "一、总体情况", "active": "二、主动公开政府信息情况",
-    "apply": "三、收到和处理政府信息公开申请情况", "review": "四、政府信息公开行政复议、行政诉讼情况",
-    "problems": "五、存在的主要问题及改进情况", "other": "六、其他需要报告的事项",
+    "overview": "一、总体情况",
+    "active": "二、主动公开政府信息情况",
+    "apply": "三、收到和处理政府信息公开申请情况",
+    "review": "四、政府信息公开行政复议、行政诉讼情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other": "六、其他需要报告的事项",
 }
 ORDER = ("overview", "active", "apply", "review", "problems", "other")
 
@@ -50,8 +55,14 @@ def known_report() -> Report:
     sections = {"preamble": Section(id="preamble", text=PREAMBLE)}
     for s in ORDER:
         sections[s] = Section(id=s, heading=HEADINGS[s], text=TEXTS.get(s, ""))  # type: ignore[arg-type]
-    return Report(agency=Agency(name=AGENCY), year=2025, format="2021", title=TITLE,
-                  sections=sections, cells=cells)
+    return Report(
+        agency=Agency(name=AGENCY),
+        year=2025,
+        format="2021",
+        title=TITLE,
+        sections=sections,
+        cells=cells,
+    )
 
 
 def _grids(report: Report) -> dict[str, Grid]:
@@ -74,8 +85,10 @@ def _word_cell(text: str, rowspan: int = 1, colspan: int = 1, *, digits_wide: bo
         body = body.translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
     if len(text) == 4 and text in ("商业企业", "科研机构", "结果维持", "结果纠正", "尚未审结"):
         body = f"{body[:2]}<br/>{body[2:]}"  # the template breaks short labels in two
-    return (f'<td{attrs}><p class="MsoNormal" align="center">{_SPAN}{body}</span>'
-            f'<span lang="EN-US"><o:p>&nbsp;</o:p></span></p></td>')
+    return (
+        f'<td{attrs}><p class="MsoNormal" align="center">{_SPAN}{body}</span>'
+        f'<span lang="EN-US"><o:p>&nbsp;</o:p></span></p></td>'
+    )
 
 
 def _word_table(grid: Grid, *, irregular: bool) -> str:
@@ -91,14 +104,26 @@ def _word_table(grid: Grid, *, irregular: bool) -> str:
                 colspan += 1
             if irregular and c.text == "自然人":
                 colspan = 2
-            tds.append(_word_cell(c.text, c.rowspan, colspan,
-                                  digits_wide=c.kind == "data" and (r + c.col) % 5 == 0))
-            if irregular and c.kind == "data" and c.cell_id and c.cell_id.endswith(
-                    ".natural_person"):
+            tds.append(
+                _word_cell(
+                    c.text,
+                    c.rowspan,
+                    colspan,
+                    digits_wide=c.kind == "data" and (r + c.col) % 5 == 0,
+                )
+            )
+            if (
+                irregular
+                and c.kind == "data"
+                and c.cell_id
+                and c.cell_id.endswith(".natural_person")
+            ):
                 tds.append(_word_cell(""))
         out.append("<tr>" + "".join(tds) + "</tr>")
-    return ('<table class="MsoNormalTable" border="1" cellspacing="0" cellpadding="0" '
-            'style="border-collapse:collapse">' + "".join(out) + "</table>")
+    return (
+        '<table class="MsoNormalTable" border="1" cellspacing="0" cellpadding="0" '
+        'style="border-collapse:collapse">' + "".join(out) + "</table>"
+    )
 
 
 def word_html(report: Report) -> bytes:
@@ -117,14 +142,17 @@ def word_html(report: Report) -> bytes:
         f'<p class="MsoNormal">{_SPAN}{html.escape(PREAMBLE)}</span></p>',
     ]
     for s in ORDER:
-        parts.append(f'<p class="MsoNormal"><b><span style="font-family:黑体">'
-                     f"{HEADINGS[s]}</span></b></p>")
+        parts.append(
+            f'<p class="MsoNormal"><b><span style="font-family:黑体">{HEADINGS[s]}</span></b></p>'
+        )
         if s in grids:
             parts.append(_word_table(grids[s], irregular=s == "apply"))
         if report.text(s):
             parts.append(f'<p class="MsoNormal">{_SPAN}{html.escape(report.text(s))}</span></p>')
-    parts.append("</div><div class=\"footer\">网站标识码：1234567890 版权所有：示例区人民政府</div>"
-                 "</body></html>")
+    parts.append(
+        '</div><div class="footer">网站标识码：1234567890 版权所有：示例区人民政府</div>'
+        "</body></html>"
+    )
     return "\n".join(parts).encode("gb18030")
 
 
@@ -167,8 +195,7 @@ def pdf_bytes(report: Report) -> bytes:
     from reportlab.platypus import Table as RLTable
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    style = ParagraphStyle("cn", fontName="STSong-Light", fontSize=10, leading=14,
-                           wordWrap="CJK")
+    style = ParagraphStyle("cn", fontName="STSong-Light", fontSize=10, leading=14, wordWrap="CJK")
     story: list[object] = [Paragraph(TITLE, style), Paragraph(PREAMBLE, style)]
     grids = _grids(report)
     for s in ORDER:
@@ -177,14 +204,23 @@ def pdf_bytes(report: Report) -> bytes:
             g = grids[s]
             matrix = g.matrix()
             if g.table.header_note:  # the long note would run over its neighbours
-                matrix = [[("" if x == g.table.header_note else x) for x in row]
-                          for row in matrix]
-            spans = [("SPAN", (c.col, c.row), (c.col + c.colspan - 1, c.row + c.rowspan - 1))
-                     for c in g.cells if c.rowspan > 1 or c.colspan > 1]
-            story.append(RLTable(matrix, style=[("FONT", (0, 0), (-1, -1), "STSong-Light", 6),
-                                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                                ("GRID", (0, 0), (-1, -1), 0.3, "black"),
-                                                *spans]))
+                matrix = [[("" if x == g.table.header_note else x) for x in row] for row in matrix]
+            spans = [
+                ("SPAN", (c.col, c.row), (c.col + c.colspan - 1, c.row + c.rowspan - 1))
+                for c in g.cells
+                if c.rowspan > 1 or c.colspan > 1
+            ]
+            story.append(
+                RLTable(
+                    matrix,
+                    style=[
+                        ("FONT", (0, 0), (-1, -1), "STSong-Light", 6),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("GRID", (0, 0), (-1, -1), 0.3, "black"),
+                        *spans,
+                    ],
+                )
+            )
             story.append(Spacer(1, 6))
         if report.text(s):
             story.append(Paragraph(report.text(s), style))

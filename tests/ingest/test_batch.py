@@ -66,7 +66,9 @@ def test_csv_opens_in_excel_and_html_is_escaped(folder: list[Path], tmp_path: Pa
     assert "无法读取2份" in page
 
 
-def test_progress_bar_goes_to_stderr(folder: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_bar_goes_to_stderr(
+    folder: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     run_batch(folder[:1], progress=True)
     captured = capsys.readouterr()
     assert captured.out == "" and "校验报告" in captured.err

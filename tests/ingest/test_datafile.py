@@ -413,11 +413,18 @@ def test_rollup_json_reads_back(tmp_path) -> None:  # type: ignore[no-untyped-de
     from assistant.ingest import read_report
 
     path = tmp_path / "agg.json"
-    path.write_text(json.dumps({
-        "report": {"agency": "青岚县人民政府", "year": 2025, "format": "2021"},
-        "cells": {"apply.new.total": {"value": 3, "raw": "3"}},
-        "findings": [], "rollup": {"units": [{"name": "青岚县教育局"}], "missing": []},
-    }, ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "report": {"agency": "青岚县人民政府", "year": 2025, "format": "2021"},
+                "cells": {"apply.new.total": {"value": 3, "raw": "3"}},
+                "findings": [],
+                "rollup": {"units": [{"name": "青岚县教育局"}], "missing": []},
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     report = read_report(path)
     assert report.value("apply.new.total") == 3 and report.agency.name == "青岚县人民政府"
 
@@ -427,24 +434,36 @@ def test_json_duplicate_key_is_named(tmp_path) -> None:  # type: ignore[no-untyp
     from assistant.ingest import read_report
 
     path = tmp_path / "dup.json"
-    path.write_text('{"report": {"agency": "某局", "year": 2025}, "cells": '
-                    '{"apply.new.total": 1, "apply.new.total": 2}}', encoding="utf-8")
+    path.write_text(
+        '{"report": {"agency": "某局", "year": 2025}, "cells": '
+        '{"apply.new.total": 1, "apply.new.total": 2}}',
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match="apply.new.total”重复出现"):
         read_report(path)
     quoted = tmp_path / "colon.json"  # a quote-colon inside a value is no key: read as written
-    quoted.write_text('{"report": {"agency": "某局\\":", "year": 2025}, "cells": {}}',
-                      encoding="utf-8")
+    quoted.write_text(
+        '{"report": {"agency": "某局\\":", "year": 2025}, "cells": {}}', encoding="utf-8"
+    )
     assert read_report(quoted).agency.name == '某局":'
 
 
 _KEYS = st.text(alphabet='ab"：:\\ 表三.', min_size=1, max_size=4)
-_SCALARS = (st.integers(-10**20, 10**20) | st.booleans() | st.none()
-            | st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**9, max_value=10**9)
-            | st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**9, max_value=10**9,
-                          places=9)
-            | st.text(alphabet='x"：: \\\n\t0.5e', max_size=6))
-_TREES = st.recursive(_SCALARS, lambda kids: st.lists(kids, max_size=3)
-                      | st.dictionaries(_KEYS, kids, max_size=4), max_leaves=12)
+_SCALARS = (
+    st.integers(-(10**20), 10**20)
+    | st.booleans()
+    | st.none()
+    | st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**9), max_value=10**9)
+    | st.decimals(
+        allow_nan=False, allow_infinity=False, min_value=-(10**9), max_value=10**9, places=9
+    )
+    | st.text(alphabet='x"：: \\\n\t0.5e', max_size=6)
+)
+_TREES = st.recursive(
+    _SCALARS,
+    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(_KEYS, kids, max_size=4),
+    max_leaves=12,
+)
 
 
 def _careful(text: str) -> object:
@@ -454,21 +473,32 @@ def _careful(text: str) -> object:
 def _same(fast: object, careful: object) -> bool:
     """Equal data, to the type and the digits of every decimal."""
     if isinstance(careful, dict):
-        return (isinstance(fast, dict) and list(fast) == list(careful)
-                and all(_same(fast[k], careful[k]) for k in careful))
+        return (
+            isinstance(fast, dict)
+            and list(fast) == list(careful)
+            and all(_same(fast[k], careful[k]) for k in careful)
+        )
     if isinstance(careful, list):
-        return isinstance(fast, list) and len(fast) == len(careful) and all(
-            _same(a, b) for a, b in zip(fast, careful, strict=True))
+        return (
+            isinstance(fast, list)
+            and len(fast) == len(careful)
+            and all(_same(a, b) for a, b in zip(fast, careful, strict=True))
+        )
     if isinstance(careful, Decimal):
         return isinstance(fast, Decimal) and str(fast) == str(careful)
     return type(fast) is type(careful) and fast == careful
 
 
 @settings(max_examples=400)
-@given(tree=st.dictionaries(_KEYS, _TREES, min_size=1, max_size=5), ascii_=st.booleans(),
-       indent=st.sampled_from([None, 2]), dup=st.sampled_from(["", "plain", "spaced", "escaped"]))
-def test_fast_json_reading_is_the_careful_one_or_declines(tree: dict, ascii_: bool,
-                                                          indent: int | None, dup: str) -> None:
+@given(
+    tree=st.dictionaries(_KEYS, _TREES, min_size=1, max_size=5),
+    ascii_=st.booleans(),
+    indent=st.sampled_from([None, 2]),
+    dup=st.sampled_from(["", "plain", "spaced", "escaped"]),
+)
+def test_fast_json_reading_is_the_careful_one_or_declines(
+    tree: dict, ascii_: bool, indent: int | None, dup: str
+) -> None:
     from assistant.ingest.datatree import _UNPROVEN, _proven_json
 
     # Decimals written as JSON numbers, digit for digit (json.dumps would refuse them)

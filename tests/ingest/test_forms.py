@@ -104,14 +104,15 @@ def test_docx_text_box_is_read_once() -> None:
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
     box = "<w:txbxContent><w:p><w:r><w:t>示例局</w:t></w:r></w:p></w:txbxContent>"
-    xml = (f'<w:p xmlns:w="{w}" xmlns:mc="{mc}"><w:r><mc:AlternateContent>'
-           f'<mc:Choice Requires="wps">{box}</mc:Choice><mc:Fallback>{box}</mc:Fallback>'
-           f"</mc:AlternateContent></w:r><w:r><w:t>2025年报告</w:t></w:r></w:p>")
+    xml = (
+        f'<w:p xmlns:w="{w}" xmlns:mc="{mc}"><w:r><mc:AlternateContent>'
+        f'<mc:Choice Requires="wps">{box}</mc:Choice><mc:Fallback>{box}</mc:Fallback>'
+        f"</mc:AlternateContent></w:r><w:r><w:t>2025年报告</w:t></w:r></w:p>"
+    )
     assert _text(etree.fromstring(xml)) == "示例局2025年报告"
 
 
-def test_columns_printed_out_of_order_are_read_by_header_and_fmt05_says_so(
-        tmp_path: Path) -> None:
+def test_columns_printed_out_of_order_are_read_by_header_and_fmt05_says_so(tmp_path: Path) -> None:
     from lxml import html as lhtml
 
     from assistant.checks import run_checks
@@ -123,10 +124,17 @@ def test_columns_printed_out_of_order_are_read_by_header_and_fmt05_says_so(
     table = page.xpath('//table[@data-table="apply"]')[0]
     for row in table.iter("tr"):  # 自然人 and 总计 change places, headers and figures alike
         cells = list(row)
-        first = [c for c in cells if (c.get("data-cell") or "").endswith(".natural_person")
-                 or c.text_content() == "自然人"]
-        last = [c for c in cells if (c.get("data-cell") or "").endswith(".total")
-                or c.text_content() == "总计"]
+        first = [
+            c
+            for c in cells
+            if (c.get("data-cell") or "").endswith(".natural_person")
+            or c.text_content() == "自然人"
+        ]
+        last = [
+            c
+            for c in cells
+            if (c.get("data-cell") or "").endswith(".total") or c.text_content() == "总计"
+        ]
         if first and last:
             first[0].text, last[0].text = last[0].text, first[0].text
     path = tmp_path / "reordered.html"

@@ -13,19 +13,51 @@ from assistant.ingest import read_report
 from assistant.report.layout import load_layout
 
 _REPORTS = Path(__file__).resolve().parents[1] / "data" / "reports"
-_SETTINGS = settings(max_examples=40, deadline=None,
-                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+_SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
-_LABELS = sorted({x for fmt in ("2019", "2021") for t in load_layout(fmt).tables
-                  for b in t.blocks for x in (b.caption or "", *(r.label for r in b.rows),
-                                              *(c.label for c in b.columns),
-                                              *(g for r in b.rows for g in r.groups))} - {""})
+_LABELS = sorted(
+    {
+        x
+        for fmt in ("2019", "2021")
+        for t in load_layout(fmt).tables
+        for b in t.blocks
+        for x in (
+            b.caption or "",
+            *(r.label for r in b.rows),
+            *(c.label for c in b.columns),
+            *(g for r in b.rows for g in r.groups),
+        )
+    }
+    - {""}
+)
 _TOKENS = st.one_of(
     st.sampled_from(_LABELS),
-    st.sampled_from(["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-                     "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况",
-                     "六、其他需要报告的事项", "示例局2025年政府信息公开工作年度报告", "",
-                     "\t", "|", "+---+", "0", "/", "—", "-3", "1.5万元", "２０", "\x00"]),
+    st.sampled_from(
+        [
+            "一、总体情况",
+            "二、主动公开政府信息情况",
+            "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "五、存在的主要问题及改进情况",
+            "六、其他需要报告的事项",
+            "示例局2025年政府信息公开工作年度报告",
+            "",
+            "\t",
+            "|",
+            "+---+",
+            "0",
+            "/",
+            "—",
+            "-3",
+            "1.5万元",
+            "２０",
+            "\x00",
+        ]
+    ),
     st.integers(-10, 10**6).map(str),
     st.text(max_size=12),
 )
@@ -43,9 +75,11 @@ def _read(tmp: str, name: str, data: bytes) -> None:
 
 
 @_SETTINGS
-@given(lines=st.lists(_TOKENS, max_size=80),
-       sep=st.sampled_from(["\n", "\t", " ", " | ", "\r\n"]),
-       encoding=st.sampled_from(["utf-8", "gb18030", "utf-16", "utf-8-sig"]))
+@given(
+    lines=st.lists(_TOKENS, max_size=80),
+    sep=st.sampled_from(["\n", "\t", " ", " | ", "\r\n"]),
+    encoding=st.sampled_from(["utf-8", "gb18030", "utf-16", "utf-8-sig"]),
+)
 def test_text_reader(lines: list[str], sep: str, encoding: str) -> None:
     text = sep.join(lines)
     with tempfile.TemporaryDirectory() as tmp:
@@ -62,12 +96,39 @@ def test_text_reader_on_any_bytes(data: bytes) -> None:
 
 _HTML = st.one_of(
     _TOKENS,
-    st.sampled_from(["<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th>",
-                     "<td rowspan='3'>", "<td colspan='2'>", "<td rowspan='0'>",
-                     "<td colspan='99999'>", "<td rowspan='x'>", "<p>", "</p>", "<br>",
-                     "<div class='nav'>", "</div>", "<script>", "</script>", "<!--", "-->",
-                     "<meta charset='gbk'>", "<meta name='PubDate' content='2025-13-45'>",
-                     "<title>", "</title>", "&nbsp;", "&#0;", "<![CDATA[", "]]>"]),
+    st.sampled_from(
+        [
+            "<table>",
+            "</table>",
+            "<tr>",
+            "</tr>",
+            "<td>",
+            "</td>",
+            "<th>",
+            "<td rowspan='3'>",
+            "<td colspan='2'>",
+            "<td rowspan='0'>",
+            "<td colspan='99999'>",
+            "<td rowspan='x'>",
+            "<p>",
+            "</p>",
+            "<br>",
+            "<div class='nav'>",
+            "</div>",
+            "<script>",
+            "</script>",
+            "<!--",
+            "-->",
+            "<meta charset='gbk'>",
+            "<meta name='PubDate' content='2025-13-45'>",
+            "<title>",
+            "</title>",
+            "&nbsp;",
+            "&#0;",
+            "<![CDATA[",
+            "]]>",
+        ]
+    ),
 )
 
 

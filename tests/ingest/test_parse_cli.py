@@ -10,8 +10,9 @@ import pytest
 from assistant.cli import cli
 
 
-def test_parse_shows_metadata_sections_and_every_cell(data_dir: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_parse_shows_metadata_sections_and_every_cell(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli(["parse", str(data_dir / "samples" / "wendeng-gxj-2020.txt")]) == 0
     out = capsys.readouterr().out
     assert "机关：威海市文登区工业和信息化局" in out and "年度：2020" in out
@@ -34,12 +35,15 @@ def test_parse_json_uses_the_check_keys(data_dir: Path, capsys: pytest.CaptureFi
     assert [n for n in doc["notes"] if n["level"] != "info"] == []
 
 
-def test_parse_reports_what_it_could_not_read(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_parse_reports_what_it_could_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "partial.txt"
-    path.write_text("示例局2025年政府信息公开工作年度报告\n一、总体情况\n全年公开信息10条。\n"
-                    "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 1 2 3\n",
-                    encoding="utf-8")
+    path.write_text(
+        "示例局2025年政府信息公开工作年度报告\n一、总体情况\n全年公开信息10条。\n"
+        "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 1 2 3\n",
+        encoding="utf-8",
+    )
     assert cli(["parse", str(path)]) == 0
     out = capsys.readouterr().out
     assert "读取提示" in out and "未找到表二" in out and "读到3个值，应有7个" in out

@@ -18,13 +18,19 @@ from assistant.report.layout import CellSpec, FormatVersion, load_layout
 from assistant.report.model import Agency, Report, Section
 
 _AGENCY = "示例县自然资源局"
-_NARRATIVE = {"overview": "本年度主动公开政府信息120条。", "problems": "存在问题：解读不够。",
-              "other": "本年度未收取信息处理费。"}
+_NARRATIVE = {
+    "overview": "本年度主动公开政府信息120条。",
+    "problems": "存在问题：解读不够。",
+    "other": "本年度未收取信息处理费。",
+}
 
 
 # prose of the kind reports contain: Chinese, digits, Chinese punctuation, quotes and brackets
-_SENTENCE = st.text(alphabet="政府信息公开申请办理年度条件主动依法规范工作平台建设总体情况问题改进"
-                             "0123456789，。、；：“”（）《》%", max_size=120)
+_SENTENCE = st.text(
+    alphabet="政府信息公开申请办理年度条件主动依法规范工作平台建设总体情况问题改进"
+    "0123456789，。、；：“”（）《》%",
+    max_size=120,
+)
 
 
 def _cell(spec: CellSpec) -> st.SearchStrategy[Cell]:
@@ -36,8 +42,9 @@ def _cell(spec: CellSpec) -> st.SearchStrategy[Cell]:
         number = st.integers(-500, 500).map(Cell.of)
     else:
         number = st.integers(0, 10**6).map(Cell.of)
-    marks = st.sampled_from([Cell(kind="blank", raw=""), Cell(kind="slash", raw="/"),
-                             Cell(kind="dash", raw="—")])
+    marks = st.sampled_from(
+        [Cell(kind="blank", raw=""), Cell(kind="slash", raw="/"), Cell(kind="dash", raw="—")]
+    )
     return st.one_of(number, number, number, number, number, number, number, number, marks)
 
 
@@ -47,11 +54,21 @@ def reports(draw: st.DrawFn) -> Report:
     year = draw(st.integers(2019, 2020) if fmt == "2019" else st.integers(2021, 2030))
     layout = load_layout(fmt)
     cells = {c.id: draw(_cell(c)) for t in layout.tables if t.render for c in t.cells}
-    sections = {"preamble": Section(id="preamble", text=f"本报告统计期限自{year}年1月1日起至{year}年12月31日止。")}
+    sections = {
+        "preamble": Section(
+            id="preamble", text=f"本报告统计期限自{year}年1月1日起至{year}年12月31日止。"
+        )
+    }
     for sid, text in _NARRATIVE.items():
         sections[sid] = Section(id=sid, text=text + draw(_SENTENCE))  # type: ignore[index]
-    return Report(agency=Agency(name=_AGENCY), year=year, format=fmt, cells=cells,
-                  sections=sections, title=f"{_AGENCY}{year}年政府信息公开工作年度报告")
+    return Report(
+        agency=Agency(name=_AGENCY),
+        year=year,
+        format=fmt,
+        cells=cells,
+        sections=sections,
+        title=f"{_AGENCY}{year}年政府信息公开工作年度报告",
+    )
 
 
 _RENDER = {"txt": plain_text, "md": markdown, "html": html_page}
@@ -67,8 +84,11 @@ def _same_cells(original: Report, read: Report) -> None:
         assert read.text(sid) == original.text(sid).strip(), sid  # type: ignore[arg-type]
 
 
-_SETTINGS = settings(max_examples=10, deadline=None,
-                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+_SETTINGS = settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @_SETTINGS

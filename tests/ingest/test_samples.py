@@ -26,8 +26,11 @@ def test_wendeng_sample_parses_completely(data_dir: Path) -> None:
     layout = load_layout("2019")
     assert set(r.cells) == set(layout.cell_ids)  # every cell of 二、三、四
     ones = {cid for cid, c in r.cells.items() if c.value != 0}
-    assert ones == {"active19.normative_docs.new_made", "active19.normative_docs.new_published",
-                    "active19.normative_docs.total_published"}
+    assert ones == {
+        "active19.normative_docs.new_made",
+        "active19.normative_docs.new_published",
+        "active19.normative_docs.total_published",
+    }
     assert all(c.kind == "number" for c in r.cells.values())
     assert [n for n in r.notes if n.level != "info"] == []
     assert r.agency.postcode == "264400"
@@ -39,23 +42,45 @@ def test_wendeng_sample_parses_completely(data_dir: Path) -> None:
 
 # hand-checked against the pages (see the dumps in the helper's notes): irregular grids included
 PINGTAN = {
-    2021: {"active.normative_docs.made": 69, "active.normative_docs.valid": 665,
-           "active.licensing.decisions": 2293, "active.coercion.decisions": 42,
-           "apply.new.natural_person": 64, "apply.new.legal.commercial": 0,
-           "apply.new.legal.social_welfare": 2, "apply.new.legal.other": 4, "apply.new.total": 70,
-           "apply.res.unavailable.not_held.legal.other": 3, "apply.res.total.total": 69,
-           "apply.carry_out.natural_person": 1, "review.admin_review.other": 2,
-           "review.admin_review.total": 3, "review.litigation_direct.upheld": 12,
-           "review.litigation_direct.total": 12},
-    2022: {"active.normative_docs.repealed": 55, "active.licensing.decisions": 10690,
-           "apply.new.legal.commercial": 3, "apply.res.partial.legal.commercial": 1,
-           "apply.res.other.other.legal.commercial": 2, "apply.res.other.no_correction.total": 2,
-           "apply.carry_in.total": 1, "review.admin_review.corrected": 1,
-           "review.litigation_direct.total": 1},
-    2023: {"active.normative_docs.repealed": 132, "active.penalty.decisions": 1330,
-           "apply.new.total": 81, "apply.res.partial.natural_person": 19,
-           "apply.res.denied.admin_query.total": 2, "review.litigation_direct.pending": 1,
-           "review.litigation_after_review.upheld": 1, "review.litigation_after_review.total": 2},
+    2021: {
+        "active.normative_docs.made": 69,
+        "active.normative_docs.valid": 665,
+        "active.licensing.decisions": 2293,
+        "active.coercion.decisions": 42,
+        "apply.new.natural_person": 64,
+        "apply.new.legal.commercial": 0,
+        "apply.new.legal.social_welfare": 2,
+        "apply.new.legal.other": 4,
+        "apply.new.total": 70,
+        "apply.res.unavailable.not_held.legal.other": 3,
+        "apply.res.total.total": 69,
+        "apply.carry_out.natural_person": 1,
+        "review.admin_review.other": 2,
+        "review.admin_review.total": 3,
+        "review.litigation_direct.upheld": 12,
+        "review.litigation_direct.total": 12,
+    },
+    2022: {
+        "active.normative_docs.repealed": 55,
+        "active.licensing.decisions": 10690,
+        "apply.new.legal.commercial": 3,
+        "apply.res.partial.legal.commercial": 1,
+        "apply.res.other.other.legal.commercial": 2,
+        "apply.res.other.no_correction.total": 2,
+        "apply.carry_in.total": 1,
+        "review.admin_review.corrected": 1,
+        "review.litigation_direct.total": 1,
+    },
+    2023: {
+        "active.normative_docs.repealed": 132,
+        "active.penalty.decisions": 1330,
+        "apply.new.total": 81,
+        "apply.res.partial.natural_person": 19,
+        "apply.res.denied.admin_query.total": 2,
+        "review.litigation_direct.pending": 1,
+        "review.litigation_after_review.upheld": 1,
+        "review.litigation_after_review.total": 2,
+    },
 }
 
 
@@ -64,7 +89,8 @@ def test_pingtan_pages_align_their_tables(data_dir: Path, year: int) -> None:
     r = read_report(data_dir / "samples" / f"pingtan-{year}.html")
     assert (r.agency.name, r.year, r.format) == ("平潭综合实验区", year, "2021")
     assert set(r.cells) == set(load_layout("2021").cell_ids) - {
-        c for c in load_layout("2021").cell_ids if c.startswith("fees.")}
+        c for c in load_layout("2021").cell_ids if c.startswith("fees.")
+    }
     for cid, value in PINGTAN[year].items():
         assert r.value(cid) == value, cid
     assert [n for n in r.notes if n.level != "info"] == []

@@ -265,24 +265,37 @@ def _office_convert(source: Path, to: str, out: Path, profile: Path) -> Path:
     office = shutil.which("libreoffice") or shutil.which("soffice")
     assert office, "libreoffice is needed (scripts/system-deps: libreoffice-calc-nogui)"
     subprocess.run(
-        [office, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", to,
-         "--outdir", str(out), str(source)],
-        check=True, capture_output=True, timeout=180,
+        [
+            office,
+            "--headless",
+            f"-env:UserInstallation=file://{profile}",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     return out / f"{source.stem}.{to.split(':')[0]}"
 
 
 @pytest.mark.slow
 def test_a_workbook_saved_again_by_another_spreadsheet_program_reads_the_same(
-        filled: Path, tmp_path: Path) -> None:
+    filled: Path, tmp_path: Path
+) -> None:
     # a clerk opens the template in WPS or Excel and saves it: LibreOffice Calc stands in here
     # (its own shared strings, styles and sheet order; the hidden cell map must survive)
     _edit(filled, 表三__D10="9")  # typed in the spreadsheet program, as text
-    resaved = _office_convert(filled, 'xlsx:Calc MS Excel 2007 XML', tmp_path / "resaved",
-                              tmp_path / "lo")
+    resaved = _office_convert(
+        filled, "xlsx:Calc MS Excel 2007 XML", tmp_path / "resaved", tmp_path / "lo"
+    )
     ours, theirs = read_report(filled), read_report(resaved)
     assert {k: c.value for k, c in theirs.cells.items()} == {
-        k: c.value for k, c in ours.cells.items()}
+        k: c.value for k, c in ours.cells.items()
+    }
     assert (theirs.agency, theirs.year, theirs.format) == (ours.agency, ours.year, ours.format)
 
 

@@ -32,8 +32,10 @@ def test_complete_sends_openai_request(openai_stub: OpenAIStub) -> None:
     (req,) = openai_stub.requests
     assert req.path == "/v1/chat/completions"
     assert req.json["model"] == "qwen-test"
-    assert req.json["messages"] == [{"role": "system", "content": "你是起草助手。"},
-                                    {"role": "user", "content": "请起草总体情况。"}]
+    assert req.json["messages"] == [
+        {"role": "system", "content": "你是起草助手。"},
+        {"role": "user", "content": "请起草总体情况。"},
+    ]
     assert req.headers["authorization"] == "Bearer sk-test"
 
 
@@ -45,8 +47,9 @@ def test_stream_yields_tokens_in_order(openai_stub: OpenAIStub) -> None:
     assert openai_stub.requests[0].json["stream"] is True
 
 
-def test_langchain_and_openai_client_do_the_talking(openai_stub: OpenAIStub,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_langchain_and_openai_client_do_the_talking(
+    openai_stub: OpenAIStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[str] = []
     original_invoke = ChatOpenAI.invoke
     original_create = openai.resources.chat.completions.Completions.create
@@ -73,14 +76,26 @@ def test_no_hand_written_http_client_in_the_product() -> None:
     for path in root.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             assert not banned & set(names), f"{path}: imports {names}"
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                    and node.value.id == "httpx":
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "httpx"
+            ):
                 assert node.attr[0].isupper(), f"{path}: calls httpx.{node.attr} directly"
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "httpx":
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "httpx"
+            ):
                 raise AssertionError(f"{path}: constructs httpx.{node.func.attr}(…) itself")
 
 
@@ -90,26 +105,34 @@ def test_injected_clients_are_used(openai_stub: OpenAIStub) -> None:
         openai_stub.push(Reply.text("甲"), Reply.text("乙"))
         chat = build_chat_model(_settings(openai_stub), http_client=http)
         assert chat.complete(MESSAGES) == "甲"
-        client = openai.OpenAI(base_url=openai_stub.base_url, api_key="k", http_client=http,
-                               max_retries=0)
+        client = openai.OpenAI(
+            base_url=openai_stub.base_url, api_key="k", http_client=http, max_retries=0
+        )
         chat2 = build_chat_model(LLMSettings(base_url=None), openai_client=client)
         assert chat2.complete(MESSAGES) == "乙"
     assert seen == [f"{openai_stub.base_url}/chat/completions"] * 2
 
 
 # a broken service suggests the offline composer; a key, model or request to fix does not
-@pytest.mark.parametrize(("reply", "words", "offline"), [
-    (Reply.error(500, "CUDA out of memory"), ["HTTP 500", "CUDA out of memory", "稍后再试"], True),
-    (Reply.error(503, "overloaded"), ["HTTP 503"], True),
-    (Reply.error(429, "rate limited"), ["HTTP 429", "频繁"], False),
-    (Reply.error(401, "bad key"), ["HTTP 401", "XXGK_LLM_API_KEY"], False),
-    (Reply.error(404, "model not found"), ["HTTP 404", "qwen-test"], False),
-    (Reply.error(400, "context too long"), ["HTTP 400", "context too long"], False),
-])
+@pytest.mark.parametrize(
+    ("reply", "words", "offline"),
+    [
+        (
+            Reply.error(500, "CUDA out of memory"),
+            ["HTTP 500", "CUDA out of memory", "稍后再试"],
+            True,
+        ),
+        (Reply.error(503, "overloaded"), ["HTTP 503"], True),
+        (Reply.error(429, "rate limited"), ["HTTP 429", "频繁"], False),
+        (Reply.error(401, "bad key"), ["HTTP 401", "XXGK_LLM_API_KEY"], False),
+        (Reply.error(404, "model not found"), ["HTTP 404", "qwen-test"], False),
+        (Reply.error(400, "context too long"), ["HTTP 400", "context too long"], False),
+    ],
+)
 @pytest.mark.parametrize("streaming", [False, True])
-def test_http_errors_become_chinese_llm_errors(openai_stub: OpenAIStub, reply: Reply,
-                                               words: list[str], offline: bool,
-                                               streaming: bool) -> None:
+def test_http_errors_become_chinese_llm_errors(
+    openai_stub: OpenAIStub, reply: Reply, words: list[str], offline: bool, streaming: bool
+) -> None:
     openai_stub.push(reply)
     chat = build_chat_model(_settings(openai_stub))
     with pytest.raises(LLMError) as info:

@@ -20,8 +20,14 @@ from assistant.report.units import convert_money
 
 @pytest.mark.parametrize(
     ("version", "table", "count"),
-    [("2021", "active", 10), ("2021", "apply", 175), ("2021", "review", 15),
-     ("2019", "active19", 22), ("2019", "apply19", 161), ("2019", "review19", 15)],
+    [
+        ("2021", "active", 10),
+        ("2021", "apply", 175),
+        ("2021", "review", 15),
+        ("2019", "active19", 22),
+        ("2019", "apply19", 161),
+        ("2019", "review19", 15),
+    ],
 )
 def test_cell_counts_match_spec(version: str, table: str, count: int) -> None:
     assert len(load_layout(version).table(table).cells) == count  # type: ignore[arg-type]
@@ -29,9 +35,14 @@ def test_cell_counts_match_spec(version: str, table: str, count: int) -> None:
 
 def test_spec_cell_ids_exist() -> None:
     layout = load_layout("2021")
-    for cid in ("apply.new.natural_person", "apply.res.denied.third_party.total",
-                "review.litigation_direct.pending", "active.normative_docs.valid",
-                "apply.res.other.fee_unpaid.legal.commercial", "fees.collected_yuan"):
+    for cid in (
+        "apply.new.natural_person",
+        "apply.res.denied.third_party.total",
+        "review.litigation_direct.pending",
+        "active.normative_docs.valid",
+        "apply.res.other.fee_unpaid.legal.commercial",
+        "fees.collected_yuan",
+    ):
         assert layout.has_cell(cid), cid
     assert load_layout("2019").has_cell("apply19.res.other.total")
     assert not load_layout("2019").has_cell("apply19.res.other.other.total")
@@ -44,9 +55,19 @@ def test_describe_names_table_row_and_column() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "kind", "value"),
-    [("0", "number", 0), ("", "blank", None), ("  ", "blank", None), ("/", "slash", None),
-     ("—", "dash", None), ("十二", "text", None), ("１２", "number", 12), ("-18", "number", -18),
-     ("+2", "number", 2), ("1,234", "number", 1234), ("3.50", "number", Decimal("3.50"))],
+    [
+        ("0", "number", 0),
+        ("", "blank", None),
+        ("  ", "blank", None),
+        ("/", "slash", None),
+        ("—", "dash", None),
+        ("十二", "text", None),
+        ("１２", "number", 12),
+        ("-18", "number", -18),
+        ("+2", "number", 2),
+        ("1,234", "number", 1234),
+        ("3.50", "number", Decimal("3.50")),
+    ],
 )
 def test_parse_cell_keeps_kind(raw: str, kind: str, value: object) -> None:
     cell = parse_cell(raw)
@@ -60,16 +81,25 @@ def test_money_cell_with_its_own_unit_is_converted() -> None:
 
 
 def test_format_follows_year() -> None:
-    assert [format_for_year(y) for y in (2019, 2020, 2021, 2025)] == ["2019", "2019", "2021", "2021"]
+    assert [format_for_year(y) for y in (2019, 2020, 2021, 2025)] == [
+        "2019",
+        "2019",
+        "2021",
+        "2021",
+    ]
     assert Report(year=2020).format == "2019"
     assert Report(year=2020, format="2021").format == "2021"
 
 
 def test_derived_values_and_blank_propagation() -> None:
     r = zero_report(2025)
-    r = r.with_cells({"apply.res.denied.state_secret.total": parse_cell("2"),
-                      "apply.res.denied.third_party.total": parse_cell("3"),
-                      "apply.new.legal.research": parse_cell("")})
+    r = r.with_cells(
+        {
+            "apply.res.denied.state_secret.total": parse_cell("2"),
+            "apply.res.denied.third_party.total": parse_cell("3"),
+            "apply.new.legal.research": parse_cell(""),
+        }
+    )
     d = derive(r)
     assert d["apply.res.denied.total"] == 5
     assert d["apply.new.legal.subtotal"] is None  # a blank never counts as 0

@@ -33,8 +33,9 @@ def fresh_kb(tmp_path: Path, corpus_dir: Path):
     """A knowledge base of its own, for tests that change it."""
     from assistant.retrieval import KnowledgeBase
 
-    return KnowledgeBase.open(kb_settings(tmp_path / "home", corpus_dir),
-                              embedder=HashingEmbedder())
+    return KnowledgeBase.open(
+        kb_settings(tmp_path / "home", corpus_dir), embedder=HashingEmbedder()
+    )
 
 
 @pytest.fixture(scope="session")

@@ -16,8 +16,10 @@ QUESTIONS = HERE / "questions.yaml"
 
 
 def report_fixtures() -> list[tuple[str, Report]]:
-    return [(p.stem, Report.model_validate_json(p.read_text(encoding="utf-8")))
-            for p in sorted(REPORTS.glob("*.json"))]
+    return [
+        (p.stem, Report.model_validate_json(p.read_text(encoding="utf-8")))
+        for p in sorted(REPORTS.glob("*.json"))
+    ]
 
 
 def load_questions() -> list[dict]:
@@ -31,12 +33,11 @@ def corpus_without_samples(target: Path) -> Path:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("samples"))
     manifest = yaml.safe_load((target / "MANIFEST.yaml").read_text(encoding="utf-8"))
     manifest["documents"] = [d for d in manifest["documents"] if d["kind"] != "report"]
-    (target / "MANIFEST.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True),
-                                          encoding="utf-8")
+    (target / "MANIFEST.yaml").write_text(
+        yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8"
+    )
     return target
 
 
 def kb_settings(home: Path, knowledge: Path) -> Settings:
     return load_settings(paths={"home": home, "knowledge_dir": knowledge})
-
-

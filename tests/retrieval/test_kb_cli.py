@@ -26,8 +26,10 @@ def test_search_json_has_the_hits_with_citations_and_honours_filters(capsys) -> 
     assert cli(["kb", "search", "收费标准", "--kind", "fees", "-k", "2", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["query"] == "收费标准" and len(data["hits"]) == 2
-    assert all(h["kind"] == "fees" and h["citation"].startswith("《政府信息公开信息处理费管理办法")
-               for h in data["hits"])
+    assert all(
+        h["kind"] == "fees" and h["citation"].startswith("《政府信息公开信息处理费管理办法")
+        for h in data["hits"]
+    )
 
 
 def test_build_list_add_remove(tmp_path, capsys) -> None:
@@ -41,8 +43,11 @@ def test_build_list_add_remove(tmp_path, capsys) -> None:
     assert set(rebuilt["added"]) == set(built["added"]) and rebuilt["chunks"] == built["chunks"]
 
     plan = tmp_path / "2024年政务公开工作要点.md"
-    plan.write_text("# 2024年政务公开工作要点\n\n一、做好政策解读，全年解读不少于20件。\n\n"
-                    "二、年度报告须在1月31日前公开。\n", encoding="utf-8")
+    plan.write_text(
+        "# 2024年政务公开工作要点\n\n一、做好政策解读，全年解读不少于20件。\n\n"
+        "二、年度报告须在1月31日前公开。\n",
+        encoding="utf-8",
+    )
     assert cli(["kb", "add", str(plan), "--json"]) == 0
     [added] = json.loads(capsys.readouterr().out)["added"]
     assert added["kind"] == "local" and added["title"] == "2024年政务公开工作要点"

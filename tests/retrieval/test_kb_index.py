@@ -27,8 +27,9 @@ class CountingEmbedder(HashingEmbedder):
 
 
 def _open(home: Path, knowledge: Path, embedder=None, client=None) -> KnowledgeBase:
-    return KnowledgeBase.open(kb_settings(home, knowledge), embedder=embedder or HashingEmbedder(),
-                              chroma_client=client)
+    return KnowledgeBase.open(
+        kb_settings(home, knowledge), embedder=embedder or HashingEmbedder(), chroma_client=client
+    )
 
 
 def test_rebuild_skips_unchanged_reindexes_changed_and_drops_deleted(tmp_path, corpus_dir) -> None:
@@ -42,7 +43,9 @@ def test_rebuild_skips_unchanged_reindexes_changed_and_drops_deleted(tmp_path, c
     kb = _open(tmp_path / "home", knowledge, counting)
     first = kb.ensure_built()
     assert "tiaoli-2019" in first.added and first.chunks == counting.passages > 100
-    ids_before = {h.chunk_id for h in kb.search("答复期限", k=20)} - {"guide-preamble#引言应写明的要素"}
+    ids_before = {h.chunk_id for h in kb.search("答复期限", k=20)} - {
+        "guide-preamble#引言应写明的要素"
+    }
 
     counting.passages = 0
     reopened = _open(tmp_path / "home", knowledge, counting)
@@ -52,12 +55,14 @@ def test_rebuild_skips_unchanged_reindexes_changed_and_drops_deleted(tmp_path, c
     assert again.chunks == first.chunks
 
     guide = knowledge / "templates" / "other.md"
-    guide.write_text(guide.read_text(encoding="utf-8") + "\n## 补充 {六}\n\n新增的写法说明。\n",
-                     encoding="utf-8")
+    guide.write_text(
+        guide.read_text(encoding="utf-8") + "\n## 补充 {六}\n\n新增的写法说明。\n", encoding="utf-8"
+    )
     manifest = yaml.safe_load((knowledge / "MANIFEST.yaml").read_text(encoding="utf-8"))
     manifest["documents"] = [d for d in manifest["documents"] if d["id"] != "guide-preamble"]
-    (knowledge / "MANIFEST.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True),
-                                             encoding="utf-8")
+    (knowledge / "MANIFEST.yaml").write_text(
+        yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8"
+    )
     kb = _open(tmp_path / "home", knowledge, counting)
     changed = kb.ensure_built()
     assert changed.updated == ("guide-other",) and changed.removed == ("guide-preamble",)
@@ -76,13 +81,19 @@ def test_search_builds_the_shipped_corpus_on_first_use(fresh_kb) -> None:
 
 def test_local_rules_are_added_searched_and_removed(tmp_path, fresh_kb) -> None:
     rule = tmp_path / "省级办法.txt"
-    rule.write_text("某省政府信息公开办法\n第一条 为了规范本省政府信息公开工作，制定本办法。\n"
-                    "第二条 本省行政机关应当在每年1月20日前向本级主管部门报送年度报告。\n"
-                    "第三条 本办法自2024年1月1日起施行。\n", encoding="gb18030")
+    rule.write_text(
+        "某省政府信息公开办法\n第一条 为了规范本省政府信息公开工作，制定本办法。\n"
+        "第二条 本省行政机关应当在每年1月20日前向本级主管部门报送年度报告。\n"
+        "第三条 本办法自2024年1月1日起施行。\n",
+        encoding="gb18030",
+    )
     [info] = fresh_kb.add_files([rule])
     assert (info.kind, info.chunks, info.title) == ("local", 3, "某省政府信息公开办法")
     hit = fresh_kb.search("本省年度报告报送时间", k=3, kind="local")[0]
-    assert hit.chunk_id == f"{info.doc_id}#第二条" and hit.citation() == "《某省政府信息公开办法》第二条"
+    assert (
+        hit.chunk_id == f"{info.doc_id}#第二条"
+        and hit.citation() == "《某省政府信息公开办法》第二条"
+    )
     assert any(d.doc_id == info.doc_id for d in fresh_kb.list_documents())
 
     fresh_kb.remove(info.doc_id)
@@ -113,16 +124,24 @@ def test_reports_are_indexed_by_section_with_filters_and_citations(shared_kb) ->
     overview = shared_kb.search("平台建设", k=20, kind="report", section="一")
     assert overview and all(h.section.startswith("一") for h in overview)
     assert {h.section for h in overview} > {"一"}  # "一" takes in its subsections
-    assert all(h.extra.get("format") == "2019"
-               for h in shared_kb.search("年度报告", k=10, format="2019"))
+    assert all(
+        h.extra.get("format") == "2019" for h in shared_kb.search("年度报告", k=10, format="2019")
+    )
     assert shared_kb.search("依申请公开", agency="不存在的机关") == []
 
 
 def test_add_report_replaces_the_same_agency_and_year(fresh_kb) -> None:
     [(doc_id, report)] = [r for r in report_fixtures() if r[0] == "pingtan-2023"]
     first = fresh_kb.add_report(report)
-    changed = report.model_copy(update={"sections": {
-        "problems": report.sections["problems"].model_copy(update={"text": "一是栏目更新不及时。"})}})
+    changed = report.model_copy(
+        update={
+            "sections": {
+                "problems": report.sections["problems"].model_copy(
+                    update={"text": "一是栏目更新不及时。"}
+                )
+            }
+        }
+    )
     second = fresh_kb.add_report(changed)
     assert first.doc_id == second.doc_id == "平潭综合实验区-2023" and second.chunks == 1
     assert fresh_kb.get("平潭综合实验区-2023#五").text == "一是栏目更新不及时。"
@@ -154,8 +173,9 @@ def test_a_document_left_incomplete_in_chroma_is_indexed_again(tmp_path, corpus_
 
 
 def test_a_shared_store_keeps_what_other_machines_added(tmp_path, corpus_dir) -> None:
-    client = chromadb.PersistentClient(path=str(tmp_path / "shared"),
-                                       settings=ChromaSettings(anonymized_telemetry=False))
+    client = chromadb.PersistentClient(
+        path=str(tmp_path / "shared"), settings=ChromaSettings(anonymized_telemetry=False)
+    )
     office_a = _open(tmp_path / "a", corpus_dir, client=client)
     office_a.ensure_built()
     [(doc_id, report)] = [r for r in report_fixtures() if r[0] == "wendeng-gxj-2020"]
@@ -183,11 +203,19 @@ def test_jieba_is_quiet_and_caches_inside_the_workspace(tmp_path) -> None:
     import sys
 
     # a fresh process: the tokenizer is shared process-wide, so only the first one sets the cache
-    code = ("from pathlib import Path; from assistant.retrieval.keyword import Segmenter; "
-            f"t = Segmenter(Path({str(tmp_path / 'cache')!r})).tokens('信息处理费怎么收？逾期不补正呢'); "
-            "assert {'信息处理费', '补正'} <= set(t) and '怎么' not in t, t")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=tmp_path, check=False, timeout=120)
+    code = (
+        "from pathlib import Path; from assistant.retrieval.keyword import Segmenter; "
+        f"t = Segmenter(Path({str(tmp_path / 'cache')!r})).tokens('信息处理费怎么收？逾期不补正呢'); "
+        "assert {'信息处理费', '补正'} <= set(t) and '怎么' not in t, t"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" and done.stderr == ""
     assert (tmp_path / "cache" / "xxgk-jieba.cache").exists()

@@ -40,11 +40,14 @@ def test_acceptance_question_puts_article_30_first_with_its_citation(shared_kb) 
     assert "视为放弃申请" in hit.text and not hit.text.startswith("政府信息公开条例")
 
 
-@pytest.mark.parametrize(("query", "year"), [
-    ("平潭2023年依申请公开情况", 2023),
-    ("平潭综合实验区2022年依申请公开工作怎么写的", 2022),
-    ("平潭2021年依申请公开情况", 2021),
-])
+@pytest.mark.parametrize(
+    ("query", "year"),
+    [
+        ("平潭2023年依申请公开情况", 2023),
+        ("平潭综合实验区2022年依申请公开工作怎么写的", 2022),
+        ("平潭2021年依申请公开情况", 2021),
+    ],
+)
 def test_a_year_in_the_question_prefers_that_years_report(shared_kb, query, year) -> None:
     hits = shared_kb.search(query, k=3)
     assert hits[0].chunk_id == f"pingtan-{year}#一.（二）"

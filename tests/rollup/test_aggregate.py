@@ -13,7 +13,8 @@ from assistant.report.rollup import JOINT_DOCUMENTS_NOTE, aggregate
 
 def unit(name: str, year: int = 2025, **cells: str) -> Report:
     return zero_report(year, name).with_cells(
-        {k.replace("__", "."): parse_cell(v) for k, v in cells.items()})
+        {k.replace("__", "."): parse_cell(v) for k, v in cells.items()}
+    )
 
 
 def test_counts_and_money_are_summed_exactly() -> None:
@@ -85,12 +86,17 @@ _counts = st.lists(st.integers(min_value=0, max_value=1000), min_size=1, max_siz
 @settings(max_examples=15, deadline=None)
 @given(_counts, st.integers(min_value=1, max_value=5))
 def test_roll_up_is_associative(values: list[int], cut: int) -> None:
-    units = [zero_report(2025, f"单位{i}").with_cells({"apply.new.total": Cell.of(v)})
-             for i, v in enumerate(values)]
+    units = [
+        zero_report(2025, f"单位{i}").with_cells({"apply.new.total": Cell.of(v)})
+        for i, v in enumerate(values)
+    ]
     cut = min(cut, len(units))
     left = aggregate(units[:cut], year=2025).report
     right = aggregate(units[cut:], year=2025).report if units[cut:] else None
     whole = aggregate(units, year=2025).report
     parts = [left] + ([right] if right else [])
-    assert aggregate(parts, year=2025).report.value("apply.new.total") == \
-        whole.value("apply.new.total") == sum(values)
+    assert (
+        aggregate(parts, year=2025).report.value("apply.new.total")
+        == whole.value("apply.new.total")
+        == sum(values)
+    )

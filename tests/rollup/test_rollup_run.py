@@ -19,11 +19,19 @@ COUNTY = Agency(name="某县人民政府", kind="government", level="county")
 NAMES = ("县教育局", "县民政局", "某某镇人民政府")
 
 
-def unit(name: str, year: int = 2025, published: dt.date | None = None, fmt: str | None = None,
-         **cells: str) -> Report:
+def unit(
+    name: str,
+    year: int = 2025,
+    published: dt.date | None = None,
+    fmt: str | None = None,
+    **cells: str,
+) -> Report:
     r = zero_report(year, name, format=fmt).with_cells(  # type: ignore[arg-type]
-        {k.replace("__", "."): parse_cell(v) for k, v in cells.items()})
-    return r.model_copy(update={"publication": r.publication.model_copy(update={"date": published})})
+        {k.replace("__", "."): parse_cell(v) for k, v in cells.items()}
+    )
+    return r.model_copy(
+        update={"publication": r.publication.model_copy(update={"date": published})}
+    )
 
 
 def roster(*extra: RosterUnit) -> list[RosterUnit]:
@@ -31,8 +39,9 @@ def roster(*extra: RosterUnit) -> list[RosterUnit]:
     return [RosterUnit(n, kind=kinds[n], level="county") for n in NAMES] + list(extra)  # type: ignore[arg-type]
 
 
-def run(files: list[tuple[str, Report | str]], units: list[RosterUnit] | None = None,
-        **kw: object) -> RollupRun:
+def run(
+    files: list[tuple[str, Report | str]], units: list[RosterUnit] | None = None, **kw: object
+) -> RollupRun:
     return run_rollup(units or roster(), files, year=2025, agency=COUNTY, **kw)  # type: ignore[arg-type]
 
 
@@ -73,9 +82,18 @@ def test_ru02_aggregate_identities() -> None:
 
 def test_ru03_published_aggregate_against_the_units() -> None:
     files = clean()
-    files[0] = ("县教育局.json", unit("县教育局", apply__new__total="2", apply__new__natural_person="2",
-                                  apply__res__granted__total="2", apply__res__granted__natural_person="2",
-                                  apply__res__total__total="2", apply__res__total__natural_person="2"))
+    files[0] = (
+        "县教育局.json",
+        unit(
+            "县教育局",
+            apply__new__total="2",
+            apply__new__natural_person="2",
+            apply__res__granted__total="2",
+            apply__res__granted__natural_person="2",
+            apply__res__total__total="2",
+            apply__res__total__natural_person="2",
+        ),
+    )
     r = run(files)
     good = r.aggregate.report
     assert status(r, "RU-03", published=good) == {"pass"}
@@ -90,7 +108,9 @@ def test_ru04_missing_late_and_unreadable_units() -> None:
     r = run(files)
     f = check_rollup(r).by_rule("RU-04")[0]
     assert f.status == "fail"
-    assert "未报送1个：某某镇人民政府" in f.message and "迟3天" in f.message and "坏.json" in f.message
+    assert (
+        "未报送1个：某某镇人民政府" in f.message and "迟3天" in f.message and "坏.json" in f.message
+    )
 
 
 def test_ru04_roster_deadline_wins() -> None:
@@ -112,8 +132,12 @@ def test_ru05_units_in_the_wrong_format() -> None:
 
 def test_ru05_fmt2021_units_cannot_go_into_a_fmt2019_year() -> None:
     units = [RosterUnit("甲局", kind="department"), RosterUnit("乙局", kind="department")]
-    r = run_rollup(units, [("a", unit("甲局", 2020)), ("b", unit("乙局", 2020, fmt="2021"))],
-                   year=2020, agency=COUNTY)
+    r = run_rollup(
+        units,
+        [("a", unit("甲局", 2020)), ("b", unit("乙局", 2020, fmt="2021"))],
+        year=2020,
+        agency=COUNTY,
+    )
     assert r.aggregate.units == ("甲局",)
     assert "未计入汇总" in check_rollup(r).by_rule("RU-05")[0].message
 
@@ -136,12 +160,24 @@ def test_ru06_duplicates_and_vertical_units() -> None:
 
 def test_ru07_carry_chain_against_last_years_aggregate() -> None:
     files = clean()
-    files[0] = ("县教育局.json", unit("县教育局", apply__carry_in__total="2",
-                                  apply__carry_in__natural_person="2", apply__res__granted__total="2",
-                                  apply__res__granted__natural_person="2", apply__res__total__total="2",
-                                  apply__res__total__natural_person="2"))
-    prior_ok = zero_report(2024).with_cells({"apply.carry_out.total": parse_cell("2"),
-                                             "apply.carry_out.natural_person": parse_cell("2")})
+    files[0] = (
+        "县教育局.json",
+        unit(
+            "县教育局",
+            apply__carry_in__total="2",
+            apply__carry_in__natural_person="2",
+            apply__res__granted__total="2",
+            apply__res__granted__natural_person="2",
+            apply__res__total__total="2",
+            apply__res__total__natural_person="2",
+        ),
+    )
+    prior_ok = zero_report(2024).with_cells(
+        {
+            "apply.carry_out.total": parse_cell("2"),
+            "apply.carry_out.natural_person": parse_cell("2"),
+        }
+    )
     assert status(run(files, prior=prior_ok, prior_units=NAMES), "RU-07") == {"pass"}
     prior_bad = prior_ok.with_cells({"apply.carry_out.total": parse_cell("5")})
     assert status(run(files, prior=prior_bad, prior_units=NAMES), "RU-07") == {"fail"}
@@ -152,10 +188,16 @@ def test_ru07_carry_chain_against_last_years_aggregate() -> None:
 
 def test_ru08_follow_up_list() -> None:
     files = clean()
-    files[1] = ("县民政局.json", unit("县民政局", review__admin_review__corrected="1",
-                                  review__admin_review__total="1"))
+    files[1] = (
+        "县民政局.json",
+        unit("县民政局", review__admin_review__corrected="1", review__admin_review__total="1"),
+    )
     f = check_rollup(run(files)).by_rule("RU-08")[0]
-    assert f.status == "fail" and f.severity == "info" and "县民政局（复议诉讼结果纠正1件）" in f.message
+    assert (
+        f.status == "fail"
+        and f.severity == "info"
+        and "县民政局（复议诉讼结果纠正1件）" in f.message
+    )
 
 
 # ---- the command -------------------------------------------------------------------------
@@ -177,18 +219,41 @@ def _roster_yaml(tmp_path: Path, names: tuple[str, ...] = NAMES) -> Path:
     return path
 
 
-def test_command_writes_data_file_and_escaped_status_page(tmp_path: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_writes_data_file_and_escaped_status_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     names = (*NAMES[:2], "<script>x</script>局")
-    folder = _folder(tmp_path, [unit(n, apply__new__total="1", apply__new__natural_person="1",
-                                     apply__carry_out__total="1",
-                                     apply__carry_out__natural_person="1") for n in names[:2]])
+    folder = _folder(
+        tmp_path,
+        [
+            unit(
+                n,
+                apply__new__total="1",
+                apply__new__natural_person="1",
+                apply__carry_out__total="1",
+                apply__carry_out__natural_person="1",
+            )
+            for n in names[:2]
+        ],
+    )
     out, page = tmp_path / "agg.json", tmp_path / "status.html"
-    code = cli(["rollup", str(_roster_yaml(tmp_path, names)), str(folder), "--out", str(out),
-                "--html", str(page), "--json"])
+    code = cli(
+        [
+            "rollup",
+            str(_roster_yaml(tmp_path, names)),
+            str(folder),
+            "--out",
+            str(out),
+            "--html",
+            str(page),
+            "--json",
+        ]
+    )
     doc = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert doc["report"]["agency"] == "某县人民政府" and doc["cells"]["apply.new.total"]["value"] == 2
+    assert (
+        doc["report"]["agency"] == "某县人民政府" and doc["cells"]["apply.new.total"]["value"] == 2
+    )
     assert doc["rollup"]["missing"] == ["<script>x</script>局"] and not doc["rollup"]["complete"]
     html = page.read_text(encoding="utf-8")
     assert "<script>x</script>" not in html and "&lt;script&gt;" in html and "未报送" in html
@@ -197,7 +262,9 @@ def test_command_writes_data_file_and_escaped_status_page(tmp_path: Path,
     assert again["cells"]["apply.new.total"]["value"] == 2
 
 
-def test_command_exit_1_when_a_unit_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_exit_1_when_a_unit_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = _folder(tmp_path, [unit(NAMES[0], apply__new__total="4"), unit(NAMES[1])])
     assert cli(["rollup", str(_roster_yaml(tmp_path)), str(folder)]) == 1
     out = capsys.readouterr().out
@@ -217,7 +284,9 @@ def test_command_reads_an_xlsx_roster(tmp_path: Path, capsys: pytest.CaptureFixt
     assert json.loads(capsys.readouterr().out)["rollup"]["included"] == list(NAMES)
 
 
-def test_command_unusable_roster_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_unusable_roster_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "roster.yaml"
     bad.write_text("单位:\n  - {类型: 部门}\n", encoding="utf-8")
     folder = _folder(tmp_path, [unit(NAMES[0])])
@@ -225,20 +294,38 @@ def test_command_unusable_roster_exits_2(tmp_path: Path, capsys: pytest.CaptureF
     assert "没有填单位名称" in capsys.readouterr().err
 
 
-def test_last_years_output_serves_as_prior(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                           ) -> None:
-    last = _folder(tmp_path, [unit(n, 2024, apply__carry_out__total="1",
-                                   apply__carry_out__natural_person="1", apply__new__total="1",
-                                   apply__new__natural_person="1") for n in NAMES])
+def test_last_years_output_serves_as_prior(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    last = _folder(
+        tmp_path,
+        [
+            unit(
+                n,
+                2024,
+                apply__carry_out__total="1",
+                apply__carry_out__natural_person="1",
+                apply__new__total="1",
+                apply__new__natural_person="1",
+            )
+            for n in NAMES
+        ],
+    )
     prior = tmp_path / "agg2024.json"
     roster = _roster_yaml(tmp_path)
     assert cli(["rollup", str(roster), str(last), "--year", "2024", "--out", str(prior)]) == 0
     this = tmp_path / "this"
     this.mkdir()
     for i, n in enumerate(NAMES):
-        r = unit(n, apply__carry_in__total="1", apply__carry_in__natural_person="1",
-                 apply__res__granted__total="1", apply__res__granted__natural_person="1",
-                 apply__res__total__total="1", apply__res__total__natural_person="1")
+        r = unit(
+            n,
+            apply__carry_in__total="1",
+            apply__carry_in__natural_person="1",
+            apply__res__granted__total="1",
+            apply__res__granted__natural_person="1",
+            apply__res__total__total="1",
+            apply__res__total__natural_person="1",
+        )
         (this / f"{i}.json").write_text(json.dumps(dump(r), ensure_ascii=False), encoding="utf-8")
     capsys.readouterr()
     assert cli(["rollup", str(roster), str(this), "--prior", str(prior), "--json"]) == 0

@@ -1,8 +1,8 @@
 """A separate writer process for the durability and concurrency tests (run as a script).
 
-    python _writer.py loop URL REPORT_ID          save forever; print each committed count
-    python _writer.py race URL REPORT_ID VALUE GO  load, say "loaded", wait for GO, save VALUE
-    python _writer.py open URL YEAR GO             wait for GO, open (migrating), create a report
+python _writer.py loop URL REPORT_ID          save forever; print each committed count
+python _writer.py race URL REPORT_ID VALUE GO  load, say "loaded", wait for GO, save VALUE
+python _writer.py open URL YEAR GO             wait for GO, open (migrating), create a report
 """
 
 from __future__ import annotations
@@ -23,8 +23,12 @@ def loop(url: str, rid: int) -> None:
     while True:
         st = ws.load_report(rid)
         n = int(st.report.value(FIELD) or 0) + 1
-        ws.save_report(rid, st.report.with_cells({FIELD: Cell.of(n)}),
-                       expected_version=st.version, author="writer")
+        ws.save_report(
+            rid,
+            st.report.with_cells({FIELD: Cell.of(n)}),
+            expected_version=st.version,
+            author="writer",
+        )
         # a second table in its own transaction: drafts must never run ahead of the data
         ws.add_draft(rid, "overview", f"第{n}稿" * 50, author_kind="composer", author="writer")
         print(n, flush=True)
@@ -37,8 +41,12 @@ def race(url: str, rid: int, value: int, go: Path) -> None:
     while not go.exists():
         time.sleep(0.005)
     try:
-        version = ws.save_report(rid, st.report.with_cells({FIELD: Cell.of(value)}),
-                                 expected_version=st.version, author=f"writer{value}")
+        version = ws.save_report(
+            rid,
+            st.report.with_cells({FIELD: Cell.of(value)}),
+            expected_version=st.version,
+            author=f"writer{value}",
+        )
     except ConflictError as exc:
         print("conflict", exc.message, flush=True)
     else:

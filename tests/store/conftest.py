@@ -21,8 +21,10 @@ def _pg_bin() -> Path:
     """Debian's PostgreSQL programs (the newest installed), or XXGK_TEST_PG_BIN."""
     if os.environ.get("XXGK_TEST_PG_BIN"):
         return Path(os.environ["XXGK_TEST_PG_BIN"])
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"),
-                   key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin"),
+        key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+    )
     return found[-1] if found else Path("/usr/lib/postgresql/15/bin")
 
 
@@ -49,27 +51,61 @@ def pg_server() -> Iterator[str]:
     except ImportError:
         pytest.fail("psycopg (v3) 未安装：pip install 'psycopg[binary]>=3.1,<4'")
     if not (PG_BIN / "initdb").exists():
-        pytest.fail(f"找不到 PostgreSQL 程序 {PG_BIN}/initdb：请运行 scripts/system-deps 安装 postgresql")
+        pytest.fail(
+            f"找不到 PostgreSQL 程序 {PG_BIN}/initdb：请运行 scripts/system-deps 安装 postgresql"
+        )
     root = Path(tempfile.mkdtemp(prefix="xxgk-pg-"))
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     data, port = root / "data", _free_port()
     log = root / "server.log"
-    subprocess.run(_as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres",
-                                 "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]),
-                   check=True, capture_output=True)
+    subprocess.run(
+        _as_postgres(
+            [
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
     opts = f"-p {port} -c listen_addresses=127.0.0.1 -k {root} -c fsync=off"
-    started = subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l",
-                                           str(log), "-o", opts, "-w", "-t", "60", "start"]),
-                             capture_output=True, text=True)
+    started = subprocess.run(
+        _as_postgres(
+            [
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(log),
+                "-o",
+                opts,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        ),
+        capture_output=True,
+        text=True,
+    )
     if started.returncode != 0:
         server_log = log.read_text(encoding="utf-8") if log.exists() else ""
         pytest.fail(f"PostgreSQL did not start: {started.stderr}\n{server_log}")
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     finally:
-        subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast",
-                                     "-w", "stop"]), capture_output=True)
+        subprocess.run(
+            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
+            capture_output=True,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -40,7 +40,8 @@ def test_new_import_show_list(capsys: pytest.CaptureFixture[str], tmp_path: Path
 
 
 def test_new_carries_forward_from_last_year_in_the_workspace(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     _run(capsys, "report", "import-data", _data(tmp_path, 2022, 3), "-a", "某局")
     code, out, _ = _run(capsys, "report", "new", "某局", "2023", "--json")
     assert code == 0 and "apply.carry_in.total" in json.loads(out)["carried"]
@@ -59,8 +60,16 @@ def test_history_and_restore(capsys: pytest.CaptureFixture[str]) -> None:
     with Workspace.open(load_settings()) as ws:
         rid = ws.report_id("某局", 2022)
         ws.add_draft(rid, "problems", "一是问题甲。", author_kind="composer", author="")
-        ws.add_draft(rid, "problems", "一是问题乙。", author_kind="llm", author="张三",
-                     model="qwen", flags=[{"number": "7"}], incomplete=True)
+        ws.add_draft(
+            rid,
+            "problems",
+            "一是问题乙。",
+            author_kind="llm",
+            author="张三",
+            model="qwen",
+            flags=[{"number": "7"}],
+            incomplete=True,
+        )
     code, out, _ = _run(capsys, "report", "history", "五")
     assert code == 0 and "第2版" in out and "大模型（qwen）" in out and "未完成" in out
     code, out, _ = _run(capsys, "report", "restore", "五", "1", "--author", "李四")
@@ -98,8 +107,11 @@ def test_unknown_report_is_a_clear_message(capsys: pytest.CaptureFixture[str]) -
 
 @pytest.mark.postgres
 def test_database_url_switches_the_commands_to_postgresql(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, pg_database: str,
-        tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    pg_database: str,
+    tmp_path: Path,
+) -> None:
     url = pg_database
     # the plain spelling an administrator writes works too (psycopg is the driver)
     monkeypatch.setenv("XXGK_DATABASE_URL", url.replace("postgresql+psycopg://", "postgresql://"))
@@ -114,8 +126,9 @@ def test_database_url_switches_the_commands_to_postgresql(
     assert code == 0 and "报告1份" in out
 
 
-def test_new_carries_forward_from_a_prior_file(capsys: pytest.CaptureFixture[str],
-                                               tmp_path: Path) -> None:
+def test_new_carries_forward_from_a_prior_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     prior = _data(tmp_path, 2022, 3)
     code, _, err = _run(capsys, "report", "new", "某局", "2024", "--prior", prior)
     assert code == 2 and "不是2023年度的" in err

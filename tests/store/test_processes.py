@@ -22,8 +22,13 @@ FIELD = "apply.new.natural_person"
 
 
 def _start(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, str(WRITER), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    return subprocess.Popen(
+        [sys.executable, str(WRITER), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
 
 
 @pytest.mark.slow
@@ -59,8 +64,11 @@ def test_kill_9_while_saving_leaves_the_last_commit_intact(tmp_path: Path) -> No
             drafts = ws.drafts(rid, "overview")
             # a kill between the two transactions loses that one draft, never more
             assert value - kills <= len(drafts) <= value
-            assert not drafts or drafts[-1].text.startswith(f"第{value}稿") or \
-                drafts[-1].text.startswith(f"第{value - 1}稿")
+            assert (
+                not drafts
+                or drafts[-1].text.startswith(f"第{value}稿")
+                or drafts[-1].text.startswith(f"第{value - 1}稿")
+            )
             assert [d.number for d in drafts] == list(range(1, len(drafts) + 1))
             with ws.engine.connect() as conn:
                 assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
@@ -79,8 +87,9 @@ def _race(url: str, rid: int, tmp_path: Path) -> tuple[list[str], list[str]]:
     return outs, [o.split()[0] for o in outs]
 
 
-def test_two_processes_saving_the_same_version_one_gets_a_conflict(db_url: str,
-                                                                   tmp_path: Path) -> None:
+def test_two_processes_saving_the_same_version_one_gets_a_conflict(
+    db_url: str, tmp_path: Path
+) -> None:
     with Workspace(db_url) as ws:
         rid = ws.create_report(zero_report(2022, "某局"), author="setup").id
     outs, kinds = _race(db_url, rid, tmp_path)
@@ -94,8 +103,7 @@ def test_two_processes_saving_the_same_version_one_gets_a_conflict(db_url: str,
         assert [c.new for c in ws.changes(rid, FIELD)] == ["0", str(winner)]
 
 
-def test_processes_opening_a_new_database_at_once_all_succeed(db_url: str,
-                                                              tmp_path: Path) -> None:
+def test_processes_opening_a_new_database_at_once_all_succeed(db_url: str, tmp_path: Path) -> None:
     go = tmp_path / "go-open"
     procs = [_start("open", db_url, str(year), str(go)) for year in (2021, 2022, 2023)]
     time.sleep(0.3)

@@ -21,10 +21,18 @@ from assistant.store.models import Base
 
 def _report(year: int = 2022, agency: str = "某市生态环境局") -> Report:
     r = zero_report(year, agency)
-    r = r.model_copy(update={"agency": Agency(name=agency, kind="department", level="city",
-                                              phone="0631-1234567")})
-    return r.with_cells({"apply.new.natural_person": Cell.of(3), "apply.new.total": Cell.of(3),
-                         "active.admin_fees.amount_wan": Cell.of(Decimal("12.35"))})
+    r = r.model_copy(
+        update={
+            "agency": Agency(name=agency, kind="department", level="city", phone="0631-1234567")
+        }
+    )
+    return r.with_cells(
+        {
+            "apply.new.natural_person": Cell.of(3),
+            "apply.new.total": Cell.of(3),
+            "active.admin_fees.amount_wan": Cell.of(Decimal("12.35")),
+        }
+    )
 
 
 def test_schema_at_head_matches_the_models(ws: Workspace) -> None:
@@ -35,8 +43,9 @@ def test_schema_at_head_matches_the_models(ws: Workspace) -> None:
 
 def test_report_round_trip_keeps_every_value(ws: Workspace) -> None:
     r = _report()
-    r.sections["problems"] = Section(id="problems", heading="五、存在的主要问题及改进情况",
-                                     text="一是……")
+    r.sections["problems"] = Section(
+        id="problems", heading="五、存在的主要问题及改进情况", text="一是……"
+    )
     stored = ws.create_report(r, author="张三")
     loaded = ws.load_report(stored.id)
     assert loaded.version == 1 and loaded.updated_by == "张三"
@@ -50,12 +59,15 @@ def test_report_round_trip_keeps_every_value(ws: Workspace) -> None:
 
 def test_every_change_is_recorded_with_who_old_and_new(ws: Workspace) -> None:
     stored = ws.create_report(_report(), author="张三")
-    edited = stored.report.with_cells({"apply.new.natural_person": Cell.of(4),
-                                       "apply.new.total": Cell(kind="blank")})
+    edited = stored.report.with_cells(
+        {"apply.new.natural_person": Cell.of(4), "apply.new.total": Cell(kind="blank")}
+    )
     assert ws.save_report(stored.id, edited, expected_version=1, author="李四") == 2
     log = ws.changes(stored.id, "apply.new.natural_person")
     assert [(c.old, c.new, c.author, c.report_version) for c in log] == [
-        (None, "3", "张三", 1), ("3", "4", "李四", 2)]
+        (None, "3", "张三", 1),
+        ("3", "4", "李四", 2),
+    ]
     blank = ws.changes(stored.id, "apply.new.total")[-1]
     assert (blank.old, blank.new) == ("3", "（空白）")
     # saving the same data again writes nothing and keeps the version
@@ -90,18 +102,30 @@ def test_a_report_belongs_to_one_agency_and_year(ws: Workspace) -> None:
 def test_drafts_are_an_append_only_history_with_authors_and_flags(ws: Workspace) -> None:
     rid = ws.create_report(_report(), author="张三").id
     v1 = ws.add_draft(rid, "overview", "初稿", author_kind="composer", author="", based_on=None)
-    v2 = ws.add_draft(rid, "overview", "模型稿", author_kind="llm", author="张三",
-                      model="qwen2.5-7b-instruct", flags=[{"number": "62", "reason": "无出处"}],
-                      incomplete=True, based_on=1)
+    v2 = ws.add_draft(
+        rid,
+        "overview",
+        "模型稿",
+        author_kind="llm",
+        author="张三",
+        model="qwen2.5-7b-instruct",
+        flags=[{"number": "62", "reason": "无出处"}],
+        incomplete=True,
+        based_on=1,
+    )
     assert (v1.number, v1.parent, v2.number, v2.parent) == (1, None, 2, 1)
     assert v2.describe_author() == "大模型（qwen2.5-7b-instruct） 张三"
     with pytest.raises(ConflictError, match="第2版.*第1版"):
-        ws.add_draft(rid, "overview", "基于旧版的修改", author_kind="person", author="李四",
-                     based_on=1)
+        ws.add_draft(
+            rid, "overview", "基于旧版的修改", author_kind="person", author="李四", based_on=1
+        )
     restored = ws.restore_draft(rid, "overview", 1, author="李四")
     history = ws.drafts(rid, "overview")
     assert [(d.number, d.parent, d.text) for d in history] == [
-        (1, None, "初稿"), (2, 1, "模型稿"), (3, 2, "初稿")]
+        (1, None, "初稿"),
+        (2, 1, "模型稿"),
+        (3, 2, "初稿"),
+    ]
     assert history[1].flags == [{"number": "62", "reason": "无出处"}] and history[1].incomplete
     assert restored.author == "李四" and ws.draft(rid, "overview") == restored
     assert ws.drafts(rid, "problems") == []
@@ -118,18 +142,30 @@ def test_notes_chat_decisions_and_exports(ws: Workspace, tmp_path: Path) -> None
     ws.add_chat(rid, "problems", "assistant", "好的。")
     assert [n.text for n in ws.notes(rid, "problems")] == ["去年承诺的目录梳理已完成"]
     assert [(c.role, c.content) for c in ws.chat(rid, "problems")] == [
-        ("user", "写得具体一些"), ("assistant", "好的。")]
+        ("user", "写得具体一些"),
+        ("assistant", "好的。"),
+    ]
     with pytest.raises(InputError, match="理由"):
         ws.decide(rid, "T3-01:apply.res.total", "dismiss", author="李四")
     ws.decide(rid, "T3-01:apply.res.total", "confirm", author="李四")
     ws.decide(rid, "T3-01:apply.res.total", "dismiss", reason="上年口径不同", author="王五")
     got = ws.decisions(rid)["T3-01:apply.res.total"]
     assert (got.decision, got.reason, got.author) == ("dismiss", "上年口径不同", "王五")
-    ws.record_export(rid, format="docx", kind="正式稿", path=tmp_path / "a.docx", author="张三",
-                     overrides=["NAR-03 已人工核对"])
+    ws.record_export(
+        rid,
+        format="docx",
+        kind="正式稿",
+        path=tmp_path / "a.docx",
+        author="张三",
+        overrides=["NAR-03 已人工核对"],
+    )
     [e] = ws.exports(rid)
-    assert (e.format, e.kind, e.overrides, e.path) == ("docx", "正式稿", ["NAR-03 已人工核对"],
-                                                       str(tmp_path / "a.docx"))
+    assert (e.format, e.kind, e.overrides, e.path) == (
+        "docx",
+        "正式稿",
+        ["NAR-03 已人工核对"],
+        str(tmp_path / "a.docx"),
+    )
 
 
 def test_backup_and_restore_round_trip(ws: Workspace, tmp_path: Path) -> None:
@@ -140,8 +176,12 @@ def test_backup_and_restore_round_trip(ws: Workspace, tmp_path: Path) -> None:
         counts = backup(ws, tmp_path / name)
         assert counts["reports"] == 1 and counts["drafts"] == 1
     # later work, then restore: the workspace returns to the backup exactly
-    ws.save_report(stored.id, stored.report.with_cells({"apply.new.total": Cell.of(99)}),
-                   expected_version=1, author="李四")
+    ws.save_report(
+        stored.id,
+        stored.report.with_cells({"apply.new.total": Cell.of(99)}),
+        expected_version=1,
+        author="李四",
+    )
     ws.create_report(_report(2023), author="李四")
     restore(ws, tmp_path / "ws.json.gz")
     assert [(s.year, s.version) for s in ws.reports()] == [(2022, 1)]
@@ -155,8 +195,11 @@ def test_backup_and_restore_round_trip(ws: Workspace, tmp_path: Path) -> None:
 def test_restore_of_a_bad_file_changes_nothing(ws: Workspace, tmp_path: Path) -> None:
     ws.create_report(_report(), author="张三")
     bad = tmp_path / "bad.json"
-    doc = {"format": "xxgk-workspace-backup", "schema": head_revision(),
-           "tables": {"reports": [{"id": 1}]}}
+    doc = {
+        "format": "xxgk-workspace-backup",
+        "schema": head_revision(),
+        "tables": {"reports": [{"id": 1}]},
+    }
     bad.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(InputError, match="工作区保持原样"):
         restore(ws, bad)

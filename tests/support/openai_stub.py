@@ -42,14 +42,19 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def text(cls, content: str, *, delay: float = 0.0, chunk_chars: int = 8,
-             chunk_delay: float = 0.0) -> Reply:
-        return cls("text", content, delay=delay, chunk_chars=chunk_chars,
-                   chunk_delay=chunk_delay)
+    def text(
+        cls, content: str, *, delay: float = 0.0, chunk_chars: int = 8, chunk_delay: float = 0.0
+    ) -> Reply:
+        return cls("text", content, delay=delay, chunk_chars=chunk_chars, chunk_delay=chunk_delay)
 
     @classmethod
-    def error(cls, status: int = 500, message: str = "internal error", *,
-              headers: dict[str, str] | None = None) -> Reply:
+    def error(
+        cls,
+        status: int = 500,
+        message: str = "internal error",
+        *,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
         return cls("error", message, status=status, headers=headers or {})
 
     @classmethod
@@ -88,8 +93,9 @@ class OpenAIStub:
         handler = type("Handler", (_Handler,), {"stub": self})
         self._server = _QuietServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
-                                        daemon=True, name="openai-stub")
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.02,), daemon=True, name="openai-stub"
+        )
         self._thread.start()
         return self
 
@@ -158,8 +164,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if self.path.rstrip("/").endswith("/models"):
-            self._json(200, {"object": "list", "data": [
-                {"id": self.stub.model, "object": "model", "owned_by": "stub"}]})
+            self._json(
+                200,
+                {
+                    "object": "list",
+                    "data": [{"id": self.stub.model, "object": "model", "owned_by": "stub"}],
+                },
+            )
         else:
             self._json(404, {"error": {"message": "not found", "type": "not_found"}})
 
@@ -170,8 +181,11 @@ class _Handler(BaseHTTPRequestHandler):
             payload = json.loads(body or b"{}")
         except json.JSONDecodeError:
             payload = {"_raw": body.decode("utf-8", "replace")}
-        self.stub._record(RecordedRequest("POST", self.path, {k.lower(): v for k, v in self.headers.items()},
-                                           payload))
+        self.stub._record(
+            RecordedRequest(
+                "POST", self.path, {k.lower(): v for k, v in self.headers.items()}, payload
+            )
+        )
         if not self.path.rstrip("/").endswith("/chat/completions"):
             self._json(404, {"error": {"message": "not found", "type": "not_found"}})
             return
@@ -183,16 +197,22 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.delay:
             self.stub._stopping.wait(reply.delay)
         if reply.kind == "error":
-            error = {"error": {"message": reply.content, "type": "server_error",
-                               "code": str(reply.status)}}
+            error = {
+                "error": {
+                    "message": reply.content,
+                    "type": "server_error",
+                    "code": str(reply.status),
+                }
+            }
             self._json(reply.status, error, headers=reply.headers)
         elif payload.get("stream"):
             self._stream(reply, payload)
         else:
             self._json(200, _completion(self.stub.model, reply.content))
 
-    def _json(self, status: int, data: dict[str, Any], *,
-              headers: dict[str, str] | None = None) -> None:
+    def _json(
+        self, status: int, data: dict[str, Any], *, headers: dict[str, str] | None = None
+    ) -> None:
         raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -211,7 +231,7 @@ class _Handler(BaseHTTPRequestHandler):
         cid = f"chatcmpl-stub-{time.monotonic_ns()}"
         text = reply.content
         step = max(1, reply.chunk_chars)
-        pieces = [text[i:i + step] for i in range(0, len(text), step)]
+        pieces = [text[i : i + step] for i in range(0, len(text), step)]
         self._event(_chunk(cid, self.stub.model, {"role": "assistant", "content": ""}, None))
         for piece in pieces:
             self._event(_chunk(cid, self.stub.model, {"content": piece}, None))
@@ -225,9 +245,16 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._event(_chunk(cid, self.stub.model, {}, "stop"))
         if payload.get("stream_options", {}).get("include_usage"):
-            self._event({"id": cid, "object": "chat.completion.chunk", "created": 0,
-                         "model": self.stub.model, "choices": [],
-                         "usage": _usage(text)})
+            self._event(
+                {
+                    "id": cid,
+                    "object": "chat.completion.chunk",
+                    "created": 0,
+                    "model": self.stub.model,
+                    "choices": [],
+                    "usage": _usage(text),
+                }
+            )
         self._write_chunk(b"data: [DONE]\n\n")
         self._write_chunk(b"")
 
@@ -245,14 +272,26 @@ def _usage(text: str) -> dict[str, int]:
 
 def _completion(model: str, content: str) -> dict[str, Any]:
     return {
-        "id": f"chatcmpl-stub-{time.monotonic_ns()}", "object": "chat.completion", "created": 0,
+        "id": f"chatcmpl-stub-{time.monotonic_ns()}",
+        "object": "chat.completion",
+        "created": 0,
         "model": model,
-        "choices": [{"index": 0, "finish_reason": "stop",
-                     "message": {"role": "assistant", "content": content}}],
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": content},
+            }
+        ],
         "usage": _usage(content),
     }
 
 
 def _chunk(cid: str, model: str, delta: dict[str, Any], finish: str | None) -> dict[str, Any]:
-    return {"id": cid, "object": "chat.completion.chunk", "created": 0, "model": model,
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+    return {
+        "id": cid,
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": model,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }

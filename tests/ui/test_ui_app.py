@@ -38,13 +38,17 @@ def test_launch_options_are_local_and_offline(assistant: Assistant) -> None:
     assert opts["footer_links"] == [] and "auth" not in opts
     # the theme names system fonts only: nothing is fetched from a font CDN
     theme = opts["theme"]
-    assert all(f.stylesheet()["url"] is None for f in [*theme._font, *theme._font_mono]
-               if not isinstance(f, str))
+    assert all(
+        f.stylesheet()["url"] is None
+        for f in [*theme._font, *theme._font_mono]
+        if not isinstance(f, str)
+    )
     assert str(opts["allowed_paths"][0]).endswith("exports")
 
 
-def test_auth_comes_from_the_settings(assistant: Assistant,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auth_comes_from_the_settings(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("XXGK_AUTH", "clerk:s3cret-pass")
     opts = app_module.launch_options(load_settings(), assistant)
     assert opts["auth"] == ("clerk", "s3cret-pass")
@@ -82,8 +86,11 @@ def test_every_redraw_shows_a_page_with_no_report_open(assistant: Assistant) -> 
 
     app = app_module.build_app(assistant)
     state = next(b for b in app.blocks.values() if isinstance(b, gr.State))
-    redraws = [f for f in app.fns.values() if f.fn is not None and f.inputs == [state]
-               and f.outputs and f.name != "<lambda>"]
+    redraws = [
+        f
+        for f in app.fns.values()
+        if f.fn is not None and f.inputs == [state] and f.outputs and f.name != "<lambda>"
+    ]
     assert {"show_profile", "refresh_picker", "refresh"} <= {f.name for f in redraws}
     for f in redraws:
         asyncio.run(app.postprocess_data(f, f.fn(None), None))

@@ -23,15 +23,23 @@ from ui.handlers import tables as th
 from ui.handlers import workspace as ws
 
 pytestmark = [
-    pytest.mark.browser, pytest.mark.slow,
+    pytest.mark.browser,
+    pytest.mark.slow,
     # the server runs in this process: gradio's queue statistics use pandas options and
     # keywords that pandas 3 deprecates (gradio's code, not ours)
     pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning"),
 ]
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "ui"
 
@@ -90,12 +98,19 @@ def _filled_workbook(assistant: Assistant, state: dict[str, int], out: Path) -> 
     shutil.copy(template, out)
     wb = openpyxl.load_workbook(out)
     where = {r[0]: (r[1], r[2]) for r in wb["_xxgk"].iter_rows(values_only=True) if r and r[0]}
-    figures = {"apply.new.natural_person": 6, "apply.new.total": 5,
-               "apply.res.granted.natural_person": 4, "apply.res.granted.legal.commercial": 1,
-               "apply.res.granted.total": 5, "apply.res.total.natural_person": 4,
-               "apply.res.total.legal.commercial": 1, "apply.res.total.total": 5,
-               "apply.carry_out.natural_person": 1, "apply.carry_out.total": 1,
-               "active.licensing.decisions": 44}
+    figures = {
+        "apply.new.natural_person": 6,
+        "apply.new.total": 5,
+        "apply.res.granted.natural_person": 4,
+        "apply.res.granted.legal.commercial": 1,
+        "apply.res.granted.total": 5,
+        "apply.res.total.natural_person": 4,
+        "apply.res.total.legal.commercial": 1,
+        "apply.res.total.total": 5,
+        "apply.carry_out.natural_person": 1,
+        "apply.carry_out.total": 1,
+        "active.licensing.decisions": 44,
+    }
     for cell_id, value in figures.items():
         sheet, ref = where[cell_id]
         wb[sheet][ref] = value
@@ -154,16 +169,24 @@ def test_the_clerks_story(served: Served, tmp_path: Path) -> None:
         page.keyboard.type("5")
         page.keyboard.press("Enter")
         expect(findings).not_to_contain_text("T3-01")
-        assert served.assistant.store.find_report(DEMO_AGENCY, 2026).report.value(
-            "apply.new.natural_person") == 5
+        assert (
+            served.assistant.store.find_report(DEMO_AGENCY, 2026).report.value(
+                "apply.new.natural_person"
+            )
+            == 5
+        )
         _shot(page, "05-error-fixed")
 
         # 4. draft 五 through the scripted model: tokens arrive one after another
         page.get_by_role("tab", name="起草与修改").click()
         expect(page.locator("#engine")).to_contain_text("stub-model")
-        served.stub.push(Reply.text(
-            "一是政策解读形式较为单一，图表、视频解读较少。二是依申请公开答复文书有待进一步规范。",
-            chunk_chars=3, chunk_delay=0.06))
+        served.stub.push(
+            Reply.text(
+                "一是政策解读形式较为单一，图表、视频解读较少。二是依申请公开答复文书有待进一步规范。",
+                chunk_chars=3,
+                chunk_delay=0.06,
+            )
+        )
         page.evaluate("""() => {
             window.__lengths = [];
             const chat = document.querySelector('#chat');
@@ -179,9 +202,14 @@ def test_the_clerks_story(served: Served, tmp_path: Path) -> None:
         expect(page.locator("#draft-view .xxgk-flag")).to_have_count(0)
 
         # 5. revise it: the model invents a number, and the page shows it in red with a reason
-        served.stub.push(Reply.text(
-            "一是政策解读形式较为单一，图表、视频解读较少。二是依申请公开答复文书有待进一步规范。"
-            "三是业务培训偏少，全年开展培训2次，覆盖37个科室。", chunk_chars=4, chunk_delay=0.01))
+        served.stub.push(
+            Reply.text(
+                "一是政策解读形式较为单一，图表、视频解读较少。二是依申请公开答复文书有待进一步规范。"
+                "三是业务培训偏少，全年开展培训2次，覆盖37个科室。",
+                chunk_chars=4,
+                chunk_delay=0.01,
+            )
+        )
         page.locator("#instruction textarea").fill("加上培训2次")
         page.locator("#revise-btn").click()
         flag = page.locator("#draft-view .xxgk-flag")
@@ -280,9 +308,13 @@ def test_main_screens_of_the_demo(served: Served) -> None:
             page.locator("#accept-btn").click()
             expect(page.locator("#action-msg")).to_be_empty()
         page.locator("#section-pick").get_by_text("五、存在的主要问题及改进情况").click()
-        served.stub.push(Reply.text(
-            "一是政策解读仍以文字为主，图表、视频解读较少。二是个别依申请公开答复超期1天，"
-            "答复时效有待提高。三是业务培训覆盖面不足，全年仅培训12次。", chunk_chars=6))
+        served.stub.push(
+            Reply.text(
+                "一是政策解读仍以文字为主，图表、视频解读较少。二是个别依申请公开答复超期1天，"
+                "答复时效有待提高。三是业务培训覆盖面不足，全年仅培训12次。",
+                chunk_chars=6,
+            )
+        )
         page.locator("#instruction textarea").fill("第二点写得更具体")
         page.locator("#revise-btn").click()
         expect(page.locator("#draft-view .xxgk-flag")).to_have_count(1)
@@ -323,8 +355,7 @@ def test_the_browser_reaches_no_file_outside_the_exports(served: Served) -> None
     inside = ws.exports_dir(served.assistant) / "probe.txt"
     inside.write_text("ok", encoding="utf-8")
     codes = {}
-    for name, path in (("passwd", Path("/etc/passwd")), ("database", database),
-                       ("export", inside)):
+    for name, path in (("passwd", Path("/etc/passwd")), ("database", database), ("export", inside)):
         try:
             with urllib.request.urlopen(f"{served.url}/gradio_api/file={path}") as r:
                 codes[name] = r.status
@@ -334,8 +365,9 @@ def test_the_browser_reaches_no_file_outside_the_exports(served: Served) -> None
     assert codes["export"] == 200
 
 
-def test_auth_closes_the_app_to_strangers(assistant: Assistant,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auth_closes_the_app_to_strangers(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import http.cookiejar
     import urllib.error
     import urllib.parse

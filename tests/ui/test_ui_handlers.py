@@ -20,8 +20,9 @@ from ui.handlers import workspace as ws
 def test_demo_tables_pass_the_table_identities(assistant: Assistant, demo: dict[str, int]) -> None:
     report = ws.current(assistant, demo).report
     result = th.check_opened(assistant, report)
-    failed_tables = [f for f in result.failures() if f.rule.startswith(("T3", "T4", "XY-0"))
-                     and f.cells]
+    failed_tables = [
+        f for f in result.failures() if f.rule.startswith(("T3", "T4", "XY-0")) and f.cells
+    ]
     assert failed_tables == []
     prior = ws.prior_of(assistant, report)
     assert prior is not None and prior.year == 2024
@@ -38,7 +39,9 @@ def test_seeding_the_demo_twice_keeps_one_copy(assistant: Assistant, demo: dict[
     assert overview.author_kind == "composer" and not overview.flags
     assert "168" in overview.text  # from the staff note
     assert [label for label, _ in ws.report_choices(assistant)] == [
-        f"{DEMO_AGENCY} · 2025年度（第1版）", f"{DEMO_AGENCY} · 2024年度（第1版）"]
+        f"{DEMO_AGENCY} · 2025年度（第1版）",
+        f"{DEMO_AGENCY} · 2024年度（第1版）",
+    ]
 
 
 def test_grid_layout_follows_the_format() -> None:
@@ -53,8 +56,9 @@ def test_grid_layout_follows_the_format() -> None:
     assert any(b.table_id == "apply19" for b in th.edit_blocks("2019"))
 
 
-def test_editing_a_grid_saves_and_the_check_names_the_cells(assistant: Assistant,
-                                                            demo: dict[str, int]) -> None:
+def test_editing_a_grid_saves_and_the_check_names_the_cells(
+    assistant: Assistant, demo: dict[str, int]
+) -> None:
     key = "2021:apply:0"
     block = th.blocks_by_key()[key]
     rows = th.block_rows(ws.current(assistant, demo).report, block)
@@ -74,7 +78,8 @@ def test_editing_a_grid_saves_and_the_check_names_the_cells(assistant: Assistant
     # the row counts the cells per table; a click names each of them
     assert rows_shown[t301][4] == f"表三 {len(findings[t301].cells)} 格"
     assert "表三「一、本年新收政府信息公开申请数量」行「自然人」列" in th.describe_cells(
-        stored.report, findings[t301].cells)
+        stored.report, findings[t301].cells
+    )
     assert (0, 1) in th.marked_positions(block, findings[t301].cells)
 
     rows[0][1] = "8"  # fixed: the failure goes away
@@ -83,8 +88,9 @@ def test_editing_a_grid_saves_and_the_check_names_the_cells(assistant: Assistant
     assert not [f for f in fixed.by_rule("T3-01") if f.failed]
 
 
-def test_a_stale_page_cannot_overwrite_a_newer_save(assistant: Assistant,
-                                                   demo: dict[str, int]) -> None:
+def test_a_stale_page_cannot_overwrite_a_newer_save(
+    assistant: Assistant, demo: dict[str, int]
+) -> None:
     key = "2021:apply:0"
     rows = th.block_rows(ws.current(assistant, demo).report, th.blocks_by_key()[key])
     rows[0][1] = "10"
@@ -109,8 +115,9 @@ def test_create_report_and_profile(assistant: Assistant) -> None:
     assert opened.report.year == 2025 and opened.report.cells["apply.new.total"].value == 0
     again = ws.create_report(assistant, "某某市某某局", 2025, author="李四")
     assert again.id == opened.id  # opening, not a second copy
-    saved = ws.save_profile(assistant, opened.state(), {"kind": "department", "phone": "123"},
-                            author="张三")
+    saved = ws.save_profile(
+        assistant, opened.state(), {"kind": "department", "phone": "123"}, author="张三"
+    )
     assert saved.report.agency.phone == "123"
     assert assistant.store.agency("某某市某某局").kind == "department"
     with pytest.raises(InputError, match="年份"):
@@ -137,10 +144,23 @@ def test_versions_accept_reject_edit_restore(assistant: Assistant, demo: dict[st
     opened = dh.edit(assistant, demo, sid, "一是解读形式单一。", author="张三")
     assert opened.report.text(sid) == "一是解读形式单一。"
     # a machine version arrives with a flag; it is pending until accepted
-    flag = {"kind": "number", "message": "数字“9”找不到出处", "start": 2, "end": 3, "text": "9",
-            "severity": "error"}
-    store.add_draft(demo["id"], sid, "全年9次培训。", author_kind="llm", author="张三",
-                    model="stub-model", flags=[flag])
+    flag = {
+        "kind": "number",
+        "message": "数字“9”找不到出处",
+        "start": 2,
+        "end": 3,
+        "text": "9",
+        "severity": "error",
+    }
+    store.add_draft(
+        demo["id"],
+        sid,
+        "全年9次培训。",
+        author_kind="llm",
+        author="张三",
+        model="stub-model",
+        flags=[flag],
+    )
     state = dh.section_state(assistant, ws.current(assistant, opened.state()), sid)
     assert state.pending and state.status == "pending"
     html = dh.flags_html(state.head.text, state.flags)
@@ -162,20 +182,24 @@ def test_versions_accept_reject_edit_restore(assistant: Assistant, demo: dict[st
 
 
 def test_engine_is_named_plainly(assistant: Assistant) -> None:
-    offline = assistant.settings.model_copy(update={"llm": assistant.settings.llm.model_copy(
-        update={"base_url": None})})
+    offline = assistant.settings.model_copy(
+        update={"llm": assistant.settings.llm.model_copy(update={"base_url": None})}
+    )
     assistant.settings = offline
     assert "离线撰写" in dh.engine_markdown(assistant)
     assert "XXGK_LLM_BASE_URL" in dh.engine_markdown(assistant)
 
 
-def test_review_compares_with_last_year_and_records_decisions(assistant: Assistant,
-                                                             demo: dict[str, int]) -> None:
+def test_review_compares_with_last_year_and_records_decisions(
+    assistant: Assistant, demo: dict[str, int]
+) -> None:
     cmp = rh.compare(assistant, demo)
     assert cmp.years == (2024, 2025)
     headers, rows = rh.number_rows(cmp)
     assert headers[-2:] == ["变化", "变化率"]
-    new_total = next(r for r in rows if r[0] == "表三「一、本年新收政府信息公开申请数量」行「总计」列")
+    new_total = next(
+        r for r in rows if r[0] == "表三「一、本年新收政府信息公开申请数量」行「总计」列"
+    )
     assert new_total[1:] == ["7", "12", "+5", "+71.4%"]
     chart = rh.chart_html(cmp)
     assert chart.count("<polyline") >= 3 and "新收申请：12" in chart
@@ -200,8 +224,9 @@ def _drive(gen: Any) -> tuple[list[str], dh.DraftResult]:
     return tokens, result
 
 
-def test_offline_draft_is_stored_pending_and_says_its_engine(assistant: Assistant,
-                                                            demo: dict[str, int]) -> None:
+def test_offline_draft_is_stored_pending_and_says_its_engine(
+    assistant: Assistant, demo: dict[str, int]
+) -> None:
     assistant.configure_llm(base_url=None, model=None, api_key=None)
     _, result = _drive(dh.run_draft(assistant, demo, "other", author="张三"))
     assert result.engine == "离线撰写" and result.version.author_kind == "composer"
@@ -212,17 +237,21 @@ def test_offline_draft_is_stored_pending_and_says_its_engine(assistant: Assistan
 
 
 def test_llm_draft_streams_flags_an_invented_number_and_revises(
-        assistant: Assistant, demo: dict[str, int], openai_stub: OpenAIStub) -> None:
+    assistant: Assistant, demo: dict[str, int], openai_stub: OpenAIStub
+) -> None:
     assistant.configure_llm(base_url=openai_stub.base_url, model="stub-model", api_key="sk-x")
-    openai_stub.push(Reply.text("一是政策解读形式仍以文字为主。二是全年开展培训37次。", chunk_chars=4))
+    openai_stub.push(
+        Reply.text("一是政策解读形式仍以文字为主。二是全年开展培训37次。", chunk_chars=4)
+    )
     tokens, result = _drive(dh.run_draft(assistant, demo, "problems", author="张三"))
     assert len(tokens) > 3  # streamed piece by piece
     assert result.version.model == "stub-model" and result.version.author_kind == "llm"
     flagged = [f["text"] for f in result.version.flags if f["kind"] == "number"]
     assert flagged == ["37次"] or flagged == ["37"]
     assert "需要核对" in result.message
-    assert "大模型 stub-model" in dh.engine_markdown(assistant) or "stub-model" in \
-        dh.engine_markdown(assistant)
+    assert "大模型 stub-model" in dh.engine_markdown(
+        assistant
+    ) or "stub-model" in dh.engine_markdown(assistant)
 
     openai_stub.push(Reply.text("一是政策解读形式仍以文字为主。二是全年开展培训2次。"))
     _, revised = _drive(dh.run_draft(assistant, demo, "problems", "培训改为2次", author="张三"))
@@ -234,8 +263,9 @@ def test_llm_draft_streams_flags_an_invented_number_and_revises(
     assert opened.report.text("problems").endswith("培训2次。")
 
 
-def test_a_failing_llm_keeps_the_previous_version(assistant: Assistant, demo: dict[str, int],
-                                                   openai_stub: OpenAIStub) -> None:
+def test_a_failing_llm_keeps_the_previous_version(
+    assistant: Assistant, demo: dict[str, int], openai_stub: OpenAIStub
+) -> None:
     opened = dh.edit(assistant, demo, "problems", "原有正文。", author="张三")
     state = opened.state()
     before = dh.section_state(assistant, opened, "problems").versions
@@ -259,8 +289,9 @@ def test_wording_and_last_years_problems(assistant: Assistant, demo: dict[str, i
     assert matches and {m[1] for m in matches} == {"原样重复"}
 
 
-def test_a_new_year_starts_from_last_years_closing_figures(assistant: Assistant,
-                                                         demo: dict[str, int]) -> None:
+def test_a_new_year_starts_from_last_years_closing_figures(
+    assistant: Assistant, demo: dict[str, int]
+) -> None:
     opened = ws.create_report(assistant, DEMO_AGENCY, 2026, author="张三")
     assert opened.report.value("apply.carry_in.total") == 1  # 2025 结转下年度
     assert opened.report.cell("apply.carry_in.total").source == "上年结转"
@@ -269,11 +300,13 @@ def test_a_new_year_starts_from_last_years_closing_figures(assistant: Assistant,
 
 
 def test_importing_last_years_published_report_prefills_carry_overs(
-        assistant: Assistant, data_dir: Path) -> None:
+    assistant: Assistant, data_dir: Path
+) -> None:
     opened = ws.create_report(assistant, "威海市文登区工业和信息化局", 2021, author="张三")
     sample = data_dir / "samples" / "wendeng-gxj-2020.txt"
-    opened, prior, _notes, filled = ws.import_prior(assistant, opened.state(), sample,
-                                                    author="张三")
+    opened, prior, _notes, filled = ws.import_prior(
+        assistant, opened.state(), sample, author="张三"
+    )
     assert prior.year == 2020 and prior.format == "2019"
     assert "apply.carry_in.total" in filled
     assert opened.report.cell("apply.carry_in.total").source == "上年结转"
@@ -294,8 +327,9 @@ def _set_in_workbook(path: Path, cell_id: str, value: object) -> None:
     wb.save(path)
 
 
-def test_excel_template_round_trip(assistant: Assistant, demo: dict[str, int],
-                                   tmp_path: Path) -> None:
+def test_excel_template_round_trip(
+    assistant: Assistant, demo: dict[str, int], tmp_path: Path
+) -> None:
     template = th.excel_template(assistant, demo)
     assert template.parent == ws.exports_dir(assistant) and template.suffix == ".xlsx"
     filled = tmp_path / "filled.xlsx"
@@ -317,9 +351,11 @@ def test_gate_state_and_exports(assistant: Assistant, demo: dict[str, int]) -> N
     verdict, rows, _ = eh.gate_view(eh.gate(assistant, demo, final=True))
     assert verdict.startswith("⚠") and len(rows) == 3 and all("还没有正文" in r[1] for r in rows)
     # a clerk writes the three sections (the composer's drafts still have 【待补充】 in them)
-    texts = {"overview": "本年度主动公开政府信息，依申请公开工作依法有序开展。",
-             "problems": "存在的问题：政策解读形式单一，图解不足。下一步，2026年6月前在解读专栏增加图解。",
-             "other": "本年度未发出收费通知，未收取信息处理费。"}
+    texts = {
+        "overview": "本年度主动公开政府信息，依申请公开工作依法有序开展。",
+        "problems": "存在的问题：政策解读形式单一，图解不足。下一步，2026年6月前在解读专栏增加图解。",
+        "other": "本年度未发出收费通知，未收取信息处理费。",
+    }
     for section, text in texts.items():
         demo = dh.edit(assistant, demo, section, text, author="张三").state()
     verdict, rows, _ = eh.gate_view(eh.gate(assistant, demo, final=True))
@@ -335,8 +371,14 @@ def test_gate_state_and_exports(assistant: Assistant, demo: dict[str, int]) -> N
         eh.export(assistant, demo, ["docx"], final=True, author="张三")
 
     steps: list[str] = []
-    paths = eh.export(assistant, demo, ["html", "docx"], final=False, author="张三",
-                      progress=lambda f, what: steps.append(what))
+    paths = eh.export(
+        assistant,
+        demo,
+        ["html", "docx"],
+        final=False,
+        author="张三",
+        progress=lambda f, what: steps.append(what),
+    )
     assert [p.suffix for p in paths] == [".docx", ".html"]
     assert all(p.parent == ws.exports_dir(assistant) for p in paths)
     assert steps == ["正在导出 Word（公文格式）……", "正在导出 网页 HTML……"]
@@ -358,7 +400,8 @@ def test_gate_state_and_exports(assistant: Assistant, demo: dict[str, int]) -> N
 
 @pytest.mark.slow
 def test_indexing_shows_progress_and_drafts_cite_their_sources(
-        demo: dict[str, int], openai_stub: OpenAIStub) -> None:
+    demo: dict[str, int], openai_stub: OpenAIStub
+) -> None:
     from assistant.config import load_settings
     from assistant.llm.embeddings import HashingEmbedder
     from assistant.service import build_assistant
@@ -389,7 +432,8 @@ def test_a_2020_report_is_edited_in_the_2019_trial_format(assistant: Assistant) 
 
 
 def test_a_slow_model_is_said_to_be_asked_and_a_quick_one_is_not(
-        assistant: Assistant, demo: dict[str, int], openai_stub: OpenAIStub) -> None:
+    assistant: Assistant, demo: dict[str, int], openai_stub: OpenAIStub
+) -> None:
     assistant.configure_llm(base_url=openai_stub.base_url, model="stub-model", api_key=None)
     openai_stub.push(Reply.text("一是政策解读形式仍以文字为主。", delay=0.5))
     slow = list(dh.run_draft(assistant, demo, "problems", author="张三", wait_first=0.05))

@@ -21,10 +21,21 @@ from ui.handlers import workspace as ws
 
 # The sections a person drafts or revises here; 二、三、四 are tables with optional short notes.
 DRAFT_SECTIONS = SECTION_IDS
-STATUS_LABELS = {"empty": "空白", "pending": "待采用", "drafted": "已起草", "edited": "人工修改",
-                 "flags": "有标记"}
-FLAG_KIND_LABELS = {"number": "数字无出处", "fact_ref": "事实引用错误", "citation": "引用编号错误",
-                    "article": "条例条款有误", "contact": "联系方式不符", "similarity": "与上年雷同"}
+STATUS_LABELS = {
+    "empty": "空白",
+    "pending": "待采用",
+    "drafted": "已起草",
+    "edited": "人工修改",
+    "flags": "有标记",
+}
+FLAG_KIND_LABELS = {
+    "number": "数字无出处",
+    "fact_ref": "事实引用错误",
+    "citation": "引用编号错误",
+    "article": "条例条款有误",
+    "contact": "联系方式不符",
+    "similarity": "与上年雷同",
+}
 SECTION_HEADERS = ("部分", "状态", "版本数", "标记")
 HISTORY_HEADERS = ("版本", "作者", "时间", "标记", "字数")
 
@@ -69,8 +80,12 @@ class SectionState:
 
 def section_state(assistant: Assistant, opened: ws.Opened, section: str) -> SectionState:
     versions = assistant.store.drafts(opened.id, section)
-    return SectionState(section, opened.report.text(section),  # type: ignore[arg-type]
-                        versions[-1] if versions else None, len(versions))
+    return SectionState(
+        section,
+        opened.report.text(section),  # type: ignore[arg-type]
+        versions[-1] if versions else None,
+        len(versions),
+    )
 
 
 def section_rows(assistant: Assistant, state: dict[str, int] | None) -> list[list[str]]:
@@ -80,8 +95,14 @@ def section_rows(assistant: Assistant, state: dict[str, int] | None) -> list[lis
     rows = []
     for sid in DRAFT_SECTIONS:
         s = section_state(assistant, opened, sid)
-        rows.append([section_label(sid), STATUS_LABELS[s.status], str(s.versions),
-                     str(len(s.flags)) if s.flags else ""])
+        rows.append(
+            [
+                section_label(sid),
+                STATUS_LABELS[s.status],
+                str(s.versions),
+                str(len(s.flags)) if s.flags else "",
+            ]
+        )
     return rows
 
 
@@ -99,8 +120,10 @@ def flags_html(text: str, flags: Sequence[Any]) -> str:
         if start < pos or end > len(text) or end - start >= len(text) > 40:
             continue
         out.append(html.escape(text[pos:start]))
-        out.append(f'<span class="xxgk-flag" title="{html.escape(f["message"])}">'
-                   f"{html.escape(text[start:end])}</span>")
+        out.append(
+            f'<span class="xxgk-flag" title="{html.escape(f["message"])}">'
+            f"{html.escape(text[start:end])}</span>"
+        )
         pos = end
     out.append(html.escape(text[pos:]))
     body = "".join(out) or '<span style="color:#888">（本部分还没有内容）</span>'
@@ -113,32 +136,48 @@ def flags_markdown(flags: Sequence[Any]) -> str:
     lines = [f"**⚠ {len(flags)} 处需要核对**（红色标出，鼠标停留可见原因）："]
     for f in map(flag_dict, flags):
         kind = FLAG_KIND_LABELS.get(f.get("kind", ""), "提示")
-        lines.append(f"- <span style='color:#b3261e'>【{kind}】“{html.escape(str(f.get('text', '')))}”</span>"
-                     f"：{f['message']}")
+        lines.append(
+            f"- <span style='color:#b3261e'>【{kind}】“{html.escape(str(f.get('text', '')))}”</span>"
+            f"：{f['message']}"
+        )
     return "\n".join(lines)
 
 
-def history_rows(assistant: Assistant, state: dict[str, int] | None, section: str,
-                 ) -> list[list[str]]:
+def history_rows(
+    assistant: Assistant,
+    state: dict[str, int] | None,
+    section: str,
+) -> list[list[str]]:
     if not state:
         return []
     versions = assistant.store.drafts(int(state["id"]), section)
-    return [[f"第{v.number}版" + ("（不完整）" if v.incomplete else ""), v.describe_author(),
-             f"{v.at.astimezone():%Y-%m-%d %H:%M}", str(len(v.flags)) if v.flags else "",
-             str(len(v.text))] for v in reversed(versions)]
+    return [
+        [
+            f"第{v.number}版" + ("（不完整）" if v.incomplete else ""),
+            v.describe_author(),
+            f"{v.at.astimezone():%Y-%m-%d %H:%M}",
+            str(len(v.flags)) if v.flags else "",
+            str(len(v.text)),
+        ]
+        for v in reversed(versions)
+    ]
 
 
 def diff_html(old: str, new: str) -> str:
     """What changed between two texts: deletions struck in red, insertions in green."""
     tags = {"insert": "ins", "delete": "del"}
-    body = "".join(html.escape(p.text) if p.op == "equal"
-                   else f"<{tags[p.op]}>{html.escape(p.text)}</{tags[p.op]}>"
-                   for p in diff_text(old, new))
+    body = "".join(
+        html.escape(p.text)
+        if p.op == "equal"
+        else f"<{tags[p.op]}>{html.escape(p.text)}</{tags[p.op]}>"
+        for p in diff_text(old, new)
+    )
     return f'<div class="xxgk-draft xxgk-diff">{body}</div>'
 
 
-def version_diff(assistant: Assistant, state: dict[str, int] | None, section: str,
-                 number: int) -> str:
+def version_diff(
+    assistant: Assistant, state: dict[str, int] | None, section: str, number: int
+) -> str:
     """What changed from version `number` to the text the report says now."""
     opened = ws.current(assistant, state)
     old = assistant.store.draft(opened.id, section, int(number))
@@ -150,13 +189,17 @@ def version_diff(assistant: Assistant, state: dict[str, int] | None, section: st
 def _with_text(report: Report, section: str, text: str) -> Report:
     sections = dict(report.sections)
     old = sections.get(section)  # type: ignore[call-overload]
-    sections[section] = (old.model_copy(update={"text": text}) if old is not None  # type: ignore[index]
-                         else Section(id=section, text=text))  # type: ignore[arg-type]
+    sections[section] = (
+        old.model_copy(update={"text": text})
+        if old is not None  # type: ignore[index]
+        else Section(id=section, text=text)
+    )  # type: ignore[arg-type]
     return report.model_copy(update={"sections": sections})
 
 
-def accept(assistant: Assistant, state: dict[str, int] | None, section: str, *,
-           author: str) -> ws.Opened:
+def accept(
+    assistant: Assistant, state: dict[str, int] | None, section: str, *, author: str
+) -> ws.Opened:
     """The newest version becomes the section's text in the report."""
     opened = ws.current(assistant, state)
     head = assistant.store.draft(opened.id, section)
@@ -165,66 +208,98 @@ def accept(assistant: Assistant, state: dict[str, int] | None, section: str, *,
     return ws.save(assistant, opened, _with_text(opened.report, section, head.text), author=author)
 
 
-def reject(assistant: Assistant, state: dict[str, int] | None, section: str, *,
-           author: str) -> ws.Opened:
+def reject(
+    assistant: Assistant, state: dict[str, int] | None, section: str, *, author: str
+) -> ws.Opened:
     """Not this version: the history records that the accepted text is current again."""
     opened = ws.current(assistant, state)
     s = section_state(assistant, opened, section)
     if not s.pending:
         raise InputError(f"{section_label(section)}没有待采用的新版本。")
-    assistant.store.add_draft(opened.id, section, s.text, author_kind="person", author=author,
-                              based_on=s.head.number if s.head else None)
+    assistant.store.add_draft(
+        opened.id,
+        section,
+        s.text,
+        author_kind="person",
+        author=author,
+        based_on=s.head.number if s.head else None,
+    )
     return opened
 
 
-def edit(assistant: Assistant, state: dict[str, int] | None, section: str, text: str, *,
-         author: str, flags: Sequence[Any] = ()) -> ws.Opened:
+def edit(
+    assistant: Assistant,
+    state: dict[str, int] | None,
+    section: str,
+    text: str,
+    *,
+    author: str,
+    flags: Sequence[Any] = (),
+) -> ws.Opened:
     """A person's own text: stored as a new version and made the section's text at once."""
     opened = ws.current(assistant, state)
     text = (text or "").strip()
     if text == opened.report.text(section):  # type: ignore[arg-type]
         return opened
     s = section_state(assistant, opened, section)
-    assistant.store.add_draft(opened.id, section, text, author_kind="person", author=author,
-                              flags=[flag_dict(f) for f in flags],
-                              based_on=s.head.number if s.head else None)
+    assistant.store.add_draft(
+        opened.id,
+        section,
+        text,
+        author_kind="person",
+        author=author,
+        flags=[flag_dict(f) for f in flags],
+        based_on=s.head.number if s.head else None,
+    )
     return ws.save(assistant, opened, _with_text(opened.report, section, text), author=author)
 
 
-def restore(assistant: Assistant, state: dict[str, int] | None, section: str, number: Any, *,
-            author: str) -> ws.Opened:
+def restore(
+    assistant: Assistant, state: dict[str, int] | None, section: str, number: Any, *, author: str
+) -> ws.Opened:
     try:
         n = int(str(number).removeprefix("第").split("版")[0])
     except ValueError as exc:
         raise InputError("请在版本历史中选择要恢复的版本。") from exc
     opened = ws.current(assistant, state)
     restored = assistant.store.restore_draft(opened.id, section, n, author=author)
-    return ws.save(assistant, opened, _with_text(opened.report, section, restored.text),
-                   author=author)
+    return ws.save(
+        assistant, opened, _with_text(opened.report, section, restored.text), author=author
+    )
 
 
-def chat_messages(assistant: Assistant, state: dict[str, int] | None, section: str,
-                  ) -> list[dict[str, str]]:
+def chat_messages(
+    assistant: Assistant,
+    state: dict[str, int] | None,
+    section: str,
+) -> list[dict[str, str]]:
     if not state:
         return []
-    return [{"role": "user" if e.role == "user" else "assistant", "content": e.content}
-            for e in assistant.store.chat(int(state["id"]), section)]
+    return [
+        {"role": "user" if e.role == "user" else "assistant", "content": e.content}
+        for e in assistant.store.chat(int(state["id"]), section)
+    ]
 
 
 def engine_markdown(assistant: Assistant) -> str:
     """Which engine writes the drafts, said plainly, and how to connect an LLM."""
     llm = assistant.settings.llm
     if assistant.settings.llm_configured:
-        return (f"**起草引擎：大模型 {llm.model}**（{llm.base_url}）。"
-                "每一版都会标明由哪个模型写成；数字由程序逐一核对。")
-    return ("**起草引擎：离线撰写（未连接大模型）。** 草稿由程序根据表格数据、备注和范文生成，"
-            "每个数字都有出处；需要人工补充的地方标为【待补充】。\n\n"
-            "连接大模型：在下方“大模型设置”中填写兼容 OpenAI 接口的地址、模型名和密钥"
-            "（如本单位部署的 vLLM、Xinference、Ollama，或 DeepSeek、通义千问、智谱 GLM 的兼容接口），"
-            "或在启动前设置环境变量 XXGK_LLM_BASE_URL、XXGK_LLM_MODEL、XXGK_LLM_API_KEY。")
+        return (
+            f"**起草引擎：大模型 {llm.model}**（{llm.base_url}）。"
+            "每一版都会标明由哪个模型写成；数字由程序逐一核对。"
+        )
+    return (
+        "**起草引擎：离线撰写（未连接大模型）。** 草稿由程序根据表格数据、备注和范文生成，"
+        "每个数字都有出处；需要人工补充的地方标为【待补充】。\n\n"
+        "连接大模型：在下方“大模型设置”中填写兼容 OpenAI 接口的地址、模型名和密钥"
+        "（如本单位部署的 vLLM、Xinference、Ollama，或 DeepSeek、通义千问、智谱 GLM 的兼容接口），"
+        "或在启动前设置环境变量 XXGK_LLM_BASE_URL、XXGK_LLM_MODEL、XXGK_LLM_API_KEY。"
+    )
 
 
 # -- drafting and revising through the Drafter (LLM or offline composer) -------------------------
+
 
 @dataclass(frozen=True)
 class Waiting:
@@ -260,9 +335,16 @@ def sources_markdown(passages: Sequence[Any]) -> str:
     return "\n".join(lines)
 
 
-def run_draft(assistant: Assistant, state: dict[str, int] | None, section: str,
-              instruction: str = "", *, author: str, retrieve: bool = False,
-              wait_first: float | None = None) -> Iterator[str | Waiting | DraftResult]:
+def run_draft(
+    assistant: Assistant,
+    state: dict[str, int] | None,
+    section: str,
+    instruction: str = "",
+    *,
+    author: str,
+    retrieve: bool = False,
+    wait_first: float | None = None,
+) -> Iterator[str | Waiting | DraftResult]:
     """Draft (or, with an instruction, revise) a section. The model is asked at once, when this
     is called. The iterator returned yields each streamed piece of text as it arrives, then the
     DraftResult; with `wait_first`, a `Waiting` comes first if no text arrived within that many
@@ -273,27 +355,50 @@ def run_draft(assistant: Assistant, state: dict[str, int] | None, section: str,
         raise InputError("请选择要起草的部分。")
     instruction = (instruction or "").strip()
     store = assistant.store
-    drafter = assistant.drafter(opened.report, prior=ws.prior_of(assistant, opened.report),
-                                notes=_notes(assistant, opened), retrieve=retrieve)
+    drafter = assistant.drafter(
+        opened.report,
+        prior=ws.prior_of(assistant, opened.report),
+        notes=_notes(assistant, opened),
+        retrieve=retrieve,
+    )
     head = store.draft(opened.id, section)
     if instruction:
-        conversation = [ChatMessage(role=e.role, content=e.content)  # type: ignore[arg-type]
-                        for e in store.chat(opened.id, section)]
+        conversation = [
+            ChatMessage(role=e.role, content=e.content)  # type: ignore[arg-type]
+            for e in store.chat(opened.id, section)
+        ]
         current = head.text if head is not None else opened.report.text(section)  # type: ignore[arg-type]
 
         def job(sink: Callable[[str], None]) -> Any:
-            return drafter.revise(section, instruction, conversation, current=current or None,
-                                  on_token=sink)
+            return drafter.revise(
+                section, instruction, conversation, current=current or None, on_token=sink
+            )
     else:
+
         def job(sink: Callable[[str], None]) -> Any:
             return drafter.draft(section, on_token=sink)
-    return _follow(assistant, opened, section, instruction or "起草本节", _start(job),
-                   author=author, wait_first=wait_first)
+
+    return _follow(
+        assistant,
+        opened,
+        section,
+        instruction or "起草本节",
+        _start(job),
+        author=author,
+        wait_first=wait_first,
+    )
 
 
-def _follow(assistant: Assistant, opened: ws.Opened, section: str, asked: str,
-            pieces: queue.Queue[tuple[str, Any]], *, author: str,
-            wait_first: float | None) -> Iterator[str | Waiting | DraftResult]:
+def _follow(
+    assistant: Assistant,
+    opened: ws.Opened,
+    section: str,
+    asked: str,
+    pieces: queue.Queue[tuple[str, Any]],
+    *,
+    author: str,
+    wait_first: float | None,
+) -> Iterator[str | Waiting | DraftResult]:
     """The tokens of a started run as they arrive; then the version is stored, and the
     transcript records the request and what came of it."""
     store = assistant.store
@@ -302,14 +407,19 @@ def _follow(assistant: Assistant, opened: ws.Opened, section: str, asked: str,
     try:
         draft = yield from _drain(pieces, wait_first)
     except AssistantError as exc:  # the transcript says what happened; nothing else changes
-        store.add_chat(opened.id, section, "assistant", f"生成失败：{exc.message}",
-                       author="系统")
+        store.add_chat(opened.id, section, "assistant", f"生成失败：{exc.message}", author="系统")
         raise
     llm = draft.engine != OFFLINE
     version = store.add_draft(
-        opened.id, section, draft.text, author_kind="llm" if llm else "composer", author=author,
-        model=draft.engine if llm else None, flags=[flag_dict(f) for f in draft.flags],
-        incomplete=draft.status == "incomplete")
+        opened.id,
+        section,
+        draft.text,
+        author_kind="llm" if llm else "composer",
+        author=author,
+        model=draft.engine if llm else None,
+        flags=[flag_dict(f) for f in draft.flags],
+        incomplete=draft.status == "incomplete",
+    )
     engine = f"大模型 {draft.engine}" if llm else "离线撰写"
     message = f"{engine}写出第{version.number}版（{len(draft.text)}字）"
     message += f"，有 {len(draft.flags)} 处需要核对。" if draft.flags else "，数字均有出处。"
@@ -336,8 +446,10 @@ def _start(job: Callable[[Callable[[str], None]], Any]) -> queue.Queue[tuple[str
     return pieces
 
 
-def _drain(pieces: queue.Queue[tuple[str, Any]],  # type: ignore[misc]
-           wait_first: float | None = None) -> Iterator[str | Waiting]:
+def _drain(
+    pieces: queue.Queue[tuple[str, Any]],  # type: ignore[misc]
+    wait_first: float | None = None,
+) -> Iterator[str | Waiting]:
     """Yield the tokens as they arrive (after a `Waiting` if the first is later than
     `wait_first` seconds); the job's result is the return value, its exception is raised here."""
     try:
@@ -360,5 +472,7 @@ def build_index(assistant: Assistant, progress: Callable[[int, int], None] | Non
     documents only, so a second run is quick."""
     built = assistant.knowledge.ensure_built(progress)
     changed = len(built.added) + len(built.updated)
-    return (f"资料库已就绪：共 {built.chunks} 个段落；本次新增或更新 {changed} 份文件，"
-            f"未变 {built.unchanged} 份。起草时勾选“检索参考资料”即可引用。")
+    return (
+        f"资料库已就绪：共 {built.chunks} 个段落；本次新增或更新 {changed} 份文件，"
+        f"未变 {built.unchanged} 份。起草时勾选“检索参考资料”即可引用。"
+    )

@@ -15,8 +15,14 @@ from assistant.report.facts import build_ledger
 from assistant.service import Assistant
 from ui.handlers import workspace as ws
 
-FORMAT_LABELS = {"docx": "Word（公文格式）", "html": "网页 HTML", "md": "Markdown",
-                 "txt": "纯文本", "json": "JSON 数据", "xlsx": "Excel 数据表"}
+FORMAT_LABELS = {
+    "docx": "Word（公文格式）",
+    "html": "网页 HTML",
+    "md": "Markdown",
+    "txt": "纯文本",
+    "json": "JSON 数据",
+    "xlsx": "Excel 数据表",
+}
 BLOCKER_HEADERS = ("类别", "问题", "处理")
 
 
@@ -34,8 +40,10 @@ def _context(assistant: Assistant, state: dict[str, int] | None) -> _Context:
     notes: dict[str, str] = {}
     for n in store.notes(opened.id):
         notes[n.section] = f"{notes.get(n.section, '')}\n{n.text}".strip()
-    decisions = {fp: FindingDecision(d.decision, d.reason, d.author)
-                 for fp, d in store.decisions(opened.id).items()}
+    decisions = {
+        fp: FindingDecision(d.decision, d.reason, d.author)
+        for fp, d in store.decisions(opened.id).items()
+    }
     return _Context(opened, ws.prior_of(assistant, opened.report), notes, decisions)
 
 
@@ -44,8 +52,12 @@ def gate(assistant: Assistant, state: dict[str, int] | None, *, final: bool) -> 
     c = _context(assistant, state)
     report = c.opened.report
     ledger = build_ledger(report, prior=c.prior, notes=c.notes)
-    inp = build_gate_input(report, checks=assistant.check(report, prior=c.prior),
-                           untraced=untraced_numbers(report, ledger), decisions=c.decisions)
+    inp = build_gate_input(
+        report,
+        checks=assistant.check(report, prior=c.prior),
+        untraced=untraced_numbers(report, ledger),
+        decisions=c.decisions,
+    )
     return evaluate_gate(inp, FINAL if final else DRAFT)
 
 
@@ -53,23 +65,38 @@ def gate_view(result: GateResult) -> tuple[str, list[list[str]], list[str]]:
     """The gate's verdict in words, a row per blocker (with its reason when one was given), and
     the blockers' fingerprints in the same order."""
     reasons = {o.blocker.fingerprint: o.reason for o in result.overridden}
-    rows = [[b.label, f"{b.message}（编号 {b.fingerprint}）",
-             f"已放行：{reasons[b.fingerprint]}" if b.fingerprint in reasons else "待处理"]
-            for b in result.blockers]
+    rows = [
+        [
+            b.label,
+            f"{b.message}（编号 {b.fingerprint}）",
+            f"已放行：{reasons[b.fingerprint]}" if b.fingerprint in reasons else "待处理",
+        ]
+        for b in result.blockers
+    ]
     open_n = len(result.remaining)
     if not result.blockers:
         verdict = "✔ **可以导出正式稿**：没有校验错误，正文中的数字都有出处。"
     elif open_n == 0:
-        verdict = (f"✔ **可以导出正式稿**：{len(result.blockers)} 个问题都已写明放行理由，"
-                   "理由将记入导出记录和审核包。")
+        verdict = (
+            f"✔ **可以导出正式稿**：{len(result.blockers)} 个问题都已写明放行理由，"
+            "理由将记入导出记录和审核包。"
+        )
     else:
-        verdict = (f"⚠ **暂不能导出正式稿**：还有 {open_n} 个问题待处理。请修改报告，或在下表中"
-                   "选中问题并写明放行理由。征求意见稿不受此限制。")
+        verdict = (
+            f"⚠ **暂不能导出正式稿**：还有 {open_n} 个问题待处理。请修改报告，或在下表中"
+            "选中问题并写明放行理由。征求意见稿不受此限制。"
+        )
     return verdict, rows, [b.fingerprint for b in result.blockers]
 
 
-def allow(assistant: Assistant, state: dict[str, int] | None, fingerprint: str | None,
-          reason: str, *, author: str) -> None:
+def allow(
+    assistant: Assistant,
+    state: dict[str, int] | None,
+    fingerprint: str | None,
+    reason: str,
+    *,
+    author: str,
+) -> None:
     """Let one problem through with a reason; the gate reads it from the workspace."""
     if not fingerprint:
         raise InputError("请先在问题列表中点选要放行的问题。")
@@ -79,9 +106,15 @@ def allow(assistant: Assistant, state: dict[str, int] | None, fingerprint: str |
     assistant.store.decide(opened.id, fingerprint, "dismiss", author=author, reason=reason)
 
 
-def export(assistant: Assistant, state: dict[str, int] | None, formats: Sequence[str], *,
-           final: bool, author: str,
-           progress: Callable[[float, str], None] | None = None) -> list[Path]:
+def export(
+    assistant: Assistant,
+    state: dict[str, int] | None,
+    formats: Sequence[str],
+    *,
+    final: bool,
+    author: str,
+    progress: Callable[[float, str], None] | None = None,
+) -> list[Path]:
     """Write the report in each format into the workspace's exports folder, behind the gate;
     each file is recorded in the workspace. Returns the files written (reviewer packages too)."""
     wanted = [f for f in FORMATS if f in set(formats)]
@@ -95,11 +128,23 @@ def export(assistant: Assistant, state: dict[str, int] | None, formats: Sequence
         if progress is not None:
             progress(i / len(wanted), f"正在导出 {FORMAT_LABELS[fmt]}……")
         path = folder / f"{ws.file_stem(c.opened.report)}报告-{kind}.{fmt}"
-        done = run_export(c.opened.report, fmt, path, final=final, decisions=c.decisions,
-                          notes=c.notes, prior=c.prior)
-        assistant.store.record_export(c.opened.id, format=fmt, kind=done.result.kind,
-                                      path=done.path, author=author,
-                                      overrides=done.result.override_records())
+        done = run_export(
+            c.opened.report,
+            fmt,
+            path,
+            final=final,
+            decisions=c.decisions,
+            notes=c.notes,
+            prior=c.prior,
+        )
+        assistant.store.record_export(
+            c.opened.id,
+            format=fmt,
+            kind=done.result.kind,
+            path=done.path,
+            author=author,
+            overrides=done.result.override_records(),
+        )
         written.append(done.path)
         if done.package is not None:
             written.append(done.package)
@@ -109,6 +154,14 @@ def export(assistant: Assistant, state: dict[str, int] | None, formats: Sequence
 def records(assistant: Assistant, state: dict[str, int] | None) -> list[list[str]]:
     if not state:
         return []
-    return [[f"{r.at.astimezone():%Y-%m-%d %H:%M}", r.kind, FORMAT_LABELS.get(r.format, r.format),
-             Path(r.path).name, r.author, "；".join(r.overrides)]
-            for r in reversed(assistant.store.exports(int(state["id"])))]
+    return [
+        [
+            f"{r.at.astimezone():%Y-%m-%d %H:%M}",
+            r.kind,
+            FORMAT_LABELS.get(r.format, r.format),
+            Path(r.path).name,
+            r.author,
+            "；".join(r.overrides),
+        ]
+        for r in reversed(assistant.store.exports(int(state["id"])))
+    ]

@@ -26,8 +26,11 @@ FINDING_HEADERS = ("级别", "规则", "说明", "涉及单元格", "处理", "�
 
 def earlier_years(assistant: Assistant, report: Report, *, most: int = 3) -> list[Report]:
     """This agency's reports of earlier years held in the workspace, oldest first."""
-    stored = [r for r in assistant.store.reports()
-              if r.agency == report.agency.name and r.year < report.year]
+    stored = [
+        r
+        for r in assistant.store.reports()
+        if r.agency == report.agency.name and r.year < report.year
+    ]
     stored.sort(key=lambda r: r.year)
     return [assistant.store.load_report(r.id).report for r in stored[-most:]]
 
@@ -47,9 +50,12 @@ def compare(assistant: Assistant, state: dict[str, int] | None) -> Comparison:
     report = ws.current(assistant, state).report
     earlier = earlier_years(assistant, report)
     if not earlier:
-        return Comparison((report.year,), None,
-                          f"工作区中还没有{report.year - 1}年度的报告。请在“单位与年度”页导入上年报告，"
-                          "即可与上年对比。")
+        return Comparison(
+            (report.year,),
+            None,
+            f"工作区中还没有{report.year - 1}年度的报告。请在“单位与年度”页导入上年报告，"
+            "即可与上年对比。",
+        )
     full = compare_reports(report, earlier)
     years = full.numbers.years
     return Comparison(years, full, f"对比年度：{'、'.join(str(y) for y in years)}。")
@@ -79,8 +85,10 @@ def chart_html(cmp: Comparison) -> str:
     return f'<div class="xxgk-chart">{chart_svg(cmp.full, width=600, height=240)}</div>'
 
 
-def wording_view(assistant: Assistant, state: dict[str, int] | None,
-                 ) -> tuple[list[list[str]], str]:
+def wording_view(
+    assistant: Assistant,
+    state: dict[str, int] | None,
+) -> tuple[list[list[str]], str]:
     """Each section against the same section last year (boilerplate removed): a row per
     section, and the texts with the wording kept from last year highlighted."""
     report = ws.current(assistant, state).report
@@ -94,10 +102,14 @@ def wording_view(assistant: Assistant, state: dict[str, int] | None,
             verdict = "本年或上年没有这一部分的正文"
         rows.append([section_label(w.section), f"{w.similarity:.0%}", verdict])
         if report.text(w.section) and prior.text(w.section):  # type: ignore[arg-type]
-            parts.append(f"<h4>{html.escape(section_label(w.section))}（相似度 {w.similarity:.0%}）"
-                         f"</h4>{pieces_html(w.diff)}")
-    legend = ("<p><mark>黄色</mark>：与上年相同的文字；<ins>绿色</ins>：本年新写；"
-              "<del>删除线</del>：上年有、本年删去。</p>")
+            parts.append(
+                f"<h4>{html.escape(section_label(w.section))}（相似度 {w.similarity:.0%}）"
+                f"</h4>{pieces_html(w.diff)}"
+            )
+    legend = (
+        "<p><mark>黄色</mark>：与上年相同的文字；<ins>绿色</ins>：本年新写；"
+        "<del>删除线</del>：上年有、本年删去。</p>"
+    )
     return rows, legend + "".join(parts) if parts else ""
 
 
@@ -113,12 +125,16 @@ def problems_rows(assistant: Assistant, state: dict[str, int] | None) -> list[li
     prior = ws.prior_of(assistant, report)
     if prior is None or not prior.text("problems"):
         return []
-    return [[m.problem, m.label, m.evidence or ""]
-            for m in match_problems(prior.text("problems"), report.text("problems"))]
+    return [
+        [m.problem, m.label, m.evidence or ""]
+        for m in match_problems(prior.text("problems"), report.text("problems"))
+    ]
 
 
-def findings_view(assistant: Assistant, state: dict[str, int] | None,
-                  ) -> tuple[list[list[str]], list[Finding]]:
+def findings_view(
+    assistant: Assistant,
+    state: dict[str, int] | None,
+) -> tuple[list[list[str]], list[Finding]]:
     """Every failed or unassessable finding, with the reviewer's decision on it."""
     opened = ws.current(assistant, state)
     result = th.check_opened(assistant, opened.report)
@@ -127,20 +143,37 @@ def findings_view(assistant: Assistant, state: dict[str, int] | None,
     rows = []
     for f in findings:
         d = decisions.get(f.fingerprint)
-        rows.append([SEVERITY_LABELS.get(f.severity, f.severity), f.rule,
-                     f"{STATUS_LABELS.get(f.status, f.status)}：{f.message}",
-                     th.brief_cells(opened.report, f.cells),
-                     DECISION_LABELS.get(d.decision, "") if d else "待处理",
-                     d.reason if d else ""])
+        rows.append(
+            [
+                SEVERITY_LABELS.get(f.severity, f.severity),
+                f.rule,
+                f"{STATUS_LABELS.get(f.status, f.status)}：{f.message}",
+                th.brief_cells(opened.report, f.cells),
+                DECISION_LABELS.get(d.decision, "") if d else "待处理",
+                d.reason if d else "",
+            ]
+        )
     return rows, findings
 
 
-def decide(assistant: Assistant, state: dict[str, int] | None, fingerprint: str | None,
-           decision: str, reason: str, *, author: str) -> None:
+def decide(
+    assistant: Assistant,
+    state: dict[str, int] | None,
+    fingerprint: str | None,
+    decision: str,
+    reason: str,
+    *,
+    author: str,
+) -> None:
     opened = ws.current(assistant, state)
     if not fingerprint:
         raise InputError("请先在列表中点选一条校验结果。")
     if decision not in DECISION_LABELS:
         raise InputError("请选择“确认问题”或“忽略”。")
-    assistant.store.decide(opened.id, fingerprint, decision,  # type: ignore[arg-type]
-                           author=author, reason=reason or "")
+    assistant.store.decide(
+        opened.id,
+        fingerprint,
+        decision,  # type: ignore[arg-type]
+        author=author,
+        reason=reason or "",
+    )

@@ -83,18 +83,30 @@ def edit_blocks(fmt: FormatVersion) -> list[EditBlock]:
             for caption, cols in _parts(block):
                 split = len(cols) < len(block.columns)
                 ids = tuple(
-                    tuple(".".join(p for p in (table.id, r.id, block.columns[k].id) if p)
-                          for k in cols)
-                    for r in block.rows)
+                    tuple(
+                        ".".join(p for p in (table.id, r.id, block.columns[k].id) if p)
+                        for k in cols
+                    )
+                    for r in block.rows
+                )
                 title = table.title if table.render else f"{table.number}、{table.title}（选填）"
-                headers = tuple(block.columns[k].label if split else _column_label(block, k)
-                                for k in cols)
-                out.append(EditBlock(
-                    key=f"{fmt}:{table.id}:{n}", format=fmt, table_id=table.id, title=title,
-                    caption=caption, headers=(block.label_header or LABEL_HEADER, *headers),
-                    row_labels=tuple(_row_label(table, block, i) for i in range(len(block.rows))),
-                    cell_ids=ids,
-                ))
+                headers = tuple(
+                    block.columns[k].label if split else _column_label(block, k) for k in cols
+                )
+                out.append(
+                    EditBlock(
+                        key=f"{fmt}:{table.id}:{n}",
+                        format=fmt,
+                        table_id=table.id,
+                        title=title,
+                        caption=caption,
+                        headers=(block.label_header or LABEL_HEADER, *headers),
+                        row_labels=tuple(
+                            _row_label(table, block, i) for i in range(len(block.rows))
+                        ),
+                        cell_ids=ids,
+                    )
+                )
                 n += 1
     return out
 
@@ -149,16 +161,27 @@ def brief_cells(report: Report, cells: Sequence[str]) -> str:
 FINDING_HEADERS = ("级别", "规则", "结论", "说明", "涉及单元格")
 
 
-def finding_rows(report: Report, result: CheckResult, *, include_passes: bool = False,
-                 ) -> tuple[list[list[str]], list[Finding]]:
+def finding_rows(
+    report: Report,
+    result: CheckResult,
+    *,
+    include_passes: bool = False,
+) -> tuple[list[list[str]], list[Finding]]:
     """Findings to show beside the grid, worst first: rows for the table and the findings in the
     same order (so a click on row i names finding i's cells)."""
     order = {"error": 0, "warning": 1, "info": 2}
     shown = [f for f in result.findings if include_passes or f.status != "pass"]
     shown.sort(key=lambda f: (f.status != "fail", order.get(f.severity, 9)))
-    rows = [[SEVERITY_LABELS.get(f.severity, f.severity), f.rule,
-             STATUS_LABELS.get(f.status, f.status), f.message, brief_cells(report, f.cells)]
-            for f in shown]
+    rows = [
+        [
+            SEVERITY_LABELS.get(f.severity, f.severity),
+            f.rule,
+            STATUS_LABELS.get(f.status, f.status),
+            f.message,
+            brief_cells(report, f.cells),
+        ]
+        for f in shown
+    ]
     return rows, shown
 
 
@@ -167,15 +190,21 @@ def summary(result: CheckResult) -> str:
     passed = sum(1 for f in result.findings if f.status == "pass")
     if not errors and not warnings and not unknown:
         return f"✔ 已通过全部 {passed} 项校验。"
-    return (f"校验结果：错误 {errors} 项，警告 {warnings} 项，无法判断 {unknown} 项，"
-            f"通过 {passed} 项。点击一条结果，可在表中看到它涉及的单元格（红色）。")
+    return (
+        f"校验结果：错误 {errors} 项，警告 {warnings} 项，无法判断 {unknown} 项，"
+        f"通过 {passed} 项。点击一条结果，可在表中看到它涉及的单元格（红色）。"
+    )
 
 
 def marked_positions(block: EditBlock, cells: Sequence[str]) -> list[tuple[int, int]]:
     """Grid positions (row, column incl. the label column) of the named cells in this block."""
     wanted = set(cells)
-    return [(r, k + 1) for r, ids in enumerate(block.cell_ids)
-            for k, cid in enumerate(ids) if cid in wanted]
+    return [
+        (r, k + 1)
+        for r, ids in enumerate(block.cell_ids)
+        for k, cid in enumerate(ids)
+        if cid in wanted
+    ]
 
 
 def blocks_by_key() -> dict[str, EditBlock]:
@@ -187,16 +216,23 @@ def check_opened(assistant: Assistant, report: Report) -> CheckResult:
     return assistant.check(report, prior=ws.prior_of(assistant, report))
 
 
-def edit_grid(assistant: Assistant, state: dict[str, int] | None, key: str,
-              rows: Sequence[Sequence[Any]], *, author: str) -> tuple[ws.Opened, list[list[str]]]:
+def edit_grid(
+    assistant: Assistant,
+    state: dict[str, int] | None,
+    key: str,
+    rows: Sequence[Sequence[Any]],
+    *,
+    author: str,
+) -> tuple[ws.Opened, list[list[str]]]:
     """Save one edited grid at once and return the grid as stored (values normalised)."""
     opened = ws.current(assistant, state)
     block = blocks_by_key()[key]
     if block.format != opened.report.format:
         raise InputError("这张表不属于当前报告的格式，请刷新页面后再填写。")
     report = apply_rows(opened.report, block, rows)
-    saved = ws.save(assistant, opened, report, author=author) if report is not opened.report \
-        else opened
+    saved = (
+        ws.save(assistant, opened, report, author=author) if report is not opened.report else opened
+    )
     return saved, block_rows(saved.report, block)
 
 
@@ -204,8 +240,9 @@ def section_choices() -> list[tuple[str, str]]:
     return [(section_label(s), s) for s in SECTION_IDS]
 
 
-def add_note(assistant: Assistant, state: dict[str, int] | None, section: str, text: str, *,
-             author: str) -> None:
+def add_note(
+    assistant: Assistant, state: dict[str, int] | None, section: str, text: str, *, author: str
+) -> None:
     opened = ws.current(assistant, state)
     if not (text or "").strip():
         raise InputError("备注是空的。请写下要补充的情况，例如“全年开展培训2次，参训60人次”。")
@@ -218,8 +255,11 @@ def notes_markdown(assistant: Assistant, state: dict[str, int] | None) -> str:
     notes = assistant.store.notes(int(state["id"]))
     if not notes:
         return "（还没有备注。备注里的数字会作为起草时可引用的事实。）"
-    return "\n".join(f"- **{section_label(n.section)}**：{n.text}"
-                     f"　<small>{n.author} {n.at.astimezone():%m-%d %H:%M}</small>" for n in notes)
+    return "\n".join(
+        f"- **{section_label(n.section)}**：{n.text}"
+        f"　<small>{n.author} {n.at.astimezone():%m-%d %H:%M}</small>"
+        for n in notes
+    )
 
 
 def excel_template(assistant: Assistant, state: dict[str, int] | None) -> Path:
@@ -231,22 +271,27 @@ def excel_template(assistant: Assistant, state: dict[str, int] | None) -> Path:
     return write_workbook(path, opened.report)
 
 
-def upload_excel(assistant: Assistant, state: dict[str, int] | None, path: str | Path | None, *,
-                 author: str) -> tuple[ws.Opened, int]:
+def upload_excel(
+    assistant: Assistant, state: dict[str, int] | None, path: str | Path | None, *, author: str
+) -> tuple[ws.Opened, int]:
     """Read a filled workbook and save its figures (and profile fields) into the open report.
     Returns the saved report and how many cells changed."""
     opened = ws.current(assistant, state)
     p = ws.check_upload(assistant, path, (".xlsx",))
     data = assistant.read(p)
     if data.year != opened.report.year:
-        raise InputError(f"“{p.name}”是{data.year}年度的数据，当前报告是{opened.report.year}年度。"
-                         "请下载本年度的模板填写。")
+        raise InputError(
+            f"“{p.name}”是{data.year}年度的数据，当前报告是{opened.report.year}年度。"
+            "请下载本年度的模板填写。"
+        )
     if data.format != opened.report.format:
         raise InputError(f"“{p.name}”使用的表格格式与当前报告不同。请下载本年度的模板填写。")
-    changed = {cid: c for cid, c in data.cells.items()
-               if _shown(opened.report.cell(cid)) != _shown(c)}
+    changed = {
+        cid: c for cid, c in data.cells.items() if _shown(opened.report.cell(cid)) != _shown(c)
+    }
     profile = {k: v for k, v in data.agency.model_dump().items() if v not in (None, "")}
     profile.pop("name", None)
     report = opened.report.with_cells(changed).model_copy(
-        update={"agency": opened.report.agency.model_copy(update=profile)})
+        update={"agency": opened.report.agency.model_copy(update=profile)}
+    )
     return ws.save(assistant, opened, report, author=author), len(changed)

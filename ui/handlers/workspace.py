@@ -60,13 +60,19 @@ def prior_of(assistant: Assistant, report: Report) -> Report | None:
 
 def save(assistant: Assistant, opened: Opened, report: Report, *, author: str) -> Opened:
     """Save the whole report at once (one transaction, every change recorded with its author)."""
-    version = assistant.store.save_report(opened.id, report, expected_version=opened.version,
-                                          author=author)
+    version = assistant.store.save_report(
+        opened.id, report, expected_version=opened.version, author=author
+    )
     return Opened(opened.id, version, report)
 
 
-def update(assistant: Assistant, state: dict[str, int] | None, change: Callable[[Report], Report],
-           *, author: str) -> Opened:
+def update(
+    assistant: Assistant,
+    state: dict[str, int] | None,
+    change: Callable[[Report], Report],
+    *,
+    author: str,
+) -> Opened:
     opened = current(assistant, state)
     return save(assistant, opened, change(opened.report), author=author)
 
@@ -102,8 +108,9 @@ def profile_values(report: Report) -> list[str]:
     return ["" if getattr(agency, f) is None else str(getattr(agency, f)) for f in PROFILE_FIELDS]
 
 
-def save_profile(assistant: Assistant, state: dict[str, int] | None, values: dict[str, str], *,
-                 author: str) -> Opened:
+def save_profile(
+    assistant: Assistant, state: dict[str, int] | None, values: dict[str, str], *, author: str
+) -> Opened:
     """Save the agency profile (on the report and as the agency's profile for later years). The
     name is the report's key in the workspace, so it is not changed here."""
     opened = current(assistant, state)
@@ -115,16 +122,19 @@ def save_profile(assistant: Assistant, state: dict[str, int] | None, values: dic
     try:
         agency = Agency.model_validate(data)
     except ValueError as exc:
-        raise InputError(f"单位信息有误：{exc.errors()[0]['msg']}。"  # type: ignore[attr-defined]
-                         "“机关类型”“层级”请从下拉列表中选择。") from exc
+        raise InputError(
+            f"单位信息有误：{exc.errors()[0]['msg']}。"  # type: ignore[attr-defined]
+            "“机关类型”“层级”请从下拉列表中选择。"
+        ) from exc
     report = opened.report.model_copy(update={"agency": agency})
     saved = save(assistant, opened, report, author=author)
     assistant.store.save_agency(agency, author=author)
     return saved
 
 
-def check_upload(assistant: Assistant, path: str | Path | None,
-                 suffixes: tuple[str, ...] = REPORT_SUFFIXES) -> Path:
+def check_upload(
+    assistant: Assistant, path: str | Path | None, suffixes: tuple[str, ...] = REPORT_SUFFIXES
+) -> Path:
     """An uploaded file we accept: present, of a readable type, not larger than the limit."""
     if not path:
         raise InputError("请先选择要上传的文件。")
@@ -137,8 +147,9 @@ def check_upload(assistant: Assistant, path: str | Path | None,
     return p
 
 
-def import_prior(assistant: Assistant, state: dict[str, int] | None, path: str | Path | None, *,
-                 author: str) -> tuple[Opened, Report, list[str], tuple[str, ...]]:
+def import_prior(
+    assistant: Assistant, state: dict[str, int] | None, path: str | Path | None, *, author: str
+) -> tuple[Opened, Report, list[str], tuple[str, ...]]:
     """Read last year's published report and keep it in the workspace as this agency's report of
     the year before; its closing figures prefill this year's opening ones (never over a clerk's
     entry). Returns the current report, the prior, what the reader noted and what was filled."""
@@ -147,11 +158,13 @@ def import_prior(assistant: Assistant, state: dict[str, int] | None, path: str |
     prior = assistant.read(p)
     year = opened.report.year - 1
     if prior.year != year:
-        raise InputError(f"“{p.name}”是{prior.year}年度的报告，而上一年度是{year}年。"
-                         f"请上传{year}年度的报告。")
+        raise InputError(
+            f"“{p.name}”是{prior.year}年度的报告，而上一年度是{year}年。请上传{year}年度的报告。"
+        )
     # the published text may spell the agency differently; it is this agency's report
-    prior = prior.model_copy(update={"agency": prior.agency.model_copy(
-        update={"name": opened.report.agency.name})})
+    prior = prior.model_copy(
+        update={"agency": prior.agency.model_copy(update={"name": opened.report.agency.name})}
+    )
     store = assistant.store
     existing = store.find_report(opened.report.agency.name, year)
     if existing is None:

@@ -34,8 +34,9 @@ def shown(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except AssistantError as exc:
             log.info("shown to the user: %s", exc.message)
-            raise gr.Error(exc.message, duration=None, title="无法完成",
-                           print_exception=False) from exc
+            raise gr.Error(
+                exc.message, duration=None, title="无法完成", print_exception=False
+            ) from exc
 
     return run
 
@@ -49,8 +50,9 @@ def shown_stream(fn: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any
             yield from fn(*args, **kwargs)
         except AssistantError as exc:
             log.info("shown to the user: %s", exc.message)
-            raise gr.Error(exc.message, duration=None, title="无法完成",
-                           print_exception=False) from exc
+            raise gr.Error(
+                exc.message, duration=None, title="无法完成", print_exception=False
+            ) from exc
 
     return run
 
@@ -85,8 +87,11 @@ class Page:
     def on_select(self, tab: Any, refreshes: list[Refresh]) -> None:
         event = None
         for r in refreshes:
-            event = (tab.select(shown(r.fn), r.inputs, r.outputs, **self.quiet) if event is None
-                     else event.then(shown(r.fn), r.inputs, r.outputs, **self.quiet))
+            event = (
+                tab.select(shown(r.fn), r.inputs, r.outputs, **self.quiet)
+                if event is None
+                else event.then(shown(r.fn), r.inputs, r.outputs, **self.quiet)
+            )
 
     def finish(self) -> None:
         for event in self._changing:

@@ -24,8 +24,14 @@ OFFLINE_HINT = "也可以在左侧“大模型设置”中清空接口地址并�
 def status_html(rows: list[list[str]]) -> str:
     head = "".join(f"<th>{h}</th>" for h in dh.SECTION_HEADERS)
     body = "".join(
-        "<tr>" + "".join(f'<td class="{"pending" if c in ("待采用", "有标记") else ""}">'
-                         f"{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+        "<tr>"
+        + "".join(
+            f'<td class="{"pending" if c in ("待采用", "有标记") else ""}">{html.escape(c)}</td>'
+            for c in row
+        )
+        + "</tr>"
+        for row in rows
+    )
     return f'<table class="xxgk-status"><tr>{head}</tr>{body}</table>'
 
 
@@ -33,32 +39,55 @@ def build(page: Page) -> dict[str, Any]:
     a = page.assistant
     with gr.Row():
         with gr.Column(scale=1, min_width=340):
-            engine = gr.Markdown(dh.engine_markdown(a), elem_classes=["xxgk-engine"],
-                                 elem_id="engine")
+            engine = gr.Markdown(
+                dh.engine_markdown(a), elem_classes=["xxgk-engine"], elem_id="engine"
+            )
             gr.Markdown("**各部分状态**")
             sections = gr.HTML(elem_id="section-status")
-            section = gr.Radio(dh.section_choices(), value="problems", label="选择部分",
-                               elem_id="section-pick")
-            retrieve = gr.Checkbox(value=False, label="检索参考资料（条例、格式、往年报告）",
-                                   info="第一次使用前请先建立资料库索引")
+            section = gr.Radio(
+                dh.section_choices(), value="problems", label="选择部分", elem_id="section-pick"
+            )
+            retrieve = gr.Checkbox(
+                value=False,
+                label="检索参考资料（条例、格式、往年报告）",
+                info="第一次使用前请先建立资料库索引",
+            )
             index_btn = gr.Button("建立/更新资料库索引", size="sm")
             index_msg = gr.Markdown()
             with gr.Accordion("大模型设置", open=False):
                 llm = a.settings.llm
-                base_url = gr.Textbox(label="接口地址（兼容 OpenAI）", value=llm.base_url or "",
-                                      placeholder="例如 http://127.0.0.1:8000/v1")
+                base_url = gr.Textbox(
+                    label="接口地址（兼容 OpenAI）",
+                    value=llm.base_url or "",
+                    placeholder="例如 http://127.0.0.1:8000/v1",
+                )
                 model_box = gr.Textbox(label="模型名称", value=llm.model)
-                key_box = gr.Textbox(label="密钥", type="password", value="",
-                                     placeholder="已设置则留空" if llm.api_key else "没有可留空")
+                key_box = gr.Textbox(
+                    label="密钥",
+                    type="password",
+                    value="",
+                    placeholder="已设置则留空" if llm.api_key else "没有可留空",
+                )
                 apply_btn = gr.Button("应用")
                 settings_msg = gr.Markdown()
         with gr.Column(scale=3):
-            chat = gr.Chatbot(label="对话", height=300, elem_id="chat", buttons=["copy"],
-                              latex_delimiters=[], sanitize_html=True,
-                              feedback_options=None, placeholder="点“起草本节”开始，"
-                              "或写下修改要求，例如“第三点写得更具体”“加上培训2次”。")
-            instruction = gr.Textbox(label="修改要求", lines=2, elem_id="instruction",
-                                     placeholder="例如：第三点写得更具体；加上全年培训2次")
+            chat = gr.Chatbot(
+                label="对话",
+                height=300,
+                elem_id="chat",
+                buttons=["copy"],
+                latex_delimiters=[],
+                sanitize_html=True,
+                feedback_options=None,
+                placeholder="点“起草本节”开始，"
+                "或写下修改要求，例如“第三点写得更具体”“加上培训2次”。",
+            )
+            instruction = gr.Textbox(
+                label="修改要求",
+                lines=2,
+                elem_id="instruction",
+                placeholder="例如：第三点写得更具体；加上全年培训2次",
+            )
             with gr.Row():
                 draft_btn = gr.Button("起草本节", variant="primary", elem_id="draft-btn")
                 revise_btn = gr.Button("按要求修改", elem_id="revise-btn")
@@ -74,8 +103,9 @@ def build(page: Page) -> dict[str, Any]:
                 editor = gr.Textbox(show_label=False, lines=10, elem_id="editor")
                 save_edit = gr.Button("保存修改")
             with gr.Accordion("版本历史", open=False):
-                history = gr.Dataframe(headers=list(dh.HISTORY_HEADERS), interactive=False,
-                                       elem_id="history")
+                history = gr.Dataframe(
+                    headers=list(dh.HISTORY_HEADERS), interactive=False, elem_id="history"
+                )
                 with gr.Row():
                     version = gr.Dropdown(label="选择版本", choices=[], interactive=True)
                     restore_btn = gr.Button("恢复此版本")
@@ -92,19 +122,30 @@ def build(page: Page) -> dict[str, Any]:
         flags = s.flags if s.head is not None and s.head.text == shown_text else []
         note = ""
         if s.pending and s.head is not None:
-            note = (f"这是{s.head.describe_author()}写的第{s.head.number}版，尚未采用。"
-                    "请核对后点“采用此稿”或“不采用”。")
+            note = (
+                f"这是{s.head.describe_author()}写的第{s.head.number}版，尚未采用。"
+                "请核对后点“采用此稿”或“不采用”。"
+            )
             if s.head.incomplete:
                 note += "**这一版不完整（生成中断），请重新起草或手工补全。**"
         rows = dh.history_rows(a, state, sid)
-        return [status_html(dh.section_rows(a, state)), dh.flags_html(shown_text, flags),
-                dh.flags_markdown(flags) if shown_text else "", s.text, rows,
-                gr.Dropdown(choices=[r[0] for r in rows], value=None),
-                dh.chat_messages(a, state, sid), note]
+        return [
+            status_html(dh.section_rows(a, state)),
+            dh.flags_html(shown_text, flags),
+            dh.flags_markdown(flags) if shown_text else "",
+            s.text,
+            rows,
+            gr.Dropdown(choices=[r[0] for r in rows], value=None),
+            dh.chat_messages(a, state, sid),
+            note,
+        ]
 
     def after(opened: ws.Opened, sid: str) -> list[Any]:
-        return [opened.state(), banner_text(opened.report, opened.version),
-                *view(opened.state(), sid)]
+        return [
+            opened.state(),
+            banner_text(opened.report, opened.version),
+            *view(opened.state(), sid),
+        ]
 
     def do_accept(state: dict[str, int] | None, sid: str, request: gr.Request) -> list[Any]:
         return after(dh.accept(a, state, sid, author=author_of(request)), sid)
@@ -112,12 +153,14 @@ def build(page: Page) -> dict[str, Any]:
     def do_reject(state: dict[str, int] | None, sid: str, request: gr.Request) -> list[Any]:
         return after(dh.reject(a, state, sid, author=author_of(request)), sid)
 
-    def do_edit(state: dict[str, int] | None, sid: str, text: str,
-                request: gr.Request) -> list[Any]:
+    def do_edit(
+        state: dict[str, int] | None, sid: str, text: str, request: gr.Request
+    ) -> list[Any]:
         return after(dh.edit(a, state, sid, text, author=author_of(request)), sid)
 
-    def do_restore(state: dict[str, int] | None, sid: str, number: str,
-                   request: gr.Request) -> list[Any]:
+    def do_restore(
+        state: dict[str, int] | None, sid: str, number: str, request: gr.Request
+    ) -> list[Any]:
         return after(dh.restore(a, state, sid, number, author=author_of(request)), sid)
 
     def do_diff(state: dict[str, int] | None, sid: str, number: str | None) -> str:
@@ -126,17 +169,27 @@ def build(page: Page) -> dict[str, Any]:
         n = int(number.removeprefix("第").split("版")[0])
         return dh.version_diff(a, state, sid, n)
 
-    def do_draft(state: dict[str, int] | None, sid: str, text: str, retrieve: bool,
-                 request: gr.Request) -> Iterator[list[Any]]:
+    def do_draft(
+        state: dict[str, int] | None, sid: str, text: str, retrieve: bool, request: gr.Request
+    ) -> Iterator[list[Any]]:
         # Only the chat and the draft change while the text streams in: every yield is sent to
         # the browser and redrawn there. What the run came to (`outcome`) is shown by `finish`.
         messages = dh.chat_messages(a, state, sid)
-        messages += [{"role": "user", "content": (text or "").strip() or "起草本节"},
-                     {"role": "assistant", "content": "（正在生成……）"}]
+        messages += [
+            {"role": "user", "content": (text or "").strip() or "起草本节"},
+            {"role": "assistant", "content": "（正在生成……）"},
+        ]
         received, result = "", None
         try:
-            for item in dh.run_draft(a, state, sid, text, author=author_of(request),
-                                     retrieve=retrieve, wait_first=FIRST_TOKEN_WAIT):
+            for item in dh.run_draft(
+                a,
+                state,
+                sid,
+                text,
+                author=author_of(request),
+                retrieve=retrieve,
+                wait_first=FIRST_TOKEN_WAIT,
+            ):
                 if isinstance(item, dh.Waiting):  # a slow model: say that it was asked
                     yield [messages, gr.skip(), None]
                 elif isinstance(item, str):
@@ -153,11 +206,21 @@ def build(page: Page) -> dict[str, Any]:
             yield [messages, gr.skip(), {"message": f"**生成失败，原正文未改动。** {told}"}]
             return
         assert result is not None
-        yield [gr.skip(), gr.skip(), {"message": result.message, "instruction": "",
-                                      "sources": dh.sources_markdown(result.passages)}]
+        yield [
+            gr.skip(),
+            gr.skip(),
+            {
+                "message": result.message,
+                "instruction": "",
+                "sources": dh.sources_markdown(result.passages),
+            },
+        ]
 
-    def finish(state: dict[str, int] | None, sid: str, outcome: dict[str, str] | None,
-               ) -> list[Any]:
+    def finish(
+        state: dict[str, int] | None,
+        sid: str,
+        outcome: dict[str, str] | None,
+    ) -> list[Any]:
         """After a run (also a failed one) the page shows the new version and what came of it;
         the outcome is then cleared, so a run that stops before it starts shows none."""
         told = [(outcome or {}).get(k, gr.skip()) for k in ("message", "sources", "instruction")]
@@ -165,8 +228,12 @@ def build(page: Page) -> dict[str, Any]:
 
     def do_index(progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 (gradio idiom)
         progress(0, desc="正在读取资料……")
-        return dh.build_index(a, lambda done, total: progress(
-            done / total if total else 1.0, desc=f"正在建立索引：{done}/{total} 个段落"))
+        return dh.build_index(
+            a,
+            lambda done, total: progress(
+                done / total if total else 1.0, desc=f"正在建立索引：{done}/{total} 个段落"
+            ),
+        )
 
     def do_settings(base_url: str, model: str, key: str) -> tuple[str, str, str]:
         a.configure_llm(base_url=base_url, model=model, api_key=key)
@@ -185,16 +252,34 @@ def build(page: Page) -> dict[str, Any]:
     # The chat shows that a run started (its first words, or “正在生成” from a slow model), so
     # no spinner covers it. After a run, the rest of the page shows the new version and what
     # came of it (also when the model failed).
-    after_outputs = [sections, draft_view, flag_list, editor, history, version, chat,
-                     action_msg, sources, instruction, outcome]
-    for trigger, text_in in ((draft_btn.click, gr.State("")), (revise_btn.click, instruction),
-                             (instruction.submit, instruction)):
-        trigger(shown_stream(do_draft), [page.state, section, text_in, retrieve],
-                [chat, draft_view, outcome], show_progress="hidden",
-                ).then(shown(finish), [page.state, section, outcome], after_outputs, **page.quiet)
+    after_outputs = [
+        sections,
+        draft_view,
+        flag_list,
+        editor,
+        history,
+        version,
+        chat,
+        action_msg,
+        sources,
+        instruction,
+        outcome,
+    ]
+    for trigger, text_in in (
+        (draft_btn.click, gr.State("")),
+        (revise_btn.click, instruction),
+        (instruction.submit, instruction),
+    ):
+        trigger(
+            shown_stream(do_draft),
+            [page.state, section, text_in, retrieve],
+            [chat, draft_view, outcome],
+            show_progress="hidden",
+        ).then(shown(finish), [page.state, section, outcome], after_outputs, **page.quiet)
     index_btn.click(shown(do_index), None, [index_msg])
-    apply_btn.click(shown(do_settings), [base_url, model_box, key_box],
-                    [engine, key_box, settings_msg])
+    apply_btn.click(
+        shown(do_settings), [base_url, model_box, key_box], [engine, key_box, settings_msg]
+    )
 
     page.on_open(view, [page.state, section], view_outputs)
     return {"engine": engine, "chat": chat, "draft_btn": draft_btn, "sources": sources}

@@ -18,21 +18,36 @@ def build(page: Page) -> dict[str, Any]:
     with gr.Row():
         with gr.Column(scale=2):
             kind = gr.Radio(_KINDS, value=False, label="导出类型", elem_id="export-kind")
-            formats = gr.CheckboxGroup([(v, k) for k, v in eh.FORMAT_LABELS.items()],
-                                       value=["docx", "html"], label="格式",
-                                       elem_id="export-formats")
+            formats = gr.CheckboxGroup(
+                [(v, k) for k, v in eh.FORMAT_LABELS.items()],
+                value=["docx", "html"],
+                label="格式",
+                elem_id="export-formats",
+            )
             export_btn = gr.Button("导出", variant="primary", elem_id="export-btn")
-            files = gr.File(label="导出的文件（点击下载）", file_count="multiple",
-                            interactive=False, elem_id="export-files")
+            files = gr.File(
+                label="导出的文件（点击下载）",
+                file_count="multiple",
+                interactive=False,
+                elem_id="export-files",
+            )
             gr.Markdown("#### 导出记录")
-            log = gr.Dataframe(headers=["时间", "类型", "格式", "文件", "操作人", "放行理由"],
-                               interactive=False, wrap=True, elem_id="export-log")
+            log = gr.Dataframe(
+                headers=["时间", "类型", "格式", "文件", "操作人", "放行理由"],
+                interactive=False,
+                wrap=True,
+                elem_id="export-log",
+            )
         with gr.Column(scale=3):
             gr.Markdown("#### 发布把关")
             verdict = gr.Markdown(elem_id="gate-verdict")
-            blockers = gr.Dataframe(headers=list(eh.BLOCKER_HEADERS), interactive=False,
-                                    wrap=True, elem_id="gate-blockers",
-                                    column_widths=["14%", "62%", "24%"])
+            blockers = gr.Dataframe(
+                headers=list(eh.BLOCKER_HEADERS),
+                interactive=False,
+                wrap=True,
+                elem_id="gate-blockers",
+                column_widths=["14%", "62%", "24%"],
+            )
             picked = gr.State(None)
             picked_text = gr.Markdown("点选一个问题，可写明理由放行。")
             reason = gr.Textbox(label="放行理由", placeholder="例如：已与业务科室核对，数字无误")
@@ -50,16 +65,27 @@ def build(page: Page) -> dict[str, Any]:
             return None, "点选一个问题，可写明理由放行。"
         return fps[row], f"已选第 {row + 1} 个问题。"
 
-    def do_allow(state: dict[str, int] | None, fp: str | None, why: str, final: bool,
-                 request: gr.Request) -> list[Any]:
+    def do_allow(
+        state: dict[str, int] | None, fp: str | None, why: str, final: bool, request: gr.Request
+    ) -> list[Any]:
         eh.allow(a, state, fp, why, author=author_of(request))
         return [*refresh(state, final), ""]
 
-    def do_export(state: dict[str, int] | None, fmts: list[str], final: bool,
-                  request: gr.Request,
-                  progress: gr.Progress = gr.Progress()) -> list[Any]:  # noqa: B008 (gradio)
-        paths = eh.export(a, state, fmts, final=final, author=author_of(request),
-                          progress=lambda f, what: progress(f, desc=what))
+    def do_export(
+        state: dict[str, int] | None,
+        fmts: list[str],
+        final: bool,
+        request: gr.Request,
+        progress: gr.Progress = gr.Progress(),
+    ) -> list[Any]:  # noqa: B008 (gradio)
+        paths = eh.export(
+            a,
+            state,
+            fmts,
+            final=final,
+            author=author_of(request),
+            progress=lambda f, what: progress(f, desc=what),
+        )
         return [[str(p) for p in paths], *refresh(state, final)]
 
     outputs = [verdict, blockers, fingerprints, log]

@@ -10,15 +10,23 @@ from assistant.report import AGENCY_KIND_LABELS, LEVEL_LABELS, Report
 from ui.handlers import workspace as ws
 from ui.pages.common import Page, author_of, shown
 
-_FIELD_LABELS = {"name": "机关全称", "address": "地址", "postcode": "邮编", "phone": "联系电话",
-                 "website": "网站", "parent": "政府信息公开工作主管部门"}
+_FIELD_LABELS = {
+    "name": "机关全称",
+    "address": "地址",
+    "postcode": "邮编",
+    "phone": "联系电话",
+    "website": "网站",
+    "parent": "政府信息公开工作主管部门",
+}
 
 
 def banner_text(report: Report | None, version: int | None = None) -> str:
     if report is None:
         return "### 尚未打开报告\n请在“单位与年度”页选择已有报告，或新建一份。"
-    return (f"### {report.agency.name or '（未填写机关名称）'} · {report.year}年度报告"
-            f"　<small>格式：{report.layout.notice}　已保存第 {version} 版</small>")
+    return (
+        f"### {report.agency.name or '（未填写机关名称）'} · {report.year}年度报告"
+        f"　<small>格式：{report.layout.notice}　已保存第 {version} 版</small>"
+    )
 
 
 def build(page: Page) -> dict[str, Any]:
@@ -26,28 +34,39 @@ def build(page: Page) -> dict[str, Any]:
     with gr.Row():
         with gr.Column(scale=1):
             gr.Markdown("#### 打开已有报告")
-            picker = gr.Dropdown(label="工作区中的报告", choices=[], interactive=True,
-                                 elem_id="report-picker")
+            picker = gr.Dropdown(
+                label="工作区中的报告", choices=[], interactive=True, elem_id="report-picker"
+            )
             open_btn = gr.Button("打开", variant="primary", elem_id="open-report")
             gr.Markdown("#### 新建报告")
-            new_name = gr.Textbox(label="机关全称", placeholder="例如：威海市文登区工业和信息化局",
-                                  elem_id="new-agency")
+            new_name = gr.Textbox(
+                label="机关全称",
+                placeholder="例如：威海市文登区工业和信息化局",
+                elem_id="new-agency",
+            )
             new_year = gr.Number(label="报告年度", value=2025, precision=0, elem_id="new-year")
             new_btn = gr.Button("新建报告", elem_id="new-report")
         with gr.Column(scale=2):
             gr.Markdown("#### 单位信息（离开输入框即自动保存）")
             name_box = gr.Textbox(label=_FIELD_LABELS["name"], interactive=False)
             with gr.Row():
-                kind = gr.Dropdown(label="机关类型", choices=[(v, k) for k, v in
-                                                          AGENCY_KIND_LABELS.items()])
+                kind = gr.Dropdown(
+                    label="机关类型", choices=[(v, k) for k, v in AGENCY_KIND_LABELS.items()]
+                )
                 level = gr.Dropdown(label="层级", choices=[(v, k) for k, v in LEVEL_LABELS.items()])
             boxes = {f: gr.Textbox(label=_FIELD_LABELS[f]) for f in ws.PROFILE_FIELDS[3:]}
             profile_msg = gr.Markdown()
-            gr.Markdown("#### 上一年度已发布的报告\n上传后作为上年报告存入工作区：用于对比、"
-                        "查看去年问题的整改情况和起草时的参考。")
-            prior_file = gr.File(label="上年报告（txt、html、docx、pdf、xlsx、yaml、json）",
-                                 file_types=list(ws.REPORT_SUFFIXES), type="filepath",
-                                 height=140, elem_id="prior-upload")
+            gr.Markdown(
+                "#### 上一年度已发布的报告\n上传后作为上年报告存入工作区：用于对比、"
+                "查看去年问题的整改情况和起草时的参考。"
+            )
+            prior_file = gr.File(
+                label="上年报告（txt、html、docx、pdf、xlsx、yaml、json）",
+                file_types=list(ws.REPORT_SUFFIXES),
+                type="filepath",
+                height=140,
+                elem_id="prior-upload",
+            )
             prior_btn = gr.Button("导入上年报告", elem_id="prior-import")
             prior_msg = gr.Markdown(elem_id="prior-msg")
 
@@ -59,8 +78,9 @@ def build(page: Page) -> dict[str, Any]:
 
     def show_profile(state: dict[str, int] | None) -> list[Any]:
         # the dropdowns (kind, level) take None for “not chosen”: "" is not one of their choices
-        values: list[Any] = (ws.profile_values(ws.current(a, state).report) if state
-                             else ["" for _ in fields])
+        values: list[Any] = (
+            ws.profile_values(ws.current(a, state).report) if state else ["" for _ in fields]
+        )
         return [v or None if i in (1, 2) else v for i, v in enumerate(values)]
 
     def do_open(report_id: Any) -> tuple[dict[str, int], str]:
@@ -73,21 +93,28 @@ def build(page: Page) -> dict[str, Any]:
         opened = ws.create_report(a, name, year, author=author_of(request))
         return opened.state(), banner_text(opened.report, opened.version)
 
-    def do_save_profile(state: dict[str, int] | None, *values: Any,
-                        request: gr.Request) -> tuple[dict[str, int], str, str]:
-        data = dict(zip(ws.PROFILE_FIELDS, ["" if v is None else str(v) for v in values],
-                        strict=True))
+    def do_save_profile(
+        state: dict[str, int] | None, *values: Any, request: gr.Request
+    ) -> tuple[dict[str, int], str, str]:
+        data = dict(
+            zip(ws.PROFILE_FIELDS, ["" if v is None else str(v) for v in values], strict=True)
+        )
         opened = ws.save_profile(a, state, data, author=author_of(request))
         return opened.state(), banner_text(opened.report, opened.version), "已保存。"
 
-    def do_import(state: dict[str, int] | None, path: str | None,
-                  request: gr.Request) -> tuple[dict[str, int], str, str]:
+    def do_import(
+        state: dict[str, int] | None, path: str | None, request: gr.Request
+    ) -> tuple[dict[str, int], str, str]:
         opened, prior, notes, filled = ws.import_prior(a, state, path, author=author_of(request))
-        lines = [f"已导入 {prior.year} 年度报告（{len(prior.cells)} 个表格单元格，"
-                 f"{sum(1 for s in prior.sections.values() if s.text)} 个部分的正文）。"]
+        lines = [
+            f"已导入 {prior.year} 年度报告（{len(prior.cells)} 个表格单元格，"
+            f"{sum(1 for s in prior.sections.values() if s.text)} 个部分的正文）。"
+        ]
         if filled:
-            lines.append(f"已按上年数据预填本年 {len(filled)} 项（上年结转、现行有效件数、单位信息），"
-                         "已填写的数字不会被覆盖。")
+            lines.append(
+                f"已按上年数据预填本年 {len(filled)} 项（上年结转、现行有效件数、单位信息），"
+                "已填写的数字不会被覆盖。"
+            )
         lines += [f"- {n}" for n in notes[:10]]
         return opened.state(), banner_text(opened.report, opened.version), "\n".join(lines)
 
@@ -97,10 +124,14 @@ def build(page: Page) -> dict[str, Any]:
         page.chain(evt)
     for comp in fields[1:]:
         trigger = comp.input if isinstance(comp, gr.Dropdown) else comp.blur
-        trigger(shown(do_save_profile), [page.state, *fields],
-                [page.state, page.banner, profile_msg])
-    page.chain(prior_btn.click(shown(do_import), [page.state, prior_file],
-                               [page.state, page.banner, prior_msg]))
+        trigger(
+            shown(do_save_profile), [page.state, *fields], [page.state, page.banner, profile_msg]
+        )
+    page.chain(
+        prior_btn.click(
+            shown(do_import), [page.state, prior_file], [page.state, page.banner, prior_msg]
+        )
+    )
 
     page.on_open(refresh_picker, [page.state], [picker])
     page.on_open(show_profile, [page.state], fields)

@@ -21,26 +21,40 @@ def build(page: Page) -> dict[str, Any]:
             gr.Markdown("**主要数字历年变化**")
             chart = gr.HTML(elem_id="compare-chart")
             changed_only = gr.Checkbox(value=True, label="只看有变化的单元格")
-            numbers = gr.Dataframe(interactive=False, wrap=True, max_height=420,
-                                   elem_id="compare-numbers")
+            numbers = gr.Dataframe(
+                interactive=False, wrap=True, max_height=420, elem_id="compare-numbers"
+            )
             gr.Markdown("#### 文字与上年的相似度（已去除各年通用的套话）")
-            similar = gr.Dataframe(headers=["部分", "相似度", "判断"], interactive=False,
-                                   elem_id="similarity")
+            similar = gr.Dataframe(
+                headers=["部分", "相似度", "判断"], interactive=False, elem_id="similarity"
+            )
             with gr.Accordion("逐段对照上年文字", open=False):
                 wording = gr.HTML(elem_id="wording")
             gr.Markdown("#### 上年“存在的主要问题”本年是否说明了整改")
-            problems = gr.Dataframe(headers=["上年问题", "本年情况", "本年对应的文字"],
-                                    interactive=False, wrap=True, elem_id="problems-carried")
+            problems = gr.Dataframe(
+                headers=["上年问题", "本年情况", "本年对应的文字"],
+                interactive=False,
+                wrap=True,
+                elem_id="problems-carried",
+            )
         with gr.Column(scale=3):
             gr.Markdown("#### 全部校验结果：逐条确认或忽略（忽略须写明理由）")
-            findings = gr.Dataframe(headers=list(rh.FINDING_HEADERS), interactive=False,
-                                    wrap=True, max_height=520, elem_id="review-findings",
-                                    column_widths=["8%", "10%", "38%", "20%", "10%", "14%"])
+            findings = gr.Dataframe(
+                headers=list(rh.FINDING_HEADERS),
+                interactive=False,
+                wrap=True,
+                max_height=520,
+                elem_id="review-findings",
+                column_widths=["8%", "10%", "38%", "20%", "10%", "14%"],
+            )
             picked = gr.Markdown("点选上表中的一条结果。")
             picked_fp = gr.State(None)
-            decision = gr.Radio([(v, k) for k, v in rh.DECISION_LABELS.items()], label="处理",
-                                value="confirm")
-            reason = gr.Textbox(label="理由", placeholder="忽略时必须填写，例如：该项已在正文中说明")
+            decision = gr.Radio(
+                [(v, k) for k, v in rh.DECISION_LABELS.items()], label="处理", value="confirm"
+            )
+            reason = gr.Textbox(
+                label="理由", placeholder="忽略时必须填写，例如：该项已在正文中说明"
+            )
             decide_btn = gr.Button("保存处理意见", variant="primary")
 
     def refresh(state: dict[str, int] | None, only_changed: bool) -> list[Any]:
@@ -53,8 +67,16 @@ def build(page: Page) -> dict[str, Any]:
         years_n = len(headers) - 3
         widths = ["46%", *[f"{34 / years_n:.1f}%" for _ in range(years_n)], "10%", "10%"]
         table = gr.Dataframe(value=pd.DataFrame(rows, columns=headers), column_widths=widths)
-        return [cmp.message, rh.chart_html(cmp), table, sim_rows,
-                wording_html, rh.problems_rows(a, state), frows, [f.fingerprint for f in found]]
+        return [
+            cmp.message,
+            rh.chart_html(cmp),
+            table,
+            sim_rows,
+            wording_html,
+            rh.problems_rows(a, state),
+            frows,
+            [f.fingerprint for f in found],
+        ]
 
     def pick(fps: list[str], rows: pd.DataFrame, evt: gr.SelectData) -> tuple[str | None, str]:
         row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
@@ -62,15 +84,22 @@ def build(page: Page) -> dict[str, Any]:
             return None, "点选上表中的一条结果。"
         return fps[row], f"已选：{rows.iloc[row, 1]} {rows.iloc[row, 2]}"
 
-    def save(state: dict[str, int] | None, fp: str | None, kind: str, why: str,
-             only_changed: bool, request: gr.Request) -> list[Any]:
+    def save(
+        state: dict[str, int] | None,
+        fp: str | None,
+        kind: str,
+        why: str,
+        only_changed: bool,
+        request: gr.Request,
+    ) -> list[Any]:
         rh.decide(a, state, fp, kind, why, author=author_of(request))
         return [*refresh(state, only_changed), ""]
 
     outputs = [years, chart, numbers, similar, wording, problems, findings, fingerprints]
     changed_only.change(shown(refresh), [page.state, changed_only], outputs)
     findings.select(shown(pick), [fingerprints, findings], [picked_fp, picked])
-    decide_btn.click(shown(save), [page.state, picked_fp, decision, reason, changed_only],
-                     [*outputs, reason])
+    decide_btn.click(
+        shown(save), [page.state, picked_fp, decision, reason, changed_only], [*outputs, reason]
+    )
     page.on_open(refresh, [page.state, changed_only], outputs)
     return {"findings": findings, "numbers": numbers}

@@ -14,8 +14,10 @@ from ui.pages.common import Page, author_of, shown
 from ui.pages.profile import banner_text
 
 _FORMATS: tuple[FormatVersion, ...] = ("2021", "2019")
-_MARK = ("background-color: #fde2e1 !important; color: #b3261e !important; font-weight: 600; "
-         "outline: 2px solid #d93025")
+_MARK = (
+    "background-color: #fde2e1 !important; color: #b3261e !important; font-weight: 600; "
+    "outline: 2px solid #d93025"
+)
 
 
 def _frame(block: th.EditBlock, rows: list[list[str]]) -> pd.DataFrame:
@@ -58,12 +60,19 @@ def build(page: Page) -> dict[str, Any]:
     findings_state = gr.State([])
     with gr.Row():
         with gr.Column(scale=3):
-            gr.Markdown("标签（行、列名称）按官方格式固定，只能填写数字。没有的填 0；"
-                        "不适用的可填“/”。每改一格即自动保存并重新校验。")
+            gr.Markdown(
+                "标签（行、列名称）按官方格式固定，只能填写数字。没有的填 0；"
+                "不适用的可填“/”。每改一格即自动保存并重新校验。"
+            )
             with gr.Row():
                 template_btn = gr.DownloadButton("下载 Excel 填报模板", elem_id="excel-template")
-                upload = gr.File(label="上传填好的 Excel", file_types=[".xlsx"],
-                                 type="filepath", height=120, elem_id="excel-upload")
+                upload = gr.File(
+                    label="上传填好的 Excel",
+                    file_types=[".xlsx"],
+                    type="filepath",
+                    height=120,
+                    elem_id="excel-upload",
+                )
             excel_msg = gr.Markdown(elem_id="excel-msg")
             for fmt in _FORMATS:
                 with gr.Column(visible=fmt == "2021") as col:
@@ -74,27 +83,40 @@ def build(page: Page) -> dict[str, Any]:
                             gr.Markdown(f"#### {block.title}")
                         grids[block.key] = gr.Dataframe(
                             value=_frame(block, th.block_rows(None, block)),
-                            label=block.caption or None, show_label=bool(block.caption),
-                            interactive=True, static_columns=[0], datatype="str",
-                            row_count=len(block.row_labels), column_count=len(block.headers),
+                            label=block.caption or None,
+                            show_label=bool(block.caption),
+                            interactive=True,
+                            static_columns=[0],
+                            datatype="str",
+                            row_count=len(block.row_labels),
+                            column_count=len(block.headers),
                             column_widths=_widths(block),
-                            wrap=True, max_height=1600, elem_classes=["xxgk-grid"],
+                            wrap=True,
+                            max_height=1600,
+                            elem_classes=["xxgk-grid"],
                             elem_id="grid-" + block.key.replace(":", "-"),
                         )
                 columns[fmt] = col
         with gr.Column(scale=2):
             gr.Markdown("#### 校验结果")
             summary = gr.Markdown("（打开报告后显示）", elem_id="check-summary")
-            findings = gr.Dataframe(headers=list(th.FINDING_HEADERS), interactive=False,
-                                    wrap=True, max_height=600, elem_id="findings",
-                                    column_widths=["9%", "13%", "11%", "49%", "18%"])
+            findings = gr.Dataframe(
+                headers=list(th.FINDING_HEADERS),
+                interactive=False,
+                wrap=True,
+                max_height=600,
+                elem_id="findings",
+                column_widths=["9%", "13%", "11%", "49%", "18%"],
+            )
             where = gr.Markdown(elem_id="finding-where")
             marks = gr.Textbox(visible="hidden", elem_id="cell-marks")
             gr.Markdown("#### 备注（起草时作为事实来源）")
-            note_section = gr.Dropdown(label="所属部分", choices=th.section_choices(),
-                                       value="overview")
-            note_text = gr.Textbox(label="备注", lines=3,
-                                   placeholder="例如：全年开展政务公开培训2次，参训60人次")
+            note_section = gr.Dropdown(
+                label="所属部分", choices=th.section_choices(), value="overview"
+            )
+            note_text = gr.Textbox(
+                label="备注", lines=3, placeholder="例如：全年开展政务公开培训2次，参训60人次"
+            )
             note_btn = gr.Button("保存备注")
             notes = gr.Markdown()
 
@@ -107,28 +129,55 @@ def build(page: Page) -> dict[str, Any]:
 
     def refresh(state: dict[str, int] | None) -> list[Any]:
         if not state:
-            return [gr.Column(visible=True), gr.Column(visible=False),
-                    *[gr.skip() for _ in all_grids], "（打开报告后显示）", [], [], ""]
+            return [
+                gr.Column(visible=True),
+                gr.Column(visible=False),
+                *[gr.skip() for _ in all_grids],
+                "（打开报告后显示）",
+                [],
+                [],
+                "",
+            ]
         report = ws.current(a, state).report
-        frames = [_frame(b, th.block_rows(report if b.format == report.format else None, b))
-                  for fmt in _FORMATS for b in blocks[fmt]]
+        frames = [
+            _frame(b, th.block_rows(report if b.format == report.format else None, b))
+            for fmt in _FORMATS
+            for b in blocks[fmt]
+        ]
         text, rows, cells = check_view(report)
-        return [gr.Column(visible=report.format == "2021"),
-                gr.Column(visible=report.format == "2019"), *frames, text, rows, cells,
-                th.notes_markdown(a, state)]
+        return [
+            gr.Column(visible=report.format == "2021"),
+            gr.Column(visible=report.format == "2019"),
+            *frames,
+            text,
+            rows,
+            cells,
+            th.notes_markdown(a, state),
+        ]
 
     def make_edit(key: str) -> Any:
-        def edit(state: dict[str, int] | None, frame: pd.DataFrame,
-                 request: gr.Request) -> tuple[Any, ...]:
-            opened, rows = th.edit_grid(a, state, key, frame.values.tolist(),
-                                        author=author_of(request))
+        def edit(
+            state: dict[str, int] | None, frame: pd.DataFrame, request: gr.Request
+        ) -> tuple[Any, ...]:
+            opened, rows = th.edit_grid(
+                a, state, key, frame.values.tolist(), author=author_of(request)
+            )
             text, frows, cells = check_view(opened.report)
-            return (opened.state(), banner_text(opened.report, opened.version),
-                    _frame(th.blocks_by_key()[key], rows), text, frows, cells, "")
+            return (
+                opened.state(),
+                banner_text(opened.report, opened.version),
+                _frame(th.blocks_by_key()[key], rows),
+                text,
+                frows,
+                cells,
+                "",
+            )
+
         return edit
 
-    def pick_finding(state: dict[str, int] | None, cells: list[list[str]],
-                     evt: gr.SelectData) -> tuple[str, str]:
+    def pick_finding(
+        state: dict[str, int] | None, cells: list[list[str]], evt: gr.SelectData
+    ) -> tuple[str, str]:
         row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
         named = cells[row] if cells and 0 <= row < len(cells) else []
         report = ws.current(a, state).report
@@ -140,31 +189,43 @@ def build(page: Page) -> dict[str, Any]:
         # written when a report is opened, so one click downloads it (prefilled with its data)
         return str(th.excel_template(a, state)) if state else None
 
-    def upload_filled(state: dict[str, int] | None, path: str | None,
-                      request: gr.Request) -> tuple[dict[str, int], str, str, None]:
+    def upload_filled(
+        state: dict[str, int] | None, path: str | None, request: gr.Request
+    ) -> tuple[dict[str, int], str, str, None]:
         opened, n = th.upload_excel(a, state, path, author=author_of(request))
-        text = (f"已读入 {n} 个有变化的单元格，保存为第 {opened.version} 版。" if n
-                else "表格中的数字与已保存的相同，没有修改。")
+        text = (
+            f"已读入 {n} 个有变化的单元格，保存为第 {opened.version} 版。"
+            if n
+            else "表格中的数字与已保存的相同，没有修改。"
+        )
         return opened.state(), banner_text(opened.report, opened.version), text, None
 
-    def save_note(state: dict[str, int] | None, section: str, text: str,
-                  request: gr.Request) -> tuple[str, str]:
+    def save_note(
+        state: dict[str, int] | None, section: str, text: str, request: gr.Request
+    ) -> tuple[str, str]:
         th.add_note(a, state, section, text, author=author_of(request))
         return "", th.notes_markdown(a, state)
 
-    page.chain(upload.upload(shown(upload_filled), [page.state, upload],
-                             [page.state, page.banner, excel_msg, upload]))
+    page.chain(
+        upload.upload(
+            shown(upload_filled), [page.state, upload], [page.state, page.banner, excel_msg, upload]
+        )
+    )
     for key, grid in grids.items():
-        grid.input(shown(make_edit(key)), [page.state, grid],
-                   [page.state, page.banner, grid, summary, findings, findings_state, marks]
-                   ).then(None, [marks], None, js=_PAINT_JS)
+        grid.input(
+            shown(make_edit(key)),
+            [page.state, grid],
+            [page.state, page.banner, grid, summary, findings, findings_state, marks],
+        ).then(None, [marks], None, js=_PAINT_JS)
     findings.select(shown(pick_finding), [page.state, findings_state], [marks, where]).then(
-        None, [marks], None, js=_PAINT_JS)
+        None, [marks], None, js=_PAINT_JS
+    )
     note_btn.click(shown(save_note), [page.state, note_section, note_text], [note_text, notes])
     note_text.submit(shown(save_note), [page.state, note_section, note_text], [note_text, notes])
 
-    def keep_note(state: dict[str, int] | None, section: str, text: str,
-                  request: gr.Request) -> tuple[Any, Any]:
+    def keep_note(
+        state: dict[str, int] | None, section: str, text: str, request: gr.Request
+    ) -> tuple[Any, Any]:
         # what was typed is kept even if the button is never pressed
         if not (text or "").strip() or not state:
             return gr.skip(), gr.skip()
@@ -173,8 +234,16 @@ def build(page: Page) -> dict[str, Any]:
     note_text.blur(shown(keep_note), [page.state, note_section, note_text], [note_text, notes])
 
     page.on_open(template, [page.state], [template_btn])
-    page.on_open(refresh, [page.state],
-                 [columns["2021"], columns["2019"], *all_grids, summary, findings,
-                  findings_state, notes])
-    return {"grids": grids, "summary": summary, "findings": findings, "template": template_btn,
-            "upload": upload, "excel_msg": excel_msg}
+    page.on_open(
+        refresh,
+        [page.state],
+        [columns["2021"], columns["2019"], *all_grids, summary, findings, findings_state, notes],
+    )
+    return {
+        "grids": grids,
+        "summary": summary,
+        "findings": findings,
+        "template": template_btn,
+        "upload": upload,
+        "excel_msg": excel_msg,
+    }
