@@ -76,8 +76,8 @@ def build(page: Page) -> dict[str, Any]:
         fmts: list[str],
         final: bool,
         request: gr.Request,
-        progress: gr.Progress = gr.Progress(),
-    ) -> list[Any]:  # noqa: B008 (gradio)
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 (gradio's own idiom)
+    ) -> list[Any]:
         paths = eh.export(
             a,
             state,
