@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from assistant.checks import run_checks
-from assistant.drafting.guard import guard_text, matching_facts
+from assistant.checks.guard import guard_text, matching_facts
 from assistant.errors import ExportError, InputError
 from assistant.export import document
 from assistant.export.appendix import ReviewerAppendix, build_appendix, sentence_around

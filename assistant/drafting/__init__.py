@@ -1,3 +1,3 @@
-"""Drafting: fact ledger, prompts, generation, the number guard, revision."""
+"""Drafting: plan → retrieve → prompt → generate (a chat model or the offline composer) → guard."""
 
 from __future__ import annotations

@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.checks import run_checks
 from assistant.checks.findings import Finding
+from assistant.checks.guard import GuardFlag, guard_text, known_articles
 from assistant.config import shipped_dir
+from assistant.drafting.composer import ComposeInput, compose
 from assistant.drafting.context import (
     format_facts,
     format_notes,
@@ -22,14 +24,12 @@ from assistant.drafting.context import (
     section_facts,
     substitute,
 )
-from assistant.drafting.guard import GuardFlag, guard_text, known_articles
 from assistant.drafting.notes import GENERAL, Notes, ledger_notes
 from assistant.drafting.plan import SectionPlan, plan_for
 from assistant.drafting.prompts import TODO_OPEN, PromptLibrary
 from assistant.errors import KnowledgeError
 from assistant.llm import StreamCutError
 from assistant.llm.base import ChatMessage, ChatModel
-from assistant.llm.composer import ComposeInput, compose
 from assistant.report.facts import FactLedger, build_ledger, note_facts
 from assistant.report.layout import SectionId
 from assistant.report.model import Report, Section

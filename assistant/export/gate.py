@@ -28,7 +28,7 @@ DECISION_LABELS = {"confirm": "确认需修改", "dismiss": "忽略"}
 # The sections whose numbers must trace to facts. The opening paragraph holds the address, phone
 # and document numbers (7号楼14层, 国务院令第711号): not statistics.
 GUARDED_SECTIONS: tuple[SectionId, ...] = SECTION_IDS[1:]
-# the offline composer's marker (assistant.llm.composer.TODO), matched as the guard matches it
+# the offline composer's marker (assistant.drafting.composer.TODO), matched as the guard matches it
 _PLACEHOLDER = re.compile(r"【待补充[:：][^】]*】")
 _SECTION_NAMES = {
     "preamble": "开头",

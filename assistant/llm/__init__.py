@@ -1,4 +1,4 @@
-"""The chat model factory (any OpenAI-compatible endpoint) and the offline composer."""
+"""The chat model factory (any OpenAI-compatible endpoint) and the errors of a stream."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import html5lib
 
 from assistant.checks import run_checks
-from assistant.drafting.guard import matching_facts
+from assistant.checks.guard import matching_facts
 from assistant.export import document
 from assistant.export.appendix import build_appendix
 from assistant.export.gate import (

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from assistant.checks.guard import guard_text, known_articles
 from assistant.config import shipped_dir
-from assistant.drafting.guard import guard_text, known_articles
 from assistant.report import Cell, zero_report
 from assistant.report.facts import build_ledger
 from assistant.retrieval.hits import Hit
@@ -53,7 +53,7 @@ def test_known_articles_are_the_56_of_the_regulation() -> None:
     [
         "本年度新收政府信息公开申请12件，比上年增加4件，增长50%。",
         "新收申请十二件，予以公开4件，占33.3%。",
-        "行政事业性收费1.5万元，即15000元。",
+        "行政事业性收费1.5万元，即15000元，合0.00015亿元。",
         "全年开展培训2次，参训60余人次。",
         "依据《条例》第三十三条[1]，于2025年12月31日前办结。电话0631-8451234。",
         "（一）主动公开\n1. 规范性文件0件。",

@@ -35,7 +35,7 @@ _REVIEW_GROUPS = (
 
 
 class Guidance(Protocol):
-    """A retrieved passage as the composer sees it (a `Hit`, without importing retrieval)."""
+    """A retrieved passage as the composer sees it (a retrieval `Hit` is one)."""
 
     kind: str
     title: str

@@ -1,4 +1,8 @@
-"""The guard: every number in a draft matches a fact, every citation a retrieved passage."""
+"""The number guard: every number in a text matches a fact, every citation a retrieved passage.
+
+Pure and deterministic, so both drafting (over each draft) and the publish gate (over the text
+to be published) judge a text the same way. It sees retrieved passages through `Passage`, the
+few fields of a retrieval `Hit` it reads, so the core does not import the model side."""
 
 from __future__ import annotations
 
@@ -6,23 +10,33 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import Literal, Protocol
 
 from assistant.report.facts import Fact, FactLedger
 from assistant.report.numerals import NumberMention, extract_numbers
 from assistant.report.similarity import similarity
-from assistant.retrieval.hits import Hit
+from assistant.report.units import convert_money, is_money
 
 FlagKind = Literal["number", "fact_ref", "citation", "article", "similarity", "contact"]
 SIMILARITY_THRESHOLD = 0.8  # SPEC XY-05: character 3-gram Jaccard against last year's section
 
-_MONEY = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 _FACT_REF = re.compile(r"\[\[(?:fact|cell):([^\]\s]+)\]\]")
 _ARTICLE = re.compile(
     r"《(?:中华人民共和国)?(?:政府信息公开)?条例》(?:的)?第([零〇一二两三四五六七八九十百]+)条"
 )
 _TODO = re.compile(r"【待补充[:：][^】]*】")
 _CITATION = re.compile(r"\[(\d+(?:\s*[,，、]\s*\d+)*)\]")
+
+
+class Passage(Protocol):
+    """A retrieved passage as the guard reads it (`assistant.retrieval.hits.Hit` is one)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def article(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -41,7 +55,7 @@ def guard_text(
     text: str,
     ledger: FactLedger,
     *,
-    passages: Sequence[Hit] = (),
+    passages: Sequence[Passage] = (),
     known_articles: Collection[str] | None = None,
     prior_text: str | None = None,
     similarity_threshold: float = SIMILARITY_THRESHOLD,
@@ -123,7 +137,7 @@ def guard_text(
     return sorted(flags, key=lambda f: (f.start, f.kind))
 
 
-def _statutory_numbers(passages: Sequence[Hit]) -> set[tuple[Decimal, str | None]]:
+def _statutory_numbers(passages: Sequence[Passage]) -> set[tuple[Decimal, str | None]]:
     """Numbers stated by the retrieved 条例, format notices and fee rules (20个工作日, 10件):
     quoting the law is not inventing a figure."""
     return {
@@ -150,8 +164,8 @@ def _supports(fact: Fact, m: NumberMention) -> bool:
         places = max(0, -m.value.as_tuple().exponent)  # type: ignore[operator]
         rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         return rounded == m.value
-    if m.unit in _MONEY and fact.unit in _MONEY:
-        value = value * _MONEY[fact.unit] / _MONEY[m.unit]
+    if m.unit and fact.unit and is_money(m.unit) and is_money(fact.unit):
+        value = convert_money(value, fact.unit, m.unit, places=None)
     elif m.unit is not None and m.unit != fact.unit:
         return False
     if m.approx:
@@ -181,7 +195,7 @@ def _citation_flags(text: str, n_passages: int) -> list[GuardFlag]:
 
 
 def _article_flags(
-    text: str, passages: Sequence[Hit], known: Collection[str] | None
+    text: str, passages: Sequence[Passage], known: Collection[str] | None
 ) -> list[GuardFlag]:
     retrieved = {h.article for h in passages if h.kind == "regulation" and h.article}
     flags = []
