@@ -13,6 +13,14 @@ from assistant.checks.findings import Finding
 from assistant.report.cells import format_number
 from assistant.report.derived import apply_table_id
 from assistant.report.layout import NARRATIVE_SECTIONS, SECTION_IDS
+from assistant.report.problems import (
+    REFERENCED,
+    is_placeholder,
+    reference_overlap,
+    split_points,
+    split_problems,
+    states_progress,
+)
 from assistant.report.sentences import sentence_at, sentences
 from assistant.report.similarity import similarity
 
@@ -162,9 +170,6 @@ def report_copied(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.passed(f"正文与上年相似度{sim:.0%}，表格数据未整体沿用上年。", found=f"{sim:.2f}")
 
 
-_ADDRESSED = re.compile(r"上年|去年|上一年度|整改|已(完成|解决|落实|改进)|得到(解决|改善)")
-
-
 @rule(
     "XY-07", "warning", "19/21", title="回应上年报告所列问题", scope="narrative", needs_prior=True
 )
@@ -176,16 +181,28 @@ def last_year_problems(ctx: CheckContext) -> Iterator[Finding]:
             (), "本年或上年报告缺少“五、存在的主要问题及改进情况”，无法判断。", section="problems"
         )
         return
-    old = [s.text for s in sentences(before) if re.search(r"问题|不足|有待|不够", s.text)]
-    referenced = any(similarity(s.text, o) >= 0.3 for s in sentences(now) for o in old)
-    if _ADDRESSED.search(now) or referenced:
-        yield ctx.passed("已回应上年报告所列问题的整改情况。", section="problems")
-    else:
-        yield ctx.fail(
-            f"“五”未提及{ctx.prior.year}年报告所列问题的整改情况（上年列出{len(old)}条问题）。"
-            f"请逐条说明是否已整改。",
-            section="problems",
+    old = split_problems(before)
+    # a response states what was done (an action or a result) about last year's problems, in a
+    # sentence on them as a group or naming one; a plan, a placeholder or "仍…" is none
+    for s in sentences(now):
+        on_last_year = any(p.kind == "rectification" for p in split_points(s.text)) or any(
+            reference_overlap(o, s.text) >= REFERENCED for o in old
         )
+        if on_last_year and states_progress(s.text):
+            yield ctx.passed(
+                "已回应上年报告所列问题的整改情况。",
+                section="problems",
+                quote=s.text,
+                start=s.start,
+                end=s.end,
+            )
+            return
+    placeholder = "（目前只有待补充的占位文字）" if is_placeholder(now) else ""
+    yield ctx.fail(
+        f"“五”未说明{ctx.prior.year}年报告所列问题的整改情况{placeholder}"
+        f"（上年列出{len(old)}条问题）。请逐条说明采取了哪些措施、取得了什么结果。",
+        section="problems",
+    )
 
 
 _PUBLISHED = re.compile(

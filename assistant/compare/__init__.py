@@ -6,8 +6,9 @@ from assistant.compare.carry import CARRIED, Carried, carry_forward
 from assistant.compare.comparison import Comparison, compare_reports, comparison_json
 from assistant.compare.html import render_html
 from assistant.compare.numbers import CellRow, NumberComparison, compare_numbers, percent_change
-from assistant.compare.problems import ProblemMatch, match_problems, split_problems
+from assistant.compare.problems import ProblemMatch, match_problems
 from assistant.compare.wording import SectionWording, compare_wording, diff_text
+from assistant.report.problems import split_problems
 from assistant.report.similarity import similarity, strip_boilerplate
 
 __all__ = [

@@ -230,3 +230,18 @@ def test_s6_02_no_fee_sentence_against_positive_figures() -> None:
         }
     )
     assert statuses(rule_text, "S6-02") == ["pass"]
+
+
+def test_xy07_wants_an_action_or_a_result_not_a_placeholder_or_a_persisting_problem() -> None:
+    prior = report(2024, problems="存在的问题：一是栏目更新不及时。二是解读形式单一。")
+    done = report(problems="针对上年栏目更新不及时的问题，已建立更新台账，全年更新栏目48次。")
+    todo = report(
+        problems="（一）上年度问题的整改情况\n针对上年度报告提出的“栏目更新不及时”问题，"
+        "【待补充：采取的整改措施及成效】"
+    )
+    still = report(problems="上年提出的栏目更新不及时问题，目前仍未解决。下一步将加强。")
+    assert statuses(done, "XY-07", prior) == ["pass"]
+    assert statuses(todo, "XY-07", prior) == ["fail"]
+    assert statuses(still, "XY-07", prior) == ["fail"]
+    passed = run_checks(done, prior=prior, only=["XY-07"]).findings[0]
+    assert passed.quote is not None and "已建立更新台账" in passed.quote

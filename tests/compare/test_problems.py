@@ -76,3 +76,26 @@ def test_generic_words_alone_do_not_count_as_a_reference() -> None:
 def test_no_prior_problems_gives_an_empty_list() -> None:
     assert split_problems("") == []
     assert match_problems("无。", "一是公开不及时。") == []
+
+
+def test_a_placeholder_or_a_persisting_sentence_is_not_rectification() -> None:
+    prior = "存在的问题：一是政策解读形式单一；二是栏目更新不及时。"
+    placeholder = (
+        "（一）上年度问题的整改情况\n针对上年度报告提出的“政策解读形式单一”问题，"
+        "【待补充：采取的整改措施及成效】\n（二）存在的主要问题\n一是网站检索功能不完善。"
+    )
+    persists = "上年提出的栏目更新不及时问题已着手整改，但栏目更新仍不及时。"
+    assert match_problems(prior, placeholder)[0].status != "addressed"
+    assert match_problems(prior, persists)[1].status == "repeated"
+
+
+def test_measures_of_last_year_are_not_its_problems_and_a_plan_is_not_a_fix() -> None:
+    prior = (
+        "本年度工作取得一定成效，但也存在一些不足，如政策解读形式较为单一、部分栏目更新不及时等。"
+        "我局将建立栏目更新台账，丰富解读形式。"
+    )
+    this = "下一步，我局将丰富政策解读形式，推出图解解读。"
+    got = match_problems(prior, this)
+    assert [m.problem for m in got] == ["政策解读形式较为单一", "部分栏目更新不及时"]
+    assert [m.status for m in got] == ["planned", "silent"]
+    assert got[0].label == "仅列改进措施"
