@@ -27,8 +27,11 @@ from tqdm import tqdm
 from assistant.checks.document import check_document
 from assistant.checks.engine import run_checks
 from assistant.checks.findings import SEVERITY_LABELS, CheckResult, Finding
+from assistant.config import LimitSettings
 from assistant.errors import AssistantError
+from assistant.export.spreadsheet import csv_text
 from assistant.ingest import read_report
+from assistant.limits import DEFAULT_LIMITS
 
 log = logging.getLogger(__name__)
 TOP_FINDINGS = 3
@@ -103,12 +106,14 @@ class BatchResult:
         return [i.row() for i in self.items]
 
 
-def check_file(path: Path, *, documents: bool = False) -> BatchItem:
+def check_file(
+    path: Path, *, documents: bool = False, limits: LimitSettings = DEFAULT_LIMITS
+) -> BatchItem:
     """Read and check one file; any failure becomes the item's `error`, never an exception."""
     start = time.perf_counter()
     item = BatchItem(path=path)
     try:
-        report = read_report(path)
+        report = read_report(path, limits=limits)
         item.agency, item.year, item.format = report.agency.name, report.year, report.format
         item.read_notes = len(report.notes)
         item.result = run_checks(report)
@@ -127,7 +132,12 @@ def check_file(path: Path, *, documents: bool = False) -> BatchItem:
 
 
 def run_batch(
-    paths: Sequence[Path], *, jobs: int | None = 1, progress: bool = True, documents: bool = False
+    paths: Sequence[Path],
+    *,
+    jobs: int | None = 1,
+    progress: bool = True,
+    documents: bool = False,
+    limits: LimitSettings = DEFAULT_LIMITS,
 ) -> BatchResult:
     """Check every file, in `jobs` processes (None: one per CPU); results in the given order.
     A progress bar goes to stderr. `documents`: keep each file's check-JSON document too."""
@@ -141,7 +151,7 @@ def run_batch(
         desc="校验报告",
         leave=False,
     )
-    work = partial(check_file, documents=documents)
+    work = partial(check_file, documents=documents, limits=limits)
     items: list[BatchItem] = []
     # the results pile up as some fifty small objects per file and make no reference cycles: the
     # collector, re-scanning them all as they grow, took most of the time of receiving them
@@ -190,7 +200,8 @@ def write_csv(result: BatchResult, path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         out = csv.DictWriter(fh, fieldnames=_COLUMNS)
         out.writeheader()
-        out.writerows(result.rows)
+        for row in result.rows:  # names and messages as text, never a formula
+            out.writerow({k: csv_text(v) for k, v in row.items()})
 
 
 def write_html(result: BatchResult, path: Path, *, title: str = "年度报告批量校验") -> None:

@@ -77,6 +77,27 @@ class UISettings(_Group):
     max_upload_mb: int = 20
 
 
+class LimitSettings(_Group):
+    """What one input may cost (assistant/limits.py): each limit hit is refused with a Chinese
+    message naming the file and the limit, so memory stays bounded (≤ 500 MB) for any input."""
+
+    data_mb: float = 5  # a YAML/JSON data file (a full report is ~10 KB)
+    text_mb: float = 50  # txt, md, html of a published report
+    office_mb: float = 50  # docx, xlsx as stored (zipped)
+    pdf_mb: float = 100
+    image_mb: float = 30  # a page image for OCR
+    backup_mb: float = 200  # a workspace backup (.json.gz) as stored
+    knowledge_mb: float = 50  # one file added to the knowledge base
+    unzipped_mb: float = 200  # everything a docx, xlsx or gz backup unpacks to
+    unzipped_markup_mb: float = 30  # the XML of a docx or xlsx (parsed into a tree: ~5× in memory)
+    zip_members: int = 2000
+    json_depth: int = 64  # nesting of a data file (a report needs 5)
+    number_chars: int = 40  # characters of one number in a data file
+    yaml_nodes: int = 200_000  # values a YAML file expands to, aliases included
+    model_output_chars: int = 60_000  # what the model may write for one section
+    section_seconds: float = 600  # overall time for one section, however slowly it streams
+
+
 # Whose publication deadline a setting moves, worded as the PUB rules name them (SPEC c.8; the
 # defaults are DEFAULT_DEADLINES in checks/rules_publication.py)
 DEADLINE_KINDS = {
@@ -149,6 +170,7 @@ class Settings(BaseSettings):
     paths: PathSettings = PathSettings()
     ui: UISettings = UISettings()
     checks: CheckSettings = CheckSettings()
+    limits: LimitSettings = LimitSettings()
     database_url: str | None = None  # None = SQLite in paths.home
 
     @model_validator(mode="before")

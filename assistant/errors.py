@@ -44,6 +44,15 @@ class InputErrors(InputError):
         super().__init__("\n".join([head, *lines]) if head else lines[0], source=source)
 
 
+class LimitError(InputError):
+    """An input beyond a limit of assistant/limits.py (size, zip contents, nesting, number
+    length, model output): refused before it is read; `limit` names the setting."""
+
+    def __init__(self, message: str, *, limit: str, source: str | Path | None = None) -> None:
+        super().__init__(message, source=source)
+        self.limit = limit
+
+
 class FormatError(InputError):
     """A document was read but its layout is not one of the official formats."""
 

@@ -42,9 +42,9 @@ ONLY_IN = {
 }
 
 
-# ARCHITECTURE.md's "may import" column for the deterministic core, within assistant/ (errors
-# and config are the foundation every package stands on). The file formats that a reader and a
-# writer share (report.dataschema, report.workbook) live in report so that ingest and export
+# ARCHITECTURE.md's "may import" column for the deterministic core, within assistant/ (errors,
+# config and limits are the foundation every package stands on). The file formats that a reader
+# and a writer share (report.dataschema, report.workbook) live in report so that ingest and export
 # both reach them from below.
 MAY_IMPORT = {
     "assistant.report": (),
@@ -54,7 +54,7 @@ MAY_IMPORT = {
     "assistant.export": ("assistant.report", "assistant.checks"),
     "assistant.store": ("assistant.report",),
 }
-_FOUNDATION = ("assistant.errors", "assistant.config")
+_FOUNDATION = ("assistant.errors", "assistant.config", "assistant.limits")
 
 # Edges that launch the UI: `xxgk ui` is the same entry point as `xxgk-ui` (ui.app:main).
 ALLOWED = {("assistant.cli.ui", "ui.app")}

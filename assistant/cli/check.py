@@ -11,6 +11,7 @@ import click
 from assistant.checks import CheckResult, Finding, registered_rules, run_checks
 from assistant.checks.document import check_document
 from assistant.checks.findings import SEVERITY_LABELS
+from assistant.config import LimitSettings, load_settings
 from assistant.errors import InputError
 from assistant.ingest import SUPPORTED_SUFFIXES, read_report
 from assistant.report.model import Report
@@ -121,12 +122,13 @@ def check(
     \b
     退出码：0 没有错误级问题（可有警告）；1 有错误级问题；2 文件无法使用。
     """
+    limits = load_settings().limits
     if file.is_dir():
         return _check_folder(
-            file, as_json=as_json, jobs=jobs, csv_path=csv_path, html_path=html_path
+            file, as_json=as_json, jobs=jobs, csv_path=csv_path, html_path=html_path, limits=limits
         )
-    report = read_report(file, format=fmt)  # type: ignore[arg-type]
-    prior_report = read_report(prior) if prior is not None else None
+    report = read_report(file, format=fmt, limits=limits)  # type: ignore[arg-type]
+    prior_report = read_report(prior, limits=limits) if prior is not None else None
     result = run_checks(report, prior=prior_report)
     if as_json:
         click.echo(json.dumps(check_document(report, result), ensure_ascii=False, indent=2))
@@ -139,7 +141,13 @@ def check(
 
 
 def _check_folder(
-    folder: Path, *, as_json: bool, jobs: int | None, csv_path: Path | None, html_path: Path | None
+    folder: Path,
+    *,
+    as_json: bool,
+    jobs: int | None,
+    csv_path: Path | None,
+    html_path: Path | None,
+    limits: LimitSettings,
 ) -> int:
     from assistant import batch  # process pool and progress bar: only for folders
 
@@ -151,7 +159,7 @@ def _check_folder(
             f"文件夹“{folder}”中没有可校验的报告文件（可读取的类型："
             f"{'、'.join(s.lstrip('.') for s in SUPPORTED_SUFFIXES)}）。"
         )
-    outcome = batch.run_batch(paths, jobs=jobs, documents=as_json)
+    outcome = batch.run_batch(paths, jobs=jobs, documents=as_json, limits=limits)
     if csv_path:
         batch.write_csv(outcome, csv_path)
     if html_path:
@@ -169,10 +177,16 @@ def _check_folder(
             click.echo(f"{i.path}  {i.agency}  {line}")
         bad = sum(1 for i in items if i.result is not None and i.result.errors)
         click.echo(f"共{len(items)}份：有错误{bad}份，无法读取{len(outcome.unreadable)}份。")
+    unreadable = len(outcome.unreadable)
+    if unreadable:  # said on stderr too, so a script (or --json) cannot miss it
+        click.echo(
+            f"注意：{len(items)}份中有{unreadable}份无法读取，未参加校验（原因见各文件的结果）。",
+            err=True,
+        )
+    if unreadable * 2 >= len(items):  # most files unread: the folder was not checked
+        return EXIT_INPUT
     if any(i.result is not None and i.result.errors for i in items):
         return EXIT_ERRORS
-    if all(i.result is None for i in items):
-        return EXIT_INPUT
     return EXIT_OK
 
 

@@ -322,7 +322,9 @@ def restore_cmd(
     )
 
 
-@click.command("backup", help="把整个工作区备份到一个文件（以 .gz 结尾则压缩）。")
+@click.command(
+    "backup", help="把整个工作区备份到一个压缩文件（gzip，带校验和），如 工作区.json.gz。"
+)
 @click.argument("file", type=click.Path(path_type=Path))
 def backup_cmd(file: Path) -> None:
     with open_workspace() as ws:
@@ -349,7 +351,7 @@ def restore_ws_cmd(file: Path, yes: bool) -> None:
             folder.mkdir(parents=True, exist_ok=True)
             safety = folder / f"before-restore-{dt.datetime.now():%Y%m%d-%H%M%S}.json.gz"
             backup(ws, safety)
-        counts = restore(ws, file)
+        counts = restore(ws, file, limits=settings.limits)
     click.echo(f"已从 {file} 恢复：报告{counts['reports']}份，稿件{counts['drafts']}版。")
     if safety:
         click.echo(f"恢复前的工作区已另存为 {safety}。")

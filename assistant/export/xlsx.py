@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -17,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assistant.errors import ExportError
+from assistant.export.spreadsheet import is_formula_text
 from assistant.report.cells import Cell, display_width
 from assistant.report.layout import (
     CellSpec,
@@ -96,6 +98,14 @@ def _validations(ws: Worksheet) -> dict[str, DataValidation]:
     return out
 
 
+def _put_text(target: Any, value: object) -> None:
+    """A cell value written as the value it is: text beginning with "=" stays text, never a
+    formula (a profile field "=HYPERLINK(…)" would otherwise run, and not read back)."""
+    target.value = value
+    if is_formula_text(value):
+        target.data_type = "s"
+
+
 def _put_value(ws: Worksheet, ref: str, spec: CellSpec, cell: Cell | None) -> None:
     target = ws[ref]
     if cell is not None and cell.is_number:
@@ -104,7 +114,7 @@ def _put_value(ws: Worksheet, ref: str, spec: CellSpec, cell: Cell | None) -> No
             value = int(value)
         target.value = value
     elif cell is not None and cell.kind != "blank":
-        target.value = cell.raw  # "/", "—" or text: kept as the source said; the reader flags it
+        _put_text(target, cell.raw)  # "/", "—" or text: kept as typed; the reader flags it
     target.number_format = _NUMBER_FORMATS[spec.type]
     target.protection = _UNLOCKED
     target.fill = _INPUT_FILL
@@ -223,7 +233,7 @@ def _profile_sheet(ws: Worksheet, layout: FormatLayout, report: Report | None, y
             _put_value(ws, target.coordinate, spec, report.cell(f.key) if report else None)
             dvs[spec.type].add(target.coordinate)
             continue
-        target.value = values.get(f.key)
+        _put_text(target, values.get(f.key))
         target.protection, target.fill = _UNLOCKED, _INPUT_FILL
         if f.choices:
             dv = DataValidation(

@@ -6,7 +6,9 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from assistant.config import LimitSettings
 from assistant.errors import InputError
+from assistant.limits import DEFAULT_LIMITS, check_file
 from assistant.report import FormatVersion, Report
 
 # suffix → module with `read(path: Path, *, format: FormatVersion | None) -> Report`
@@ -27,8 +29,14 @@ _READERS = {
 SUPPORTED_SUFFIXES = tuple(_READERS)
 
 
-def read_report(path: str | Path, *, format: FormatVersion | None = None) -> Report:
-    """Read any supported file into a Report. Raises InputError (Chinese) for anything unusable."""
+def read_report(
+    path: str | Path,
+    *,
+    format: FormatVersion | None = None,
+    limits: LimitSettings = DEFAULT_LIMITS,
+) -> Report:
+    """Read any supported file into a Report. Raises InputError (Chinese) for anything unusable,
+    LimitError for a file beyond `limits` (judged before it is read)."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"找不到文件“{path}”。请检查路径是否正确。", source=path)
@@ -43,11 +51,14 @@ def read_report(path: str | Path, *, format: FormatVersion | None = None) -> Rep
             f"如是 .doc 或 .xls 旧格式，请在 Word/WPS/Excel 中另存为 .docx 或 .xlsx。",
             source=path,
         )
+    check_file(path, limits)
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         if exc.name != module_name:
             raise
         raise InputError(f"{path.name}：暂不支持读取“{suffix}”文件。", source=path) from exc
+    if module_name == "assistant.ingest.datafile":  # its structure limits apply while parsing
+        return module.read(path, format=format, limits=limits)  # type: ignore[no-any-return]
     report: Report = module.read(path, format=format)
     return report

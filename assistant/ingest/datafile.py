@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from assistant.config import LimitSettings
 from assistant.errors import InputError, InputErrors
 from assistant.ingest.datacells import flat_cells, table_cells
 from assistant.ingest.datatree import (
@@ -25,6 +26,7 @@ from assistant.ingest.datatree import (
     named_fields,
 )
 from assistant.ingest.entry import ErrorList, unknown_key_hint
+from assistant.limits import DEFAULT_LIMITS, check_size
 from assistant.report.cells import Cell
 from assistant.report.dataschema import (
     AGENCY_KEYS,
@@ -154,9 +156,11 @@ def _year(value: object, path: KeyPath, tree: Tree, errs: ErrorList) -> int | No
 # ---- the whole file ---------------------------------------------------------------------------
 
 
-def _parse(path: Path, format: FormatVersion | None) -> tuple[Report, dict[str, str]]:
+def _parse(
+    path: Path, format: FormatVersion | None, limits: LimitSettings
+) -> tuple[Report, dict[str, str]]:
     errs = ErrorList(path)
-    tree = load_tree(path, errs)
+    tree = load_tree(path, errs, limits)
     if not isinstance(tree.data, dict):
         raise InputErrors(
             [
@@ -280,11 +284,18 @@ def _sections(given: dict[str, tuple[str, str]]) -> dict[SectionId, Section]:
     }
 
 
-def read(path: str | Path, *, format: FormatVersion | None = None) -> Report:
+def read(
+    path: str | Path,
+    *,
+    format: FormatVersion | None = None,
+    limits: LimitSettings = DEFAULT_LIMITS,
+) -> Report:
     """Read a YAML or JSON data file into a Report; raises InputErrors listing every mistake."""
-    return _parse(Path(path), format)[0]
+    check_size(Path(path), "data", limits)
+    return _parse(Path(path), format, limits)[0]
 
 
-def read_notes(path: str | Path) -> dict[str, str]:
+def read_notes(path: str | Path, *, limits: LimitSettings = DEFAULT_LIMITS) -> dict[str, str]:
     """The staff notes (备注) per section id, for the drafter; they are not part of the Report."""
-    return _parse(Path(path), None)[1]
+    check_size(Path(path), "data", limits)
+    return _parse(Path(path), None, limits)[1]

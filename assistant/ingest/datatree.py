@@ -13,8 +13,16 @@ from typing import Any
 import msgspec
 import yaml
 
+from assistant.config import LimitSettings
 from assistant.errors import InputError
 from assistant.ingest.entry import ErrorList, unknown_key_hint
+from assistant.limits import (
+    DEFAULT_LIMITS,
+    YamlBudget,
+    check_json_text,
+    check_number_text,
+    check_yaml_text,
+)
 
 KeyPath = tuple[str, ...]
 
@@ -41,8 +49,9 @@ _CONSTRUCTOR = yaml.SafeLoader("")
 
 
 def _yaml_node(
-    node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], errs: ErrorList
+    node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], errs: ErrorList, budget: YamlBudget
 ) -> object:
+    budget.visit(len(path))  # an alias is the same node again: counted each time it expands
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, object] = {}
@@ -55,10 +64,14 @@ def _yaml_node(
                 )
                 continue
             lines[(*path, key)] = key_node.start_mark.line + 1
-            out[key] = _yaml_node(value_node, (*path, key), lines, errs)
+            out[key] = _yaml_node(value_node, (*path, key), lines, errs, budget)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_yaml_node(v, (*path, str(i)), lines, errs) for i, v in enumerate(node.value)]
+        return [
+            _yaml_node(v, (*path, str(i)), lines, errs, budget) for i, v in enumerate(node.value)
+        ]
+    if node.tag in ("tag:yaml.org,2002:float", "tag:yaml.org,2002:int"):
+        check_number_text(node.value, budget.name, budget.limits)
     if node.tag == "tag:yaml.org,2002:float":
         try:  # exact decimals: 3.25 stays Decimal("3.25"), never a binary float
             return Decimal(node.value.replace("_", ""))
@@ -133,13 +146,14 @@ def _json_problem(msg: str) -> str:
     return next((zh for en, zh in _JSON_PROBLEMS.items() if msg.startswith(en)), "无法解析")
 
 
-def load_tree(path: Path, errs: ErrorList) -> Tree:
+def load_tree(path: Path, errs: ErrorList, limits: LimitSettings = DEFAULT_LIMITS) -> Tree:
     try:
         content = path.read_bytes()
     except OSError as exc:
         raise InputError(f"无法读取文件“{path}”：{exc.strerror}。", source=path) from exc
     is_json = path.suffix.lower() == ".json"
     if is_json:  # straight from the bytes: no text is made unless the careful reader runs
+        check_json_text(content, path.name, limits)
         quick = _proven_json(content.removeprefix(codecs.BOM_UTF8))
         if quick is not _UNPROVEN:
             return Tree(quick, {})
@@ -171,6 +185,7 @@ def load_tree(path: Path, errs: ErrorList) -> Tree:
                 location=f"第{exc.lineno}行",
             ) from exc
         return Tree(data, {})
+    check_yaml_text(text, path.name, limits)
     try:
         node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
@@ -193,7 +208,8 @@ def load_tree(path: Path, errs: ErrorList) -> Tree:
             f"{path.name}：YAML 格式有误。请对照 xxgk template --yaml 生成的样例检查。", source=path
         ) from exc
     lines: dict[KeyPath, int] = {}
-    data = _yaml_node(node, (), lines, errs) if node is not None else None
+    budget = YamlBudget(path.name, limits)
+    data = _yaml_node(node, (), lines, errs, budget) if node is not None else None
     return Tree(data, lines)
 
 

@@ -9,8 +9,8 @@ import warnings
 import zlib
 from pathlib import Path
 
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
+from pypdf import PasswordType, PdfReader
+from pypdf.errors import DependencyError, PyPdfError
 
 from assistant.errors import InputError, NeedsOCRError
 from assistant.ingest.assemble import assemble, line_cells
@@ -52,6 +52,17 @@ def _unwrap(lines: list[str]) -> list[str]:
     return out
 
 
+def _opens_without_password(reader: PdfReader, path: Path) -> bool:
+    try:
+        return reader.decrypt("") != PasswordType.NOT_DECRYPTED
+    except DependencyError as exc:  # AES needs the cryptography package (a dependency)
+        raise InputError(
+            f"{path.name}：这份 PDF 使用 AES 加密，读取需要 cryptography 组件。"
+            f"请运行 pip install cryptography 后再试。",
+            source=path,
+        ) from exc
+
+
 def pdf_text(path: Path) -> str:
     pdf_logger = logging.getLogger("pypdf")
     level = pdf_logger.level
@@ -60,9 +71,13 @@ def pdf_text(path: Path) -> str:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             reader = PdfReader(str(path))
-            if reader.is_encrypted:
+            # a PDF with only an owner password (no copying, no printing) opens with an empty
+            # user password, as in any viewer; one that asks for a password to open cannot
+            if reader.is_encrypted and not _opens_without_password(reader, path):
                 raise InputError(
-                    f"{path.name}：PDF 已加密，无法读取。请提供未加密的文件。", source=path
+                    f"{path.name}：PDF 设置了打开密码，无法读取。请用原软件去掉打开密码"
+                    f"后另存，或提供未加密的文件。",
+                    source=path,
                 )
             pages = [page.extract_text() or "" for page in reader.pages]
     except (

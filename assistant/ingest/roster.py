@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from assistant.config import LimitSettings
 from assistant.errors import InputError
+from assistant.ingest.datatree import load_tree
+from assistant.ingest.entry import ErrorList
+from assistant.limits import DEFAULT_LIMITS, check_file
 from assistant.report.model import Agency
 from assistant.report.rollup import RosterUnit
 
@@ -107,13 +109,10 @@ def _unit(row: dict[str, Any], where: str, path: Path) -> RosterUnit:
     )
 
 
-def _from_yaml(path: Path) -> Roster:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(
-            f"{path.name}：名单文件不是有效的 UTF-8 YAML（{exc}）。", source=path
-        ) from exc
+def _from_yaml(path: Path, limits: LimitSettings) -> Roster:
+    errs = ErrorList(path)
+    data = load_tree(path, errs, limits).data  # the data files' reader: the same limits
+    errs.raise_if_any()
     if isinstance(data, list):
         data = {"单位": data}
     if not isinstance(data, dict):
@@ -166,14 +165,15 @@ def _from_xlsx(path: Path) -> Roster:
     return Roster(units=tuple(units))
 
 
-def read_roster(path: str | Path) -> Roster:
+def read_roster(path: str | Path, *, limits: LimitSettings = DEFAULT_LIMITS) -> Roster:
     """The roster in a yaml or xlsx file. Raises InputError (Chinese, with the row) otherwise."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到名单文件“{path}”。", source=path)
+    check_file(path, limits)
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        return _from_yaml(path)
+        return _from_yaml(path, limits)
     if suffix == ".xlsx":
         return _from_xlsx(path)
     raise InputError(f"{path.name}：名单应为 .yaml 或 .xlsx 文件。", source=path)

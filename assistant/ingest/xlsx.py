@@ -111,6 +111,21 @@ def _missing_sheet(book: _Book, name: str, title: str | None) -> str:
     )
 
 
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet holds a formula (an `<f>` element), judged from the XML without
+    building the workbook a second time; the zip was checked against the limits already."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    data = archive.read(name)
+                    if b"<f>" in data or b"<f " in data or b"<x:f" in data:
+                        return True
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError):
+        return False  # the reader proper says what is wrong with it
+    return False
+
+
 def read(path: str | Path, *, format: FormatVersion | None = None) -> Report:
     """Read a filled-in workbook; raises InputErrors naming every sheet!cell to fix."""
     path = Path(path)
@@ -158,7 +173,9 @@ def read(path: str | Path, *, format: FormatVersion | None = None) -> Report:
         sheets_ok.add(PROFILE_SHEET)
     else:
         errs.add(_missing_sheet(book, PROFILE_SHEET, None), location=PROFILE_SHEET)
-    formulas: _Book | None = None  # opened only if a cell shows nothing: was it a formula?
+    # opened only if the workbook has formulas, or a cell shows nothing (was it a formula?)
+    formulas: _Book | None = _Book(path, data_only=False) if _has_formulas(path) else None
+    computed: list[str] = []
     cells: dict[str, Cell] = {}
     profile: dict[str, object] = {}
     for key, (sheet, ref) in addresses.items():
@@ -178,6 +195,16 @@ def read(path: str | Path, *, format: FormatVersion | None = None) -> Report:
                     location=at,
                 )
                 continue
+        formula = formulas.get(sheet, ref) if formulas is not None else None
+        if isinstance(formula, str) and formula.startswith("=") and value not in (None, formula):
+            if "[" in formula:  # [1]Sheet1!A1: a value from another workbook nobody can check
+                errs.add(
+                    f"{at}：公式“{formula}”引用了其他工作簿，其中的数据无法核对。"
+                    f"请把数字直接填入本单元格。",
+                    location=at,
+                )
+                continue
+            computed.append(at)
         if not layout.has_cell(key):
             profile[key] = value
             continue
@@ -190,6 +217,14 @@ def read(path: str | Path, *, format: FormatVersion | None = None) -> Report:
     agency = _agency(profile, addresses, errs)
     year = _year(profile.get("year"), addresses.get("year"), errs)
     errs.raise_if_any()
+    if computed:  # used, but not silently: the clerk sees which figures a formula gave
+        shown = "、".join(computed[:5]) + (f"等{len(computed)}格" if len(computed) > 5 else "")
+        notes.append(
+            ReadNote(
+                level="warning",
+                message=f"{shown}是公式，已采用 Excel/WPS 保存时算出的结果，请核对这些数字。",
+            )
+        )
     assert year is not None
     return Report(agency=agency, year=year, format=fmt, cells=cells, source=str(path), notes=notes)
 

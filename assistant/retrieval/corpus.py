@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import shutil
+import stat
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,9 @@ from typing import Any
 
 import yaml
 
+from assistant.config import LimitSettings
 from assistant.errors import InputError, KnowledgeError
+from assistant.limits import DEFAULT_LIMITS, check_size, check_zip
 from assistant.report import Report
 from assistant.retrieval.chunks import (
     CHUNKER_VERSION,
@@ -168,6 +171,37 @@ def _read_report(doc: SourceDoc) -> Report | None:
     return report
 
 
+LOCAL_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".shtml", ".docx", ".pdf")
+
+
+def _check_addable(path: Path, limits: LimitSettings) -> None:
+    try:
+        info = path.lstat()
+    except OSError as exc:
+        raise InputError(f"找不到文件“{path}”。请检查路径是否正确。", source=path) from exc
+    if stat.S_ISLNK(info.st_mode):
+        raise InputError(
+            f"{path.name}：这是一个链接（快捷方式），不是文件本身。为安全起见不跟随链接，"
+            f"请直接选择原文件。",
+            source=path,
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"“{path}”不是普通文件，请选择一个文档文件。", source=path)
+    from assistant.ingest import SUPPORTED_SUFFIXES
+
+    kinds = sorted({*LOCAL_SUFFIXES, *SUPPORTED_SUFFIXES})
+    if path.suffix.lower() not in kinds:
+        raise InputError(
+            f"{path.name}：知识库不收“{path.suffix or '无扩展名'}”类型的文件。可添加的类型："
+            + "、".join(s.lstrip(".") for s in kinds)
+            + "。",
+            source=path,
+        )
+    check_size(path, "knowledge", limits)
+    if path.suffix.lower() == ".docx":
+        check_zip(path, limits)
+
+
 def _read_text(path: Path) -> str:
     """Text of a local document: UTF-8, else GB18030 (the usual encodings of Chinese files)."""
     raw = path.read_bytes()
@@ -177,13 +211,11 @@ def _read_text(path: Path) -> str:
 
         return BeautifulSoup(raw, "lxml").get_text("\n")
     if suffix == ".docx":
-        import docx
-
-        return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+        return _docx_text(path)
     if suffix == ".pdf":
-        import pypdf
+        from assistant.ingest.pdf import pdf_text  # encrypted, damaged: a Chinese message
 
-        return "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(str(path)).pages)
+        return pdf_text(path)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)
@@ -192,6 +224,33 @@ def _read_text(path: Path) -> str:
     raise InputError(
         f"{path.name}：无法识别文件编码。请另存为 UTF-8 编码的文本后再添加。", source=path
     )
+
+
+def _docx_text(path: Path) -> str:
+    import zipfile
+    import zlib
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
+
+    try:
+        return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        etree.LxmlError,
+        OSError,
+        zlib.error,
+        EOFError,
+    ) as exc:  # a damaged, encrypted or renamed file
+        raise InputError(
+            f"{path.name}：无法作为 Word 文档（.docx）打开（文件损坏、加密，或是改了扩展名的"
+            f".doc）。请在 Word/WPS 中另存为 .docx 后再添加。",
+            source=path,
+        ) from exc
 
 
 class Library:
@@ -241,10 +300,13 @@ class Library:
             )
         return docs
 
-    def add_file(self, path: Path, *, kind: DocKind | None = None) -> SourceDoc:
-        """Copy a file in. A published report becomes kind "report"; anything else "local"."""
-        if not path.is_file():
-            raise InputError(f"找不到文件“{path}”。请检查路径是否正确。", source=path)
+    def add_file(
+        self, path: Path, *, kind: DocKind | None = None, limits: LimitSettings = DEFAULT_LIMITS
+    ) -> SourceDoc:
+        """Copy a file in. A published report becomes kind "report"; anything else "local".
+        Only a regular file of a supported type, within the size limits: a link is not
+        followed (a link to /etc/passwd would otherwise be copied in and indexed)."""
+        _check_addable(path, limits)
         report = None
         if kind in (None, "report"):
             report = _try_report(path, required=kind == "report")

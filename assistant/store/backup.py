@@ -1,36 +1,43 @@
-"""Backup and restore of a whole workspace as one portable JSON file (SQLite ↔ PostgreSQL)."""
+"""Backup and restore of a whole workspace as one portable gzip'd JSON file (SQLite ↔ PostgreSQL)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
 import json
+import zlib
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, delete, func, insert, select, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from assistant.config import LimitSettings
 from assistant.errors import InputError, StoreError
+from assistant.limits import DEFAULT_LIMITS, check_json_text, check_size, gunzip
+from assistant.store.backup_check import check_records
 from assistant.store.engine import WRITE, current_revision, head_revision
 from assistant.store.models import TABLES_IN_ORDER
 from assistant.store.workspace import Workspace
 
 MAGIC = "xxgk-workspace-backup"
+VERSION = 2  # 2: always gzip, with a checksum of the tables; 1 (unversioned) is refused
 
 
 def _encode(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.datetime) else value
 
 
-def _open_write(path: Path) -> Any:
-    if path.suffix == ".gz":
-        return gzip.open(path, "wt", encoding="utf-8")
-    return path.open("w", encoding="utf-8")
+def _checksum(tables: Any) -> str:
+    """sha256 of the tables in one canonical spelling, so any changed value is noticed."""
+    canonical = json.dumps(tables, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def backup(ws: Workspace, path: Path) -> dict[str, int]:
-    """Write every row of every table to `path` (gzip when it ends in .gz), from one snapshot.
+    """Write every row of every table to `path` as gzip'd JSON, from one snapshot, with the
+    format version and a checksum of the tables.
 
     The file is written beside the target first and renamed, so a failed backup never leaves a
     half-written file under the name the user gave.
@@ -46,13 +53,15 @@ def backup(ws: Workspace, path: Path) -> dict[str, int]:
             counts[table.name] = len(tables[table.name])
     doc = {
         "format": MAGIC,
+        "version": VERSION,
         "schema": revision,
         "written_at": dt.datetime.now(dt.UTC).isoformat(),
+        "checksum": _checksum(tables),
         "tables": tables,
     }
     tmp = path.with_name(path.name + ".part")
     try:
-        with _open_write(tmp) as fh:
+        with gzip.open(tmp, "wt", encoding="utf-8") as fh:
             json.dump(doc, fh, ensure_ascii=False)
         tmp.replace(path)
     except OSError as exc:
@@ -61,15 +70,23 @@ def backup(ws: Workspace, path: Path) -> dict[str, int]:
     return counts
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _refuse(path: Path, why: str) -> InputError:
+    return InputError(f"备份文件 {path.name} {why}，恢复没有进行，工作区保持原样。", source=path)
+
+
+def _read(path: Path, limits: LimitSettings) -> dict[str, Any]:
+    check_size(path, "backup", limits)
     try:
         raw = path.read_bytes()
-        if raw[:2] == b"\x1f\x8b":
-            raw = gzip.decompress(raw)
-        doc = json.loads(raw.decode("utf-8"))
     except OSError as exc:
         raise InputError(f"无法读取备份文件 {path}：{exc.strerror}。", source=path) from exc
-    except (ValueError, EOFError) as exc:
+    try:
+        if raw[:2] != b"\x1f\x8b":
+            raise _refuse(path, "不是 gzip 压缩的 xxgk 工作区备份（应由 xxgk backup 生成）")
+        text = gunzip(raw, path.name, limits)
+        check_json_text(text, path.name, limits)
+        doc = json.loads(text.decode("utf-8"))
+    except (ValueError, EOFError, zlib.error) as exc:
         raise InputError(
             f"{path.name} 不是 xxgk 的工作区备份文件（内容无法解析）。"
             "请选择由 xxgk backup 生成的文件。",
@@ -80,12 +97,21 @@ def _read(path: Path) -> dict[str, Any]:
             f"{path.name} 不是 xxgk 的工作区备份文件。请选择由 xxgk backup 生成的文件。",
             source=path,
         )
+    if doc.get("version") != VERSION:
+        raise _refuse(
+            path,
+            f"的格式版本为 {doc.get('version', '1（早期）')!s:.20}，本程序只恢复第 {VERSION} 版"
+            f"（带校验和）的备份；请用生成它的 xxgk 版本恢复",
+        )
     if doc.get("schema") != head_revision():
         raise InputError(
-            f"{path.name} 的数据结构版本为 {doc.get('schema')}，本程序为 "
+            f"{path.name} 的数据结构版本为 {doc.get('schema')!s:.40}，本程序为 "
             f"{head_revision()}。请用相同版本的 xxgk 恢复。",
             source=path,
         )
+    if doc.get("checksum") != _checksum(doc.get("tables")):
+        raise _refuse(path, "的校验和与内容不符（文件被改动或已损坏）")
+    check_records(doc.get("tables"), path)
     return doc
 
 
@@ -96,9 +122,11 @@ def is_empty(ws: Workspace) -> bool:
         )
 
 
-def restore(ws: Workspace, path: Path) -> dict[str, int]:
-    """Replace the whole workspace by the backup, in one transaction: all of it or nothing."""
-    doc = _read(path)
+def restore(ws: Workspace, path: Path, *, limits: LimitSettings = DEFAULT_LIMITS) -> dict[str, int]:
+    """Replace the whole workspace by the backup, in one transaction: all of it or nothing.
+    Every record is checked against the models first (backup_check.py): a backup that would
+    leave a report nobody can open is refused before the workspace is touched."""
+    doc = _read(path, limits)
     counts: dict[str, int] = {}
     try:
         with ws.engine.connect() as conn:

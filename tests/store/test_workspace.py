@@ -172,9 +172,8 @@ def test_backup_and_restore_round_trip(ws: Workspace, tmp_path: Path) -> None:
     stored = ws.create_report(_report(), author="张三")
     ws.add_draft(stored.id, "overview", "初稿", author_kind="person", author="张三")
     ws.decide(stored.id, "fp1", "confirm", author="张三")
-    for name in ("ws.json", "ws.json.gz"):
-        counts = backup(ws, tmp_path / name)
-        assert counts["reports"] == 1 and counts["drafts"] == 1
+    counts = backup(ws, tmp_path / "ws.json.gz")
+    assert counts["reports"] == 1 and counts["drafts"] == 1
     # later work, then restore: the workspace returns to the backup exactly
     ws.save_report(
         stored.id,
@@ -190,23 +189,6 @@ def test_backup_and_restore_round_trip(ws: Workspace, tmp_path: Path) -> None:
     # ids continue after the restored ones (PostgreSQL sequences are moved on)
     ws.add_draft(stored.id, "overview", "二稿", author_kind="person", author="张三")
     assert ws.create_report(_report(2024), author="张三").id > stored.id
-
-
-def test_restore_of_a_bad_file_changes_nothing(ws: Workspace, tmp_path: Path) -> None:
-    ws.create_report(_report(), author="张三")
-    bad = tmp_path / "bad.json"
-    doc = {
-        "format": "xxgk-workspace-backup",
-        "schema": head_revision(),
-        "tables": {"reports": [{"id": 1}]},
-    }
-    bad.write_text(json.dumps(doc), encoding="utf-8")
-    with pytest.raises(InputError, match="工作区保持原样"):
-        restore(ws, bad)
-    (tmp_path / "other.json").write_text("[1, 2]", encoding="utf-8")
-    with pytest.raises(InputError, match="不是 xxgk 的工作区备份"):
-        restore(ws, tmp_path / "other.json")
-    assert len(ws.reports()) == 1
 
 
 def test_default_workspace_is_sqlite_in_wal_mode_in_the_home_folder(tmp_path: Path) -> None:
