@@ -22,6 +22,9 @@ BLOCKER_LABELS: dict[str, str] = {
     "placeholder": "待补充",
     "missing": "缺正文",
 }
+# Unfinished text is not a judgement call: a 【待补充】 or a missing section is filled in,
+# never let through with a reason.
+NEVER_OVERRIDDEN: frozenset[str] = frozenset({"placeholder", "missing"})
 DecisionKind = Literal["confirm", "dismiss"]
 DECISION_LABELS = {"confirm": "确认需修改", "dismiss": "忽略"}
 
@@ -83,6 +86,10 @@ class Blocker:
     @property
     def label(self) -> str:
         return BLOCKER_LABELS[self.kind]
+
+    @property
+    def overridable(self) -> bool:
+        return self.kind not in NEVER_OVERRIDDEN
 
     def describe(self) -> str:
         return f"[{self.label}] {self.message}（编号 {self.fingerprint}）"
@@ -231,11 +238,20 @@ def evaluate_gate(inp: GateInput, kind: ExportKind) -> GateResult:
             f"放行的编号 {'、'.join(unknown)} 不对应本报告的任何校验问题或无出处数字。"
             f"请按拒绝导出正式稿时列出的编号填写。"
         )
+    unfinished = [b for b in found if b.fingerprint in inp.overrides and not b.overridable]
+    if unfinished:
+        raise ExportError(
+            f"编号 {'、'.join(b.fingerprint for b in unfinished)} 是未完成的正文"
+            f"（{unfinished[0].message}），不能放行。"
+        )
     reasons = _reasons(inp)
+    let_through = {fp for fp in reasons if fp in known} - {
+        b.fingerprint for b in found if not b.overridable
+    }
     overridden = tuple(
-        Override(b, reasons[b.fingerprint]) for b in found if b.fingerprint in reasons
+        Override(b, reasons[b.fingerprint]) for b in found if b.fingerprint in let_through
     )
-    remaining = tuple(b for b in found if b.fingerprint not in reasons)
+    remaining = tuple(b for b in found if b.fingerprint not in let_through)
     return GateResult(kind, found, overridden, remaining, inp)
 
 

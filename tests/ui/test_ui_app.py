@@ -94,3 +94,36 @@ def test_every_redraw_shows_a_page_with_no_report_open(assistant: Assistant) -> 
     assert {"show_profile", "refresh_picker", "refresh"} <= {f.name for f in redraws}
     for f in redraws:
         asyncio.run(app.postprocess_data(f, f.fn(None), None))
+
+
+def test_every_handler_can_be_given_what_it_asks_for(assistant: Assistant) -> None:
+    """Gradio fills a `gr.Request` parameter by position: one after `*values` (keyword-only)
+    is never filled, and the handler fails on every call (单位信息 never saved)."""
+    import inspect
+
+    app = app_module.build_app(assistant)
+    handlers = [f for f in app.fns.values() if f.fn is not None]
+    assert len(handlers) > 40
+    for f in handlers:
+        params = inspect.signature(f.fn).parameters.values()
+        stuck = [p.name for p in params if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
+        assert not stuck, f"{f.name} cannot be called by gradio: {stuck}"
+
+
+def test_a_mistake_is_a_message_and_leaves_every_output_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Not gr.Error: that paints every output of the event with a red badge until a reload."""
+    from assistant.errors import InputError
+    from ui.pages import common
+
+    told: list[str] = []
+    monkeypatch.setattr(common.gr, "Warning", lambda message, **_: told.append(message))
+
+    def refuse(*_: object) -> None:
+        raise InputError("放行必须写明理由。请用 xxgk report list 查看。")
+
+    assert common.shown(refuse, 3)() == tuple(gr.skip() for _ in range(3))
+    assert common.shown(refuse, 1)() == gr.skip()
+    assert list(common.shown_stream(lambda: (yield refuse()), 2)()) == [(gr.skip(), gr.skip())]
+    assert told[0] == "放行必须写明理由。请在“单位与年度”页的列表中选择。"

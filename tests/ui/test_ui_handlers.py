@@ -112,7 +112,12 @@ def test_text_and_slash_are_kept_as_typed(assistant: Assistant, demo: dict[str, 
 
 def test_create_report_and_profile(assistant: Assistant) -> None:
     opened = ws.create_report(assistant, "某某市某某局", "2025", author="张三")
-    assert opened.report.year == 2025 and opened.report.cells["apply.new.total"].value == 0
+    # a new report is blank, not 0: nothing is said to be filled in that was not
+    assert opened.report.year == 2025 and opened.report.cell("apply.new.total") is None
+    block = th.blocks_by_key()["2021:apply:0"]
+    assert all(v == "" for row in th.block_rows(opened.report, block) for v in row[1:])
+    summary = th.summary(th.check_opened(assistant, opened.report), opened.report)
+    assert summary.startswith("表格还没有填写") and "错误 0 项" not in summary
     again = ws.create_report(assistant, "某某市某某局", 2025, author="李四")
     assert again.id == opened.id  # opening, not a second copy
     saved = ws.save_profile(
@@ -344,7 +349,6 @@ def test_excel_template_round_trip(
 def test_gate_state_and_exports(assistant: Assistant, demo: dict[str, int]) -> None:
     from docx import Document
 
-    from assistant.errors import PublishGateError
     from ui.handlers import exports as eh
 
     # the demo opens with drafts of 一、五、六 not yet accepted: no 正式稿 without that text
@@ -367,8 +371,9 @@ def test_gate_state_and_exports(assistant: Assistant, demo: dict[str, int]) -> N
     verdict, rows, fps = eh.gate_view(eh.gate(assistant, demo, final=True))
     assert verdict.startswith("⚠") and rows and len(fps) == len(rows)
     assert any("T3-01" in r[1] for r in rows)
-    with pytest.raises(PublishGateError, match="不能导出正式稿"):
+    with pytest.raises(InputError, match="暂不能导出正式稿") as refused:
         eh.export(assistant, demo, ["docx"], final=True, author="张三")
+    assert "--" not in refused.value.message  # worded for the page, not the command line
 
     steps: list[str] = []
     paths = eh.export(
@@ -444,3 +449,88 @@ def test_a_slow_model_is_said_to_be_asked_and_a_quick_one_is_not(
     quick = list(dh.run_draft(assistant, demo, "problems", author="张三", wait_first=30))
     assert not any(isinstance(item, dh.Waiting) for item in quick)
     assert "".join(i for i in quick if isinstance(i, str)) == "一是政策解读形式仍以文字为主。"
+
+
+def test_profile_and_publication_are_saved(assistant: Assistant) -> None:
+    opened = ws.create_report(assistant, "某某市某某局", 2025, author="张三")
+    values = {
+        "kind": "department",
+        "level": "county",
+        "phone": "0631-1234567",
+        "title": "某某市某某局2025年政府信息公开工作年度报告",
+        "date": "2026年1月20日",
+        "index_no": "11371003MB0000000X/2026-00001",
+        "url": "http://127.0.0.1/nb.html",
+    }
+    saved = ws.save_profile(assistant, opened.state(), values, author="张三")
+    report = assistant.store.load_report(saved.id).report
+    assert (report.agency.kind, report.agency.level) == ("department", "county")
+    assert str(report.publication.date) == "2026-01-20"
+    assert report.publication.index_no == values["index_no"] and report.title == values["title"]
+    assert ws.profile_values(report)[-4:] == [
+        values["title"],
+        "2026-01-20",
+        values["index_no"],
+        values["url"],
+    ]
+    with pytest.raises(InputError, match="发布日期"):
+        ws.save_profile(assistant, saved.state(), {"date": "一月底"}, author="张三")
+
+
+def test_only_a_real_conflict_is_refused(assistant: Assistant, demo: dict[str, int]) -> None:
+    """One page's two events (Enter then blur, a button and a blur) carry the same version:
+    the second is not a conflict unless it changes what was changed since."""
+    key = "2021:apply:0"
+    rows = th.block_rows(ws.current(assistant, demo).report, th.blocks_by_key()[key])
+    rows[0][1] = "10"
+    first, _ = th.edit_grid(assistant, demo, key, rows, author="本机用户")
+    again, _ = th.edit_grid(assistant, demo, key, rows, author="本机用户")  # the same edit
+    assert again.version == first.version
+    rows[1][1] = "3"  # another cell, from the page that has not seen its first save yet
+    merged, _ = th.edit_grid(assistant, demo, key, rows, author="本机用户")
+    report = assistant.store.load_report(demo["id"]).report
+    assert merged.version == first.version + 1
+    assert (
+        report.value("apply.new.natural_person"),
+        report.value("apply.carry_in.natural_person"),
+    ) == (10, 3)
+    # a hand edit saved by the blur and by 保存修改: one version, no message
+    one = dh.edit(assistant, merged.state(), "problems", "一是解读形式单一。", author="本机用户")
+    two = dh.edit(assistant, merged.state(), "problems", "一是解读形式单一。", author="本机用户")
+    assert two.version == one.version
+    assert [d.text for d in assistant.store.drafts(demo["id"], "problems")].count(
+        "一是解读形式单一。"
+    ) == 1
+    # one 保存备注 click (and the blur that comes with it) keeps one note
+    th.add_note(assistant, demo, "overview", "全年培训2次", author="本机用户")
+    th.add_note(assistant, demo, "overview", "全年培训2次", author="本机用户")
+    assert [n.text for n in assistant.store.notes(demo["id"], "overview")].count("全年培训2次") == 1
+    # another browser that still shows the old value of the same cell is refused
+    rows[0][1] = "12"
+    with pytest.raises(Exception, match="为避免覆盖对方的修改") as refused:
+        th.edit_grid(assistant, demo, key, rows, author="李四")
+    assert "「自然人」列" in str(refused.value)
+
+
+def test_placeholders_are_never_let_through(assistant: Assistant, demo: dict[str, int]) -> None:
+    from assistant.errors import ExportError
+    from assistant.export.gate import GateInput, evaluate_gate, placeholders
+    from ui.handlers import exports as eh
+
+    for section in ("overview", "problems", "other"):
+        demo = dh.accept(assistant, demo, section, author="张三").state()  # 【待补充】 in them
+    result = eh.gate(assistant, demo, final=True)
+    marks = [b for b in result.blockers if b.kind == "placeholder"]
+    assert marks and not any(b.overridable for b in marks)
+    with pytest.raises(InputError, match="不能放行"):
+        eh.allow(assistant, demo, marks[0].fingerprint, "领导同意", author="审核员")
+    _, rows, _ = eh.gate_view(result)
+    assert any(r[2] == "须填写完整（不能放行）" for r in rows)
+    report = ws.current(assistant, demo).report
+    inp = GateInput(report, result.input.checks, overrides={marks[0].fingerprint: "领导同意"})
+    assert placeholders(report)
+    with pytest.raises(ExportError, match="不能放行"):
+        evaluate_gate(inp, "正式稿")
+    # even a dismissal stored in the workspace does not let one through
+    assistant.store.decide(demo["id"], marks[0].fingerprint, "dismiss", author="x", reason="y")
+    assert marks[0] in eh.gate(assistant, demo, final=True).remaining

@@ -240,7 +240,7 @@ def edit(
     opened = ws.current(assistant, state)
     text = (text or "").strip()
     if text == opened.report.text(section):  # type: ignore[arg-type]
-        return opened
+        return ws.save(assistant, opened, opened.report, author=author)  # the stored version
     s = section_state(assistant, opened, section)
     assistant.store.add_draft(
         opened.id,

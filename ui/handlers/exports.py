@@ -8,7 +8,14 @@ from pathlib import Path
 
 from assistant.cli.export import FORMATS, run_export, untraced_numbers
 from assistant.errors import InputError
-from assistant.export.gate import DRAFT, FINAL, FindingDecision, GateResult, evaluate_gate
+from assistant.export.gate import (
+    DRAFT,
+    FINAL,
+    Blocker,
+    FindingDecision,
+    GateResult,
+    evaluate_gate,
+)
 from assistant.export.gate import gate_input as build_gate_input
 from assistant.report import Report
 from assistant.report.facts import build_ledger
@@ -65,14 +72,13 @@ def gate_view(result: GateResult) -> tuple[str, list[list[str]], list[str]]:
     """The gate's verdict in words, a row per blocker (with its reason when one was given), and
     the blockers' fingerprints in the same order."""
     reasons = {o.blocker.fingerprint: o.reason for o in result.overridden}
-    rows = [
-        [
-            b.label,
-            f"{b.message}（编号 {b.fingerprint}）",
-            f"已放行：{reasons[b.fingerprint]}" if b.fingerprint in reasons else "待处理",
-        ]
-        for b in result.blockers
-    ]
+
+    def status(b: Blocker) -> str:
+        if b.fingerprint in reasons:
+            return f"已放行：{reasons[b.fingerprint]}"
+        return "待处理" if b.overridable else "须填写完整（不能放行）"
+
+    rows = [[b.label, f"{b.message}（编号 {b.fingerprint}）", status(b)] for b in result.blockers]
     open_n = len(result.remaining)
     if not result.blockers:
         verdict = "✔ **可以导出正式稿**：没有校验错误，正文中的数字都有出处。"
@@ -83,8 +89,9 @@ def gate_view(result: GateResult) -> tuple[str, list[list[str]], list[str]]:
         )
     else:
         verdict = (
-            f"⚠ **暂不能导出正式稿**：还有 {open_n} 个问题待处理。请修改报告，或在下表中"
-            "选中问题并写明放行理由。征求意见稿不受此限制。"
+            f"⚠ **暂不能导出正式稿**：还有 {open_n} 个问题待处理。请修改报告；校验错误和"
+            "无出处的数字也可以在下表中选中并写明放行理由（待补充的内容和缺少的正文"
+            "必须填写，不能放行）。征求意见稿不受此限制。"
         )
     return verdict, rows, [b.fingerprint for b in result.blockers]
 
@@ -100,10 +107,21 @@ def allow(
     """Let one problem through with a reason; the gate reads it from the workspace."""
     if not fingerprint:
         raise InputError("请先在问题列表中点选要放行的问题。")
+    blocker = next(
+        (b for b in gate(assistant, state, final=True).blockers if b.fingerprint == fingerprint),
+        None,
+    )
+    if blocker is None:
+        raise InputError("选中的问题已经不在列表中（报告已修改）。请重新点选。")
+    if not blocker.overridable:
+        raise InputError(
+            f"“{blocker.label}”是尚未写完的正文，不能放行：{blocker.message}。"
+            "请到“起草与修改”页填写完整。"
+        )
     if not (reason or "").strip():
         raise InputError("放行必须写明理由，例如“已与业务科室核对，数字无误”。")
     opened = ws.current(assistant, state)
-    assistant.store.decide(opened.id, fingerprint, "dismiss", author=author, reason=reason)
+    assistant.store.decide(opened.id, fingerprint, "dismiss", author=author, reason=reason.strip())
 
 
 def export(
@@ -120,6 +138,14 @@ def export(
     wanted = [f for f in FORMATS if f in set(formats)]
     if not wanted:
         raise InputError("请至少选择一种导出格式。")
+    if final:
+        blocked = gate(assistant, state, final=True).remaining
+        if blocked:  # said for the page, not with the command line's --override
+            raise InputError(
+                f"还有 {len(blocked)} 个问题待处理，暂不能导出正式稿：{blocked[0].message}"
+                + ("等。" if len(blocked) > 1 else "。")
+                + "请看右侧“发布把关”的列表逐个处理；也可以先导出征求意见稿。"
+            )
     c = _context(assistant, state)
     kind = FINAL if final else DRAFT
     folder = ws.exports_dir(assistant)

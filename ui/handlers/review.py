@@ -170,6 +170,8 @@ def decide(
         raise InputError("请先在列表中点选一条校验结果。")
     if decision not in DECISION_LABELS:
         raise InputError("请选择“确认问题”或“忽略”。")
+    if decision == "dismiss" and not (reason or "").strip():
+        raise InputError("忽略一条校验结果必须写明理由，例如“该项已在正文中说明”。")
     assistant.store.decide(
         opened.id,
         fingerprint,

@@ -185,7 +185,12 @@ def finding_rows(
     return rows, shown
 
 
-def summary(result: CheckResult) -> str:
+def summary(result: CheckResult, report: Report | None = None) -> str:
+    if report is not None and not report.cells:
+        return (
+            "表格还没有填写：请在左侧表格中逐格填写（没有的填 0），或下载 Excel 填报模板，"
+            "填好后上传。填写后即自动校验。"
+        )
     errors, warnings, unknown = len(result.errors), len(result.warnings), len(result.not_assessable)
     passed = sum(1 for f in result.findings if f.status == "pass")
     if not errors and not warnings and not unknown:
@@ -229,10 +234,8 @@ def edit_grid(
     block = blocks_by_key()[key]
     if block.format != opened.report.format:
         raise InputError("这张表不属于当前报告的格式，请刷新页面后再填写。")
-    report = apply_rows(opened.report, block, rows)
-    saved = (
-        ws.save(assistant, opened, report, author=author) if report is not opened.report else opened
-    )
+    # saved even when nothing changed: the page then catches up with the stored version
+    saved = ws.save(assistant, opened, apply_rows(opened.report, block, rows), author=author)
     return saved, block_rows(saved.report, block)
 
 
@@ -243,9 +246,13 @@ def section_choices() -> list[tuple[str, str]]:
 def add_note(
     assistant: Assistant, state: dict[str, int] | None, section: str, text: str, *, author: str
 ) -> None:
+    """Keep a note; the same note twice is kept once (the button and leaving the box both
+    save what was typed)."""
     opened = ws.current(assistant, state)
     if not (text or "").strip():
         raise InputError("备注是空的。请写下要补充的情况，例如“全年开展培训2次，参训60人次”。")
+    if any(n.text == text.strip() for n in assistant.store.notes(opened.id, section)):
+        return
     assistant.store.add_note(opened.id, section, text.strip(), author=author)
 
 

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from assistant.compare.carry import carry_forward
-from assistant.errors import InputError
-from assistant.report import Agency, Report, zero_report
+from assistant.errors import ConflictError, InputError
+from assistant.report import Agency, Publication, Report, format_for_year
 from assistant.service import Assistant
+from assistant.store import section_label
+from assistant.store.records import diff_fields, when
 
 log = logging.getLogger(__name__)
 
 # What a published report or a data file may be uploaded as (the readers of assistant.ingest).
 REPORT_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf", ".xlsx", ".yaml", ".yml", ".json")
 PROFILE_FIELDS = ("name", "kind", "level", "address", "postcode", "phone", "website", "parent")
+# How the report was published (PUB rules, the Word file's date line): its title, then the
+# fields of `Publication`.
+PUBLICATION_FIELDS = ("title", "date", "index_no", "url")
 
 
 @dataclass(frozen=True)
@@ -59,11 +66,70 @@ def prior_of(assistant: Assistant, report: Report) -> Report | None:
 
 
 def save(assistant: Assistant, opened: Opened, report: Report, *, author: str) -> Opened:
-    """Save the whole report at once (one transaction, every change recorded with its author)."""
-    version = assistant.store.save_report(
-        opened.id, report, expected_version=opened.version, author=author
+    """Save the whole report at once (one transaction, every change recorded with its author).
+
+    `report` is the stored report (read by `current`) with this page's change applied. When
+    someone saved since the page loaded `opened.version` — another browser, or this page's own
+    second event (a cell's Enter and a blur, a button and a blur both fire) — the change is still
+    written if it touches nothing changed since: only a value changed on both sides is a
+    conflict. A save that changes nothing returns the stored version, so the page catches up."""
+    store = assistant.store
+    for _ in range(3):  # another save may land between reading and writing: look again
+        latest = store.load_report(opened.id)
+        mine = {f for f, _, _ in diff_fields(latest.report, report)}
+        if not mine and latest.report == report:
+            return Opened(opened.id, latest.version, latest.report)
+        if latest.version != opened.version:
+            theirs = [c for c in store.changes(opened.id) if c.report_version > opened.version]
+            clash = [c for c in theirs if c.field in mine]
+            if clash:
+                raise _conflict(latest.report, clash)
+        try:
+            version = store.save_report(
+                opened.id, report, expected_version=latest.version, author=author
+            )
+        except ConflictError:
+            continue
+        return Opened(opened.id, version, report)
+    raise ConflictError("报告正被频繁保存，本次保存没有写入。请稍候再试。")
+
+
+def _conflict(report: Report, clash: list[Any]) -> ConflictError:
+    last = clash[-1]
+    names = "、".join(dict.fromkeys(field_label(report, c.field) for c in clash))
+    return ConflictError(
+        f"{names}已被“{last.author}”于{when(last.at)}改过（第{last.report_version}版），"
+        "与您这次的修改冲突。为避免覆盖对方的修改，本次修改没有保存。"
+        "请刷新页面，核对对方的修改后再改。"
     )
-    return Opened(opened.id, version, report)
+
+
+_FIELD_NAMES = {
+    "title": "报告标题",
+    "agency.kind": "机关类型",
+    "agency.level": "层级",
+    "agency.address": "地址",
+    "agency.postcode": "邮编",
+    "agency.phone": "联系电话",
+    "agency.website": "网站",
+    "agency.parent": "政府信息公开工作主管部门",
+    "publication.date": "发布日期",
+    "publication.index_no": "索引号",
+    "publication.url": "网址",
+    "publication.title": "发布标题",
+    "publication.publisher": "发布机构",
+}
+
+
+def field_label(report: Report, field: str) -> str:
+    """A changed value named for the page: a table cell by its row and column, a section by its
+    heading, a profile field by its label."""
+    if field.startswith("section."):
+        return section_label(field.removeprefix("section."))
+    if field in _FIELD_NAMES:
+        return _FIELD_NAMES[field]
+    layout = report.layout
+    return layout.cell(field).describe() if layout.has_cell(field) else field
 
 
 def update(
@@ -78,7 +144,8 @@ def update(
 
 
 def create_report(assistant: Assistant, agency_name: str, year: Any, *, author: str) -> Opened:
-    """A new report for agency × year, every table cell 0, the profile taken from the workspace."""
+    """A new report for agency × year, every table cell blank (a blank is not a 0: an unfilled
+    table is “not filled in”, not “all zero”), the profile taken from the workspace."""
     name = (agency_name or "").strip()
     if not name:
         raise InputError("请填写机关全称，例如“威海市文登区工业和信息化局”。")
@@ -92,7 +159,7 @@ def create_report(assistant: Assistant, agency_name: str, year: Any, *, author: 
     existing = store.find_report(name, year_int)
     if existing is not None:
         return Opened(existing.id, existing.version, existing.report)
-    report = zero_report(year_int, name)
+    report = Report(agency=Agency(name=name), year=year_int, format=format_for_year(year_int))
     profile = store.agency(name)
     if profile is not None:
         report = report.model_copy(update={"agency": profile})
@@ -104,15 +171,40 @@ def create_report(assistant: Assistant, agency_name: str, year: Any, *, author: 
 
 
 def profile_values(report: Report) -> list[str]:
-    agency = report.agency
-    return ["" if getattr(agency, f) is None else str(getattr(agency, f)) for f in PROFILE_FIELDS]
+    """The profile page's values: the agency's fields, then the publication's."""
+    agency, pub = report.agency, report.publication
+    published = {
+        "title": report.title,
+        "date": pub.date.isoformat() if pub.date else None,
+        "index_no": pub.index_no,
+        "url": pub.url,
+    }
+    return [
+        *("" if getattr(agency, f) is None else str(getattr(agency, f)) for f in PROFILE_FIELDS),
+        *("" if published[f] is None else str(published[f]) for f in PUBLICATION_FIELDS),
+    ]
+
+
+_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date as a clerk types it: 2026-01-20, 2026/1/20, 2026年1月20日; blank is None."""
+    if not (text or "").strip():
+        return None
+    m = _DATE.match(text)
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3])) if m else None
+    except ValueError:
+        return None
 
 
 def save_profile(
     assistant: Assistant, state: dict[str, int] | None, values: dict[str, str], *, author: str
 ) -> Opened:
-    """Save the agency profile (on the report and as the agency's profile for later years). The
-    name is the report's key in the workspace, so it is not changed here."""
+    """Save the agency profile (on the report and as the agency's profile for later years) and
+    how the report was published. The name is the report's key in the workspace, so it is not
+    changed here."""
     opened = current(assistant, state)
     data = opened.report.agency.model_dump()
     for key in PROFILE_FIELDS[1:]:
@@ -127,6 +219,20 @@ def save_profile(
             "“机关类型”“层级”请从下拉列表中选择。"
         ) from exc
     report = opened.report.model_copy(update={"agency": agency})
+    pub = report.publication.model_dump()
+    for key in PUBLICATION_FIELDS[1:]:
+        if key in values:
+            pub[key] = (values[key] or "").strip() or None
+    if "date" in values:
+        pub["date"] = parse_date(values["date"])
+        if pub["date"] is None and (values["date"] or "").strip():
+            raise InputError(
+                f"发布日期“{values['date'].strip()}”无法识别。请写成 2026-01-20 或 2026年1月20日。"
+            )
+    update: dict[str, Any] = {"publication": Publication.model_validate(pub)}
+    if "title" in values:
+        update["title"] = (values["title"] or "").strip() or None
+    report = report.model_copy(update=update)
     saved = save(assistant, opened, report, author=author)
     assistant.store.save_agency(agency, author=author)
     return saved

@@ -11,7 +11,7 @@ import gradio as gr
 from assistant.errors import LLMError
 from ui.handlers import drafting as dh
 from ui.handlers import workspace as ws
-from ui.pages.common import Page, author_of, shown, shown_stream
+from ui.pages.common import Page, author_of, listen, shown_stream
 from ui.pages.profile import banner_text
 
 # Seconds to wait for the model's first words before the chat shows “正在生成”; a model that
@@ -241,13 +241,13 @@ def build(page: Page) -> dict[str, Any]:
         return dh.engine_markdown(a), "", "已应用（仅本次运行有效；长期使用请写入 .env）。"
 
     full = [page.state, page.banner, *view_outputs]
-    section.change(shown(view), [page.state, section], view_outputs)
-    accept_btn.click(shown(do_accept), [page.state, section], full)
-    reject_btn.click(shown(do_reject), [page.state, section], full)
-    editor.blur(shown(do_edit), [page.state, section, editor], full)
-    save_edit.click(shown(do_edit), [page.state, section, editor], full)
-    restore_btn.click(shown(do_restore), [page.state, section, version], full)
-    version.change(shown(do_diff), [page.state, section, version], [diff])
+    listen(section.change, view, [page.state, section], view_outputs)
+    listen(accept_btn.click, do_accept, [page.state, section], full)
+    listen(reject_btn.click, do_reject, [page.state, section], full)
+    listen(editor.blur, do_edit, [page.state, section, editor], full)
+    listen(save_edit.click, do_edit, [page.state, section, editor], full)
+    listen(restore_btn.click, do_restore, [page.state, section, version], full)
+    listen(version.change, do_diff, [page.state, section, version], [diff])
     outcome = gr.State(None)
     # The chat shows that a run started (its first words, or “正在生成” from a slow model), so
     # no spinner covers it. After a run, the rest of the page shows the new version and what
@@ -270,15 +270,19 @@ def build(page: Page) -> dict[str, Any]:
         (revise_btn.click, instruction),
         (instruction.submit, instruction),
     ):
-        trigger(
-            shown_stream(do_draft),
+        started = trigger(
+            shown_stream(do_draft, 3),
             [page.state, section, text_in, retrieve],
             [chat, draft_view, outcome],
             show_progress="hidden",
-        ).then(shown(finish), [page.state, section, outcome], after_outputs, **page.quiet)
-    index_btn.click(shown(do_index), None, [index_msg])
-    apply_btn.click(
-        shown(do_settings), [base_url, model_box, key_box], [engine, key_box, settings_msg]
+        )
+        listen(started.then, finish, [page.state, section, outcome], after_outputs, **page.quiet)
+    listen(index_btn.click, do_index, None, [index_msg])
+    listen(
+        apply_btn.click,
+        do_settings,
+        [base_url, model_box, key_box],
+        [engine, key_box, settings_msg],
     )
 
     page.on_open(view, [page.state, section], view_outputs)

@@ -7,7 +7,7 @@ from typing import Any
 import gradio as gr
 
 from ui.handlers import exports as eh
-from ui.pages.common import Page, author_of, shown
+from ui.pages.common import Page, author_of, listen
 
 _KINDS = [("征求意见稿（内部征求意见，不受把关限制）", False), ("正式稿（须通过发布把关）", True)]
 
@@ -89,9 +89,9 @@ def build(page: Page) -> dict[str, Any]:
         return [[str(p) for p in paths], *refresh(state, final)]
 
     outputs = [verdict, blockers, fingerprints, log]
-    kind.change(shown(refresh), [page.state, kind], outputs)
-    blockers.select(shown(pick), [fingerprints], [picked, picked_text])
-    allow_btn.click(shown(do_allow), [page.state, picked, reason, kind], [*outputs, reason])
-    export_btn.click(shown(do_export), [page.state, formats, kind], [files, *outputs])
+    listen(kind.change, refresh, [page.state, kind], outputs)
+    listen(blockers.select, pick, [fingerprints], [picked, picked_text])
+    listen(allow_btn.click, do_allow, [page.state, picked, reason, kind], [*outputs, reason])
+    listen(export_btn.click, do_export, [page.state, formats, kind], [files, *outputs])
     page.on_open(refresh, [page.state, kind], outputs)
     return {"files": files}

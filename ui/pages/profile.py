@@ -6,9 +6,10 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.errors import InputError
 from assistant.report import AGENCY_KIND_LABELS, LEVEL_LABELS, Report
 from ui.handlers import workspace as ws
-from ui.pages.common import Page, author_of, shown
+from ui.pages.common import Page, author_of, listen
 
 _FIELD_LABELS = {
     "name": "机关全称",
@@ -17,6 +18,16 @@ _FIELD_LABELS = {
     "phone": "联系电话",
     "website": "网站",
     "parent": "政府信息公开工作主管部门",
+    "title": "报告标题",
+    "date": "发布日期",
+    "index_no": "索引号",
+    "url": "发布网址",
+}
+_PLACEHOLDERS = {
+    "title": "例如：威海市文登区工业和信息化局2025年政府信息公开工作年度报告",
+    "date": "例如：2026-01-20",
+    "index_no": "政府信息公开平台上的索引号",
+    "url": "例如：http://www.wendeng.gov.cn/...",
 }
 
 
@@ -54,8 +65,21 @@ def build(page: Page) -> dict[str, Any]:
                     label="机关类型", choices=[(v, k) for k, v in AGENCY_KIND_LABELS.items()]
                 )
                 level = gr.Dropdown(label="层级", choices=[(v, k) for k, v in LEVEL_LABELS.items()])
-            boxes = {f: gr.Textbox(label=_FIELD_LABELS[f]) for f in ws.PROFILE_FIELDS[3:]}
-            profile_msg = gr.Markdown()
+            boxes = {
+                f: gr.Textbox(label=_FIELD_LABELS[f], elem_id=f"profile-{f}")
+                for f in ws.PROFILE_FIELDS[3:]
+            }
+            gr.Markdown("#### 发布信息（用于发布时限校验和 Word 文件的落款日期）")
+            with gr.Row():
+                published = {
+                    f: gr.Textbox(
+                        label=_FIELD_LABELS[f],
+                        placeholder=_PLACEHOLDERS[f],
+                        elem_id=f"profile-{f}",
+                    )
+                    for f in ws.PUBLICATION_FIELDS
+                }
+            profile_msg = gr.Markdown(elem_id="profile-msg")
             gr.Markdown(
                 "#### 上一年度已发布的报告\n上传后作为上年报告存入工作区：用于对比、"
                 "查看去年问题的整改情况和起草时的参考。"
@@ -70,7 +94,8 @@ def build(page: Page) -> dict[str, Any]:
             prior_btn = gr.Button("导入上年报告", elem_id="prior-import")
             prior_msg = gr.Markdown(elem_id="prior-msg")
 
-    fields = [name_box, kind, level, *boxes.values()]
+    fields = [name_box, kind, level, *boxes.values(), *published.values()]
+    names = [*ws.PROFILE_FIELDS, *ws.PUBLICATION_FIELDS]
 
     def refresh_picker(state: dict[str, int] | None) -> Any:
         value = state.get("id") if state else None
@@ -85,7 +110,7 @@ def build(page: Page) -> dict[str, Any]:
 
     def do_open(report_id: Any) -> tuple[dict[str, int], str]:
         if report_id in (None, ""):
-            raise gr.Error("请先在列表中选择一份报告。", title="无法完成")
+            raise InputError("请先在列表中选择一份报告。")
         opened = ws.open_report(a, int(report_id))
         return opened.state(), banner_text(opened.report, opened.version)
 
@@ -94,11 +119,11 @@ def build(page: Page) -> dict[str, Any]:
         return opened.state(), banner_text(opened.report, opened.version)
 
     def do_save_profile(
-        state: dict[str, int] | None, *values: Any, request: gr.Request
+        request: gr.Request, state: dict[str, int] | None, *values: Any
     ) -> tuple[dict[str, int], str, str]:
-        data = dict(
-            zip(ws.PROFILE_FIELDS, ["" if v is None else str(v) for v in values], strict=True)
-        )
+        # the request comes first: gradio fills a gr.Request parameter by position, and
+        # cannot fill one that follows *values (keyword-only)
+        data = dict(zip(names, ["" if v is None else str(v) for v in values], strict=True))
         opened = ws.save_profile(a, state, data, author=author_of(request))
         return opened.state(), banner_text(opened.report, opened.version), "已保存。"
 
@@ -118,18 +143,21 @@ def build(page: Page) -> dict[str, Any]:
         lines += [f"- {n}" for n in notes[:10]]
         return opened.state(), banner_text(opened.report, opened.version), "\n".join(lines)
 
-    opened_evt = open_btn.click(shown(do_open), [picker], [page.state, page.banner])
-    new_evt = new_btn.click(shown(do_new), [new_name, new_year], [page.state, page.banner])
+    opened_evt = listen(open_btn.click, do_open, [picker], [page.state, page.banner])
+    new_evt = listen(new_btn.click, do_new, [new_name, new_year], [page.state, page.banner])
     for evt in (opened_evt, new_evt):
         page.chain(evt)
     for comp in fields[1:]:
         trigger = comp.input if isinstance(comp, gr.Dropdown) else comp.blur
-        trigger(
-            shown(do_save_profile), [page.state, *fields], [page.state, page.banner, profile_msg]
+        listen(
+            trigger, do_save_profile, [page.state, *fields], [page.state, page.banner, profile_msg]
         )
     page.chain(
-        prior_btn.click(
-            shown(do_import), [page.state, prior_file], [page.state, page.banner, prior_msg]
+        listen(
+            prior_btn.click,
+            do_import,
+            [page.state, prior_file],
+            [page.state, page.banner, prior_msg],
         )
     )
 

@@ -8,7 +8,7 @@ import gradio as gr
 import pandas as pd
 
 from ui.handlers import review as rh
-from ui.pages.common import Page, author_of, shown
+from ui.pages.common import Page, author_of, listen
 
 
 def build(page: Page) -> dict[str, Any]:
@@ -96,10 +96,13 @@ def build(page: Page) -> dict[str, Any]:
         return [*refresh(state, only_changed), ""]
 
     outputs = [years, chart, numbers, similar, wording, problems, findings, fingerprints]
-    changed_only.change(shown(refresh), [page.state, changed_only], outputs)
-    findings.select(shown(pick), [fingerprints, findings], [picked_fp, picked])
-    decide_btn.click(
-        shown(save), [page.state, picked_fp, decision, reason, changed_only], [*outputs, reason]
+    listen(changed_only.change, refresh, [page.state, changed_only], outputs)
+    listen(findings.select, pick, [fingerprints, findings], [picked_fp, picked])
+    listen(
+        decide_btn.click,
+        save,
+        [page.state, picked_fp, decision, reason, changed_only],
+        [*outputs, reason],
     )
     page.on_open(refresh, [page.state, changed_only], outputs)
     return {"findings": findings, "numbers": numbers}

@@ -10,7 +10,7 @@ import pandas as pd
 from assistant.report import FormatVersion, Report
 from ui.handlers import tables as th
 from ui.handlers import workspace as ws
-from ui.pages.common import Page, author_of, shown
+from ui.pages.common import Page, author_of, listen
 from ui.pages.profile import banner_text
 
 _FORMATS: tuple[FormatVersion, ...] = ("2021", "2019")
@@ -125,7 +125,7 @@ def build(page: Page) -> dict[str, Any]:
     def check_view(report: Report) -> tuple[str, list[list[str]], list[list[str]]]:
         result = th.check_opened(a, report)
         rows, shown_findings = th.finding_rows(report, result)
-        return th.summary(result), rows, [list(f.cells) for f in shown_findings]
+        return th.summary(result, report), rows, [list(f.cells) for f in shown_findings]
 
     def refresh(state: dict[str, int] | None) -> list[Any]:
         if not state:
@@ -207,21 +207,25 @@ def build(page: Page) -> dict[str, Any]:
         return "", th.notes_markdown(a, state)
 
     page.chain(
-        upload.upload(
-            shown(upload_filled), [page.state, upload], [page.state, page.banner, excel_msg, upload]
+        listen(
+            upload.upload,
+            upload_filled,
+            [page.state, upload],
+            [page.state, page.banner, excel_msg, upload],
         )
     )
     for key, grid in grids.items():
-        grid.input(
-            shown(make_edit(key)),
+        listen(
+            grid.input,
+            make_edit(key),
             [page.state, grid],
             [page.state, page.banner, grid, summary, findings, findings_state, marks],
         ).then(None, [marks], None, js=_PAINT_JS)
-    findings.select(shown(pick_finding), [page.state, findings_state], [marks, where]).then(
+    listen(findings.select, pick_finding, [page.state, findings_state], [marks, where]).then(
         None, [marks], None, js=_PAINT_JS
     )
-    note_btn.click(shown(save_note), [page.state, note_section, note_text], [note_text, notes])
-    note_text.submit(shown(save_note), [page.state, note_section, note_text], [note_text, notes])
+    listen(note_btn.click, save_note, [page.state, note_section, note_text], [note_text, notes])
+    listen(note_text.submit, save_note, [page.state, note_section, note_text], [note_text, notes])
 
     def keep_note(
         state: dict[str, int] | None, section: str, text: str, request: gr.Request
@@ -231,7 +235,7 @@ def build(page: Page) -> dict[str, Any]:
             return gr.skip(), gr.skip()
         return save_note(state, section, text, request)
 
-    note_text.blur(shown(keep_note), [page.state, note_section, note_text], [note_text, notes])
+    listen(note_text.blur, keep_note, [page.state, note_section, note_text], [note_text, notes])
 
     page.on_open(template, [page.state], [template_btn])
     page.on_open(
