@@ -111,9 +111,10 @@ def _filled_workbook(assistant: Assistant, state: dict[str, int], out: Path) -> 
         "apply.carry_out.total": 1,
         "active.licensing.decisions": 44,
     }
-    for cell_id, value in figures.items():
-        sheet, ref = where[cell_id]
-        wb[sheet][ref] = value
+    for cell_id, (sheet, ref) in where.items():
+        # a new report is blank: 0 where the clerk had none (the template says so)
+        if sheet in wb.sheetnames and not cell_id.startswith("fees."):
+            wb[sheet][ref] = figures.get(cell_id, wb[sheet][ref].value or 0)
     wb.save(out)
     return out
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -275,7 +277,15 @@ def excel_template(assistant: Assistant, state: dict[str, int] | None) -> Path:
 
     opened = ws.current(assistant, state)
     path = ws.exports_dir(assistant) / f"{ws.file_stem(opened.report)}-数据填报.xlsx"
-    return write_workbook(path, opened.report)
+    # written beside and moved into place: two pages opening the report at once (or a download
+    # while it is rewritten) never see half a file
+    part = path.with_name(f".{uuid.uuid4().hex}-{path.name}")
+    try:
+        write_workbook(part, opened.report)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+    return path
 
 
 def upload_excel(
