@@ -9,18 +9,34 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Literal, Protocol
 
+from assistant.checks.support import (
+    context_of,
+    derived_support,
+    direction_conflicts,
+    effective_unit,
+    extra_mentions,
+    is_claim,
+    numbers_with_units,
+    statute_numbers,
+    supporting_facts,
+    value_matches,
+)
 from assistant.report.facts import Fact, FactLedger
 from assistant.report.numerals import NumberMention, extract_numbers
 from assistant.report.similarity import similarity
-from assistant.report.units import convert_money, is_money
 
-FlagKind = Literal["number", "fact_ref", "citation", "article", "similarity", "contact"]
+FlagKind = Literal[
+    "number", "direction", "fact_ref", "citation", "article", "similarity", "contact"
+]
 SIMILARITY_THRESHOLD = 0.8  # SPEC XY-05: character 3-gram Jaccard against last year's section
 
-_FACT_REF = re.compile(r"\[\[(?:fact|cell):([^\]\s]+)\]\]")
+# Any reference syntax a model may leave: [[fact:x]], [[ fact: x ]], [[x]], [fact:x], 【【…】】, {{…}}.
+LEFTOVER_REFERENCE = re.compile(
+    r"\[\[[^\[\]\n]{1,80}\]\]|\[(?:fact|cell)\s*[:：][^\]\n]{1,80}\]|【【[^】\n]{0,80}】】|\{\{[^}\n]{0,80}\}\}"
+)
 _ARTICLE = re.compile(
     r"《(?:中华人民共和国)?(?:政府信息公开)?条例》(?:的)?第([零〇一二两三四五六七八九十百]+)条"
 )
@@ -62,9 +78,12 @@ def guard_text(
 ) -> list[GuardFlag]:
     """Every flag for `text`. Pure: the same inputs give the same flags, in text order.
 
-    - a number (Arabic, Chinese, %, 元/万元) that matches no fact in value and unit, and is
-      not stated by a retrieved legal text (the 条例's 20个工作日);
-    - a `[[fact:…]]` reference left unresolved;
+    - a number (Arabic, Chinese, %, 元/万元, or before a unit no table uses: 3轮) that no fact
+      supports where it stands: same value and unit, the same subject (培训 ↔ 培训), the same
+      direction (比上年减少 only for a fall), or a sum/share/万 rounding that follows from the
+      facts; numbers stated by the 条例 and non-claims (12345热线, 7×24小时) are not flagged;
+    - 比上年增加/减少/持平 without a number, against the sign of the change;
+    - a reference left in the text (`[[fact:…]]`, `[[x]]`, `[fact:x]`, `【【…】】`, `{{…}}`);
     - a citation [n] with no retrieved passage n (passages are numbered from 1);
     - 《条例》第X条 naming an article that does not exist (`known_articles`) or was not retrieved;
     - a phone number or postcode not in the agency's profile;
@@ -80,34 +99,16 @@ def guard_text(
         if v
         for m in re.finditer(re.escape(v), text)
     ]
-    for m in _FACT_REF.finditer(text):
-        flags.append(
-            GuardFlag(
-                "fact_ref",
-                f"引用了不存在的事实“{m.group(1)}”，无法替换为数字。",
-                m.start(),
-                m.end(),
-                m.group(),
-            )
-        )
-    statutory = _statutory_numbers(passages)
-    for mention in extract_numbers(text):
-        if any(a <= mention.start < b for a, b in todo_spans):
+    flags.extend(reference_flags(text))
+    statutory = _statutory_numbers(passages) | statute_numbers()
+    mentions = extract_numbers(text)
+    for mention in sorted([*mentions, *extra_mentions(text, mentions)], key=lambda m: m.start):
+        if any(a <= mention.start < b for a, b in todo_spans) or not is_claim(text, mention):
             continue
-        if (
-            mention.checkable
-            and (mention.value, mention.unit) not in statutory
-            and not matching_facts(mention, ledger)
-        ):
-            flags.append(
-                GuardFlag(
-                    "number",
-                    f"数字“{mention.raw}”在数据和工作人员提供的情况中都找不到出处，请核对或删除。",
-                    mention.start,
-                    mention.end,
-                    mention.raw,
-                )
-            )
+        if mention.checkable:
+            flag = _number_flag(text, mention, ledger, statutory)
+            if flag is not None:
+                flags.append(flag)
         elif mention.kind == "code" and not any(mention.raw in v for v in ledger.profile.values()):
             flags.append(
                 GuardFlag(
@@ -118,6 +119,17 @@ def guard_text(
                     mention.raw,
                 )
             )
+    for start, end, words, change in direction_conflicts(text, ledger):
+        flags.append(
+            GuardFlag(
+                "direction",
+                f"“{words}”与数据不符：{change.label}{change.render()}"
+                f"（{'增加' if change.value > 0 else '减少' if change.value < 0 else '持平'}）。",
+                start,
+                end,
+                words,
+            )
+        )
     flags.extend(_citation_flags(text, len(passages)))
     flags.extend(_article_flags(text, passages, known_articles))
     if prior_text and text.strip():
@@ -137,41 +149,74 @@ def guard_text(
     return sorted(flags, key=lambda f: (f.start, f.kind))
 
 
-def _statutory_numbers(passages: Sequence[Passage]) -> set[tuple[Decimal, str | None]]:
+def _number_flag(
+    text: str,
+    mention: NumberMention,
+    ledger: FactLedger,
+    statutory: Collection[tuple[Decimal, str]],
+) -> GuardFlag | None:
+    unit = effective_unit(text, mention)
+    if unit is not None and (mention.value, unit) in statutory:
+        return None
+    if supporting_facts(mention, ledger, text) or derived_support(mention, ledger, text):
+        return None
+    ctx = context_of(text, mention)
+    opposite = [
+        f
+        for f in ledger.by_source("change")
+        if ctx.direction
+        and value_matches(f, mention, unit)
+        and (f.value > 0) != (ctx.direction > 0)
+    ]
+    if opposite:
+        f = opposite[0]
+        message = (
+            f"“{mention.raw}”的增减方向与数据不符：{f.label}{f.render()}，"
+            f"文中写的是{'增加' if ctx.direction > 0 else '减少'}。"  # type: ignore[operator]
+        )
+    elif supporting_facts(mention, ledger):
+        message = (
+            f"数字“{mention.raw}”与数据中同值的数字说的不是同一件事（所在语句的主语或增减"
+            f"与之不符），请核对或删除。"
+        )
+    else:
+        message = f"数字“{mention.raw}”在数据和工作人员提供的情况中都找不到出处，请核对或删除。"
+    return GuardFlag("number", message, mention.start, mention.end, mention.raw)
+
+
+def _statutory_numbers(passages: Sequence[Passage]) -> set[tuple[Decimal, str]]:
     """Numbers stated by the retrieved 条例, format notices and fee rules (20个工作日, 10件):
     quoting the law is not inventing a figure."""
     return {
-        (m.value, m.unit)
+        pair
         for h in passages
         if h.kind in ("regulation", "format", "fees")
-        for m in extract_numbers(h.text)
-        if m.checkable
+        for pair in numbers_with_units(h.text)
     }
 
 
-def matching_facts(mention: NumberMention, ledger: FactLedger) -> list[Fact]:
+def matching_facts(
+    mention: NumberMention, ledger: FactLedger, text: str | None = None
+) -> list[Fact]:
     """Facts that support a number: equal value in the same (or a convertible money) unit.
     A percentage matches when the fact rounds to the precision written; a change matches by
-    its size (the text says 增加 or 减少); 60余人次 matches 60 to 69."""
-    return [f for f in ledger if _supports(f, mention)]
+    its size; 60余人次 matches 60 to 69. Given the text it stands in, the sentence must also
+    name the fact's subject and direction (see `checks.support`)."""
+    return supporting_facts(mention, ledger, text)
 
 
-def _supports(fact: Fact, m: NumberMention) -> bool:
-    value = abs(fact.value) if fact.source == "change" else fact.value
-    if m.unit in ("%", "个百分点") or fact.unit in ("%", "个百分点"):
-        if m.unit != fact.unit:
-            return False
-        places = max(0, -m.value.as_tuple().exponent)  # type: ignore[operator]
-        rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-        return rounded == m.value
-    if m.unit and fact.unit and is_money(m.unit) and is_money(fact.unit):
-        value = convert_money(value, fact.unit, m.unit, places=None)
-    elif m.unit is not None and m.unit != fact.unit:
-        return False
-    if m.approx:
-        step = Decimal(10) ** max(0, len(str(int(m.value))) - 1)
-        return m.value <= value < m.value + step
-    return value == m.value
+def reference_flags(text: str) -> list[GuardFlag]:
+    """Reference syntax left in the text: never published; blocks the 正式稿."""
+    return [
+        GuardFlag(
+            "fact_ref",
+            f"文中留有未替换的引用标记“{m.group()}”，无法替换为数字，请改为实际内容或删除。",
+            m.start(),
+            m.end(),
+            m.group(),
+        )
+        for m in LEFTOVER_REFERENCE.finditer(text)
+    ]
 
 
 def _citation_flags(text: str, n_passages: int) -> list[GuardFlag]:

@@ -22,6 +22,7 @@ _FLAG_NAMES = {
     "article": "条文引用",
     "similarity": "与上年雷同",
     "contact": "联系方式",
+    "direction": "增减方向不符",
 }
 
 

@@ -34,6 +34,7 @@ FLAG_KIND_LABELS = {
     "citation": "引用编号错误",
     "article": "条例条款有误",
     "contact": "联系方式不符",
+    "direction": "增减方向不符",
     "similarity": "与上年雷同",
 }
 SECTION_HEADERS = ("部分", "状态", "版本数", "标记")
