@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from assistant.checks.guard import GuardFlag, guard_text, known_articles
 from assistant.config import shipped_dir
-from assistant.drafting.guard import GuardFlag, guard_text, known_articles
 from assistant.report.facts import FactLedger, build_ledger
 from ui.demo import load_demo_report
 
