@@ -13,7 +13,11 @@ from assistant.ingest import read_report
 from assistant.report import Report
 
 if TYPE_CHECKING:
+    from assistant.drafting.drafter import Drafter
+    from assistant.drafting.notes import Notes
     from assistant.llm.base import ChatModel, Embedder
+    from assistant.retrieval import KnowledgeBase
+    from assistant.store import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -57,20 +61,20 @@ class Assistant:
         report: Report,
         *,
         prior: Report | None = None,
-        notes: dict[str, object] | None = None,
+        notes: Notes | None = None,
         retrieve: bool = True,
-    ) -> Any:
+    ) -> Drafter:
         """A Drafter for one report: the configured model (or the offline composer), the
-        prompts, the staff notes, and the knowledge base when `retrieve`."""
+        prompts, the staff notes (as `normalize_notes` gives them), and the knowledge base
+        when `retrieve`."""
         from assistant.drafting.drafter import Drafter
-        from assistant.drafting.notes import normalize_notes
         from assistant.drafting.prompts import PromptLibrary
 
         return Drafter(
             report,
             prompts=PromptLibrary(Path(self.settings.paths.prompts_dir)),
             prior=prior,
-            notes=normalize_notes(notes or {}),
+            notes=notes,
             retriever=self.knowledge if retrieve else None,
             chat=self.chat,
             knowledge_dir=Path(self.settings.paths.knowledge_dir),
@@ -93,7 +97,7 @@ class Assistant:
         self._chat = None
 
     @cached_property
-    def knowledge(self) -> Any:
+    def knowledge(self) -> KnowledgeBase:
         from assistant.retrieval import KnowledgeBase
 
         return KnowledgeBase.open(
@@ -101,7 +105,7 @@ class Assistant:
         )
 
     @cached_property
-    def store(self) -> Any:
+    def store(self) -> Workspace:
         from assistant.store import Workspace
 
         return Workspace.open(self.settings)

@@ -17,11 +17,11 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from assistant.batch import run_batch
 from assistant.checks import run_checks
 from assistant.ingest import read_report
 from assistant.report import Agency, Cell, Report, load_layout, zero_report
 from assistant.report.dataschema import dump
+from assistant.usecases.batch import run_batch
 
 _KINDS = ("department", "government", "township")
 

@@ -28,9 +28,20 @@ _MODEL_SIDE = (
     "chromadb",
     "gradio",
 )
+# Settings are read at the edges (the command line, the web app) and passed in typed; no package
+# below reads them itself.
+_READS_SETTINGS = ("assistant.config.load_settings",)
+_SURFACES = ("assistant.cli", "ui")
 FORBIDDEN: dict[str, tuple[str, ...]] = {
-    **{pkg: _MODEL_SIDE for pkg in _CORE},
+    **{pkg: (*_MODEL_SIDE, *_READS_SETTINGS) for pkg in _CORE},
     "assistant": ("ui", "gradio"),
+    "ui": ("assistant.cli",),
+    **{
+        pkg: _READS_SETTINGS
+        for pkg in ("assistant.llm", "assistant.retrieval", "assistant.drafting", "assistant.store")
+    },
+    "assistant.usecases": (*_SURFACES, *_READS_SETTINGS),
+    "assistant.service": (*_SURFACES, "assistant.usecases", *_READS_SETTINGS),
 }
 # where a third-party package may appear at all (STYLE §3)
 ONLY_IN = {
@@ -42,29 +53,43 @@ ONLY_IN = {
 }
 
 
-# ARCHITECTURE.md's "may import" column for the deterministic core, within assistant/ (errors,
-# config and limits are the foundation every package stands on). The file formats that a reader
-# and a writer share (report.dataschema, report.workbook) live in report so that ingest and export
-# both reach them from below.
+# ARCHITECTURE.md's "may import" column, within assistant/ (errors, config and limits are the
+# foundation every package stands on). The file formats that a reader and a writer share
+# (report.dataschema, report.workbook) live in report so that ingest and export both reach them
+# from below. Above the packages: the `Assistant` facade (service), the use cases, the surfaces.
 MAY_IMPORT = {
+    # the deterministic core
     "assistant.report": (),
     "assistant.ingest": ("assistant.report",),
     "assistant.checks": ("assistant.report",),
     "assistant.compare": ("assistant.report", "assistant.checks"),
     "assistant.export": ("assistant.report", "assistant.checks"),
     "assistant.store": ("assistant.report",),
+    # the model side
+    "assistant.llm": (),
+    "assistant.retrieval": ("assistant.report", "assistant.ingest", "assistant.llm"),
+    "assistant.drafting": (
+        "assistant.report",
+        "assistant.checks",
+        "assistant.llm",
+        "assistant.retrieval",
+    ),
 }
 _FOUNDATION = ("assistant.errors", "assistant.config", "assistant.limits")
 
-# Edges that launch the UI: `xxgk ui` is the same entry point as `xxgk-ui` (ui.app:main).
-ALLOWED = {("assistant.cli.ui", "ui.app")}
+# The edge that launches the UI: `xxgk ui` (and `xxgk-ui`, the same command) starts ui.app.
+ALLOWED = {
+    ("assistant.cli.ui", "ui.app"),
+    # the configured deadlines: passed in as CheckOptions next (issue 13)
+    ("assistant.checks.rules_publication", "assistant.config.load_settings"),
+}
 
 
-def _modules() -> list[tuple[str, Path]]:
+def _modules(root: Path) -> list[tuple[str, Path]]:
     out = []
     for base in ("assistant", "ui"):
-        for path in sorted((REPO / base).rglob("*.py")):
-            rel = path.relative_to(REPO).with_suffix("")
+        for path in sorted((root / base).rglob("*.py")):
+            rel = path.relative_to(root).with_suffix("")
             parts = list(rel.parts)
             if parts[-1] == "__init__":
                 parts = parts[:-1]
@@ -73,6 +98,8 @@ def _modules() -> list[tuple[str, Path]]:
 
 
 def _imports(path: Path, module: str) -> list[str]:
+    """Every module a file imports, and for `from M import n` also `M.n` (a submodule or a
+    name: `from assistant.config import load_settings` gives assistant.config.load_settings)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = []
     for node in ast.walk(tree):
@@ -84,9 +111,13 @@ def _imports(path: Path, module: str) -> list[str]:
                 base = ".".join(
                     pkg[: len(pkg) - node.level + (1 if path.name == "__init__.py" else 0)]
                 )
-                names.append(f"{base}.{node.module}" if node.module else base)
+                source = f"{base}.{node.module}" if node.module else base
             elif node.module:
-                names.append(node.module)
+                source = node.module
+            else:
+                continue
+            names.append(source)
+            names += [f"{source}.{a.name}" for a in node.names if a.name != "*"]
     return names
 
 
@@ -94,11 +125,11 @@ def _within(name: str, prefix: str) -> bool:
     return name == prefix or name.startswith(prefix + ".")
 
 
-def violations() -> list[str]:
+def violations(root: Path = REPO) -> list[str]:
     found = []
-    for module, path in _modules():
+    for module, path in _modules(root):
         for imported in _imports(path, module):
-            if (module, imported) in ALLOWED:
+            if any(module == m and _within(imported, target) for m, target in ALLOWED):
                 continue
             for owner, banned in FORBIDDEN.items():
                 if _within(module, owner):
@@ -127,25 +158,74 @@ def test_layering_holds() -> None:
     assert violations() == []
 
 
-def test_checker_catches_a_violation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    bad = REPO / "assistant" / "checks" / "_arch_probe.py"
-    bad.write_text("import chromadb\n", encoding="utf-8")
-    try:
-        assert any("assistant.checks._arch_probe imports chromadb" in v for v in violations())
-    finally:
-        bad.unlink()
+def _probe(root: Path, module: str, source: str) -> None:
+    """A module of a temporary tree: the real tree is never written to."""
+    path = root / Path(*module.split(".")).with_suffix(".py")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(source, encoding="utf-8")
 
 
-def test_checker_catches_a_core_package_reaching_sideways() -> None:
-    bad = REPO / "assistant" / "export" / "_arch_probe.py"
-    bad.write_text("from assistant.ingest import read_report\n", encoding="utf-8")
-    try:
-        assert (
-            "assistant.export._arch_probe imports assistant.ingest: assistant.export may "
-            "import only assistant.report, assistant.checks" in violations()
-        )
-    finally:
-        bad.unlink()
+def test_checker_catches_a_violation(tmp_path: Path) -> None:
+    _probe(tmp_path, "assistant.checks.probe", "import chromadb\n")
+    assert any("assistant.checks.probe imports chromadb" in v for v in violations(tmp_path))
+
+
+def test_checker_catches_a_core_package_reaching_sideways(tmp_path: Path) -> None:
+    _probe(tmp_path, "assistant.export.probe", "from assistant.ingest import read_report\n")
+    assert (
+        "assistant.export.probe imports assistant.ingest: assistant.export may "
+        "import only assistant.report, assistant.checks" in violations(tmp_path)
+    )
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "expected"),
+    [
+        # the model side has its layers too: the chat model factory knows nothing of drafting
+        (
+            "assistant.llm.probe",
+            "from assistant.drafting import drafter\n",
+            "assistant.llm.probe imports assistant.drafting: assistant.llm may import only itself",
+        ),
+        # a package never reaches up into the use cases or the surfaces
+        (
+            "assistant.drafting.probe",
+            "from assistant.usecases import drafting\n",
+            "assistant.drafting.probe imports assistant.usecases: assistant.drafting may import "
+            "only assistant.report, assistant.checks, assistant.llm, assistant.retrieval",
+        ),
+        # the web app goes through the use cases, never through the command line
+        (
+            "ui.handlers.probe",
+            "from assistant.cli.export import FORMATS\n",
+            "ui.handlers.probe imports assistant.cli.export: ui must not import assistant.cli",
+        ),
+        # settings are read at the edge, relative imports included
+        (
+            "assistant.checks.probe",
+            "from ..config import load_settings\n",
+            "assistant.checks.probe imports assistant.config.load_settings: assistant.checks "
+            "must not import assistant.config.load_settings",
+        ),
+        (
+            "assistant.usecases.probe",
+            "from assistant.cli.report import open_workspace\n",
+            "assistant.usecases.probe imports assistant.cli.report: assistant.usecases must "
+            "not import assistant.cli",
+        ),
+    ],
+)
+def test_checker_catches_each_kind_of_edge(
+    tmp_path: Path, module: str, source: str, expected: str
+) -> None:
+    _probe(tmp_path, module, source)
+    assert expected in violations(tmp_path)
+
+
+def test_a_clean_tree_has_no_violations(tmp_path: Path) -> None:
+    _probe(tmp_path, "assistant.usecases.probe", "from assistant.drafting import drafter\n")
+    _probe(tmp_path, "ui.handlers.probe", "from assistant.usecases import publishing\n")
+    assert violations(tmp_path) == []
 
 
 def test_every_cli_command_is_listed_once_with_its_module() -> None:

@@ -1,4 +1,5 @@
-"""The Gradio app: `build_app(assistant)` builds it, `main()` starts it on 127.0.0.1, offline."""
+"""The Gradio app: `build_app(assistant)` builds it, `serve(settings)` starts it on 127.0.0.1,
+offline. `xxgk ui` and `xxgk-ui` (both `assistant.cli.ui`) parse the flags and call `serve`."""
 
 from __future__ import annotations
 
@@ -149,15 +150,6 @@ def _warm_up(assistant: Assistant) -> None:
         log.info("warm-up: %s", exc.message)
 
 
-def main(argv: list[str] | None = None) -> None:
-    """`xxgk-ui`: the same as `xxgk ui` (host, port, demo and auth from flags or settings)."""
-    import sys
-
-    from assistant.cli import cli
-
-    raise SystemExit(cli(["ui", *(sys.argv[1:] if argv is None else argv)]))
-
-
 def serve(settings: Settings, *, demo: bool = False, block: bool = True) -> tuple[gr.Blocks, str]:
     """Build the assistant and the app from settings and start serving; returns the app and URL."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -182,4 +174,4 @@ def serve(settings: Settings, *, demo: bool = False, block: bool = True) -> tupl
     return app, url
 
 
-__all__ = ["build_app", "load_settings", "main", "serve"]
+__all__ = ["build_app", "load_settings", "serve"]

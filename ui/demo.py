@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from assistant.drafting.notes import normalize_notes
 from assistant.report import Agency, Publication, Report, Section, parse_cell, zero_report
 from assistant.service import Assistant
 
@@ -77,7 +78,7 @@ def _draft_offline(
     prior: Report | None,
     notes: dict[str, str],
 ) -> None:
-    drafter = assistant.drafter(report, prior=prior, notes=dict(notes), retrieve=False)
+    drafter = assistant.drafter(report, prior=prior, notes=normalize_notes(notes), retrieve=False)
     for section in DEMO_DRAFTS:
         draft = drafter.draft(section, offline=True)  # type: ignore[arg-type]
         assistant.store.add_draft(

@@ -137,7 +137,7 @@ def check(
     return exit_code(result)
 
 
-# ---- a folder: assistant.batch reads and checks in parallel; this formats the outcome ----
+# ---- a folder: assistant.usecases.batch reads and checks in parallel; this formats the outcome ----
 
 
 def _check_folder(
@@ -149,11 +149,9 @@ def _check_folder(
     html_path: Path | None,
     limits: LimitSettings,
 ) -> int:
-    from assistant import batch  # process pool and progress bar: only for folders
+    from assistant.usecases import batch  # process pool and progress bar: only for folders
 
-    paths = sorted(
-        p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-    )
+    paths = batch.report_files(folder)
     if not paths:
         raise InputError(
             f"文件夹“{folder}”中没有可校验的报告文件（可读取的类型："

@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from assistant.config import load_settings
-from assistant.errors import AssistantError, KnowledgeError
-from assistant.ingest import read_report
+from assistant.errors import AssistantError
 from assistant.report.model import Report
+from assistant.usecases.drafting import open_drafter
+from assistant.usecases.workspace import file_context
+
+if TYPE_CHECKING:
+    from assistant.drafting.drafter import Drafter
 
 EXIT_OK, EXIT_FAIL = 0, 1
 _FLAG_NAMES = {
@@ -62,7 +66,7 @@ def _drafter(
     offline: bool,
     no_retrieve: bool,
     quiet: bool = False,
-) -> tuple[Any, Report, list[str]]:
+) -> tuple[Drafter, Report, list[str]]:
     from assistant.drafting.notes import load_notes
     from assistant.service import build_assistant
 
@@ -72,24 +76,20 @@ def _drafter(
             update={"llm": settings.llm.model_copy(update={"offline": True})}
         )
     assistant = build_assistant(settings)
-    report = read_report(data)
-    prior_report = read_report(prior) if prior else None
-    warnings: list[str] = []
-    staff_notes = dict(load_notes(notes)) if notes else None
-    drafter = assistant.drafter(report, prior=prior_report, notes=staff_notes, retrieve=False)
-    if not no_retrieve:
-        if not quiet:
-            click.echo(
-                "正在准备知识库（首次使用需建立索引，可能要几分钟；加 --no-retrieve 可跳过）…",
-                err=True,
-            )
-        try:
-            kb = assistant.knowledge
-            kb.ensure_built()
-            drafter.retriever = kb
-        except KnowledgeError as exc:
-            warnings.append(f"知识库不可用，草稿不引用参考资料：{exc.message}")
-    return drafter, report, warnings
+    ctx = file_context(data, prior=prior)
+    if not no_retrieve and not quiet:
+        click.echo(
+            "正在准备知识库（首次使用需建立索引，可能要几分钟；加 --no-retrieve 可跳过）…",
+            err=True,
+        )
+    drafter, warnings = open_drafter(
+        assistant,
+        ctx,
+        retrieve=not no_retrieve,
+        build_index=True,
+        notes=load_notes(notes) if notes else None,
+    )
+    return drafter, ctx.report, warnings
 
 
 def _stream_sink(as_json: bool, engine: str) -> Any:

@@ -3,67 +3,29 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import click
 
-from assistant.checks import run_checks
-from assistant.checks.guard import guard_text, matching_facts
-from assistant.errors import ExportError, InputError
-from assistant.export import document
-from assistant.export.appendix import ReviewerAppendix, build_appendix, sentence_around
-from assistant.export.docx import write_docx
-from assistant.export.gate import (
-    DRAFT,
-    FINAL,
-    GUARDED_SECTIONS,
-    FindingDecision,
-    GateResult,
-    UntracedNumber,
-    enforce_gate,
-    gate_input,
-)
+from assistant.cli.report import open_workspace
+from assistant.errors import InputError
+from assistant.export.gate import DRAFT, FINAL, GateResult
 from assistant.ingest import read_report
-from assistant.report import SECTION_IDS, Report, load_sections
-from assistant.report.facts import FactLedger, build_ledger
+from assistant.report import SECTION_IDS, load_sections
 from assistant.store import section_label
+from assistant.usecases import publishing
+from assistant.usecases.workspace import (
+    ReportContext,
+    file_context,
+    pick_report,
+    workspace_context,
+)
 
-FORMATS = ("docx", "html", "md", "txt", "json", "xlsx")
 _NUMBERS = {s.id: s.number for s in load_sections()}  # overview → 一, as a clerk types it
-_UNTRACED_KINDS = ("number", "fact_ref")  # guard flags that are numbers without a source
 DEFAULT_AUTHOR = "命令行"
-
-
-@dataclass
-class _Source:
-    report: Report
-    stem: str
-    notes: dict[str, str]
-    decisions: dict[str, FindingDecision]
-    workspace_id: int | None = None
-
-
-def untraced_numbers(report: Report, ledger: FactLedger) -> list[UntracedNumber]:
-    """The drafting guard's flags of numbers no fact supports, section by section."""
-    out: list[UntracedNumber] = []
-    for section in GUARDED_SECTIONS:
-        text = report.text(section)
-        for flag in guard_text(text, ledger):
-            if flag.kind not in _UNTRACED_KINDS:
-                continue
-            out.append(
-                UntracedNumber(
-                    section,
-                    flag.text,
-                    sentence_around(text, flag.start, flag.end),
-                    flag.start,
-                    flag.end,
-                )
-            )
-    return out
 
 
 def _parse_overrides(items: Sequence[str]) -> dict[str, str]:
@@ -79,9 +41,7 @@ def _parse_overrides(items: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _from_workspace(agency: str | None, year: int | None) -> _Source:
-    from assistant.cli.report import open_workspace, pick_report
-
+def _from_workspace(agency: str | None, year: int | None, prior: Path | None) -> ReportContext:
     with open_workspace() as ws:
         stored = pick_report(ws, agency, year)
         report = stored.report
@@ -96,120 +56,8 @@ def _from_workspace(agency: str | None, year: int | None) -> _Source:
                     f"或在网页“起草与修改”中采用。",
                     err=True,
                 )
-        notes: dict[str, str] = {}
-        for note in ws.notes(stored.id):
-            notes[note.section] = f"{notes.get(note.section, '')}\n{note.text}".strip()
-        decisions = {
-            fp: FindingDecision(d.decision, d.reason, d.author)
-            for fp, d in ws.decisions(stored.id).items()
-        }
-    return _Source(report, f"{stored.agency}{stored.year}年度报告", notes, decisions, stored.id)
-
-
-def _record(workspace_id: int, fmt: str, result: GateResult, path: Path, author: str) -> None:
-    from assistant.cli.report import open_workspace
-
-    with open_workspace() as ws:
-        ws.record_export(
-            workspace_id,
-            format=fmt,
-            kind=result.kind,
-            path=path,
-            author=author,
-            overrides=result.override_records(),
-        )
-
-
-def reviewer_path(path: Path, fmt: str) -> Path:
-    """Where the reviewer package goes: beside the export; a workbook's package is a Word file,
-    since a workbook holds data only."""
-    suffix = ".docx" if fmt == "xlsx" else path.suffix
-    return path.with_name(f"{path.stem}-审核包{suffix}")
-
-
-def _write(
-    fmt: str,
-    report: Report,
-    path: Path,
-    result: GateResult,
-    *,
-    fragment: bool,
-    appendix: ReviewerAppendix | None = None,
-) -> None:
-    kind = result.kind
-    if fmt == "xlsx" and appendix is None:
-        from assistant.export.xlsx import write_workbook
-
-        write_workbook(path, report)
-        return
-    if fmt in ("docx", "xlsx"):  # a workbook's reviewer package is a Word file
-        write_docx(report, path, kind=kind, appendix=appendix)
-        return
-    text: str
-    if fmt == "html":
-        render = document.html_fragment if fragment else document.html_page
-        text = render(report, kind=kind, appendix=appendix)
-    elif fmt == "md":
-        text = document.markdown(report, kind=kind, appendix=appendix)
-    elif fmt == "txt":
-        text = document.plain_text(report, kind=kind, appendix=appendix)
-    else:
-        doc = document.json_document(report, result.input.checks, appendix=appendix)
-        text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ExportError(
-            f"无法写入“{path}”：{exc.strerror}。请检查文件夹是否存在。", source=path
-        ) from exc
-
-
-@dataclass(frozen=True)
-class ExportOutcome:
-    path: Path
-    package: Path | None  # the reviewer package, when one was written
-    result: GateResult
-
-
-def run_export(
-    report: Report,
-    fmt: str,
-    path: Path,
-    *,
-    final: bool = False,
-    overrides: Mapping[str, str] | None = None,
-    decisions: Mapping[str, FindingDecision] | None = None,
-    notes: Mapping[str, str] | None = None,
-    prior: Report | None = None,
-    reviewer: bool = False,
-    fragment: bool = False,
-) -> ExportOutcome:
-    """Judge `report` at the gate (checks, and the guard over its text) and write it as `fmt`.
-    The published file stays clean; a reviewer package goes beside it on request, and always
-    for a 正式稿 that let problems through, so their reasons are on paper. Raises
-    PublishGateError for a 正式稿 while anything blocks it."""
-    ledger = build_ledger(report, prior=prior, notes=notes or {})
-    inp = gate_input(
-        report,
-        checks=run_checks(report, prior=prior),
-        untraced=untraced_numbers(report, ledger),
-        overrides=overrides,
-        decisions=decisions,
-    )
-    result = enforce_gate(inp, FINAL if final else DRAFT)
-    _write(fmt, report, path, result, fragment=fragment)
-    package = None
-    if reviewer or result.overridden:
-        package = reviewer_path(path, fmt)
-        _write(
-            fmt,
-            report,
-            package,
-            result,
-            fragment=fragment,
-            appendix=build_appendix(result, matching_facts, ledger),
-        )
-    return ExportOutcome(path, package, result)
+        ctx = workspace_context(ws, stored, with_prior=False)
+    return replace(ctx, prior=read_report(prior)) if prior is not None else ctx
 
 
 def _summary(fmt: str, path: Path, result: GateResult) -> dict[str, Any]:
@@ -233,7 +81,9 @@ def _summary(fmt: str, path: Path, result: GateResult) -> dict[str, Any]:
     "工作区中的报告。",
 )
 @click.argument("source", required=False, type=click.Path(path_type=Path))
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), required=True, help="导出格式。")
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(publishing.FORMATS), required=True, help="导出格式。"
+)
 @click.option("--final", is_flag=True, help="导出正式稿（经发布把关）；不加则为征求意见稿。")
 @click.option(
     "--override",
@@ -274,27 +124,25 @@ def export(
     if fragment and fmt != "html":
         raise click.UsageError("--fragment 只用于 --format html。")
     if source is not None:
-        src = _Source(read_report(source), source.stem, {}, {})
+        src = file_context(source, prior=prior)
     else:
-        src = _from_workspace(agency, year)
+        src = _from_workspace(agency, year, prior)
     path = out or Path(f"{src.stem}-{FINAL if final else DRAFT}.{fmt}")
     if source is not None and path.resolve() == source.resolve():
         raise InputError(f"输出文件与源文件相同（{path}）。请用 --out 指定另一个文件名。")
-    done = run_export(
-        src.report,
+    done = publishing.export(
+        src,
         fmt,
         path,
         final=final,
         overrides=_parse_overrides(overrides),
-        decisions=src.decisions,
-        notes=src.notes,
-        prior=read_report(prior) if prior is not None else None,
         reviewer=reviewer,
         fragment=fragment,
     )
     result, package, kind = done.result, done.package, done.result.kind
     if src.workspace_id is not None:
-        _record(src.workspace_id, fmt, result, path, author)
+        with open_workspace() as ws:
+            publishing.record_export(ws, src.workspace_id, fmt, done, author)
     if as_json:
         summary = _summary(fmt, path, result)
         summary["reviewer_package"] = str(package) if package else None

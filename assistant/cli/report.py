@@ -9,13 +9,13 @@ from typing import Any
 
 import click
 
-from assistant.compare import carry_forward
 from assistant.config import load_settings
 from assistant.errors import InputError
 from assistant.ingest import read_report
-from assistant.report import SECTION_IDS, Report, Section, load_sections, zero_report
-from assistant.store import StoredReport, Workspace, backup, restore, section_label
+from assistant.report import SECTION_IDS, Section, load_sections
+from assistant.store import Workspace, backup, restore, section_label
 from assistant.store.backup import is_empty
+from assistant.usecases.workspace import create_report, import_data, pick_report
 
 DEFAULT_AUTHOR = "命令行"
 _author = click.option(
@@ -35,25 +35,6 @@ def open_workspace() -> Workspace:
 
 def _echo_json(doc: Any) -> None:
     click.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
-
-
-def pick_report(ws: Workspace, agency: str | None, year: int | None) -> StoredReport:
-    """The report named by --agency/--year; either may be left out when only one report fits."""
-    fits = [
-        s
-        for s in ws.reports()
-        if (agency is None or s.agency == agency) and (year is None or s.year == year)
-    ]
-    if len(fits) == 1:
-        return ws.load_report(fits[0].id)
-    if not fits:
-        what = f"{agency or ''}{f'{year}年度' if year else ''}报告" if agency or year else "报告"
-        raise InputError(
-            f"工作区中没有{what}。请用 xxgk report list 查看，"
-            "或用 xxgk report new 机关名称 年度 新建。"
-        )
-    names = "；".join(f"{s.agency} {s.year}" for s in fits)
-    raise InputError(f"工作区中有多份报告（{names}）。请用 -a 机关名称 -y 年度 指明是哪一份。")
 
 
 def section_id(text: str) -> str:
@@ -88,25 +69,12 @@ def report_group() -> None:
 @_author
 @_as_json
 def new_cmd(agency: str, year: int, prior_file: Path | None, author: str, as_json: bool) -> None:
+    prior = read_report(prior_file) if prior_file is not None else None
     with open_workspace() as ws:
-        prior: Report | None = None
-        if prior_file is not None:
-            prior = read_report(prior_file)
-            if prior.year != year - 1:
-                raise InputError(
-                    f"{prior_file.name} 是{prior.year}年度的报告，不是{year - 1}年度的。"
-                    "请提供上一年度的报告。",
-                    source=prior_file,
-                )
-        else:
-            found = ws.find_report(agency, year - 1)
-            prior = found.report if found else None
-        this = zero_report(year, agency)
-        filled: tuple[str, ...] = ()
-        if prior is not None:
-            carried = carry_forward(prior, this)
-            this, filled = carried.report, carried.filled
-        stored = ws.create_report(this, author=author)
+        created = create_report(
+            ws, agency, year, prior=prior, prior_source=prior_file, author=author
+        )
+    stored, filled = created.stored, created.carried
     if as_json:
         _echo_json(
             {
@@ -208,48 +176,20 @@ def show_cmd(agency: str | None, year: int | None, as_json: bool) -> None:
 @_author
 def import_cmd(file: Path, agency: str | None, year: int | None, author: str) -> None:
     data = read_report(file)
-    agency = agency or data.agency.name or None
-    year = year or data.year
-    if data.year != year:
-        raise InputError(
-            f"{file.name} 是{data.year}年度的数据，不能导入{year}年度报告。", source=file
-        )
     with open_workspace() as ws:
-        found = ws.find_report(agency, year) if agency else None
-        if found is None and agency is None:
-            found = pick_report(ws, None, year)
-        if found is None:
-            data = data.model_copy(
-                update={"agency": data.agency.model_copy(update={"name": agency})}
-            )
-            ws.create_report(data, author=author)
-            click.echo(f"工作区中原无此报告，已按 {file.name} 新建{agency}{year}年度报告。")
-            return
-        merged = _merge(found.report, data)
-        version = ws.save_report(found.id, merged, expected_version=found.version, author=author)
-        changes = [c for c in ws.changes(found.id) if c.report_version == version]
-    if version == found.version:
+        done = import_data(ws, data, source=file, agency=agency, year=year, author=author)
+    if done.stored is None:
+        click.echo(
+            f"工作区中原无此报告，已按 {file.name} 新建"
+            f"{agency or data.agency.name}{year or data.year}年度报告。"
+        )
+    elif done.version == done.stored.version:
         click.echo(f"{file.name} 与工作区中的数据相同，没有修改。")
     else:
         click.echo(
-            f"已导入 {file.name}：{len(changes)}处修改，保存为第{version}版。"
+            f"已导入 {file.name}：{done.changes}处修改，保存为第{done.version}版。"
             "用 xxgk report show 查看。"
         )
-
-
-def _merge(current: Report, data: Report) -> Report:
-    """The file's cells and non-empty sections and profile fields over the stored report."""
-    sections = {**current.sections, **{k: v for k, v in data.sections.items() if v.text}}
-    profile = {k: v for k, v in data.agency.model_dump().items() if v not in (None, "")}
-    profile.pop("name", None)
-    return current.model_copy(
-        update={
-            "cells": {**current.cells, **data.cells},
-            "sections": sections,
-            "agency": current.agency.model_copy(update=profile),
-            "format": data.format,
-        }
-    )
 
 
 @report_group.command("history", help="列出一个部分（一…六）的全部稿件版本。")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import json
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -12,37 +11,10 @@ import click
 
 from assistant.checks.document import check_document
 from assistant.checks.findings import SEVERITY_LABELS, CheckResult
-from assistant.checks.rollup import RollupRun, check_rollup, run_rollup
+from assistant.checks.rollup import RollupRun
 from assistant.cli.check import exit_code, human_text, summary
 from assistant.errors import InputError
-from assistant.ingest import SUPPORTED_SUFFIXES, read_report
-from assistant.ingest.roster import read_roster
-from assistant.report.model import Agency, Report
-
-
-def _read_units(folder: Path) -> list[tuple[str, Report | str]]:
-    """Every report file in the folder: its Report, or the Chinese reason it is unusable."""
-    out: list[tuple[str, Report | str]] = []
-    for path in sorted(
-        p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-    ):
-        name = str(path.relative_to(folder))
-        try:
-            out.append((name, read_report(path)))
-        except InputError as exc:
-            out.append((name, exc.message))
-    return out
-
-
-def _year(roster_year: int | None, files: list[tuple[str, Report | str]], given: int | None) -> int:
-    if given:
-        return given
-    if roster_year:
-        return roster_year
-    years = Counter(r.year for _, r in files if isinstance(r, Report))
-    if not years:
-        raise InputError("文件夹中没有可读取的单位报告，无法确定汇总年度。请用 --year 指定。")
-    return years.most_common(1)[0][0]
+from assistant.usecases.rollup import rollup_folder
 
 
 def status_data(run: RollupRun) -> dict[str, Any]:
@@ -117,21 +89,7 @@ def rollup(
     """
     if not folder.is_dir():
         raise InputError(f"“{folder}”不是文件夹。请指定存放各单位报告的文件夹。", source=folder)
-    names = read_roster(roster)
-    files = _read_units(folder)
-    y = _year(names.year, files, year)
-    prior_report = read_report(prior) if prior is not None else None
-    prior_units = _prior_units(prior) if prior is not None else None
-    run = run_rollup(
-        names.units,
-        files,
-        year=y,
-        agency=names.agency or Agency(name=f"{y}年度汇总", kind="government"),
-        prior=prior_report,
-        prior_units=prior_units,
-    )
-    target = read_report(published) if published is not None else None
-    result = check_rollup(run, published=target)
+    run, result = rollup_folder(roster, folder, year=year, prior=prior, published=published)
     document = check_document(run.aggregate.report, result)
     # next year's `--prior` reads the unit list from here (RU-07 compares the rosters)
     document["report"]["units"] = [u.name for u in run.included]
@@ -151,19 +109,6 @@ def rollup(
             + ("" if run.complete else "汇总结果为草稿。")
         )
     return exit_code(result)
-
-
-def _prior_units(path: Path) -> list[str] | None:
-    """The unit list a previous `xxgk rollup --out/--json` recorded in `report.units`."""
-    if path.suffix.lower() != ".json":
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        return None
-    header = data.get("report") if isinstance(data, dict) else None
-    units = header.get("units") if isinstance(header, dict) else None
-    return [str(u) for u in units] if isinstance(units, list) else None
 
 
 def status_page(run: RollupRun, result: CheckResult) -> str:

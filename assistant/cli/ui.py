@@ -45,8 +45,8 @@ def ui_command(host: str | None, port: int | None, demo: bool, auth: str | None)
             "请用 --auth 用户名:密码 或 XXGK_AUTH 设置登录。",
             err=True,
         )
-    # imported here so that every other command starts without loading gradio; this command is
-    # an edge like `xxgk-ui`, the one place in `assistant` allowed to reach `ui`
+    # imported here so that every other command starts without loading gradio; this command
+    # (also `xxgk-ui`) is the one place in `assistant` allowed to reach `ui`
     from ui.app import serve
 
     serve(settings, demo=demo)
@@ -54,3 +54,12 @@ def ui_command(host: str | None, port: int | None, demo: bool, auth: str | None)
 
 
 COMMANDS = (ui_command,)
+
+
+def main() -> None:
+    """`xxgk-ui`: the same as `xxgk ui` (host, port, demo and auth from flags or settings)."""
+    import sys
+
+    from assistant.cli import cli
+
+    raise SystemExit(cli(["ui", *sys.argv[1:]]))

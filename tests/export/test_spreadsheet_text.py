@@ -11,8 +11,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from assistant.batch import run_batch, write_csv
+
 from assistant.errors import InputError
 from assistant.export.spreadsheet import csv_text
 from assistant.export.xlsx import write_workbook

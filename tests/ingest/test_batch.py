@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.batch import run_batch, write_csv, write_html
+from assistant.usecases.batch import run_batch, write_csv, write_html
 
 
 @pytest.fixture

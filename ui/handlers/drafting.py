@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import queue
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.compare.wording import diff_text
-from assistant.drafting.drafter import OFFLINE
 from assistant.errors import AssistantError, InputError
-from assistant.llm.base import ChatMessage
 from assistant.report import SECTION_IDS, Report, Section
+from assistant.report.layout import SectionId
 from assistant.service import Assistant
 from assistant.store import DraftVersion, section_label
+from assistant.usecases import drafting
+from assistant.usecases.drafting import flag_dict
+from assistant.usecases.workspace import workspace_context
 from ui.handlers import workspace as ws
+
+if TYPE_CHECKING:
+    from assistant.drafting.drafter import Draft
 
 # The sections a person drafts or revises here; 二、三、四 are tables with optional short notes.
 DRAFT_SECTIONS = SECTION_IDS
@@ -39,15 +43,6 @@ FLAG_KIND_LABELS = {
 }
 SECTION_HEADERS = ("部分", "状态", "版本数", "标记")
 HISTORY_HEADERS = ("版本", "作者", "时间", "标记", "字数")
-
-
-def flag_dict(flag: Any) -> dict[str, Any]:
-    """A guard flag as stored in the workspace (JSON), whatever form it came in."""
-    if isinstance(flag, Mapping):
-        return dict(flag)
-    if dataclasses.is_dataclass(flag) and not isinstance(flag, type):
-        return dataclasses.asdict(flag)
-    raise TypeError(f"not a guard flag: {flag!r}")
 
 
 @dataclass(frozen=True)
@@ -319,13 +314,6 @@ class DraftResult:
     message: str
 
 
-def _notes(assistant: Assistant, opened: ws.Opened) -> dict[str, object]:
-    out: dict[str, list[str]] = {}
-    for n in assistant.store.notes(opened.id):
-        out.setdefault(n.section, []).append(n.text)
-    return {section: "".join(texts) for section, texts in out.items()}
-
-
 def sources_markdown(passages: Sequence[Any]) -> str:
     if not passages:
         return "**参考资料：** 本稿没有引用资料库中的段落。"
@@ -356,34 +344,23 @@ def run_draft(
         raise InputError("请选择要起草的部分。")
     instruction = (instruction or "").strip()
     store = assistant.store
-    drafter = assistant.drafter(
-        opened.report,
-        prior=ws.prior_of(assistant, opened.report),
-        notes=_notes(assistant, opened),
-        retrieve=retrieve,
-    )
-    head = store.draft(opened.id, section)
+    ctx = workspace_context(store, store.load_report(opened.id), with_prior=True)
+    drafter, _ = drafting.open_drafter(assistant, ctx, retrieve=retrieve)
+    sid: SectionId = section  # type: ignore[assignment]  # one of DRAFT_SECTIONS, checked above
     if instruction:
-        conversation = [
-            ChatMessage(role=e.role, content=e.content)  # type: ignore[arg-type]
-            for e in store.chat(opened.id, section)
-        ]
-        current = head.text if head is not None else opened.report.text(section)  # type: ignore[arg-type]
 
-        def job(sink: Callable[[str], None]) -> Any:
-            return drafter.revise(
-                section, instruction, conversation, current=current or None, on_token=sink
-            )
+        def job(sink: Callable[[str], None]) -> Draft:
+            return drafting.chat_turn(store, opened.id, drafter, sid, instruction, on_token=sink)
     else:
 
-        def job(sink: Callable[[str], None]) -> Any:
-            return drafter.draft(section, on_token=sink)
+        def job(sink: Callable[[str], None]) -> Draft:
+            return drafter.draft(sid, on_token=sink)
 
     return _follow(
         assistant,
         opened,
         section,
-        instruction or "起草本节",
+        instruction,
         _start(job),
         author=author,
         wait_first=wait_first,
@@ -404,32 +381,14 @@ def _follow(
     transcript records the request and what came of it."""
     store = assistant.store
     # saved while the model starts answering, so the request does not wait for the disk
-    store.add_chat(opened.id, section, "user", asked, author=author)
+    drafting.record_request(store, opened.id, section, asked, author=author)
     try:
         draft = yield from _drain(pieces, wait_first)
     except AssistantError as exc:  # the transcript says what happened; nothing else changes
-        store.add_chat(opened.id, section, "assistant", f"生成失败：{exc.message}", author="系统")
+        drafting.record_failure(store, opened.id, section, exc.message)
         raise
-    llm = draft.engine != OFFLINE
-    version = store.add_draft(
-        opened.id,
-        section,
-        draft.text,
-        author_kind="llm" if llm else "composer",
-        author=author,
-        model=draft.engine if llm else None,
-        flags=[flag_dict(f) for f in draft.flags],
-        incomplete=draft.status == "incomplete",
-    )
-    engine = f"大模型 {draft.engine}" if llm else "离线撰写"
-    message = f"{engine}写出第{version.number}版（{len(draft.text)}字）"
-    message += f"，有 {len(draft.flags)} 处需要核对。" if draft.flags else "，数字均有出处。"
-    if draft.error:
-        message += f"\n\n**生成中断：** {draft.error} 已保存收到的部分并标为不完整，原正文未改动。"
-    for w in draft.warnings:
-        message += f"\n\n{w}"
-    store.add_chat(opened.id, section, "assistant", f"{message}\n\n{draft.text}", author=engine)
-    yield DraftResult(version, engine, list(draft.passages), message)
+    saved = drafting.save_version(store, opened.id, section, draft, author=author)
+    yield DraftResult(saved.version, saved.engine, list(draft.passages), saved.message)
 
 
 def _start(job: Callable[[Callable[[str], None]], Any]) -> queue.Queue[tuple[str, Any]]:

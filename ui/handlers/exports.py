@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.cli.export import FORMATS, run_export, untraced_numbers
 from assistant.errors import InputError
-from assistant.export.gate import (
-    DRAFT,
-    FINAL,
-    Blocker,
-    FindingDecision,
-    GateResult,
-    evaluate_gate,
-)
-from assistant.export.gate import gate_input as build_gate_input
-from assistant.report import Report
-from assistant.report.facts import build_ledger
+from assistant.export.gate import DRAFT, FINAL, Blocker, GateResult
 from assistant.service import Assistant
+from assistant.usecases import publishing
+from assistant.usecases.publishing import FORMATS
+from assistant.usecases.workspace import ReportContext, workspace_context
 from ui.handlers import workspace as ws
 
 FORMAT_LABELS = {
@@ -33,39 +24,15 @@ FORMAT_LABELS = {
 BLOCKER_HEADERS = ("类别", "问题", "处理")
 
 
-@dataclass(frozen=True)
-class _Context:
-    opened: ws.Opened
-    prior: Report | None
-    notes: dict[str, str]
-    decisions: dict[str, FindingDecision]
-
-
-def _context(assistant: Assistant, state: dict[str, int] | None) -> _Context:
+def _context(assistant: Assistant, state: dict[str, int] | None) -> ReportContext:
     opened = ws.current(assistant, state)
     store = assistant.store
-    notes: dict[str, str] = {}
-    for n in store.notes(opened.id):
-        notes[n.section] = f"{notes.get(n.section, '')}\n{n.text}".strip()
-    decisions = {
-        fp: FindingDecision(d.decision, d.reason, d.author)
-        for fp, d in store.decisions(opened.id).items()
-    }
-    return _Context(opened, ws.prior_of(assistant, opened.report), notes, decisions)
+    return workspace_context(store, store.load_report(opened.id), with_prior=True)
 
 
 def gate(assistant: Assistant, state: dict[str, int] | None, *, final: bool) -> GateResult:
     """What the gate says of the report as it stands (the accepted text of every section)."""
-    c = _context(assistant, state)
-    report = c.opened.report
-    ledger = build_ledger(report, prior=c.prior, notes=c.notes)
-    inp = build_gate_input(
-        report,
-        checks=assistant.check(report, prior=c.prior),
-        untraced=untraced_numbers(report, ledger),
-        decisions=c.decisions,
-    )
-    return evaluate_gate(inp, FINAL if final else DRAFT)
+    return publishing.judge(_context(assistant, state), final=final)
 
 
 def gate_view(result: GateResult) -> tuple[str, list[list[str]], list[str]]:
@@ -147,30 +114,16 @@ def export(
                 + "请看右侧“发布把关”的列表逐个处理；也可以先导出征求意见稿。"
             )
     c = _context(assistant, state)
+    assert c.workspace_id is not None
     kind = FINAL if final else DRAFT
     folder = ws.exports_dir(assistant)
     written: list[Path] = []
     for i, fmt in enumerate(wanted):
         if progress is not None:
             progress(i / len(wanted), f"正在导出 {FORMAT_LABELS[fmt]}……")
-        path = folder / f"{ws.file_stem(c.opened.report)}报告-{kind}.{fmt}"
-        done = run_export(
-            c.opened.report,
-            fmt,
-            path,
-            final=final,
-            decisions=c.decisions,
-            notes=c.notes,
-            prior=c.prior,
-        )
-        assistant.store.record_export(
-            c.opened.id,
-            format=fmt,
-            kind=done.result.kind,
-            path=done.path,
-            author=author,
-            overrides=done.result.override_records(),
-        )
+        path = folder / f"{ws.file_stem(c.report)}报告-{kind}.{fmt}"
+        done = publishing.export(c, fmt, path, final=final)
+        publishing.record_export(assistant.store, c.workspace_id, fmt, done, author)
         written.append(done.path)
         if done.package is not None:
             written.append(done.package)

@@ -12,10 +12,11 @@ from typing import Any
 
 from assistant.compare.carry import carry_forward
 from assistant.errors import ConflictError, InputError
-from assistant.report import Agency, Publication, Report, format_for_year
+from assistant.report import Agency, Publication, Report
 from assistant.service import Assistant
 from assistant.store import section_label
 from assistant.store.records import diff_fields, when
+from assistant.usecases import workspace
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,7 @@ def current(assistant: Assistant, state: dict[str, int] | None) -> Opened:
 
 def prior_of(assistant: Assistant, report: Report) -> Report | None:
     """Last year's report of the same agency, when the workspace holds it."""
-    stored = assistant.store.find_report(report.agency.name, report.year - 1)
-    return stored.report if stored is not None else None
+    return workspace.prior_of(assistant.store, report)
 
 
 def save(assistant: Assistant, opened: Opened, report: Report, *, author: str) -> Opened:
@@ -145,28 +145,18 @@ def update(
 
 def create_report(assistant: Assistant, agency_name: str, year: Any, *, author: str) -> Opened:
     """A new report for agency × year, every table cell blank (a blank is not a 0: an unfilled
-    table is “not filled in”, not “all zero”), the profile taken from the workspace."""
+    table is “not filled in”, not “all zero”), the profile taken from the workspace; or the one
+    the workspace holds already."""
     name = (agency_name or "").strip()
     if not name:
         raise InputError("请填写机关全称，例如“威海市文登区工业和信息化局”。")
-    try:
-        year_int = int(year)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"年度“{year}”不是年份。请填写四位数字，例如 2025。") from exc
-    if not 2008 <= year_int <= 2100:
-        raise InputError(f"年度 {year_int} 不在可用范围内。请填写 2008 年以后的年度。")
-    store = assistant.store
-    existing = store.find_report(name, year_int)
+    year_int = workspace.report_year(year)
+    existing = assistant.store.find_report(name, year_int)
     if existing is not None:
         return Opened(existing.id, existing.version, existing.report)
-    report = Report(agency=Agency(name=name), year=year_int, format=format_for_year(year_int))
-    profile = store.agency(name)
-    if profile is not None:
-        report = report.model_copy(update={"agency": profile})
-    prior = store.find_report(name, year_int - 1)
-    if prior is not None:  # 上年结转 and 现行有效件数 start from last year's closing figures
-        report = carry_forward(prior.report, report).report
-    stored = store.create_report(report, author=author)
+    stored = workspace.create_report(
+        assistant.store, name, year_int, blank=True, author=author
+    ).stored
     return Opened(stored.id, stored.version, stored.report)
 
 

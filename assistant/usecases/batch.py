@@ -30,12 +30,19 @@ from assistant.checks.findings import SEVERITY_LABELS, CheckResult, Finding
 from assistant.config import LimitSettings
 from assistant.errors import AssistantError
 from assistant.export.spreadsheet import csv_text
-from assistant.ingest import read_report
+from assistant.ingest import SUPPORTED_SUFFIXES, read_report
 from assistant.limits import DEFAULT_LIMITS
 
 log = logging.getLogger(__name__)
 TOP_FINDINGS = 3
 _FORMAT_NAMES = {"2019": "2019年试行格式", "2021": "2021年格式"}
+
+
+def report_files(folder: Path) -> list[Path]:
+    """Every file under `folder` of a type the readers take, in name order."""
+    return sorted(
+        p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+    )
 
 
 @dataclass
