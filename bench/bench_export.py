@@ -18,12 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant.checks import run_checks
-from assistant.cli.export import untraced_numbers
 from assistant.export import document
 from assistant.export.docx import docx_bytes, write_docx
 from assistant.export.gate import DRAFT
 from assistant.ingest import read_report
 from assistant.report.facts import build_ledger
+from assistant.usecases.publishing import untraced_numbers
 
 SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "export" / "pingtan-2023.yaml"
 

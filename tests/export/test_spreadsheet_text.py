@@ -11,7 +11,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from assistant.batch import run_batch, write_csv
 
 from assistant.errors import InputError
 from assistant.export.spreadsheet import csv_text
@@ -20,6 +19,7 @@ from assistant.ingest import read_report
 from assistant.report import Agency, Cell, zero_report
 from assistant.report.layout import load_layout
 from assistant.report.workbook import default_addresses
+from assistant.usecases.batch import run_batch, write_csv
 
 NASTY = '=HYPERLINK("http://127.0.0.1:9/?x="&A1,"点击")'
 
