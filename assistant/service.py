@@ -53,7 +53,7 @@ class Assistant:
         if self._chat is None and self.settings.llm_configured:
             from assistant.llm.factory import build_chat_model
 
-            self._chat = build_chat_model(self.settings.llm)
+            self._chat = build_chat_model(self.settings.llm, limits=self.settings.limits)
         return self._chat
 
     def drafter(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from assistant.config import load_settings
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, LLMError
 from assistant.report.model import Report
 from assistant.usecases.drafting import open_drafter
 from assistant.usecases.workspace import file_context
@@ -201,14 +201,24 @@ def draft_command(
     配置后通过任何 OpenAI 兼容接口（vLLM、Ollama、DeepSeek、通义千问等）生成并实时输出。
     退出码：0 完成；1 有无出处的数字、草稿未完成或调用失败；2 输入无法使用。
     """
-    from assistant.drafting.plan import parse_sections
+    from assistant.drafting.plan import parse_sections, section_heading
 
     sections = parse_sections(section)
     drafter, report, warnings = _drafter(data, prior, notes, offline, no_retrieve, as_json)
     drafts = []
-    for s in sections:
+    for n, s in enumerate(sections):
         sink = _stream_sink(as_json, drafter.engine) if drafter.chat is not None else None
-        drafts.append(drafter.draft(s, on_token=sink))
+        try:
+            drafts.append(drafter.draft(s, on_token=sink))
+        except LLMError as exc:
+            if not drafts:
+                raise
+            # the sections finished before the failure are written all the same, then the
+            # failure is reported (exit 1): a 500 on the second section loses nothing done
+            left = "、".join(section_heading(x) or "引言" for x in sections[n:])
+            warnings.append(f"模型调用失败，以下部分未起草：{left}。原因：{exc.message}")
+            _finish(report, drafts, warnings, out, as_json)
+            raise
         if sink is not None:
             click.echo("", err=True)
     return _finish(report, drafts, warnings, out, as_json)

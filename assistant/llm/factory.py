@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -11,8 +12,9 @@ import openai
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 
-from assistant.config import LLMSettings
+from assistant.config import LimitSettings, LLMSettings
 from assistant.errors import LLMError
+from assistant.limits import DEFAULT_LIMITS
 from assistant.llm import StreamCutError
 from assistant.llm.base import ChatMessage
 
@@ -20,41 +22,78 @@ log = logging.getLogger(__name__)
 
 # vLLM, Ollama and Xinference accept any key; the openai client insists on having one.
 _NO_KEY = "EMPTY"
+# what a body or chunk that is not the API's JSON raises inside openai and LangChain (a bad
+# JSON text, a chunk of the wrong shape)
+_MALFORMED = (ValueError, KeyError, TypeError, AttributeError, IndexError)
 
 
 class OpenAICompatibleChat:
     """A `ChatModel` over LangChain's ChatOpenAI; every failure becomes a Chinese `LLMError`."""
 
-    def __init__(self, chat: ChatOpenAI, *, base_url: str, timeout: float) -> None:
+    def __init__(
+        self,
+        chat: ChatOpenAI,
+        *,
+        base_url: str,
+        timeout: float,
+        max_chars: int = DEFAULT_LIMITS.model_output_chars,
+        deadline: float = DEFAULT_LIMITS.section_seconds,
+    ) -> None:
         self._chat = chat
         self.name = str(chat.model_name)
         self.base_url = base_url
         self.timeout = timeout
+        self.max_chars = max_chars  # a model that floods is stopped here, its text kept
+        self.deadline = deadline  # overall seconds for one answer, however slowly it drips
 
     def complete(self, messages: Sequence[ChatMessage]) -> str:
         try:
             result = self._chat.invoke(_to_langchain(messages))
         except (openai.APIError, httpx.HTTPError) as exc:
             raise self._error(exc) from exc
-        return _text(result.content)
+        except _MALFORMED as exc:  # a body that is not the API's JSON
+            raise self._malformed(exc) from exc
+        return _text(result.content)[: self.max_chars]
 
     def stream(self, messages: Sequence[ChatMessage]) -> Iterator[str]:
-        """Tokens as they arrive. A stream that breaks off raises `StreamCutError` carrying the
-        part received, so a caller can keep it as an incomplete draft."""
+        """Tokens as they arrive. A stream that breaks off (a dropped connection, a chunk that is
+        not the API's JSON), runs past `max_chars` or past `deadline` seconds raises
+        `StreamCutError` carrying the part received, so a caller can keep it as an incomplete
+        draft. (Between two chunks the client's own read timeout applies, so the deadline holds
+        within that margin even when nothing arrives.)"""
         received: list[str] = []
+        size = 0
         finished = False
+        start = time.monotonic()
+        chunks = self._chat.stream(_to_langchain(messages))
         try:
-            for chunk in self._chat.stream(_to_langchain(messages)):
+            for chunk in chunks:
                 piece = _text(chunk.content)
                 if chunk.response_metadata.get("finish_reason"):
                     finished = True
                 if piece:
+                    if size + len(piece) > self.max_chars:
+                        piece = piece[: self.max_chars - size]
+                        received.append(piece)
+                        yield piece
+                        raise self._over("".join(received), f"超过上限 {self.max_chars} 字")
+                    size += len(piece)
                     received.append(piece)
                     yield piece
+                if time.monotonic() - start > self.deadline:
+                    raise self._over("".join(received), f"超过 {self.deadline:g} 秒仍未写完")
         except (openai.APIError, httpx.HTTPError) as exc:
             if received:
                 raise self._cut("".join(received)) from exc
             raise self._error(exc) from exc
+        except _MALFORMED as exc:
+            if received:
+                raise self._cut("".join(received)) from exc
+            raise self._malformed(exc) from exc
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:  # stops reading: the connection is dropped, not drained
+                close()
         if not finished:
             raise self._cut("".join(received))
 
@@ -63,6 +102,23 @@ class OpenAICompatibleChat:
             f"语言模型 {self.name} 的输出在中途中断（已收到 {len(partial)} 个字符，模型未表示完成）。"
             f"已保留未完成的草稿并标为“未完成”，请重新生成或稍后再试。",
             partial=partial,
+        )
+
+    def _over(self, partial: str, why: str) -> StreamCutError:
+        return StreamCutError(
+            f"语言模型 {self.name} 的输出{why}，已停止接收（XXGK_LIMITS__MODEL_OUTPUT_CHARS、"
+            f"XXGK_LIMITS__SECTION_SECONDS）。已保留收到的 {len(partial)} 个字符并标为“未完成”，"
+            f"请检查模型服务后重新生成。",
+            partial=partial,
+        )
+
+    def _malformed(self, exc: Exception) -> LLMError:
+        log.warning("LLM answer malformed: %s", type(exc).__name__)
+        return LLMError(
+            f"语言模型服务 {self.base_url} 返回的内容不是 OpenAI 兼容接口的格式，无法使用。"
+            f"请确认地址指向模型服务（通常以 /v1 结尾），或请服务管理员查看日志。",
+            source=self.base_url,
+            offline_possible=True,
         )
 
     def _error(self, exc: Exception) -> LLMError:
@@ -133,6 +189,7 @@ def build_chat_model(
     *,
     openai_client: openai.OpenAI | None = None,
     http_client: httpx.Client | None = None,
+    limits: LimitSettings = DEFAULT_LIMITS,
 ) -> OpenAICompatibleChat:
     """The chat model for `settings` (vLLM, Ollama, Xinference, DeepSeek, DashScope …).
 
@@ -160,4 +217,10 @@ def build_chat_model(
         if http_client is not None:
             kwargs["http_client"] = http_client
         base = str(settings.base_url)
-    return OpenAICompatibleChat(ChatOpenAI(**kwargs), base_url=base, timeout=settings.timeout)
+    return OpenAICompatibleChat(
+        ChatOpenAI(**kwargs),
+        base_url=base,
+        timeout=settings.timeout,
+        max_chars=limits.model_output_chars,
+        deadline=limits.section_seconds,
+    )

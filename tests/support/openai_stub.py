@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
-ReplyKind = Literal["text", "error", "timeout", "cut"]
+ReplyKind = Literal["text", "error", "timeout", "cut", "flood", "bad_json", "broken"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,24 @@ class Reply:
     def cut(cls, content: str, *, chunk_chars: int = 8) -> Reply:
         """Stream `content`, then drop the connection without finishing the response."""
         return cls("cut", content, chunk_chars=chunk_chars)
+
+    @classmethod
+    def flood(cls, content: str, *, chunk_chars: int = 4000) -> Reply:
+        """Stream `content` over and over without end, until the client hangs up (a model
+        that never stops); the pieces are made as they are sent, never held whole."""
+        return cls("flood", content, chunk_chars=chunk_chars)
+
+    @classmethod
+    def bad_json(cls, content: str = "", *, chunk_chars: int = 8) -> Reply:
+        """Stream `content`, then an event whose data is not JSON; answered without streaming,
+        a 200 whose body is not JSON."""
+        return cls("bad_json", content, chunk_chars=chunk_chars)
+
+    @classmethod
+    def broken(cls, content: str = "", *, chunk_chars: int = 8) -> Reply:
+        """Stream `content`, then an HTTP chunk whose size line is garbage (a broken proxy);
+        answered without streaming, the body is that garbage chunk."""
+        return cls("broken", content, chunk_chars=chunk_chars)
 
 
 @dataclass(frozen=True)
@@ -207,6 +225,22 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(reply.status, error, headers=reply.headers)
         elif payload.get("stream"):
             self._stream(reply, payload)
+        elif reply.kind == "broken":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self.wfile.write(b"zz-not-a-size\r\ngarbage\r\n")
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+        elif reply.kind == "bad_json":
+            raw = b'{"id": "chatcmpl-stub", "choices": [{"message": {"content": "\xe6\x94'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
         else:
             self._json(200, _completion(self.stub.model, reply.content))
 
@@ -233,10 +267,26 @@ class _Handler(BaseHTTPRequestHandler):
         step = max(1, reply.chunk_chars)
         pieces = [text[i : i + step] for i in range(0, len(text), step)]
         self._event(_chunk(cid, self.stub.model, {"role": "assistant", "content": ""}, None))
+        if reply.kind == "flood":
+            piece = (text * (step // max(len(text), 1) + 1))[:step]
+            while not self.stub._stopping.is_set():  # until the client hangs up
+                self._event(_chunk(cid, self.stub.model, {"content": piece}, None))
+            return
         for piece in pieces:
             self._event(_chunk(cid, self.stub.model, {"content": piece}, None))
             if reply.chunk_delay:
                 self.stub._stopping.wait(reply.chunk_delay)
+        if reply.kind == "bad_json":
+            self._write_chunk(b'data: {"id": "x", "choices": [{"delta": {"content": "\xe6\x94\n\n')
+            self._write_chunk(b"data: [DONE]\n\n")
+            self._write_chunk(b"")
+            return
+        if reply.kind == "broken":
+            self.wfile.write(b"zz-not-a-size\r\ngarbage\r\n")
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+            return
         if reply.kind == "cut":
             # Drop the connection mid-body: no finish_reason, no [DONE], no terminating chunk.
             self.wfile.flush()
