@@ -8,6 +8,7 @@ from pathlib import Path
 
 from assistant.config import LimitSettings
 from assistant.errors import InputError
+from assistant.ingest.assemble import Given
 from assistant.limits import DEFAULT_LIMITS, check_file
 from assistant.report import FormatVersion, Report
 
@@ -27,6 +28,15 @@ _READERS = {
     ".pdf": "assistant.ingest.pdf",
 }
 SUPPORTED_SUFFIXES = tuple(_READERS)
+# published reports, whose year and agency are read from the text (and may be given instead)
+_PUBLISHED = frozenset(
+    {
+        "assistant.ingest.text",
+        "assistant.ingest.html",
+        "assistant.ingest.docx",
+        "assistant.ingest.pdf",
+    }
+)
 
 
 def read_report(
@@ -34,9 +44,13 @@ def read_report(
     *,
     format: FormatVersion | None = None,
     limits: LimitSettings = DEFAULT_LIMITS,
+    year: int | None = None,
+    agency: str | None = None,
 ) -> Report:
     """Read any supported file into a Report. Raises InputError (Chinese) for anything unusable,
-    LimitError for a file beyond `limits` (judged before it is read)."""
+    LimitError for a file beyond `limits` (judged before it is read). `year` and `agency` stand
+    in for a published report's own when it does not print them (a data file states both and is
+    read as it is)."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"找不到文件“{path}”。请检查路径是否正确。", source=path)
@@ -60,5 +74,8 @@ def read_report(
         raise InputError(f"{path.name}：暂不支持读取“{suffix}”文件。", source=path) from exc
     if module_name == "assistant.ingest.datafile":  # its structure limits apply while parsing
         return module.read(path, format=format, limits=limits)  # type: ignore[no-any-return]
-    report: Report = module.read(path, format=format)
+    if module_name in _PUBLISHED and (year is not None or agency):
+        report: Report = module.read(path, format=format, given=Given(year=year, agency=agency))
+    else:
+        report = module.read(path, format=format)
     return report

@@ -41,6 +41,15 @@ class Meta:
     publication: Publication = field(default_factory=Publication)
 
 
+@dataclass(frozen=True)
+class Given:
+    """What the person reading the file says it is, for a report that does not print it
+    (`--year`, `--agency`). It fills what the text lacks and wins over what the reader found."""
+
+    year: int | None = None
+    agency: str | None = None
+
+
 @dataclass
 class _Part:
     section: SectionId
@@ -220,10 +229,12 @@ def assemble(
     kind: str,
     meta: Meta | None = None,
     format: FormatVersion | None = None,
+    given: Given | None = None,
 ) -> tuple[Report, Preamble]:
     """Build the Report from what a reader extracted. Raises InputError when the text is not
-    an annual report at all (no year can be found)."""
+    an annual report at all (no year can be found, and none was given)."""
     meta = meta or Meta()
+    given = given or Given()
     items = _items(blocks)
     heads = _headings(items)
     preamble_lines: list[str] = []
@@ -247,13 +258,18 @@ def assemble(
         else:
             parts[-1].lines.append(x)
     info = read_preamble(preamble_lines, title_hint=meta.title)
+    notes: list[ReadNote] = _given_notes(info, given)
+    if given.year is not None:
+        info.year = given.year
+    if given.agency:
+        info.agency = given.agency
     if info.year is None:
         raise InputError(
-            f"{source}：找不到报告年度（标题中的“××××年政府信息公开工作年度报告”或统计期限）。"
-            f"请确认这是一份政府信息公开工作年度报告。",
+            f"{source}：找不到报告年度（标题中的“××××年政府信息公开工作年度报告”、统计期限或正文）。"
+            f"请确认这是一份政府信息公开工作年度报告；如原文确实没有写明年度，"
+            f"可用 --year 指定（如 --year 2023），机关名称缺失时可用 --agency 指定。",
             source=source,
         )
-    notes: list[ReadNote] = []
     tables: list[tuple[Table, str]] = []
     n_table = 0
     for t in leading:
@@ -386,6 +402,26 @@ def assemble(
         notes=notes,
     )
     return report, info
+
+
+def _given_notes(info: Preamble, given: Given) -> list[ReadNote]:
+    """Say where a given year or agency differs from what the report prints."""
+    out = []
+    if given.year is not None and info.year is not None and given.year != info.year:
+        out.append(
+            ReadNote(
+                level="info",
+                message=f"报告中读到的年度是{info.year}年，已按指定的{given.year}年处理。",
+            )
+        )
+    if given.agency and info.agency and given.agency != info.agency:
+        out.append(
+            ReadNote(
+                level="info",
+                message=f"报告中读到的机关名称是“{info.agency}”，已按指定的“{given.agency}”处理。",
+            )
+        )
+    return out
 
 
 def _header_notes(

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from assistant.errors import InputError
-from assistant.ingest.assemble import assemble
+from assistant.ingest.assemble import Given, Meta, assemble
 from assistant.ingest.blocks import PICTURE, Block, Paragraph, Table, TableCell
 from assistant.report.layout import FormatVersion
 from assistant.report.model import Report
@@ -103,7 +103,7 @@ def _blocks(body: etree._Element) -> list[Block]:
     return out
 
 
-def read(path: Path, *, format: FormatVersion | None = None) -> Report:
+def read(path: Path, *, format: FormatVersion | None = None, given: Given | None = None) -> Report:
     try:
         document = docx.Document(str(path))
         blocks = _blocks(document.element.body)
@@ -126,9 +126,7 @@ def read(path: Path, *, format: FormatVersion | None = None) -> Report:
             f"请另存为 .docx 后再试。",
             source=path,
         ) from exc
-    from assistant.ingest.assemble import Meta
-
     report, _ = assemble(
-        blocks, source=str(path), kind="docx", meta=Meta(title=title), format=format
+        blocks, source=str(path), kind="docx", meta=Meta(title=title), format=format, given=given
     )
     return report

@@ -16,7 +16,7 @@ import lxml.html
 from lxml import etree
 
 from assistant.errors import InputError
-from assistant.ingest.assemble import Meta, assemble
+from assistant.ingest.assemble import Given, Meta, assemble
 from assistant.ingest.blocks import PICTURE, Block, Paragraph, Table, place_cells
 from assistant.ingest.sections import match_heading
 from assistant.ingest.tableindex import is_table_text
@@ -325,21 +325,26 @@ def html_blocks(text: str) -> tuple[list[Block], Meta]:
     return [b for b, _ in _content(walker.blocks)], meta
 
 
-def read_html(text: str, *, source: str, format: FormatVersion | None = None) -> Report:
+def read_html(
+    text: str, *, source: str, format: FormatVersion | None = None, given: Given | None = None
+) -> Report:
     try:
         blocks, meta = html_blocks(text)
     except RecursionError as exc:
         raise InputError(
             f"{source}：网页结构嵌套过深，无法读取。请另存为 .docx 或 .txt 后再试。", source=source
         ) from exc
-    report, _ = assemble(blocks, source=source, kind="html", meta=meta, format=format)
+    report, _ = assemble(blocks, source=source, kind="html", meta=meta, format=format, given=given)
     return report
 
 
-def read(path: Path, *, format: FormatVersion | None = None) -> Report:
+def read(path: Path, *, format: FormatVersion | None = None, given: Given | None = None) -> Report:
     data = read_bytes(path)
     m = _CHARSET.search(data[:4096])
     declared = m.group(1).decode("ascii", "replace") if m else None
     return read_html(
-        decode(data, declared=declared, name=path.name), source=str(path), format=format
+        decode(data, declared=declared, name=path.name),
+        source=str(path),
+        format=format,
+        given=given,
     )

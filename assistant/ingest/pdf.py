@@ -13,7 +13,7 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
 from assistant.errors import InputError, NeedsOCRError
-from assistant.ingest.assemble import assemble, line_cells
+from assistant.ingest.assemble import Given, assemble, line_cells
 from assistant.ingest.sections import match_heading
 from assistant.ingest.text import text_blocks
 from assistant.report.layout import FormatVersion
@@ -110,7 +110,9 @@ def pdf_text(path: Path) -> str:
     return "\n".join(pages)
 
 
-def read(path: Path, *, format: FormatVersion | None = None) -> Report:
+def read(path: Path, *, format: FormatVersion | None = None, given: Given | None = None) -> Report:
     lines = _unwrap(pdf_text(path).split("\n"))
-    report, _ = assemble(text_blocks("\n".join(lines)), source=str(path), kind="pdf", format=format)
+    report, _ = assemble(
+        text_blocks("\n".join(lines)), source=str(path), kind="pdf", format=format, given=given
+    )
     return report

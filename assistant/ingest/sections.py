@@ -68,10 +68,28 @@ def match_heading(line: str) -> Heading | None:
 
 # ------------------------------------------------------------------ preamble metadata
 
-_TITLE = re.compile(r"((?:19|20)\d{2})\s*年度?.{0,20}?(?:年度报告|工作报告)")
+_YEAR = r"(?:19|20)\d{2}"
+# a title with its spaces gone: the year (with or without 年/年度), then the kind of report;
+# "年报" and "2023政府信息公开…" are printed too
+_TITLE = re.compile(rf"({_YEAR})(?:年度|年)?.{{0,24}}?(?:年度报告|工作报告|年报)")
+# a title without its year ("青禾县文化和旅游局政府信息公开工作年度报告"): the year is elsewhere
+_BARE_TITLE = re.compile(r"信息公开.{0,12}?(?:年度报告|工作报告|年报)")
+_TITLE_MAX = 60
 _PERIOD = re.compile(
-    r"(?P<y1>(?:19|20)\d{2})\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日\s*(?:起)?\s*"
-    r"(?:至|到|-|—|－|~)\s*(?P<y2>(?:19|20)\d{2})\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日"
+    rf"(?P<y1>{_YEAR})年(?P<m1>\d{{1,2}})月(?P<d1>\d{{1,2}})日(?:起)?"
+    rf"(?:至|到|-|—|－|~|～)(?:(?P<y2>{_YEAR})年)?(?P<m2>\d{{1,2}})月(?P<d2>\d{{1,2}})日"
+)
+# page furniture a copied page puts above the report: "标题：…" carries the title, the rest is
+# not the report's text ("发布时间: 2024-01-20 09:30", "来源：…")
+_TITLE_LABEL = re.compile(r"^\s*(?:标\s*题|题\s*名|文章标题|名\s*称)\s*[:：]\s*(.+)$")
+_PAGE_LABEL = re.compile(
+    r"^\s*(?:发布(?:时间|日期|机构|单位)|发文(?:时间|日期|机关)|成文日期|生成日期|来\s*源|"
+    r"索\s*引\s*号|作\s*者|浏览次数|点击(?:数|量|率)|字\s*号|文\s*号|主题分类|信息分类|"
+    r"分\s*类|信息来源|公开方式|公开范围|时\s*效|有效性)\s*[:：]"
+)
+# "本局" "我局" "本机关": an introduction naming the agency by pronoun, not by name
+_PRONOUN = re.compile(
+    r"^(?:本|我)(?:局|委|办|院|厅|署|部|会|所|站|队|单位|机关|部门|中心|府|镇|乡|区|县|市)?$"
 )
 _ADDRESS = re.compile(r"(?:联系)?地址\s*[:：]\s*([^，,；;）)。\n]+)")
 _POSTCODE = re.compile(r"邮(?:政)?编(?:码)?\s*[:：]?\s*(\d{6})")
@@ -124,15 +142,55 @@ def _date(y: str, m: str, d: str) -> dt.date | None:
         return None
 
 
+def _year_phrase(text: str, at: int) -> int:
+    """The end of "2023" "2023年" "2023年度" starting at `at`."""
+    m = re.compile(rf"{_YEAR}(?:年度|年)?").match(text, at)
+    return m.end() if m else at
+
+
+def _name_before_subject(text: str) -> str:
+    """The agency in front of the report's subject: "青禾县文化和旅游局政府信息公开工作年度报告"."""
+    for word in ("政府信息公开", "信息公开", "政务公开"):
+        k = text.find(word)
+        if k >= 0:
+            name = text[:k]
+            # "…人民政府信息公开": the agency's own 政府 ran into the subject
+            return name + "政府" if name.endswith("人民") else name
+    m = re.search(r"(?:年度报告|工作报告|年报)", text)
+    return text[: m.start()] if m else ""
+
+
+def _clean_agency(name: str) -> str | None:
+    name = re.sub(r"^关于", "", name.strip("《》〈〉“”\"'、，,:：()（）"))
+    name = re.sub(r"关于$", "", name)
+    return name or None
+
+
 def split_title(title: str) -> tuple[str | None, int | None]:
-    """ "平潭综合实验区2021年度政府信息公开工作年度报告" → ("平潭综合实验区", 2021)."""
+    """ "平潭综合实验区2021年度政府信息公开工作年度报告" → ("平潭综合实验区", 2021). The year may
+    come first ("2023年青禾县…报告"), be printed without 年, or be absent (None)."""
     text = _plain(title)
     m = _TITLE.search(text)
-    if not m:
-        return None, None
-    agency = text[: m.start()].strip("《》〈〉“”\"'、，,:：")
-    agency = re.sub(r"关于$", "", agency)
-    return (agency or None), int(m.group(1))
+    if m is None:
+        if not _BARE_TITLE.search(text):
+            return None, None
+        return _clean_agency(_name_before_subject(text)), None
+    before = _clean_agency(text[: m.start()])
+    if before is not None:
+        return before, int(m.group(1))
+    rest = text[_year_phrase(text, m.start()) :]
+    return _clean_agency(_name_before_subject(rest)), int(m.group(1))
+
+
+def _title_text(line: str) -> str | None:
+    """`line` as a report title, or None: short, no sentence, ending with the kind of report."""
+    text = _plain(line).rstrip("。")
+    if len(text) > _TITLE_MAX or re.search(r"[。，；,;]|根据|依据|现公布|现予公布", text):
+        return None
+    m = _TITLE.search(text) or _BARE_TITLE.search(text)
+    if m is None or len(text) - m.end() > 8:  # "…年度报告（全文）" at most
+        return None
+    return text
 
 
 def looks_like_agency(line: str) -> bool:
@@ -144,33 +202,78 @@ def looks_like_agency(line: str) -> bool:
     )
 
 
+def _title_block(lines: list[str]) -> tuple[str, str | None, int | None, int, int] | None:
+    """The title as printed (a title wrapped over two lines joined, a "标题：" label dropped), its
+    agency and year, and the first and last line of the block (an agency line above or below a
+    title that has none)."""
+    shown = [i for i, x in enumerate(lines) if x.strip() and not _PAGE_LABEL.match(x)]
+    for pos, i in enumerate(shown):
+        raw = lines[i].strip()
+        if m := _TITLE_LABEL.match(raw):
+            raw = m.group(1)
+        first = last = i
+        title = _title_text(raw)
+        if title is None and pos + 1 < len(shown):  # a title wrapped by a PDF or a narrow page
+            nxt = lines[shown[pos + 1]].strip()
+            if len(_plain(nxt)) <= 20:
+                title = _title_text(raw + nxt)
+                last = shown[pos + 1]
+        if title is None:
+            continue
+        agency, year = split_title(title)
+        if agency is None:  # "2023年政府信息公开工作年度报告" under or over the agency's own line
+            above = next((lines[k] for k in reversed(shown[:pos])), "")
+            below_at = next((k for k in shown if k > last), None)
+            below = lines[below_at] if below_at is not None else ""
+            if looks_like_agency(above) and not _TITLE_LABEL.match(above):
+                agency = _plain(above)
+                first = shown[pos - 1]
+            elif looks_like_agency(below):
+                agency = _plain(below)
+                last = below_at  # type: ignore[assignment]
+            if agency is not None:
+                title = agency + title if not title.startswith(agency) else title
+        # the same title printed again under the page's own heading
+        for k in shown:
+            if k > last and (
+                _plain(lines[k]) in (title, _plain(raw))
+                or ((t := _TITLE_LABEL.match(lines[k])) is not None and _plain(t[1]) == title)
+            ):
+                last = k
+            elif k > last:
+                break
+        return title, agency, year, first, last
+    return None
+
+
+# the body names the report it introduces: "现公布我局2023年政府信息公开工作年度报告"
+_BODY_TITLE = re.compile(rf"({_YEAR})年度?(?:政府)?信息公开(?:工作)?(?:年度报告|年报|工作报告)")
+
+
 def read_preamble(lines: list[str], *, title_hint: str | None = None) -> Preamble:
     """Metadata from the lines before 一、总体情况 (title lines included, when present)."""
     info = Preamble()
     body = "\n".join(lines)
-    for i, line in enumerate(lines):
-        text = line.strip()
-        if len(text) <= 60 and _TITLE.search(_plain(text)) and "根据" not in text:
-            agency, year = split_title(text)
-            if agency is None:  # "2020年政府信息公开工作年度报告" under the agency's own line
-                prev = next((x.strip() for x in reversed(lines[:i]) if x.strip()), "")
-                if looks_like_agency(prev):
-                    agency, text = _plain(prev), _plain(prev) + text
-            info.title, info.agency, info.year = text, agency, year
-            if i <= 3:  # a title block on top, not a title quoted further down
-                info.body_start = i + 1
-            break
+    block = _title_block(lines)
+    if block is not None:
+        info.title, info.agency, info.year, first, last = block
+        head = [i for i, x in enumerate(lines[:first]) if x.strip() and not _PAGE_LABEL.match(x)]
+        if len(head) <= 3:  # a title block on top, not a title quoted further down
+            info.body_start = last + 1
     if info.title is None and title_hint:
         info.title = title_hint.strip()
         info.agency, info.year = split_title(info.title)
-    flat = _plain(body)
+    text = "\n".join(x for x in lines if not _PAGE_LABEL.match(x))
+    flat = _plain(text)
     if m := _PERIOD.search(flat):
         start = _date(m["y1"], m["m1"], m["d1"])
-        end = _date(m["y2"], m["m2"], m["d2"])
-        if start and end:
+        end = _date(m["y2"] or m["y1"], m["m2"], m["d2"])
+        if start and end and start <= end:
             info.period = (start, end)
-            if info.year is None:
-                info.year = end.year
+    if info.year is None and info.period is not None:
+        info.year = info.period[1].year
+    if info.year is None and (m := _BODY_TITLE.search(flat)):
+        info.year = int(m.group(1))
     if m := _ADDRESS.search(body):
         info.address = m.group(1).strip()
     if m := _POSTCODE.search(flat):
@@ -184,7 +287,8 @@ def read_preamble(lines: list[str], *, title_hint: str | None = None) -> Preambl
     if "格式(试行)" in flat:
         info.notices.append("格式（试行）")
     if info.agency is None:
-        # "现公布XXX2020年度政府信息公开工作报告" / "请与XXX办公室联系"
-        if m := re.search(r"现(?:予)?公布(.{2,30}?)(?:19|20)\d{2}年", flat):
-            info.agency = m.group(1)
+        # "现公布XXX2020年度政府信息公开工作报告"; "现公布我局…" names no one
+        if m := re.search(rf"现(?:予)?公布(.{{2,30}}?){_YEAR}年", flat):
+            if not _PRONOUN.match(m.group(1)):
+                info.agency = m.group(1)
     return info

@@ -10,7 +10,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from assistant.errors import InputError
-from assistant.ingest.assemble import assemble
+from assistant.ingest.assemble import Given, assemble
 from assistant.ingest.blocks import Block, Paragraph, Table
 from assistant.ingest.gridtext import parse_grid_table, parse_pipe_rows
 from assistant.report.layout import FormatVersion
@@ -127,14 +127,23 @@ def text_blocks(text: str) -> list[Block]:
 
 
 def read_text(
-    text: str, *, source: str, kind: str = "txt", format: FormatVersion | None = None
+    text: str,
+    *,
+    source: str,
+    kind: str = "txt",
+    format: FormatVersion | None = None,
+    given: Given | None = None,
 ) -> Report:
-    report, _ = assemble(text_blocks(text), source=source, kind=kind, format=format)
+    report, _ = assemble(text_blocks(text), source=source, kind=kind, format=format, given=given)
     return report
 
 
-def read(path: Path, *, format: FormatVersion | None = None) -> Report:
+def read(path: Path, *, format: FormatVersion | None = None, given: Given | None = None) -> Report:
     text = decode(read_bytes(path), name=path.name)
     return read_text(
-        text, source=str(path), kind=path.suffix.lstrip(".").lower() or "txt", format=format
+        text,
+        source=str(path),
+        kind=path.suffix.lstrip(".").lower() or "txt",
+        format=format,
+        given=given,
     )
