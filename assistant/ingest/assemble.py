@@ -240,7 +240,11 @@ def assemble(
     preamble_lines: list[str] = []
     leading: list[Table] = []
     parts: list[_Part] = []
+    above = ""  # the last line of text, for the caption of a table right under it
     for i, x in enumerate(items):
+        if isinstance(x, Table):
+            x.caption = x.caption or above
+        above = x.strip() if isinstance(x, str) and x.strip() else ("" if x != "" else above)
         if i in heads:
             parts.append(_Part(heads[i].section, heads[i].text))
         elif not parts:

@@ -33,6 +33,9 @@ class Table:
     cells: list[TableCell]
     positional: bool = True
     location: str = ""  # for messages, e.g. "第2个表格"
+    # the short line printed just above the table ("行政诉讼（未经复议直接起诉）"): for a table cut
+    # into parts it names the column group the part's headers belong to
+    caption: str = ""
     _rows: list[list[TableCell]] | None = field(default=None, repr=False, compare=False)
     _covering: dict[int, list[TableCell]] | None = field(default=None, repr=False, compare=False)
 

@@ -3,6 +3,7 @@ fuzzily, and say which cells are uncertain instead of guessing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,6 +21,8 @@ from assistant.report.layout import (
     cell_id,
 )
 from assistant.report.model import COLUMN_ORDER, ReadNote
+
+_CAPTION_MAX = 30  # characters
 
 
 @dataclass
@@ -163,12 +166,16 @@ def _header_columns(
     width = max((c.col + c.colspan for c in table.cells), default=0)
     cands = idx.columns[block] if block is not None else idx.plain_columns
     head = [c for c in table.cells if c.row in set(header_rows)]
+    # a caption of at most a few words over the table may be the group its columns belong to
+    caption = [p for p in re.split(r"[()（）]", table.caption) if p.strip()]
+    if len(table.caption) > _CAPTION_MAX:
+        caption = []
     out: dict[int, ColumnSpec | None] = {}
     for k in range(start, width):
         path: list[str] = []
         for c in sorted((c for c in head if c.col <= k < c.col + c.colspan), key=lambda c: c.row):
             path.extend(split_path(c.text, idx.texts))
-        key = best_match(path, cands) if path else None
+        key = best_match(caption + path, cands) if path else None
         out[k] = key if isinstance(key, ColumnSpec) else None
     return out
 

@@ -72,7 +72,21 @@ def read_bytes(path: Path) -> bytes:
 
 
 _GRID_LINE = re.compile(r"^\s*[+|]")
-_PIPE_LINE = re.compile(r"^\s*\|.*\|\s*$")
+_MAX_PIPE_CELL = 120  # characters: a longer "cell" is a sentence with a bar in it
+
+
+def _pipe_cells(line: str) -> list[str] | None:
+    """A Markdown row, with or without its outer bars ("a | b | c" as copied from some pages)."""
+    body = line.strip()
+    if "|" not in body or body.startswith("+"):
+        return None
+    cells = parse_pipe_rows([body])
+    if not cells:  # the |---| rule
+        return []
+    row = cells[0]
+    if len(row) < 2 or any(len(c) > _MAX_PIPE_CELL for c in row):
+        return None
+    return row
 
 
 def _is_tsv(line: str) -> bool:
@@ -82,10 +96,71 @@ def _is_tsv(line: str) -> bool:
     )
 
 
+def _rows_table(rows: list[list[str]], location: str) -> Table:
+    """Rows of cells as a table. When the rows differ in length the page's merged cells were
+    dropped (a header over several columns printed once): positions mean nothing then, and the
+    cells are read in reading order instead."""
+    widths = {len(r) for r in rows}
+    return Table.from_rows(rows, positional=len(widths) == 1, location=location)
+
+
+# a report squeezed onto one line (crawlers, some copies): the section headings in it
+_INLINE_HEADING = re.compile(
+    r"\s(?=(?:[一二三四五六]\s*[、.．]|第[一二三四五六]部分)\s*\S{2,20}?(?:情况|事项|问题))"
+)
+_ONE_LINE = 3  # section headings on one line that make it a squeezed report
+
+
+_MD_RULE = re.compile(r"\|(?:\s*:?-{3,}:?\s*\|)+")
+
+
+def _md_tables(line: str) -> list[tuple[int, int, list[str]]]:
+    """Markdown tables squeezed onto one line: (start, end, rows). The |---| rule says how many
+    cells a row has; rows follow one another with only a space between "|" and "|"."""
+    bars = [k for k, ch in enumerate(line) if ch == "|"]
+    at = {pos: k for k, pos in enumerate(bars)}
+    out: list[tuple[int, int, list[str]]] = []
+    taken = -1
+    for rule in _MD_RULE.finditer(line):
+        k = at[rule.start()]
+        n = rule.group(0).count("|") - 1
+        head = k - 1 - n
+        if head < 0 or bars[head] <= taken or line[bars[k - 1] + 1 : bars[k]].strip():
+            continue
+        starts = [head]  # the index (in bars) of each row's opening bar; the rule is left out
+        close = k + n
+        while close + 1 + n < len(bars) and not line[bars[close] + 1 : bars[close + 1]].strip():
+            starts.append(close + 1)
+            close += 1 + n
+        texts = [line[bars[j] : bars[j + n] + 1] for j in starts]
+        out.append((bars[head], bars[close] + 1, texts))
+        taken = bars[close]
+    return out
+
+
+def unsqueeze(text: str) -> str:
+    """A report collapsed onto one line, back into lines. Whitespace is all that is left of the
+    line breaks and of the cell boundaries, so each space-separated piece becomes a line (the
+    readers of flattened tables then find rows from labels and values); Markdown tables are cut
+    back into their rows."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(_INLINE_HEADING.findall(line)) < _ONE_LINE:
+            out.append(line)
+            continue
+        pos = 0
+        for start, end, rows in _md_tables(line):
+            out.extend(line[pos:start].split())
+            out.extend(rows)
+            pos = end
+        out.extend(line[pos:].split())
+    return "\n".join(out)
+
+
 def text_blocks(text: str) -> list[Block]:
     """Lines → paragraphs and tables. Blank lines are kept: in flattened tables they separate
     rows."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = unsqueeze(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
     blocks: list[Block] = []
     i = 0
     n_table = 0
@@ -100,24 +175,27 @@ def text_blocks(text: str) -> list[Block]:
             blocks.append(Table(parse_grid_table(lines[i:j]), location=f"第{n_table}个表格"))
             i = j
             continue
-        if _PIPE_LINE.match(line):
+        if _pipe_cells(line) is not None:
+            rows: list[list[str]] = []
             j = i
-            while j < len(lines) and _PIPE_LINE.match(lines[j]):
+            while j < len(lines) and (cells := _pipe_cells(lines[j])) is not None:
+                if cells:
+                    rows.append(cells)
                 j += 1
-            n_table += 1
-            blocks.append(
-                Table.from_rows(parse_pipe_rows(lines[i:j]), location=f"第{n_table}个表格")
-            )
-            i = j
-            continue
+            if len(rows) >= 2:
+                n_table += 1
+                blocks.append(_rows_table(rows, f"第{n_table}个表格"))
+                i = j
+                continue
         if _is_tsv(line):
             j = i
             while j < len(lines) and _is_tsv(lines[j]):
                 j += 1
             if j - i >= 2:
                 n_table += 1
-                rows = [x.split("\t") for x in lines[i:j]]
-                blocks.append(Table.from_rows(rows, location=f"第{n_table}个表格"))
+                blocks.append(
+                    _rows_table([x.split("\t") for x in lines[i:j]], f"第{n_table}个表格")
+                )
                 i = j
                 continue
         md = re.match(r"^\s*(?:#{1,6}\s+|\*\*)(.*?)(?:\*\*)?\s*$", line)
