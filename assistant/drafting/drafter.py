@@ -25,13 +25,13 @@ from assistant.drafting.context import (
     substitute,
 )
 from assistant.drafting.notes import GENERAL, Notes, ledger_notes
-from assistant.drafting.plan import SectionPlan, plan_for
+from assistant.drafting.plan import SectionPlan, drafting_specs, plan_for
 from assistant.drafting.prompts import TODO_OPEN, PromptLibrary
 from assistant.errors import KnowledgeError
 from assistant.llm import StreamCutError
 from assistant.llm.base import ChatMessage, ChatModel
 from assistant.report.facts import FactLedger, build_ledger, note_facts
-from assistant.report.layout import SectionId
+from assistant.report.layout import SectionId, section_spec
 from assistant.report.model import Report, Section
 from assistant.retrieval.hits import Hit, Retriever
 
@@ -117,6 +117,7 @@ class Drafter:
             section,
             format=self.report.format,
             government=self.report.agency.kind in ("government", "township"),
+            prompts_dir=self.prompts.dir,
         )
 
     def retrieve(self, plan: SectionPlan) -> tuple[list[Hit], list[str]]:
@@ -298,9 +299,10 @@ class Drafter:
 
     def _variables(self, plan: SectionPlan, passages: list[Hit]) -> dict[str, object]:
         r = self.report
-        agency = r.agency.name or "本机关"
+        specs = drafting_specs(self.prompts.dir)
+        words = specs["words"]
         common: dict[str, object] = {
-            "agency": agency,
+            "agency": r.agency.name or words["unnamed_agency"],
             "year": r.year,
             "passages": self._passages_text(passages),
             "rules": format_rules(plan.rules),
@@ -308,29 +310,20 @@ class Drafter:
         facts = format_facts(section_facts(self.ledger, plan.section))
         notes = format_notes(self.notes, plan.section)
         if plan.section == "preamble":
-            a = r.agency
             profile = "\n".join(
-                f"{k}：{v or '（未提供）'}"
-                for k, v in (
-                    ("机关名称", a.name),
-                    ("网站", a.website),
-                    ("通讯地址", a.address),
-                    ("邮编", a.postcode),
-                    ("电话", a.phone),
-                )
+                f"{p['label']}：{getattr(r.agency, p['field']) or words['not_given']}"
+                for p in words["profile"]
             )
-            notice = (
-                "《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）"
-                if r.format == "2021"
-                else "《中华人民共和国政府信息公开工作年度报告格式（试行）》（国办公开办函〔2019〕60号）"
-            )
-            return {**common, "format_notice": notice, "profile": profile}
+            notice = specs["format_notices"][r.format]
+            return {
+                **common,
+                "format_notice": f"{notice['title']}（{notice['number']}）",
+                "profile": profile,
+            }
         if plan.section == "overview":
             subs = "\n".join(
                 f"（{'一二三四五'[i]}）{s}"
-                for i, s in enumerate(
-                    ("主动公开", "依申请公开", "政府信息管理", "政府信息公开平台建设", "监督保障")
-                )
+                for i, s in enumerate(section_spec("overview").subsections)
             )
             return {
                 **common,
@@ -343,17 +336,12 @@ class Drafter:
             data_problems = self._compose_input([]).data_problems
             return {
                 **common,
-                "findings": "\n".join(f"- {p}" for p in data_problems) or "（无）",
+                "findings": "\n".join(f"- {p}" for p in data_problems) or words["none"],
                 "facts": facts,
                 "notes": notes,
             }
         if plan.section == "other":
-            fee = (
-                "必须首先专门报告本年度收取信息处理费的情况（发出收费通知的件数、收费通知总金额、"
-                "实际收取的总金额；没有的写0）。"
-                if r.format == "2021"
-                else "2019年格式下本部分为自由文字，没有需要报告的事项可写“无”。"
-            )
+            fee = specs["fee_required"][r.format]
             return {**common, "fee_required": fee, "facts": facts, "notes": notes}
         return {**common, "section_heading": plan.heading, "facts": facts, "notes": notes}
 

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
 
-from assistant.errors import InputError
+import yaml
+
+from assistant.config import shipped_dir
+from assistant.errors import InputError, PromptError
 from assistant.report.layout import SectionId, section_spec
 
 # Sections the drafter writes; 二/三/四 get optional short notes after their tables.
@@ -78,91 +84,59 @@ def parse_sections(value: str) -> list[SectionId]:
     return sorted(dict.fromkeys(out), key=order.index)
 
 
-def plan_for(section: SectionId, *, format: str, government: bool) -> SectionPlan:
+SPECS_FILE = "sections.yaml"  # beside the prompts
+
+
+@cache
+def _load_specs(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise PromptError(f"无法读取起草规格文件 {path}：{exc}。", source=path) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("sections"), dict):
+        raise PromptError(f"起草规格文件 {path.name} 应有 sections 一节。", source=path)
+    return data
+
+
+def drafting_specs(prompts_dir: Path | None = None) -> dict[str, Any]:
+    """`sections.yaml` of the prompts folder (the shipped one when that folder has none)."""
+    path = (prompts_dir or shipped_dir("prompts")) / SPECS_FILE
+    if not path.is_file():
+        path = shipped_dir("prompts") / SPECS_FILE
+    return _load_specs(path.resolve())
+
+
+def _applies(rule: object, *, format: str, government: bool) -> str | None:
+    if isinstance(rule, str):
+        return rule
+    if not isinstance(rule, dict):
+        return None
+    if "format" in rule and str(rule["format"]) != format:
+        return None
+    if rule.get("government") and not government:
+        return None
+    return str(rule["text"])
+
+
+def plan_for(
+    section: SectionId, *, format: str, government: bool, prompts_dir: Path | None = None
+) -> SectionPlan:
+    """The plan of one section for a report of `format` (a 人民政府 or not), from the specs."""
+    specs = drafting_specs(prompts_dir)
     heading = section_heading(section)
-    if section == "preamble":
-        notice = "国办公开办函〔2021〕30号" if format == "2021" else "国办公开办函〔2019〕60号"
-        return SectionPlan(
-            section,
-            heading,
-            "draft_preamble",
-            (
-                Query("第五十条 年度报告 内容", "regulation"),
-                Query("年度报告格式 报告内容", "format"),
-            ),
-            (
-                f"引用本年度适用的格式文件（{notice}），不要引用其他年份的格式。",
-                "写明统计期限、电子版发布网站和联系方式。",
-            ),
-            ("FMT-11", "FMT-13"),
-        )
-    if section == "overview":
-        rules = [
-            "聚焦主题、简明客观，不写空话套话。",
-            "五个小标题依次为：主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障。",
-            "依申请公开部分写明新收、上年结转、办结和结转下年度的件数，并与表三一致。",
-        ]
-        if format == "2021":
-            rules.insert(0, "篇幅原则上不超过一千字，每个小标题约二百字。")
-        if government:
-            rules.append("监督保障部分须写明工作考核、社会评议和责任追究结果情况。")
-        return SectionPlan(
-            section,
-            heading,
-            "draft_overview",
-            (
-                Query("总体情况 主动公开 依申请公开 政府信息管理 平台建设 监督保障", "format"),
-                Query("第三十三条 答复 期限", "regulation"),
-                Query("第四十八条 培训", "regulation"),
-                Query("总体情况 主动公开", "report"),
-            ),
-            tuple(rules),
-            ("S1-01", "S1-02", "S1-03", "NAR-01", "NAR-04", "NAR-05", "NAR-06", "NAR-07"),
-            char_budget=1000,
-        )
-    if section == "problems":
-        return SectionPlan(
-            section,
-            heading,
-            "draft_problems",
-            (
-                Query("存在的主要问题及改进情况 实事求是 明确具体", "format"),
-                Query("存在的主要问题及改进情况", "report"),
-            ),
-            (
-                "实事求是、明确具体，避免笼统模糊、泛泛而谈。",
-                "查找问题要有针对性，改进举措要有实效性，不得年年雷同。",
-                "先写上年度所提问题的整改情况。",
-            ),
-            ("S5-01", "S5-02", "S5-03", "XY-05", "XY-07"),
-        )
-    if section == "other":
-        rules = [
-            "其他有关文件专门要求通过年度报告报告的事项，如人大代表建议和政协提案办理结果公开情况。"
-        ]
-        if format == "2021":
-            rules.insert(
-                0,
-                "必须专门报告收取信息处理费的情况：发出收费通知的件数、收费通知总金额、"
-                "实际收取的总金额，没有的写0。",
-            )
-        return SectionPlan(
-            section,
-            heading,
-            "draft_other",
-            (
-                Query("其他需要报告的事项 信息处理费", "format"),
-                Query("信息处理费 收取", "fees"),
-                Query("第四十二条 信息处理费", "regulation"),
-            ),
-            tuple(rules),
-            ("S6-01", "S6-02", "S6-07", "S6-08", "T3-06"),
-        )
+    spec = specs["sections"].get(section) or specs["sections"]["table_note"]
+    values = {
+        "notice": specs["format_notices"][format]["number"],
+        "subsections": "、".join(section_spec("overview").subsections),
+        "heading": heading,
+    }
+    rules = (_applies(r, format=format, government=government) for r in spec.get("rules", ()))
     return SectionPlan(
         section,
         heading,
-        "draft_table_note",
-        (Query(f"{heading} 说明", "format"),),
-        ("只作必要说明，不重复表格数字。",),
-        ("NAR-01",),
+        spec["prompt"],
+        tuple(Query(q["text"].format(**values), q.get("kind")) for q in spec.get("queries", ())),
+        tuple(r.format(**values) for r in rules if r is not None),
+        tuple(spec.get("checks", ())),
+        char_budget=spec.get("char_budget"),
     )
