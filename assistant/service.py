@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.checks import CheckResult, run_checks
 from assistant.config import Settings
+from assistant.errors import ConfigError
 from assistant.ingest import read_report
 from assistant.report import Report
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from assistant.drafting.drafter import Drafter
     from assistant.drafting.notes import Notes
     from assistant.llm.base import ChatModel, Embedder
+    from assistant.llm.embeddings import EmbeddingMeaning
     from assistant.retrieval import KnowledgeBase
     from assistant.store import Workspace
 
@@ -95,6 +97,18 @@ class Assistant:
         llm = self.settings.llm.model_copy(update=changes)
         self.settings = self.settings.model_copy(update={"llm": llm})
         self._chat = None
+
+    @cached_property
+    def meaning(self) -> EmbeddingMeaning | None:
+        """compare's meaning similarity (a repeated problem reworded each year) on the
+        configured embedder; None when the model cannot be loaded, then compare goes by wording."""
+        from assistant.llm.embeddings import EmbeddingMeaning, build_embedder
+
+        try:
+            return EmbeddingMeaning(self._embedder or build_embedder(self.settings))
+        except ConfigError as exc:
+            log.warning("meaning similarity unavailable, comparing by wording: %s", exc)
+            return None
 
     @cached_property
     def knowledge(self) -> KnowledgeBase:

@@ -52,11 +52,15 @@ def human_text(c: Comparison) -> str:
         lines.append(f"  {r.label}：{r.shown[-2] or '空白'} → {r.shown[-1] or '空白'}{pct}")
     if len(changed) > _SHOWN_CHANGES:
         lines.append(f"  ……另有{len(changed) - _SHOWN_CHANGES}处，见 --html 或 --json")
+    if c.crossyear:
+        lines += ["", f"跨年度核对：{len(c.crossyear)}处不一致"]
+        for y in c.crossyear:
+            lines.append(f"  [{y.finding.rule} {y.year}年对{y.prior_year}年] {y.finding.message}")
     lines += ["", "文字相似度（已去除标题、开头套话和勾稽说明）："]
     for year, sim, flagged in c.narrative:
         lines.append(f"  全文与{year}年：{sim:.0%}{'　雷同，须改写' if flagged else ''}")
     for w in c.wording:
-        mark = "　高度相似，可能照搬往年" if w.flagged else ""
+        mark = "" if w.label == "未见雷同" else f"　{w.label}"
         lines.append(
             f"  {section_spec(w.section).full_heading}与{w.prior_year}年："  # type: ignore[arg-type]
             f"{w.similarity:.0%}{mark}"
@@ -65,9 +69,15 @@ def human_text(c: Comparison) -> str:
     if not c.problems:
         lines.append("  上年报告第五部分未列出可识别的问题。")
     for m in c.problems:
-        lines.append(f"  [{m.label}] {m.problem}")
+        years = f"（{'、'.join(str(y) for y in m.years)}年均列出）" if len(m.years) > 1 else ""
+        lines.append(f"  [{m.label}] {m.problem}{years}")
         if m.evidence:
             lines.append(f"      本年：{m.evidence}")
+    repeated = c.repeated_threads
+    how = "按文字和语义" if c.meaning_used else "按文字"
+    lines += ["", f"历年反复出现的问题（{how}比对）：" + ("" if repeated else "未发现")]
+    for t in repeated:
+        lines.append(f"  {'、'.join(str(y) for y in t.years)}年：{t.latest}")
     return "\n".join(lines)
 
 
@@ -103,7 +113,12 @@ def compare_cmd(
             f"提示：这些报告的机关名称不同（{'、'.join(sorted(names))}），请确认是同一机关。",
             err=True,
         )
-    c = compare_reports(current, priors)
+    from assistant.service import build_assistant
+
+    meaning = build_assistant(load_settings()).meaning
+    c = compare_reports(current, priors, meaning=meaning)
+    if meaning is not None and meaning.failed:
+        click.echo(f"提示：向量模型不可用，历年问题只按文字比对（{meaning.failed}）。", err=True)
     if html_out is not None:
         try:
             html_out.write_text(render_html(c), encoding="utf-8")

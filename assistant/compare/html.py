@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from html import escape
 
-from assistant.compare.comparison import Comparison
+from assistant.compare.comparison import Comparison, YearFinding
 from assistant.compare.numbers import CellRow, Number
 from assistant.compare.wording import SectionWording
 from assistant.report import format_number, section_spec
@@ -32,7 +32,10 @@ tr.changed td{background:#fff8c5}.up{color:#1a7f37}.down{color:#d1242f}
 .side{display:grid;grid-template-columns:1fr 1fr;gap:1em}
 .side div{border:1px solid #d0d7de;padding:.5em;white-space:pre-wrap;font-size:.95em}
 del{background:#ffebe9;text-decoration:line-through}ins{background:#dafbe1;text-decoration:none}
-.addressed{color:#1a7f37}.repeated{color:#d1242f}.silent{color:#9a6700}
+.addressed{color:#1a7f37}.repeated{color:#d1242f}.silent{color:#9a6700}.planned{color:#9a6700}
+.same{background:#6e7781;color:#fff;border-radius:3px;padding:0 .4em;font-size:.85em}
+.xy{border-left:3px solid #d1242f;background:#ffebe9;padding:.1em .4em;margin:.2em 0;font-size:.9em}
+tr.xyrow td{background:#ffebe9}
 """
 
 
@@ -49,14 +52,25 @@ def _change(row: CellRow) -> str:
     return f'<span class="{cls}">{sign}{escape(_n(row.change))}{escape(pct)}</span>'
 
 
-def _numbers_table(rows: list[CellRow], years: tuple[int, ...]) -> str:
+def _xy(findings: list[YearFinding]) -> str:
+    """Cross-year failures, shown where they apply (a cell's row, a section, a problem)."""
+    return "".join(
+        f'<div class="xy"><b>{escape(y.finding.rule)}</b>（{y.year}年对{y.prior_year}年）'
+        f"{escape(y.finding.message)}</div>"
+        for y in findings
+    )
+
+
+def _numbers_table(rows: list[CellRow], years: tuple[int, ...], c: Comparison | None = None) -> str:
     head = "".join(f"<th>{y}年</th>" for y in years)
     out = [f"<table><tr><th>单元格</th>{head}<th>变化</th></tr>"]
     for r in rows:
-        cls = ' class="changed"' if r.changed else ""
+        notes = c.cell_findings(r.cell) if c is not None else []
+        cls = ' class="xyrow"' if notes else ' class="changed"' if r.changed else ""
         cells = "".join(f'<td class="n">{escape(s)}</td>' for s in r.shown)
         out.append(
-            f'<tr{cls}><td>{escape(r.label)}</td>{cells}<td class="n">{_change(r)}</td></tr>'
+            f"<tr{cls}><td>{escape(r.label)}{_xy(notes)}</td>{cells}"
+            f'<td class="n">{_change(r)}</td></tr>'
         )
     out.append("</table>")
     return "".join(out)
@@ -140,20 +154,23 @@ def _heading(section: str) -> str:
 
 def render_html(c: Comparison) -> str:
     agency = escape(c.this.agency.name or "（未填写机关名称）")
-    years = "、".join(str(y) for y in c.numbers.years)
-    changed = list(c.numbers.changed)
+    years = years_all = "、".join(str(y) for y in c.numbers.years)
+    changed = [r for r in c.numbers.rows if r.changed or c.cell_findings(r.cell)]
     flagged = [w for w in c.wording if w.flagged]
+    repeated = c.repeated_threads
     body = [
         f"<h1>{agency}政府信息公开工作年度报告对比（{escape(years)}年）</h1>",
         f"<p>与{c.previous.year}年相比：{len(changed)}个单元格有变化；"
         f"{len(flagged)}处文字与往年高度相似；上年列出的问题{len(c.problems)}项，其中"
-        f"{sum(m.status == 'silent' for m in c.problems)}项本年未提及。</p>",
+        f"{sum(m.status == 'silent' for m in c.problems)}项本年未提及；跨年度核对"
+        f"{len(c.crossyear)}处不一致；{len(repeated)}个问题在两年以上的报告中反复出现。</p>",
+        _xy(c.report_findings()),
         "<h2>主要数据历年变化</h2>",
         chart_svg(c),
     ]
     body.append(f"<h2>有变化的数据（{c.previous.year}年 → {c.this.year}年）</h2>")
     body.append(
-        _numbers_table(changed, c.numbers.years) if changed else "<p>各表数据与上年相同。</p>"
+        _numbers_table(changed, c.numbers.years, c) if changed else "<p>各表数据与上年相同。</p>"
     )
     if c.numbers.unmapped:
         body.append(
@@ -166,34 +183,56 @@ def render_html(c: Comparison) -> str:
         body.append(
             f"<details><summary>{escape(_TABLE_NAMES.get(table, table))}"
             f"（{sum(r.changed for r in rows)}处变化）</summary>"
-            f"{_numbers_table(rows, c.numbers.years)}</details>"
+            f"{_numbers_table(rows, c.numbers.years, c)}</details>"
         )
     body.append("<h2>文字对比（已去除标题、开头套话和勾稽说明）</h2>")
     for y, sim, flag in c.narrative:
         badge = '<span class="flag">雷同</span>' if flag else ""
         body.append(f"<p>全文与{y}年相似度：{sim:.0%} {badge}</p>")
     for w in c.wording:
-        badge = (
-            '<span class="flag">高度相似，可能照搬往年</span>'
-            if w.flagged
-            else '<span class="ok">未见雷同</span>'
-        )
+        cls = "flag" if w.flagged else "same" if w.similarity >= w.threshold else "ok"
+        notes = [
+            y
+            for y in c.section_findings(w.section)
+            if (y.year, y.prior_year) == (w.year, w.prior_year) and y.finding.rule != "XY-07"
+        ]
         body.append(
             f"<h3>{escape(_heading(w.section))}：与{w.prior_year}年相似度 "
-            f"{w.similarity:.0%} {badge}</h3>{_side_by_side(w)}"
+            f'{w.similarity:.0%} <span class="{cls}">{escape(w.label)}</span></h3>'
+            f"{_xy(notes)}{_side_by_side(w)}"
         )
     body.append(f"<h2>上年（{c.previous.year}年）所列问题的整改情况</h2>")
+    body.append(_xy([y for y in c.section_findings("problems") if y.finding.rule == "XY-07"]))
     if c.problems:
-        body.append("<table><tr><th>上年问题</th><th>本年情况</th><th>本年相关表述</th></tr>")
+        body.append(
+            "<table><tr><th>上年问题</th><th>列为问题的年份</th><th>本年情况</th>"
+            "<th>本年相关表述</th></tr>"
+        )
         for m in c.problems:
+            years = "、".join(str(y) for y in m.years)
             body.append(
-                f"<tr><td>{escape(m.problem)}</td>"
+                f"<tr><td>{escape(m.problem)}</td><td>{escape(years)}</td>"
                 f'<td class="{m.status}">{escape(m.label)}</td>'
                 f"<td>{escape(m.evidence or '')}</td></tr>"
             )
         body.append("</table>")
     else:
         body.append("<p>上年报告第五部分未列出可识别的问题。</p>")
+    how = "按文字和语义（向量模型）" if c.meaning_used else "按文字"
+    body.append(f"<h2>历年反复出现的问题（{how}比对{escape(years_all)}年）</h2>")
+    if repeated:
+        body.append(
+            "<table><tr><th>问题（最近一次的表述）</th><th>出现年份</th><th>历年表述</th></tr>"
+        )
+        for t in repeated:
+            wordings = "".join(f"<div>{y}年：{escape(text)}</div>" for y, text in t.wordings)
+            body.append(
+                f"<tr><td>{escape(t.latest)}</td>"
+                f"<td>{escape('、'.join(str(y) for y in t.years))}</td><td>{wordings}</td></tr>"
+            )
+        body.append("</table>")
+    else:
+        body.append("<p>未发现在两年以上报告中反复列出的问题。</p>")
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>{agency} 年度报告对比</title><style>{_CSS}</style></head><body>"

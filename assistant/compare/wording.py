@@ -40,6 +40,17 @@ class SectionWording:
     similarity: float
     flagged: bool  # at or over the threshold: the wording is copied
     diff: tuple[Piece, ...]  # the prior text → this text, boilerplate removed
+    threshold: float = SECTION_THRESHOLD
+
+    @property
+    def label(self) -> str:
+        """What the reviewer reads next to the similarity: a short fixed statement the same
+        every year (六's "未收取信息处理费") is neither copied nor "未见雷同"."""
+        if self.flagged:
+            return "高度相似，可能照搬往年"
+        if self.similarity >= self.threshold:
+            return "与往年相同（篇幅很短的固定表述，不计雷同）"
+        return "未见雷同"
 
 
 def _sentences(text: str) -> list[str]:
@@ -128,6 +139,7 @@ def compare_wording(
                     round(sim, 3),
                     sim >= threshold and long_enough,
                     tuple(diff_text(strip_boilerplate(before), strip_boilerplate(now))),
+                    threshold,
                 )
             )
     return out

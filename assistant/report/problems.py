@@ -35,12 +35,14 @@ _MEASURES_INTRO = re.compile(
     r"针对(?:上述|以上|存在的|这些)(?:问题|不足)[^。：:，,]{0,6}|"
     r"(?:19|20)\d\d年(?:度)?[，,]?(?=[^。]{0,10}将)|"
     r"(?:我|本)\w{0,6}将(?:采取|从|重点做好)以下[^。：:]{0,8})"
-    r"[^。；：:，,]{0,4}?(?:[：:，,]|$)"
+    r"[^。；：:，,]{0,4}?(?:[：:，,。]|$)"
 )
 _RECTIFICATION_INTRO = re.compile(
     r"^(?:对)?(?:上一?年度?|去年|\d{4}年度?)(?:报告)?(?:所列|提出|指出)?的?(?:问题)?的?整改(?:情况|落实情况)?"
     r"[：:，,]?$"
 )
+# "针对…问题，已…": what was done about a problem (a plan, "针对…问题，将…", is a measure).
+_ABOUT_A_PROBLEM = re.compile(r"^针对[^，,。；]{0,40}(?:问题|不足|短板)")
 # A point that speaks about last year's problems ("针对上年度提出的…问题，已…").
 _RECTIFICATION = re.compile(r"(?:上一?年度?|去年|上一年度?|\d{4}年度?报告)[^。；]{0,30}?问题")
 
@@ -182,7 +184,7 @@ def _cjk(text: str) -> int:
 
 
 def _wording_kind(text: str) -> PointKind | None:
-    if _RECTIFICATION.search(text):
+    if _RECTIFICATION.search(text) or (_ABOUT_A_PROBLEM.match(text) and states_progress(text)):
         return "rectification"
     lead = _MEASURE_LEAD.match(text)
     if lead and not (_SHORTCOMING.search(text) and not _FUTURE.search(text)):
@@ -344,8 +346,25 @@ def states_progress(sentence: str) -> bool:
 _STOP_BIGRAMS = frozenset(
     "政府 府信 信息 息公 公开 政务 务公 工作 进一 一步 加强 存在 问题 不足 有待 待提 提高 不够 "
     "一是 二是 三是 四是 五是 我局 本局 单位 方面 主要 需要 仍然 还需 进行 相关 开展 今后 下一 "
-    "部门 全面 持续 继续 年度 本年 上年 情况 改进 措施 还有 有所 水平 能力 较为 比较 不断".split()
+    "部门 全面 持续 继续 年度 本年 上年 情况 改进 措施 还有 有所 水平 能力 较为 比较 不断 "
+    "依申 申请 请公 主动 动公".split()
 )
+
+
+# Pairs of the words that say what is wrong, not what it is about: two problems sharing only
+# "不及时" are not the same problem ("栏目更新不及时", "留言回复不及时").
+_VERDICT_WORDS = (
+    "不够 不足 有待 欠缺 不到位 单一 滞后 不及时 不高 不强 不规范 较少 偏少 偏低 较低 薄弱 差距 "
+    "不完善 不全面 不深入 不平衡 尚未 尚不 缺乏 缺少 未能 不明显 不充分 较弱 不统一 不合理 不便 "
+    "不精准 短板 不准确 不一致 不健全 不畅 不理想 加强 提高 提升 改进 增强 优化 进一步 比较 较为 "
+    "还要 更加 多样 丰富 需要 仍需 还需 亟需 亟待 部分 一些 存在 没有 未能 不严 运用 不多"
+).split()
+_VERDICT_BIGRAMS = frozenset(w[i : i + 2] for w in _VERDICT_WORDS for i in range(len(w) - 1))
+
+
+def topic_bigrams(text: str) -> frozenset[str]:
+    """The pairs that name what a problem is about (政策解读, 栏目, 答复文书…)."""
+    return key_bigrams(text) - _VERDICT_BIGRAMS
 
 
 def bigrams(text: str) -> frozenset[str]:

@@ -178,3 +178,17 @@ def test_cells_a_fmt2019_year_cannot_give_are_not_reported_as_changes() -> None:
     row = c.row("active.rules.valid")
     assert not row.comparable and not row.changed and row.shown == ("", "12")
     assert c.row("apply.new.total").comparable
+
+
+def test_a_short_fixed_statement_is_neither_copied_nor_without_likeness(sample: Report) -> None:
+    """Section 六's one line ("本年度未收取信息处理费。") is the same every year: 100% alike
+    but too short to count as copied; the page must not call it "未见雷同"."""
+    this = sample.model_copy(update={"year": sample.year + 1}, deep=True)
+    for r in (sample, this):
+        r.sections["other"] = Section(id="other", text="本年度未收取信息处理费。")
+    c = compare_reports(this, [sample])
+    other = next(w for w in c.wording if w.section == "other")
+    assert other.similarity == 1.0 and not other.flagged
+    assert other.label == "与往年相同（篇幅很短的固定表述，不计雷同）"
+    page = render_html(c)
+    assert "相似度 100% <span" in page and "100% <span class=\"ok\">未见雷同" not in page

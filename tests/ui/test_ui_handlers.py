@@ -291,7 +291,7 @@ def test_wording_and_last_years_problems(assistant: Assistant, demo: dict[str, i
     assert problems_row[2].startswith("⚠")
     assert "<mark>" in html
     matches = rh.problems_rows(assistant, opened.state())
-    assert matches and {m[1] for m in matches} == {"原样重复"}
+    assert matches and {m[1] for m in matches} == {"原样重复（2024、2025年均列出）"}
 
 
 def test_a_new_year_starts_from_last_years_closing_figures(

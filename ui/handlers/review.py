@@ -11,7 +11,6 @@ from assistant.compare.comparison import Comparison as FullComparison
 from assistant.compare.comparison import compare_reports
 from assistant.compare.html import chart_svg
 from assistant.compare.numbers import NumberComparison
-from assistant.compare.problems import match_problems
 from assistant.compare.wording import Piece, compare_wording
 from assistant.errors import InputError
 from assistant.report import Report, format_number
@@ -56,7 +55,7 @@ def compare(assistant: Assistant, state: dict[str, int] | None) -> Comparison:
             f"工作区中还没有{report.year - 1}年度的报告。请在“单位与年度”页导入上年报告，"
             "即可与上年对比。",
         )
-    full = compare_reports(report, earlier)
+    full = compare_reports(report, earlier, meaning=assistant.meaning)
     years = full.numbers.years
     return Comparison(years, full, f"对比年度：{'、'.join(str(y) for y in years)}。")
 
@@ -97,7 +96,7 @@ def wording_view(
         return [], ""
     rows, parts = [], []
     for w in compare_wording(report, [prior]):
-        verdict = "⚠ 与上年雷同，请结合本年实际改写" if w.flagged else "正常"
+        verdict = "⚠ 与上年雷同，请结合本年实际改写" if w.flagged else w.label
         if not report.text(w.section) or not prior.text(w.section):  # type: ignore[arg-type]
             verdict = "本年或上年没有这一部分的正文"
         rows.append([section_label(w.section), f"{w.similarity:.0%}", verdict])
@@ -120,14 +119,22 @@ def pieces_html(pieces: tuple[Piece, ...] | list[Piece]) -> str:
 
 
 def problems_rows(assistant: Assistant, state: dict[str, int] | None) -> list[list[str]]:
-    """Last year's 五 item by item: addressed this year, repeated unchanged, or not mentioned."""
+    """Last year's 五 item by item: addressed this year, listed again (by wording or meaning,
+    with every year that lists it), planned only, or not mentioned."""
     report = ws.current(assistant, state).report
     prior = ws.prior_of(assistant, report)
     if prior is None or not prior.text("problems"):
         return []
+    earlier = [r for r in earlier_years(assistant, report) if r.year != prior.year]
+    full = compare_reports(report, [*earlier, prior], meaning=assistant.meaning)
     return [
-        [m.problem, m.label, m.evidence or ""]
-        for m in match_problems(prior.text("problems"), report.text("problems"))
+        [
+            m.problem,
+            m.label
+            + (f"（{'、'.join(str(y) for y in m.years)}年均列出）" if len(m.years) > 1 else ""),
+            m.evidence or "",
+        ]
+        for m in full.problems
     ]
 
 
