@@ -191,4 +191,4 @@ def test_a_short_fixed_statement_is_neither_copied_nor_without_likeness(sample: 
     assert other.similarity == 1.0 and not other.flagged
     assert other.label == "与往年相同（篇幅很短的固定表述，不计雷同）"
     page = render_html(c)
-    assert "相似度 100% <span" in page and "100% <span class=\"ok\">未见雷同" not in page
+    assert "相似度 100% <span" in page and '100% <span class="ok">未见雷同' not in page
