@@ -73,12 +73,21 @@ def kb() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
 def build(rebuild: bool, as_json: bool) -> None:
+    found: list[str] = []
+    if rebuild:  # from scratch whatever state it is in: a damaged vector store is moved aside
+        from assistant.config import load_settings
+        from assistant.retrieval.vectors import recover_store
+
+        found = recover_store(load_settings())
     knowledge = _knowledge()
     run = knowledge.rebuild if rebuild else knowledge.ensure_built
     report = _with_bar(lambda bar: run(progress=bar))
+    report = dataclasses.replace(report, repaired=(*found, *report.repaired))
     if as_json:
         _echo_json(dataclasses.asdict(report))
         return
+    for line in report.repaired:
+        click.echo(f"发现并处理：{line}。", err=True)
     click.echo(
         f"知识库已更新：新增{len(report.added)}篇，更新{len(report.updated)}篇，"
         f"删除{len(report.removed)}篇，未变{report.unchanged}篇；共{report.chunks}段。"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +61,18 @@ class BuildReport:
     unchanged: int = 0
     skipped: tuple[str, ...] = ()
     chunks: int = 0
+    repaired: tuple[str, ...] = ()  # damaged parts found and what was done about each
+
+
+def _bm25_readable(path: Path) -> bool:
+    """Whether the saved keyword index opens (a missing one is fine: it is built when needed)."""
+    if not path.exists():
+        return True
+    try:
+        with np.load(path) as arrays:
+            return {"rows", "cols", "tfs", "lengths"} <= set(arrays.files)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return False
 
 
 class KnowledgeBase:
@@ -101,6 +115,18 @@ class KnowledgeBase:
             return self._ensure_built(progress)
 
     def _ensure_built(self, progress: Progress | None) -> BuildReport:
+        repaired = [
+            f"{part} 已损坏，已按向量库中的内容重建（无需重新计算向量）"
+            for part in dict.fromkeys(self._state.damaged)
+        ]
+        self._state.damaged.clear()
+        if not _bm25_readable(self._bm25_path):
+            for stale in (self._bm25_path, self._bm25_path.with_suffix(".json")):
+                stale.unlink(missing_ok=True)
+            self._arrays = None
+            repaired.append("bm25.npz 已损坏，已删除，检索时自动重建")
+        for line in repaired:
+            log.warning("知识库：%s", line)
         self._sync_with_store()
         sources = [
             *shipped_documents(Path(self.settings.paths.knowledge_dir)),
@@ -131,16 +157,24 @@ class KnowledgeBase:
             unchanged=len(sources) - len(changed),
             skipped=report.skipped,
             chunks=self._state.chunk_count,
+            repaired=tuple(repaired),
         )
 
     def rebuild(self, progress: Progress | None = None) -> BuildReport:
         """Empty the collection and index everything again (after a change of chunking rules,
-        or a damaged store). On a shared server this also drops what other machines added."""
+        or a damaged store), whatever state the local files are in; the report says which
+        were found damaged. On a shared server this also drops what other machines added."""
         with self._lock:
+            found = [f"{part} 已损坏" for part in dict.fromkeys(self._state.damaged)]
+            if not _bm25_readable(self._bm25_path):
+                found.append("bm25.npz 已损坏")
+            for stale in (self._bm25_path, self._bm25_path.with_suffix(".json")):
+                stale.unlink(missing_ok=True)
             self.vectors.reset()
-            self._state = IndexState(chunks={}, revision=self._state.revision)
+            self._state = IndexState(chunks={}, revision=max(self._state.revision, 0))
             self._commit()
-            return self._ensure_built(progress)
+            built = self._ensure_built(progress)
+            return dataclasses.replace(built, repaired=(*found, *built.repaired))
 
     def _index(self, docs: list[SourceDoc], progress: Progress | None) -> BuildReport:
         owner = self.library.owner

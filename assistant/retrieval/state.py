@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,8 @@ from typing import Any
 import numpy as np
 
 from assistant.retrieval.keyword import BM25Index
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -42,16 +46,23 @@ class IndexState:
         self._chunks = chunks
         self._chunks_path = chunks_path
         self._count = chunk_count
+        self.damaged: list[str] = []  # parts found damaged on reading (state.json, chunks.json)
 
     @property
     def chunks(self) -> dict[str, ChunkRecord]:
         if self._chunks is None:
             self._chunks = {}
             if self._chunks_path is not None and self._chunks_path.exists():
-                data = json.loads(self._chunks_path.read_text(encoding="utf-8"))
-                self._chunks = {
-                    cid: ChunkRecord(c["text"], c["meta"], c["tokens"]) for cid, c in data.items()
-                }
+                try:
+                    data = json.loads(self._chunks_path.read_text(encoding="utf-8"))
+                    self._chunks = {
+                        str(cid): ChunkRecord(str(c["text"]), dict(c["meta"]), str(c["tokens"]))
+                        for cid, c in data.items()
+                    }
+                except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                    # damaged: the caller resynchronises from the vector store (damaged is set)
+                    self.damaged.append("chunks.json")
+                    self._count = -1
         return self._chunks
 
     @property
@@ -60,19 +71,32 @@ class IndexState:
 
     @classmethod
     def load(cls, path: Path) -> IndexState:
+        """The saved state; a damaged part is noted in `damaged` and read as unknown
+        (chunk count -1), so the next build takes the mirror over from the vector store."""
         chunks_path = path.with_name("chunks.json")
         if not path.exists():
             return cls(chunks_path=chunks_path)
-        data = json.loads(path.read_text(encoding="utf-8"))
-        count = data.get("chunks", 0)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            count = data.get("chunks", 0)
+            docs = data["docs"]
+            revision = int(data.get("revision", 0))
+            size = data.get("chunks_bytes")
+            if not isinstance(docs, dict) or not all(isinstance(d, dict) for d in docs.values()):
+                raise TypeError("docs")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            state = cls(chunks_path=chunks_path, chunk_count=-1)
+            state.damaged.append("state.json")
+            return state
         if not isinstance(count, int):  # an older layout: start over from what Chroma holds
             return cls(chunks_path=chunks_path, chunk_count=-1)
-        return cls(
-            docs=data["docs"],
-            revision=int(data.get("revision", 0)),
-            chunks_path=chunks_path,
-            chunk_count=count,
-        )
+        state = cls(docs=docs, revision=revision, chunks_path=chunks_path, chunk_count=count)
+        # chunks.json is read only when needed; its size, saved with the state, tells at once
+        # whether it is the file the state was saved with
+        if isinstance(size, int) and _size(chunks_path) not in (size, None):
+            state.damaged.append("chunks.json")
+            state._count = -1
+        return state
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -83,12 +107,23 @@ class IndexState:
             }
             _write(path.with_name("chunks.json"), chunks)
         self._chunks_path = path.with_name("chunks.json")
-        _write(path, {"revision": self.revision, "chunks": self.chunk_count, "docs": self.docs})
+        data = {"revision": self.revision, "chunks": self.chunk_count, "docs": self.docs}
+        size = _size(self._chunks_path)
+        if size is not None:
+            data["chunks_bytes"] = size
+        _write(path, data)
 
     def drop_doc(self, doc_id: str) -> None:
         self.docs.pop(doc_id, None)
         for cid in [cid for cid, c in self.chunks.items() if c.meta.get("doc_id") == doc_id]:
             del self.chunks[cid]
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def _write(path: Path, data: Any) -> None:
@@ -122,10 +157,13 @@ def load_or_build_bm25(state: IndexState, path: Path) -> BM25Index:
     if path.exists() and meta_path.exists():
         try:
             stamp = json.loads(meta_path.read_text(encoding="utf-8")).get("revision")
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):
             stamp = None
         if stamp == state.revision:
-            return BM25Index.load(path)
+            try:
+                return BM25Index.load(path)
+            except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
+                log.warning("知识库：关键词索引 %s 已损坏，已重建。", path)
     ids = list(state.chunks)
     bm25 = BM25Index(ids, [state.chunks[cid].tokens.split() for cid in ids])
     bm25.save(path)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -62,9 +64,42 @@ def make_client(settings: Settings) -> Any:
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except (ValueError, OSError, chromadb.errors.ChromaError) as exc:
-        where = f"Chroma 服务 {url}" if url else f"向量库目录 {settings.paths.home}/chroma"
-        hint = "请确认服务已启动、XXGK_CHROMA_URL 填写正确" if url else "请检查目录权限和磁盘空间"
-        raise KnowledgeError(f"无法连接{where}：{exc}。{hint}。") from exc
+        if url:
+            raise KnowledgeError(
+                f"无法连接Chroma 服务 {url}：{exc}。请确认服务已启动、XXGK_CHROMA_URL 填写正确。"
+            ) from exc
+        folder = Path(settings.paths.home) / "chroma"
+        if not os.access(folder, os.W_OK):
+            raise KnowledgeError(
+                f"无法打开向量库目录 {folder}：{exc}。请检查目录权限和磁盘空间。"
+            ) from exc
+        raise KnowledgeError(
+            f"向量库 {folder} 的文件已损坏，无法打开（{exc}）。请运行 xxgk kb build --rebuild "
+            f"重建（损坏的文件会移到一旁保留）；起草仍可进行，只是不引用参考资料。"
+        ) from exc
+
+
+def recover_store(settings: Settings) -> list[str]:
+    """Before a rebuild: an embedded vector store that cannot be opened is moved aside (kept,
+    not deleted) so that a new one can be made; says what it found. A Chroma server is the
+    server's to repair."""
+    if settings.retrieval.chroma_url:
+        return []
+    try:
+        make_client(settings)
+        return []
+    except KnowledgeError as exc:
+        folder = Path(settings.paths.home) / "chroma"
+        if not folder.exists() or not os.access(folder, os.W_OK):
+            raise
+        aside = folder.with_name(f"chroma.damaged-{dt.datetime.now():%Y%m%d-%H%M%S}")
+        folder.rename(aside)
+        # Chroma keeps one system per folder in a process: forget the one on the damaged file
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+        log.warning("vector store moved aside: %s", exc.message)
+        return [f"向量库文件已损坏，已移到 {aside}，并新建向量库"]
 
 
 def collection_name(prefix: str, embedder: Embedder) -> str:
