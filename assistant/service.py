@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.checks import CheckResult, run_checks
+from assistant.checks import CheckOptions, CheckResult, run_checks
 from assistant.config import Settings
 from assistant.errors import ConfigError
 from assistant.ingest import read_report
@@ -45,8 +45,13 @@ class Assistant:
     def read(self, path: str | Path) -> Report:
         return read_report(path)
 
+    @property
+    def check_options(self) -> CheckOptions:
+        """What the office's settings tell the rules (publication deadlines)."""
+        return CheckOptions.from_settings(self.settings.checks.deadlines)
+
     def check(self, report: Report, *, prior: Report | None = None) -> CheckResult:
-        return run_checks(report, prior=prior)
+        return run_checks(report, prior=prior, options=self.check_options)
 
     # -- model side, built lazily ----------------------------------------------------------------
     @property

@@ -78,11 +78,7 @@ MAY_IMPORT = {
 _FOUNDATION = ("assistant.errors", "assistant.config", "assistant.limits")
 
 # The edge that launches the UI: `xxgk ui` (and `xxgk-ui`, the same command) starts ui.app.
-ALLOWED = {
-    ("assistant.cli.ui", "ui.app"),
-    # the configured deadlines: passed in as CheckOptions next (issue 13)
-    ("assistant.checks.rules_publication", "assistant.config.load_settings"),
-}
+ALLOWED = {("assistant.cli.ui", "ui.app")}
 
 
 def _modules(root: Path) -> list[tuple[str, Path]]:

@@ -14,11 +14,13 @@ from assistant.checks.findings import (
     Severity,
     Status,
 )
+from assistant.checks.options import CheckOptions
 
 __all__ = [
     "SEVERITY_LABELS",
     "STATUS_LABELS",
     "CheckContext",
+    "CheckOptions",
     "CheckResult",
     "Finding",
     "Rule",

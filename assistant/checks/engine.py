@@ -8,12 +8,13 @@ from functools import cached_property
 from typing import Literal
 
 from assistant.checks.findings import CheckResult, Finding, Severity, Status
+from assistant.checks.options import CheckOptions
 from assistant.report.cells import Number, format_number
 from assistant.report.derived import derive
 from assistant.report.layout import FormatLayout, FormatVersion, SectionId
 from assistant.report.model import Report
 
-# "rollup" rules (RU) judge a roll-up run passed in `options["rollup"]`; they run only when
+# "rollup" rules (RU) judge a roll-up run passed in `options.rollup`; they run only when
 # asked for with `scope="rollup"`, never on a single unit's report.
 Scope = Literal["report", "narrative", "rollup"]
 
@@ -28,16 +29,12 @@ class CheckContext:
     report: Report
     prior: Report | None = None
     rule: Rule | None = None
-    options: dict[str, object] = field(default_factory=dict)
+    options: CheckOptions = field(default_factory=CheckOptions)
     severity: Severity | None = None  # the current rule's, for this report (set by run_checks)
 
     @cached_property
     def layout(self) -> FormatLayout:
         return self.report.layout
-
-    def option(self, name: str, default: object = None) -> object:
-        """A rule setting (deadlines, thresholds): the caller's value, else the SPEC default."""
-        return self.options.get(name, default)
 
     @cached_property
     def derived(self) -> dict[str, Number | None]:
@@ -217,7 +214,7 @@ def run_checks(
     prior: Report | None = None,
     only: Iterable[str] | None = None,
     scope: Scope | None = None,
-    options: dict[str, object] | None = None,
+    options: CheckOptions | None = None,
 ) -> CheckResult:
     """Apply every rule that fits the report's format (and needs no prior, unless given)."""
     rules = _applicable(report.format, scope, prior is not None)
@@ -227,7 +224,7 @@ def run_checks(
     findings: list[Finding] = []
     # one context for the whole run: the layout and the derived values (computed only when a
     # rule first asks) are the same for every rule; only `rule` changes
-    ctx = CheckContext(report=report, prior=prior, options=dict(options or {}))
+    ctx = CheckContext(report=report, prior=prior, options=options or CheckOptions())
     for r in rules:
         ctx.rule, ctx.severity = r, r.severity_for(report)
         findings.extend(r.func(ctx))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.checks.engine import run_checks
 from assistant.checks.findings import CheckResult, Finding
+from assistant.checks.options import CheckOptions
 from assistant.checks.rules_publication import deadline_for, deadline_kind
 from assistant.report.layout import FormatVersion, format_for_year
 from assistant.report.mapping import to_fmt2021
@@ -135,7 +136,7 @@ def run_rollup(
     agency: Agency | None = None,
     prior: Report | None = None,
     prior_units: Sequence[str] | None = None,
-    options: dict[str, object] | None = None,
+    options: CheckOptions | None = None,
 ) -> RollupRun:
     """`files` pairs each file name with its Report, or with the Chinese reason it was unreadable.
     Every readable report is checked; roster units are matched by name."""
@@ -171,9 +172,9 @@ def run_rollup(
             run.duplicates.append((name, path))
             continue
         seen[unit.key] = path
-        opts = dict(options or {})
+        opts = options or CheckOptions()
         if unit.deadline:
-            opts["deadline"] = unit.deadline
+            opts = replace(opts, deadline=unit.deadline)
         result = run_checks(report, options=opts)
         if report.year != year:
             run.wrong_year.append((name, path, report.year))
@@ -198,10 +199,12 @@ def run_rollup(
     return run
 
 
-def check_rollup(run: RollupRun, *, published: Report | None = None) -> CheckResult:
+def check_rollup(
+    run: RollupRun, *, published: Report | None = None, options: CheckOptions | None = None
+) -> CheckResult:
     """The aggregate checked with the table identities and the RU rules. `published` is an
     aggregate someone made or edited by hand: RU-03 compares it with the sum of the units."""
     target = published or run.aggregate.report
     tables = run_checks(target, only=AGGREGATE_RULES, scope="report")
-    ru = run_checks(target, scope="rollup", options={"rollup": run})
+    ru = run_checks(target, scope="rollup", options=replace(options or CheckOptions(), rollup=run))
     return CheckResult(findings=[*tables.findings, *ru.findings])

@@ -39,7 +39,7 @@ def carry_chain(ctx: CheckContext) -> Iterator[Finding]:
         yield _wrong_year(ctx)
         return
     # SPEC: an error when the agency's scope is unchanged, a warning otherwise (the default)
-    severity = "error" if ctx.option("scope_unchanged") is True else "warning"
+    severity = "error" if ctx.options.scope_unchanged else "warning"
     t, pt = apply_table_id(ctx.report), apply_table_id(prior)
     table = ctx.layout.table(t)
     for col in table.blocks[0].columns:

@@ -1,19 +1,19 @@
 """Publication rules on metadata: PUB-01…07 (SPEC c.8). Deadlines are configuration (SPEC c.0).
 
-The office's settings (`XXGK_CHECKS__DEADLINES__…`, config.CheckSettings) override SPEC's
-`DEFAULT_DEADLINES`; a caller's `options["deadlines"]` override both ("MM-DD" in year Y+1, or a
-date); `options["deadline"]` (a date) is one unit's own deadline, e.g. from a roll-up roster."""
+`options.deadlines` (the office's settings, `XXGK_CHECKS__DEADLINES__…`, read at the edge and
+passed in; "MM-DD" in year Y+1, or a date) override SPEC's `DEFAULT_DEADLINES`;
+`options.deadline` (a date) is one unit's own deadline, e.g. from a roll-up roster."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
-from functools import cache
+from collections.abc import Iterator
 
 from assistant.checks.engine import CheckContext, rule
 from assistant.checks.findings import Finding
-from assistant.config import DEADLINE_KINDS, load_settings
+from assistant.checks.options import CheckOptions
+from assistant.config import DEADLINE_KINDS
 from assistant.report.cells import normalize_text
 from assistant.report.model import Report
 
@@ -28,22 +28,12 @@ DEFAULT_DEADLINES: dict[str, str] = {
 }
 
 
-@cache
-def configured_deadlines() -> dict[str, str]:
-    """SPEC's defaults with the office's settings over them, read once per process."""
-    return {**DEFAULT_DEADLINES, **load_settings().checks.deadlines}
-
-
-def deadline_for(report: Report, key: str, options: Mapping[str, object]) -> dt.date:
+def deadline_for(report: Report, key: str, options: CheckOptions) -> dt.date:
     """The deadline of `key` for report year Y, after the settings and the caller's overrides."""
-    own = options.get("deadline")
-    if isinstance(own, dt.date) and key in ("department", "other"):
+    own = options.deadline
+    if own is not None and key in ("department", "other"):
         return own
-    overrides = options.get("deadlines") or {}
-    configured = configured_deadlines()
-    value = (
-        overrides.get(key, configured[key]) if isinstance(overrides, Mapping) else (configured[key])
-    )
+    value = options.deadlines.get(key, DEFAULT_DEADLINES[key])
     if isinstance(value, dt.date):
         return value
     month, day = (int(p) for p in str(value).split("-"))
@@ -105,16 +95,10 @@ def other_deadline(ctx: CheckContext) -> Iterator[Finding]:
         yield from _on_time(ctx, "other")
 
 
-def _as_list(value: object) -> list[object]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list | tuple) else [value]
-
-
 @rule("PUB-04", "warning", "19/21", title="年报在本级政府门户网站政府信息公开专栏集中公布")
 def central_publication(ctx: CheckContext) -> Iterator[Finding]:
     # needs the 专栏 address(es) of the 本级政府门户网站 (option "central_publication")
-    prefixes = [str(p) for p in _as_list(ctx.option("central_publication"))]
+    prefixes = list(ctx.options.central_publication)
     if not prefixes:
         return
     url = ctx.report.publication.url
@@ -155,7 +139,7 @@ _EDIT_NOTE = re.compile(r"修改说明|更正说明|修订说明|更新说明|�
 @rule("PUB-05", "warning", "19/21", title="发布后修改须有说明")
 def no_silent_edits(ctx: CheckContext) -> Iterator[Finding]:
     # needs earlier captures of the same published report (option "earlier_versions")
-    earlier = [r for r in _as_list(ctx.option("earlier_versions")) if isinstance(r, Report)]
+    earlier = list(ctx.options.earlier_versions)
     if not earlier:
         return
     diffs = [d for r in earlier for d in _differences(ctx.report, r)]
@@ -174,7 +158,7 @@ def no_silent_edits(ctx: CheckContext) -> Iterator[Finding]:
 @rule("PUB-06", "warning", "19/21", title="多个平台发布的同一年报内容一致")
 def same_everywhere(ctx: CheckContext) -> Iterator[Finding]:
     # needs the copies found on other platforms (option "copies")
-    copies = [r for r in _as_list(ctx.option("copies")) if isinstance(r, Report)]
+    copies = list(ctx.options.copies)
     if not copies:
         return
     for copy in copies:
@@ -194,5 +178,5 @@ def rollup_deadline(ctx: CheckContext) -> Iterator[Finding]:
     agency = ctx.report.agency
     if agency.kind == "government" and agency.level in ("county", "city", "province"):
         yield from _on_time(ctx, f"rollup.{agency.level}")
-    elif agency.kind == "vertical" and ctx.option("system_aggregate") is True:
+    elif agency.kind == "vertical" and ctx.options.system_aggregate:
         yield from _on_time(ctx, "rollup.vertical")

@@ -1,4 +1,4 @@
-"""Roll-up rules RU-01…08 (SPEC f.3): they judge the run in `options["rollup"]` (a RollupRun)."""
+"""Roll-up rules RU-01…08 (SPEC f.3): they judge the run in `options.rollup` (a RollupRun)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ _RU02_RULES = ("T3-01", "T3-02", "T3-03", "T4-01", "T4-02", "T4-03", "FMT-09")
 
 
 def _run(ctx: CheckContext) -> RollupRun:
-    run = ctx.options.get("rollup")
-    assert run is not None, "RU rules need options['rollup']"
-    return run  # type: ignore[return-value]
+    run = ctx.options.rollup
+    assert run is not None, "RU rules need options.rollup"
+    return run
 
 
 def _list(items: list[str], limit: int = 8) -> str:

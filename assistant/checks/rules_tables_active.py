@@ -15,9 +15,9 @@ _F = format_number
 def may_make_rules(ctx: CheckContext) -> bool | None:
     """立法法 第九十一、九十三条: only 国务院部委/直属机构 and 省/设区的市 人民政府 make 规章.
     A 人民政府 (or its aggregate) at 省/市 level may; departments, counties and townships may not.
-    None when the agency's kind is unknown. `options["may_make_rules"]` overrides (国务院部门)."""
-    override = ctx.option("may_make_rules")
-    if isinstance(override, bool):
+    None when the agency's kind is unknown. `options.may_make_rules` overrides (国务院部门)."""
+    override = ctx.options.may_make_rules
+    if override is not None:
         return override
     agency = ctx.report.agency
     if agency.kind is None:
@@ -139,7 +139,7 @@ def procurement_unit(ctx: CheckContext) -> Iterator[Finding]:
     if cell is None or amount is None:
         yield ctx.unknown([cid])
         return
-    declared = ctx.option("procurement_unit")  # the unit printed in the header, when known
+    declared = ctx.options.procurement_unit  # the unit printed in the header, when known
     in_cell = _stated_unit(cell.raw)
     if amount == 0:
         yield ctx.passed("采购总金额为0，无需注明单位。", cells=[cid])

@@ -181,8 +181,8 @@ def carry_out_share(ctx: CheckContext) -> Iterator[Finding]:
     t = apply_table_id(ctx.report)
     cells = [f"{t}.carry_out.total", f"{t}.new.total"]
     carry_out, new = (ctx.v(c) for c in cells)
-    share = ctx.option("carry_out_share", 0.5)
-    floor = ctx.option("carry_out_min_new", 10)
+    share = ctx.options.carry_out_share
+    floor = ctx.options.carry_out_min_new
     if carry_out is None or new is None:
         yield ctx.unknown(cells)
     elif new > floor and carry_out > new * share:  # type: ignore[operator]
@@ -205,8 +205,8 @@ def other_share(ctx: CheckContext) -> Iterator[Finding]:
     row = "res.other.total" if ctx.report.format == "2019" else "res.other.other.total"
     cells = [f"{t}.{row}", f"{t}.res.total.total"]
     other, total = (ctx.v(c) for c in cells)
-    share = ctx.option("other_share", 0.2)
-    floor = ctx.option("other_min_total", 10)
+    share = ctx.options.other_share
+    floor = ctx.options.other_min_total
     if other is None or total is None:
         yield ctx.unknown(cells)
     elif total >= floor and other > total * share:  # type: ignore[operator]

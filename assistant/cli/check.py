@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from assistant.checks import CheckResult, Finding, registered_rules, run_checks
+from assistant.checks import CheckOptions, CheckResult, Finding, registered_rules, run_checks
 from assistant.checks.document import check_document
 from assistant.checks.findings import SEVERITY_LABELS
 from assistant.config import LimitSettings, load_settings
@@ -122,14 +122,22 @@ def check(
     \b
     退出码：0 没有错误级问题（可有警告）；1 有错误级问题；2 文件无法使用。
     """
-    limits = load_settings().limits
+    settings = load_settings()
+    limits = settings.limits
+    options = CheckOptions.from_settings(settings.checks.deadlines)
     if file.is_dir():
         return _check_folder(
-            file, as_json=as_json, jobs=jobs, csv_path=csv_path, html_path=html_path, limits=limits
+            file,
+            as_json=as_json,
+            jobs=jobs,
+            csv_path=csv_path,
+            html_path=html_path,
+            limits=limits,
+            options=options,
         )
     report = read_report(file, format=fmt, limits=limits)  # type: ignore[arg-type]
     prior_report = read_report(prior, limits=limits) if prior is not None else None
-    result = run_checks(report, prior=prior_report)
+    result = run_checks(report, prior=prior_report, options=options)
     if as_json:
         click.echo(json.dumps(check_document(report, result), ensure_ascii=False, indent=2))
     else:
@@ -148,6 +156,7 @@ def _check_folder(
     csv_path: Path | None,
     html_path: Path | None,
     limits: LimitSettings,
+    options: CheckOptions,
 ) -> int:
     from assistant.usecases import batch  # process pool and progress bar: only for folders
 
@@ -157,7 +166,7 @@ def _check_folder(
             f"文件夹“{folder}”中没有可校验的报告文件（可读取的类型："
             f"{'、'.join(s.lstrip('.') for s in SUPPORTED_SUFFIXES)}）。"
         )
-    outcome = batch.run_batch(paths, jobs=jobs, documents=as_json, limits=limits)
+    outcome = batch.run_batch(paths, jobs=jobs, documents=as_json, limits=limits, options=options)
     if csv_path:
         batch.write_csv(outcome, csv_path)
     if html_path:

@@ -10,7 +10,9 @@ from typing import Any
 
 import click
 
+from assistant.checks import CheckOptions
 from assistant.cli.report import open_workspace
+from assistant.config import load_settings
 from assistant.errors import InputError
 from assistant.export.gate import DRAFT, FINAL, GateResult
 from assistant.ingest import read_report
@@ -41,7 +43,9 @@ def _parse_overrides(items: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _from_workspace(agency: str | None, year: int | None, prior: Path | None) -> ReportContext:
+def _from_workspace(
+    agency: str | None, year: int | None, prior: Path | None, options: CheckOptions
+) -> ReportContext:
     with open_workspace() as ws:
         stored = pick_report(ws, agency, year)
         report = stored.report
@@ -56,7 +60,7 @@ def _from_workspace(agency: str | None, year: int | None, prior: Path | None) ->
                     f"或在网页“起草与修改”中采用。",
                     err=True,
                 )
-        ctx = workspace_context(ws, stored, with_prior=False)
+        ctx = workspace_context(ws, stored, with_prior=False, options=options)
     return replace(ctx, prior=read_report(prior)) if prior is not None else ctx
 
 
@@ -123,10 +127,11 @@ def export(
 ) -> None:
     if fragment and fmt != "html":
         raise click.UsageError("--fragment 只用于 --format html。")
+    options = CheckOptions.from_settings(load_settings().checks.deadlines)
     if source is not None:
-        src = file_context(source, prior=prior)
+        src = file_context(source, prior=prior, options=options)
     else:
-        src = _from_workspace(agency, year, prior)
+        src = _from_workspace(agency, year, prior, options)
     path = out or Path(f"{src.stem}-{FINAL if final else DRAFT}.{fmt}")
     if source is not None and path.resolve() == source.resolve():
         raise InputError(f"输出文件与源文件相同（{path}）。请用 --out 指定另一个文件名。")

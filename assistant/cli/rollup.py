@@ -11,8 +11,10 @@ import click
 
 from assistant.checks.document import check_document
 from assistant.checks.findings import SEVERITY_LABELS, CheckResult
+from assistant.checks.options import CheckOptions
 from assistant.checks.rollup import RollupRun
 from assistant.cli.check import exit_code, human_text, summary
+from assistant.config import load_settings
 from assistant.errors import InputError
 from assistant.usecases.rollup import rollup_folder
 
@@ -89,7 +91,10 @@ def rollup(
     """
     if not folder.is_dir():
         raise InputError(f"“{folder}”不是文件夹。请指定存放各单位报告的文件夹。", source=folder)
-    run, result = rollup_folder(roster, folder, year=year, prior=prior, published=published)
+    options = CheckOptions.from_settings(load_settings().checks.deadlines)
+    run, result = rollup_folder(
+        roster, folder, year=year, prior=prior, published=published, options=options
+    )
     document = check_document(run.aggregate.report, result)
     # next year's `--prior` reads the unit list from here (RU-07 compares the rosters)
     document["report"]["units"] = [u.name for u in run.included]

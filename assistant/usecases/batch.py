@@ -27,6 +27,7 @@ from tqdm import tqdm
 from assistant.checks.document import check_document
 from assistant.checks.engine import run_checks
 from assistant.checks.findings import SEVERITY_LABELS, CheckResult, Finding
+from assistant.checks.options import CheckOptions
 from assistant.config import LimitSettings
 from assistant.errors import AssistantError
 from assistant.export.spreadsheet import csv_text
@@ -114,7 +115,11 @@ class BatchResult:
 
 
 def check_file(
-    path: Path, *, documents: bool = False, limits: LimitSettings = DEFAULT_LIMITS
+    path: Path,
+    *,
+    documents: bool = False,
+    limits: LimitSettings = DEFAULT_LIMITS,
+    options: CheckOptions | None = None,
 ) -> BatchItem:
     """Read and check one file; any failure becomes the item's `error`, never an exception."""
     start = time.perf_counter()
@@ -123,7 +128,7 @@ def check_file(
         report = read_report(path, limits=limits)
         item.agency, item.year, item.format = report.agency.name, report.year, report.format
         item.read_notes = len(report.notes)
-        item.result = run_checks(report)
+        item.result = run_checks(report, options=options)
         if documents:
             item.document = check_document(report, item.result)
     except AssistantError as exc:
@@ -145,6 +150,7 @@ def run_batch(
     progress: bool = True,
     documents: bool = False,
     limits: LimitSettings = DEFAULT_LIMITS,
+    options: CheckOptions | None = None,
 ) -> BatchResult:
     """Check every file, in `jobs` processes (None: one per CPU); results in the given order.
     A progress bar goes to stderr. `documents`: keep each file's check-JSON document too."""
@@ -158,7 +164,7 @@ def run_batch(
         desc="校验报告",
         leave=False,
     )
-    work = partial(check_file, documents=documents, limits=limits)
+    work = partial(check_file, documents=documents, limits=limits, options=options)
     items: list[BatchItem] = []
     # the results pile up as some fifty small objects per file and make no reference cycles: the
     # collector, re-scanning them all as they grow, took most of the time of receiving them

@@ -60,7 +60,7 @@ def _gate_input(
     ledger = build_ledger(report, prior=ctx.prior, notes=ctx.notes_text())
     inp = gate_input(
         report,
-        checks=run_checks(report, prior=ctx.prior),
+        checks=run_checks(report, prior=ctx.prior, options=ctx.options),
         untraced=untraced_numbers(report, ledger),
         overrides=overrides,
         decisions=ctx.decisions,

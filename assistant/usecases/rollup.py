@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from assistant.checks.findings import CheckResult
+from assistant.checks.options import CheckOptions
 from assistant.checks.rollup import RollupRun, check_rollup, run_rollup
 from assistant.errors import InputError
 from assistant.ingest import read_report
@@ -22,6 +23,7 @@ def rollup_folder(
     year: int | None = None,
     prior: Path | None = None,
     published: Path | None = None,
+    options: CheckOptions | None = None,
 ) -> tuple[RollupRun, CheckResult]:
     """Check every unit's report of `folder`, sum them as the roster says, and check the sum
     (against the aggregate as published, when given). `prior` is last year's aggregate."""
@@ -35,9 +37,10 @@ def rollup_folder(
         agency=names.agency or Agency(name=f"{y}年度汇总", kind="government"),
         prior=read_report(prior) if prior is not None else None,
         prior_units=_prior_units(prior) if prior is not None else None,
+        options=options,
     )
     target = read_report(published) if published is not None else None
-    return run, check_rollup(run, published=target)
+    return run, check_rollup(run, published=target, options=options)
 
 
 def _read_units(folder: Path) -> list[tuple[str, Report | str]]:

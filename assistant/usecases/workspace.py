@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.checks.options import CheckOptions
 from assistant.compare.carry import carry_forward
 from assistant.errors import InputError
 from assistant.export.gate import FindingDecision
@@ -27,22 +28,26 @@ class ReportContext:
     notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     decisions: dict[str, FindingDecision] = field(default_factory=dict)
     workspace_id: int | None = None
+    options: CheckOptions = field(default_factory=CheckOptions)  # what the checks are told
 
     def notes_text(self) -> dict[str, str]:
         """The notes of each section as one text, a note per line (the fact ledger's input)."""
         return {s: "\n".join(texts).strip() for s, texts in self.notes.items()}
 
 
-def file_context(path: Path, *, prior: Path | None = None) -> ReportContext:
+def file_context(path: Path, *, prior: Path | None = None, options: CheckOptions) -> ReportContext:
     """A report read from a file, with last year's from another file when given."""
     return ReportContext(
         read_report(path),
         path.stem,
         prior=read_report(prior) if prior is not None else None,
+        options=options,
     )
 
 
-def workspace_context(ws: Workspace, stored: StoredReport, *, with_prior: bool) -> ReportContext:
+def workspace_context(
+    ws: Workspace, stored: StoredReport, *, with_prior: bool, options: CheckOptions
+) -> ReportContext:
     """A stored report with its notes and decisions, and (`with_prior`) last year's report of
     the same agency when the workspace holds it."""
     notes: dict[str, tuple[str, ...]] = {}
@@ -59,6 +64,7 @@ def workspace_context(ws: Workspace, stored: StoredReport, *, with_prior: bool) 
         notes=notes,
         decisions=decisions,
         workspace_id=stored.id,
+        options=options,
     )
 
 

@@ -168,30 +168,16 @@ def test_folder_without_reports_is_unusable(
     assert "没有可校验的报告文件" in capsys.readouterr().err
 
 
-@pytest.fixture
-def fresh_deadlines():  # type: ignore[no-untyped-def]
-    """The configured deadlines are read once per process: read them again around a test."""
-    from assistant.checks.rules_publication import configured_deadlines
-
-    configured_deadlines.cache_clear()
-    yield
-    configured_deadlines.cache_clear()
-
-
 def test_an_office_sets_its_own_deadline(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    fresh_deadlines: None,
 ) -> None:
     # the example was published 2026-01-20: on time by SPEC's 1月31日, late by a 1月15日 rule
     path = write(tmp_path, "r.json")
     assert cli(["check", str(path), "--json"]) == 0
     assert _pub01(capsys.readouterr().out)["status"] == "pass"
     monkeypatch.setenv("XXGK_CHECKS__DEADLINES__DEPARTMENT", "1-15")
-    from assistant.checks.rules_publication import configured_deadlines
-
-    configured_deadlines.cache_clear()
     cli(["check", str(path), "--json"])
     late = _pub01(capsys.readouterr().out)
     assert late["status"] == "fail" and "2026年1月15日" in late["message"]
@@ -201,7 +187,6 @@ def test_a_deadline_setting_that_cannot_be_used_is_named(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    fresh_deadlines: None,
 ) -> None:
     monkeypatch.setenv("XXGK_CHECKS__DEADLINES__STREET", "02-15")
     assert cli(["check", str(write(tmp_path, "r.json"))]) == 1

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from assistant.checks import registered_rules, run_checks
+from assistant.checks import CheckOptions, registered_rules, run_checks
 from assistant.report import Report, Section, parse_cell, zero_report
 from assistant.report.model import Agency, ReadNote
 
@@ -50,12 +50,16 @@ def build(case: dict[str, Any], base: Report | None = None) -> Report:
     return report.model_copy(update=update)
 
 
-def options(case: dict[str, Any], report: Report) -> dict[str, Any]:
+def options(case: dict[str, Any], report: Report) -> CheckOptions:
     opts = dict(case.get("options") or {})
     for key in ("earlier_versions", "copies"):
         if key in opts:  # "same": the report itself; a mapping: the report with those changes
-            opts[key] = [report if opts[key] == "same" else build(opts[key], base=report)]
-    return opts
+            opts[key] = (report if opts[key] == "same" else build(opts[key], base=report),)
+    if isinstance(opts.get("central_publication"), str):  # one address, or a list of them
+        opts["central_publication"] = (opts["central_publication"],)
+    elif "central_publication" in opts:
+        opts["central_publication"] = tuple(opts["central_publication"])
+    return CheckOptions(**opts)
 
 
 def _id(case: dict[str, Any]) -> str:
@@ -159,6 +163,6 @@ def test_deadline_defaults_follow_spec() -> None:
     from assistant.checks.rules_publication import DEFAULT_DEADLINES, deadline_for
 
     r = zero_report(2025)
-    assert deadline_for(r, "department", {}) == dt.date(2026, 1, 31)
-    assert deadline_for(r, "rollup.city", {}) == dt.date(2026, 3, 10)
+    assert deadline_for(r, "department", CheckOptions()) == dt.date(2026, 1, 31)
+    assert deadline_for(r, "rollup.city", CheckOptions()) == dt.date(2026, 3, 10)
     assert DEFAULT_DEADLINES["rollup.county"] == "02-20"

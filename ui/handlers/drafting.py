@@ -344,7 +344,9 @@ def run_draft(
         raise InputError("请选择要起草的部分。")
     instruction = (instruction or "").strip()
     store = assistant.store
-    ctx = workspace_context(store, store.load_report(opened.id), with_prior=True)
+    ctx = workspace_context(
+        store, store.load_report(opened.id), with_prior=True, options=assistant.check_options
+    )
     drafter, _ = drafting.open_drafter(assistant, ctx, retrieve=retrieve)
     sid: SectionId = section  # type: ignore[assignment]  # one of DRAFT_SECTIONS, checked above
     if instruction:

@@ -27,7 +27,9 @@ BLOCKER_HEADERS = ("类别", "问题", "处理")
 def _context(assistant: Assistant, state: dict[str, int] | None) -> ReportContext:
     opened = ws.current(assistant, state)
     store = assistant.store
-    return workspace_context(store, store.load_report(opened.id), with_prior=True)
+    return workspace_context(
+        store, store.load_report(opened.id), with_prior=True, options=assistant.check_options
+    )
 
 
 def gate(assistant: Assistant, state: dict[str, int] | None, *, final: bool) -> GateResult:
