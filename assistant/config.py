@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -14,9 +13,8 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
-    model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from assistant.errors import ConfigError
 
@@ -157,6 +155,31 @@ _FLAT_ALIASES = {
 }
 
 
+class _FlatNames(PydanticBaseSettingsSource):
+    """`_FLAT_ALIASES` from the environment, else from `.env`: the two are read the same way."""
+
+    def __init__(
+        self,
+        settings_cls: type[BaseSettings],
+        env: PydanticBaseSettingsSource,
+        dotenv: PydanticBaseSettingsSource,
+    ) -> None:
+        super().__init__(settings_cls)
+        # both sources have read their variables already, names lower-cased (not case-sensitive)
+        self._vars = [getattr(env, "env_vars", {}), getattr(dotenv, "env_vars", {})]
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ gives the values
+
+    def __call__(self) -> dict[str, Any]:
+        out: dict[str, dict[str, str]] = {}
+        for name, (group, key) in _FLAT_ALIASES.items():
+            value = next((v[name.lower()] for v in self._vars if v.get(name.lower())), None)
+            if value is not None:
+                out.setdefault(group, {})[key] = value
+        return out
+
+
 class Settings(BaseSettings):
     """All settings. Precedence: CLI flag (passed by the caller), environment or `.env`, default."""
 
@@ -173,21 +196,18 @@ class Settings(BaseSettings):
     limits: LimitSettings = LimitSettings()
     database_url: str | None = None  # None = SQLite in paths.home
 
-    @model_validator(mode="before")
     @classmethod
-    def _flat_aliases(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        for env_name, (group, key) in _FLAT_ALIASES.items():
-            value = os.environ.get(env_name)
-            if value is None:
-                continue
-            section = data.setdefault(group, {})
-            if isinstance(section, BaseModel):
-                section = section.model_dump()
-                data[group] = section
-            section.setdefault(key, value)
-        return data
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # the flat names rank below the nested ones, in the environment and in `.env` alike
+        flat = _FlatNames(settings_cls, env_settings, dotenv_settings)
+        return init_settings, env_settings, dotenv_settings, flat, file_secret_settings
 
     @property
     def llm_configured(self) -> bool:
