@@ -176,20 +176,29 @@ def show_cmd(agency: str | None, year: int | None, as_json: bool) -> None:
 @_author
 def import_cmd(file: Path, agency: str | None, year: int | None, author: str) -> None:
     data = read_report(file)
+    notes = None
+    if file.suffix.lower() in (".yaml", ".yml", ".json"):  # 备注 live in data files only
+        from assistant.ingest.datafile import read_notes
+
+        notes = read_notes(file)
     with open_workspace() as ws:
-        done = import_data(ws, data, source=file, agency=agency, year=year, author=author)
+        done = import_data(
+            ws, data, source=file, agency=agency, year=year, author=author, notes=notes
+        )
     if done.stored is None:
         click.echo(
             f"工作区中原无此报告，已按 {file.name} 新建"
             f"{agency or data.agency.name}{year or data.year}年度报告。"
         )
-    elif done.version == done.stored.version:
+    elif done.version == done.stored.version and not done.notes:
         click.echo(f"{file.name} 与工作区中的数据相同，没有修改。")
     else:
         click.echo(
             f"已导入 {file.name}：{done.changes}处修改，保存为第{done.version}版。"
             "用 xxgk report show 查看。"
         )
+    if done.notes:
+        click.echo(f"备注{done.notes}条已加入（起草时作为工作说明使用）。")
 
 
 @report_group.command("history", help="列出一个部分（一…六）的全部稿件版本。")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import urllib.parse
 from typing import Any
 
 from assistant.checks import CheckResult
@@ -132,12 +133,29 @@ _MD_BLOCK_START = re.compile(
 
 
 _MD_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")  # CommonMark raw HTML opens only like this
+# a Markdown link or link definition, whose target a renderer would follow when clicked
+_MD_LINK = re.compile(r"!?\[(?P<words>[^\]\n]*)\]\((?P<target>(?:[^()\n]|\([^()\n]*\))*)\)")
+_MD_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:(?P<target>.*)$", re.MULTILINE)
+_SAFE_SCHEME = re.compile(r"(?:https?|mailto|ftp):|[^:]*$", re.IGNORECASE)
+
+
+def _script_target(target: str) -> bool:
+    """Whether a link target would run or smuggle something (javascript:, data:, vbscript: …),
+    judged as a renderer reads it: entities and %-escapes decoded, blanks and controls gone."""
+    decoded = urllib.parse.unquote(html.unescape(target))
+    bare = re.sub(r"[\x00-\x20<>]+", "", decoded)
+    return not _SAFE_SCHEME.match(bare)
+
+
 _MD_ESCAPED = re.compile(r"\\(?=[!-/:-@\[-`{-~])")  # a backslash that would escape
 
 
 def _md_text(text: str) -> str:
     """No raw HTML: `<script>` comes out as `\\<script>` and stays inert when rendered, while
-    〈…〉 and "<中华人民共和国…>" are left alone, as Markdown leaves them."""
+    〈…〉 and "<中华人民共和国…>" are left alone, as Markdown leaves them. A link to a script
+    (`[点此](javascript:…)`) keeps its words and loses its target."""
+    text = _MD_LINK.sub(lambda m: m["words"] if _script_target(m["target"]) else m[0], text)
+    text = _MD_LINK_DEFINITION.sub(lambda m: "" if _script_target(m["target"]) else m[0], text)
     return _MD_HTML_START.sub("\\\\<", _MD_ESCAPED.sub("\\\\\\\\", text))
 
 

@@ -6,18 +6,21 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Literal
 
 from assistant.checks import SEVERITY_LABELS, CheckResult, Finding, run_checks
 from assistant.errors import ExportError, PublishGateError
 from assistant.report import NARRATIVE_SECTIONS, SECTION_IDS, Report, SectionId, section_spec
+from assistant.report.derived import apply_table_id
 
 ExportKind = Literal["征求意见稿", "正式稿"]  # the same values as the workspace's export records
 DRAFT: ExportKind = "征求意见稿"
 FINAL: ExportKind = "正式稿"
-BlockerKind = Literal["finding", "untraced", "placeholder", "missing"]
+BlockerKind = Literal["finding", "headline", "untraced", "placeholder", "missing"]
 BLOCKER_LABELS: dict[str, str] = {
     "finding": "校验错误",
+    "headline": "总数与表格矛盾",
     "untraced": "数字无出处",
     "placeholder": "待补充",
     "missing": "缺正文",
@@ -173,11 +176,41 @@ def blockers(inp: GateInput) -> tuple[Blocker, ...]:
     found: dict[str, Blocker] = {}
     for f in inp.checks.errors:
         found.setdefault(f.fingerprint, finding_blocker(f))
+    for b in headline_contradictions(inp.report, inp.checks):
+        found.setdefault(b.fingerprint, b)
     for u in inp.untraced:
         found.setdefault(u.fingerprint, Blocker(u.fingerprint, "untraced", u.describe()))
     for b in [*missing_sections(inp.report), *placeholders(inp.report)]:
         found.setdefault(b.fingerprint, b)
     return tuple(found.values())
+
+
+def headline_contradictions(report: Report, checks: CheckResult) -> list[Blocker]:
+    """A headline figure (“共收到申请N件”) that is neither this year's new applications nor new
+    plus carried over contradicts the tables, whatever put it in the text (a model, a note, a
+    hand edit). NAR-05 only warns, since its usual failure is an unclear scope (the two counts
+    added up without saying so); a figure that matches neither blocks a 正式稿."""
+    table = apply_table_id(report)
+    new = report.value(f"{table}.new.total")
+    carry = report.value(f"{table}.carry_in.total")
+    if not isinstance(new, (int, Decimal)) or not isinstance(carry, (int, Decimal)):
+        return []
+    out = []
+    for f in checks.findings:
+        if f.rule != "NAR-05" or not f.failed or f.found is None:
+            continue
+        said = Decimal(f.found)
+        if said in (new, new + carry):
+            continue
+        out.append(
+            Blocker(
+                f.fingerprint,
+                "headline",
+                f"{section_name(f.section or 'overview')}写“{f.quote}”，但表格中本年新收申请"
+                f"{new}件、上年结转{carry}件，两者都对不上。请以表格为准修改正文",
+            )
+        )
+    return out
 
 
 def missing_sections(report: Report) -> list[Blocker]:

@@ -3,12 +3,14 @@ of it (last year's report, the staff's notes, the decisions taken on findings)."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.checks.options import CheckOptions
 from assistant.compare.carry import carry_forward
 from assistant.errors import InputError
+from assistant.export.filenames import safe_stem
 from assistant.export.gate import FindingDecision
 from assistant.ingest import read_report
 from assistant.report import Agency, Report, format_for_year, zero_report
@@ -59,7 +61,7 @@ def workspace_context(
     }
     return ReportContext(
         stored.report,
-        f"{stored.agency}{stored.year}年度报告",
+        f"{safe_stem(stored.agency, fallback='报告')}{stored.year}年度报告",
         prior=prior_of(ws, stored.report) if with_prior else None,
         notes=notes,
         decisions=decisions,
@@ -152,6 +154,7 @@ class Imported:
     stored: StoredReport | None  # the report before the import; None when it was created
     version: int  # the version saved (the same as before when nothing changed)
     changes: int  # cells and texts changed
+    notes: int = 0  # staff notes (备注) of the file added to the report
 
 
 def import_data(
@@ -162,9 +165,11 @@ def import_data(
     agency: str | None,
     year: int | None,
     author: str,
+    notes: Mapping[str, str] | None = None,
 ) -> Imported:
     """A data file's cells, non-empty sections and profile fields over the workspace's report
-    of agency × year (created from the file when there is none); every change is recorded."""
+    of agency × year (created from the file when there is none); every change is recorded.
+    The file's staff notes (备注, section → text) are added to the report's notes, each once."""
     agency = agency or data.agency.name or None
     year = year or data.year
     if data.year != year:
@@ -177,12 +182,25 @@ def import_data(
     if found is None:
         data = data.model_copy(update={"agency": data.agency.model_copy(update={"name": agency})})
         created = ws.create_report(data, author=author)
-        return Imported(None, created.version, 0)
+        return Imported(None, created.version, 0, _add_notes(ws, created.id, notes, author))
     version = ws.save_report(
         found.id, merge_data(found.report, data), expected_version=found.version, author=author
     )
     changes = [c for c in ws.changes(found.id) if c.report_version == version]
-    return Imported(found, version, len(changes) if version != found.version else 0)
+    added = _add_notes(ws, found.id, notes, author)
+    return Imported(found, version, len(changes) if version != found.version else 0, added)
+
+
+def _add_notes(ws: Workspace, report_id: int, notes: Mapping[str, str] | None, author: str) -> int:
+    """The notes not already there (the same text in the same section): importing the same
+    file twice adds nothing."""
+    have = {(n.section, n.text.strip()) for n in ws.notes(report_id)}
+    added = 0
+    for section, text in (notes or {}).items():
+        if text.strip() and (section, text.strip()) not in have:
+            ws.add_note(report_id, section, text.strip(), author=author)
+            added += 1
+    return added
 
 
 def merge_data(current: Report, data: Report) -> Report:

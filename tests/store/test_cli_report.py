@@ -138,3 +138,21 @@ def test_new_carries_forward_from_a_prior_file(
         st = ws.find_report("某局", 2023)
         assert st is not None and st.report.value("apply.carry_in.total") == 2
         assert ws.find_report("某局", 2022) is None  # the prior file is read, not stored
+
+
+def test_import_data_keeps_the_staff_notes_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "with-notes.yaml"
+    path.write_text(
+        DATA.format(year=2022, n=3) + "备注:\n  一: 全年开展培训2次，参训60人次。\n  六: 无。\n",
+        encoding="utf-8",
+    )
+    code, out, _ = _run(capsys, "report", "import-data", str(path))
+    assert code == 0 and "备注2条已加入" in out
+    code, out, _ = _run(capsys, "report", "import-data", str(path))
+    assert code == 0 and "没有修改" in out  # the same notes are not added twice
+    with Workspace.open(load_settings()) as ws:
+        (stored,) = ws.reports()
+        notes = {(n.section, n.text) for n in ws.notes(stored.id)}
+    assert notes == {("overview", "全年开展培训2次，参训60人次。"), ("other", "无。")}

@@ -283,5 +283,6 @@ def exports_dir(assistant: Assistant) -> Path:
 
 def file_stem(report: Report) -> str:
     """A file name for the report's exports, safe on every file system."""
-    name = "".join(ch for ch in report.agency.name if ch not in '\\/:*?"<>|').strip() or "报告"
-    return f"{name}{report.year}年度"
+    from assistant.export.filenames import safe_stem
+
+    return f"{safe_stem(report.agency.name, fallback='报告')}{report.year}年度"
