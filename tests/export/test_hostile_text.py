@@ -58,10 +58,12 @@ def test_a_headline_figure_against_the_tables_blocks_a_final(
 
 def test_the_figure_the_tables_give_passes(tmp_path: Path) -> None:
     fine = _example(tmp_path, other_extra="本年度共收到政府信息公开申请25件。")
+    from assistant.checks.options import CheckOptions
     from assistant.usecases.publishing import judge
     from assistant.usecases.workspace import file_context
 
-    kinds = {b.kind for b in judge(file_context(fine), final=True).remaining}
+    ctx = file_context(fine, options=CheckOptions())
+    kinds = {b.kind for b in judge(ctx, final=True).remaining}
     assert "headline" not in kinds
 
 
