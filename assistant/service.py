@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.checks import CheckOptions, CheckResult, run_checks
-from assistant.config import Settings
+from assistant.config import LLMSettings, Settings
 from assistant.errors import ConfigError
 from assistant.ingest import read_report
 from assistant.report import Report
@@ -70,6 +70,7 @@ class Assistant:
         prior: Report | None = None,
         notes: Notes | None = None,
         retrieve: bool = True,
+        llm: LLMSettings | None = None,
     ) -> Drafter:
         """A Drafter for one report: the configured model (or the offline composer), the
         prompts, the staff notes (as `normalize_notes` gives them), and the knowledge base
@@ -83,25 +84,47 @@ class Assistant:
             prior=prior,
             notes=notes,
             retriever=self.knowledge if retrieve else None,
-            chat=self.chat,
+            chat=self.chat_for(llm),
             knowledge_dir=Path(self.settings.paths.knowledge_dir),
         )
 
-    def configure_llm(
+    def llm_settings(
         self, *, base_url: str | None, model: str | None, api_key: str | None
-    ) -> None:
-        """Point this process at another chat model (the UI's settings page); an empty key
-        keeps the one already set, and the next draft uses the new client."""
+    ) -> LLMSettings:
+        """The configured chat-model settings with another endpoint, model or key. An empty key
+        keeps the configured one only for the configured endpoint: the office's key is never
+        sent to an address someone else typed."""
         from pydantic import SecretStr
 
-        changes: dict[str, Any] = {"base_url": (base_url or "").strip() or None}
+        office = self.settings.llm
+        url = (base_url or "").strip() or None
+        changes: dict[str, Any] = {"base_url": url}
         if model and model.strip():
             changes["model"] = model.strip()
         if api_key and api_key.strip():
             changes["api_key"] = SecretStr(api_key.strip())
-        llm = self.settings.llm.model_copy(update=changes)
+        elif url != office.base_url:
+            changes["api_key"] = None
+        return office.model_copy(update=changes)
+
+    def configure_llm(
+        self, *, base_url: str | None, model: str | None, api_key: str | None
+    ) -> None:
+        """Point this process at another chat model (the office's settings, saved by a
+        signed-in user); the next draft of every session uses the new client."""
+        llm = self.llm_settings(base_url=base_url, model=model, api_key=api_key)
         self.settings = self.settings.model_copy(update={"llm": llm})
         self._chat = None
+
+    def chat_for(self, llm: LLMSettings | None) -> ChatModel | None:
+        """The chat model of one session's own settings (None: the configured one)."""
+        if llm is None:
+            return self.chat
+        if not llm.base_url or llm.offline:
+            return None
+        from assistant.llm.factory import build_chat_model
+
+        return build_chat_model(llm)
 
     @cached_property
     def meaning(self) -> EmbeddingMeaning | None:

@@ -3,17 +3,23 @@ offline. `xxgk ui` and `xxgk-ui` (both `assistant.cli.ui`) parse the flags and c
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import shutil
+import tempfile
 import threading
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from assistant.config import Settings, load_settings
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, ConfigError
 from assistant.service import Assistant, build_assistant
 from ui.handlers import workspace as ws
+from ui.language import HEAD, gradio_words
+from ui.login import Login
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +50,8 @@ footer { display: none !important; }
 .xxgk-status td:not(:first-child), .xxgk-status th { white-space: nowrap; }
 /* the official tables have a fixed shape: no adding or deleting rows and columns */
 .xxgk-grid button[aria-label="Open cell menu"] { display: none !important; }
-/* Gradio heads its pop-ups with the English type ("Error", "Warning") and drops the title
-   given to gr.Error/gr.Warning: head them in Chinese */
-.toast-title { font-size: 0 !important; }
-.toast-title::before, .toast-title .toast-count { font-size: var(--text-lg); }
-.toast-title.error::before { content: "无法完成"; }
-.toast-title.warning::before { content: "请注意"; }
-.toast-title.info::before { content: "提示"; }
-.toast-title.success::before { content: "已完成"; }
 """
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def theme() -> gr.themes.Base:
@@ -109,14 +108,55 @@ def build_app(assistant: Assistant, *, open_report: int | None = None) -> gr.Blo
     return app
 
 
+def require_login_when_exposed(settings: Settings) -> None:
+    """Served beyond this machine, the app holds report data and the office's model key: it
+    does not start without a login."""
+    if settings.ui.host not in LOOPBACK and settings.ui.auth is None:
+        raise ConfigError(
+            f"界面要在 {settings.ui.host} 上对外开放，但没有设置登录，所以没有启动。"
+            "请加上 --auth 用户名:密码（例如 xxgk ui --host "
+            f"{settings.ui.host} --auth admin:一个足够长的密码），或先设置环境变量 "
+            "XXGK_AUTH=用户名:密码 再启动；只在本机使用时不必加 --host。"
+        )
+
+
+def private_temp_dir(settings: Settings) -> Path:
+    """Where Gradio keeps uploads and copies of downloads: a folder of this process inside the
+    workspace, readable by its user alone (0700), removed on exit. Folders left by a process
+    that was killed are removed at the next start."""
+    root = Path(settings.paths.home) / "ui-tmp"
+    root.mkdir(parents=True, exist_ok=True)
+    for old in root.glob("run-*-*"):
+        pid = old.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    path = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=root))  # mode 0700
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def launch_options(settings: Settings, assistant: Assistant) -> dict[str, Any]:
-    """How the app is served: local by default, uploads capped, files only from the workspace."""
+    """How the app is served: local by default (elsewhere only with a login), uploads capped,
+    files only from the workspace, every word in Chinese."""
+    require_login_when_exposed(settings)
     opts: dict[str, Any] = {
         "server_name": settings.ui.host,
         "server_port": settings.ui.port,
         "max_file_size": f"{settings.ui.max_upload_mb}mb",
         "theme": theme(),
         "css": CSS,
+        "head": HEAD,
+        "i18n": gradio_words(),
         "footer_links": [],
         "show_error": True,
         "share": False,
@@ -129,10 +169,8 @@ def launch_options(settings: Settings, assistant: Assistant) -> dict[str, Any]:
     if settings.ui.auth is not None:
         user, sep, password = settings.ui.auth.get_secret_value().partition(":")
         if not sep or not user or not password:
-            from assistant.errors import ConfigError
-
             raise ConfigError("XXGK_AUTH（或 --auth）应写成“用户名:密码”，例如 admin:一个长密码。")
-        opts["auth"] = (user, password)
+        opts["auth"] = Login(user, password)
         opts["auth_message"] = "请输入用户名和密码。"
     return opts
 
@@ -157,6 +195,10 @@ def serve(settings: Settings, *, demo: bool = False, block: bool = True) -> tupl
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
     os.environ["HF_HUB_OFFLINE"] = "1"
+    require_login_when_exposed(settings)
+    # files this process writes (uploads, exports, the workspace) are its user's alone
+    os.umask(0o077)
+    os.environ["GRADIO_TEMP_DIR"] = str(private_temp_dir(settings))
     assistant = build_assistant(settings)
     first: int | None = None
     if demo:

@@ -39,12 +39,7 @@ def ui_settings(
 def ui_command(host: str | None, port: int | None, demo: bool, auth: str | None) -> int:
     """启动网页界面：填表、起草、审核对比、导出。"""
     settings = ui_settings(load_settings(), host=host, port=port, auth=auth)
-    if settings.ui.host not in ("127.0.0.1", "localhost", "::1") and settings.ui.auth is None:
-        click.echo(
-            f"注意：界面将在 {settings.ui.host} 上对外开放，但没有设置登录。"
-            "请用 --auth 用户名:密码 或 XXGK_AUTH 设置登录。",
-            err=True,
-        )
+    # (served beyond this machine without a login, `serve` refuses to start: ui.app)
     # imported here so that every other command starts without loading gradio; this command
     # (also `xxgk-ui`) is the one place in `assistant` allowed to reach `ui`
     from ui.app import serve

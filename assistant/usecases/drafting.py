@@ -16,6 +16,7 @@ from assistant.store import DraftVersion, Workspace
 from assistant.usecases.workspace import ReportContext
 
 if TYPE_CHECKING:
+    from assistant.config import LLMSettings
     from assistant.drafting.drafter import Draft, Drafter, TokenSink
     from assistant.service import Assistant
 
@@ -29,6 +30,7 @@ def open_drafter(
     retrieve: bool,
     build_index: bool = False,
     notes: Notes | None = None,
+    llm: LLMSettings | None = None,
 ) -> tuple[Drafter, list[str]]:
     """A drafter for the report, with last year's report and the staff's notes (`notes`, or
     else the context's). With `retrieve` it cites the knowledge base (indexed first when
@@ -36,7 +38,7 @@ def open_drafter(
     and says so in the warnings."""
     if notes is None:
         notes = normalize_notes({section: list(texts) for section, texts in ctx.notes.items()})
-    drafter = assistant.drafter(ctx.report, prior=ctx.prior, notes=notes, retrieve=False)
+    drafter = assistant.drafter(ctx.report, prior=ctx.prior, notes=notes, retrieve=False, llm=llm)
     warnings: list[str] = []
     if retrieve:
         try:
@@ -121,7 +123,7 @@ def save_version(
     message = f"{engine}写出第{version.number}版（{len(draft.text)}字）"
     message += f"，有 {len(draft.flags)} 处需要核对。" if draft.flags else "，数字均有出处。"
     if draft.error:
-        message += f"\n\n**生成中断：** {draft.error} 已保存收到的部分并标为不完整，原正文未改动。"
+        message += f"\n\n生成中断：{draft.error} 已保存收到的部分并标为不完整，原正文未改动。"
     for w in draft.warnings:
         message += f"\n\n{w}"
     ws.add_chat(report_id, section, "assistant", f"{message}\n\n{draft.text}", author=engine)

@@ -51,7 +51,8 @@ def test_auth_comes_from_the_settings(
 ) -> None:
     monkeypatch.setenv("XXGK_AUTH", "clerk:s3cret-pass")
     opts = app_module.launch_options(load_settings(), assistant)
-    assert opts["auth"] == ("clerk", "s3cret-pass")
+    login = opts["auth"]
+    assert login("clerk", "s3cret-pass") and not login("clerk", "wrong")
     monkeypatch.setenv("XXGK_AUTH", "nopassword")
     with pytest.raises(ConfigError, match="用户名:密码"):
         app_module.launch_options(load_settings(), assistant)
@@ -127,3 +128,78 @@ def test_a_mistake_is_a_message_and_leaves_every_output_as_it_was(
     assert common.shown(refuse, 1)() == gr.skip()
     assert list(common.shown_stream(lambda: (yield refuse()), 2)()) == [(gr.skip(), gr.skip())]
     assert told[0] == "放行必须写明理由。请在“单位与年度”页的列表中选择。"
+
+
+def test_wrong_passwords_are_slowed_down() -> None:
+    from ui.login import FREE_ATTEMPTS, Login
+
+    now = [0.0]
+    login = Login("clerk", "s3cret-pass", clock=lambda: now[0])
+    tried = [login("clerk", f"guess{i}") for i in range(300)]  # 300 guesses at once
+    assert not any(tried)
+    assert login.failures == FREE_ATTEMPTS  # the rest were refused without being looked at
+    assert not login("clerk", "s3cret-pass")  # not even the right one, until the wait is over
+    now[0] += login.wait()
+    assert login("clerk", "s3cret-pass") and login.failures == 0
+
+
+def test_served_beyond_this_machine_only_with_a_login(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XXGK_UI__HOST", "0.0.0.0")
+    with pytest.raises(ConfigError, match="--auth 用户名:密码") as refused:
+        app_module.launch_options(load_settings(), assistant)
+    assert "XXGK_AUTH" in refused.value.message
+    monkeypatch.delenv("XXGK_UI__HOST")
+    assert cli(["ui", "--host", "0.0.0.0"]) != 0  # refused before anything is served
+    assert "没有设置登录" in capsys.readouterr().err
+    monkeypatch.setenv("XXGK_AUTH", "clerk:s3cret-pass")
+    settings = load_settings().model_copy(
+        update={"ui": load_settings().ui.model_copy(update={"host": "0.0.0.0"})}
+    )
+    assert app_module.launch_options(settings, assistant)["server_name"] == "0.0.0.0"
+
+
+def test_gradio_files_are_private_to_the_process(assistant: Assistant) -> None:
+    import os
+    import stat
+
+    settings = assistant.settings
+    killed = app_module.Path(settings.paths.home) / "ui-tmp" / "run-999999999-x"
+    killed.mkdir(parents=True)  # left by a process that no longer runs
+    path = app_module.private_temp_dir(settings)
+    assert path.parent == (app_module.Path(settings.paths.home) / "ui-tmp")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o700
+    assert not killed.exists()
+
+
+def test_an_endpoint_change_never_carries_the_office_key(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pydantic import SecretStr
+
+    office = assistant.settings.llm.model_copy(
+        update={"base_url": "http://127.0.0.1:9/v1", "api_key": SecretStr("office-key")}
+    )
+    assistant.settings = assistant.settings.model_copy(update={"llm": office})
+    moved = assistant.llm_settings(base_url="http://127.0.0.1:8/v1", model="m", api_key="")
+    assert moved.api_key is None and moved.base_url == "http://127.0.0.1:8/v1"
+    same = assistant.llm_settings(base_url="http://127.0.0.1:9/v1", model="m", api_key=" ")
+    assert same.api_key.get_secret_value() == "office-key"
+    typed = assistant.llm_settings(base_url="http://127.0.0.1:8/v1", model="m", api_key="mine")
+    assert typed.api_key.get_secret_value() == "mine"
+    # a session's settings leave the office's as they were
+    assert assistant.settings.llm.base_url == "http://127.0.0.1:9/v1"
+    assistant.configure_llm(base_url="http://127.0.0.1:8/v1", model="m", api_key=None)
+    assert assistant.settings.llm.api_key is None
+
+
+def test_text_is_shown_as_text_in_markdown() -> None:
+    from ui.markup import md_text
+
+    hostile = (
+        '<img src="http://evil/x.png"> ![a](http://evil/md.png?leak=1) [b](javascript:x) **b**'
+    )
+    shown = md_text(hostile)
+    assert "<img" not in shown and "&lt;img" in shown
+    assert r"\!\[a\](http" in shown and r"\*\*b\*\*" in shown

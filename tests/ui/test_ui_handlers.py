@@ -420,7 +420,7 @@ def test_indexing_shows_progress_and_drafts_cite_their_sources(
     _, result = _drive(dh.run_draft(assistant, demo, "problems", author="张三", retrieve=True))
     assert result.passages
     sources = dh.sources_markdown(result.passages)
-    assert "- [1] " in sources and "《" in sources
+    assert r"- \[1\] " in sources and "《" in sources
     assert not [f for f in result.version.flags if f["kind"] == "citation"]
 
 

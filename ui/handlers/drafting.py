@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assistant.compare.wording import diff_text
+from assistant.config import LLMSettings
 from assistant.errors import AssistantError, InputError
 from assistant.report import SECTION_IDS, Report, Section
 from assistant.report.layout import SectionId
@@ -19,6 +20,7 @@ from assistant.usecases import drafting
 from assistant.usecases.drafting import flag_dict
 from assistant.usecases.workspace import workspace_context
 from ui.handlers import workspace as ws
+from ui.markup import md_text
 
 if TYPE_CHECKING:
     from assistant.drafting.drafter import Draft
@@ -133,8 +135,8 @@ def flags_markdown(flags: Sequence[Any]) -> str:
     for f in map(flag_dict, flags):
         kind = FLAG_KIND_LABELS.get(f.get("kind", ""), "提示")
         lines.append(
-            f"- <span style='color:#b3261e'>【{kind}】“{html.escape(str(f.get('text', '')))}”</span>"
-            f"：{f['message']}"
+            f"- <span style='color:#b3261e'>【{kind}】“{md_text(f.get('text', ''))}”</span>"
+            f"：{md_text(f['message'])}"
         )
     return "\n".join(lines)
 
@@ -272,21 +274,23 @@ def chat_messages(
     if not state:
         return []
     return [
-        {"role": "user" if e.role == "user" else "assistant", "content": e.content}
+        {"role": "user" if e.role == "user" else "assistant", "content": md_text(e.content)}
         for e in assistant.store.chat(int(state["id"]), section)
     ]
 
 
-def engine_markdown(assistant: Assistant) -> str:
-    """Which engine writes the drafts, said plainly, and how to connect an LLM."""
-    llm = assistant.settings.llm
-    if assistant.settings.llm_configured:
+def engine_markdown(assistant: Assistant, session: LLMSettings | None = None) -> str:
+    """Which engine writes the drafts, said plainly, and how to connect an LLM. `session` is
+    this browser's own model setting, when it made one."""
+    llm = session or assistant.settings.llm
+    own = "（本浏览器的设置）" if session is not None else ""
+    if llm.base_url and not llm.offline:
         return (
-            f"**起草引擎：大模型 {llm.model}**（{llm.base_url}）。"
+            f"**起草引擎：大模型 {md_text(llm.model)}**（{md_text(llm.base_url)}）{own}。"
             "每一版都会标明由哪个模型写成；数字由程序逐一核对。"
         )
     return (
-        "**起草引擎：离线撰写（未连接大模型）。** 草稿由程序根据表格数据、备注和范文生成，"
+        f"**起草引擎：离线撰写（未连接大模型）{own}。** 草稿由程序根据表格数据、备注和范文生成，"
         "每个数字都有出处；需要人工补充的地方标为【待补充】。\n\n"
         "连接大模型：在下方“大模型设置”中填写兼容 OpenAI 接口的地址、模型名和密钥"
         "（如本单位部署的 vLLM、Xinference、Ollama，或 DeepSeek、通义千问、智谱 GLM 的兼容接口），"
@@ -320,7 +324,7 @@ def sources_markdown(passages: Sequence[Any]) -> str:
     lines = ["**参考资料**（正文中的 [n] 指向下列段落）："]
     for i, hit in enumerate(passages, 1):
         excerpt = hit.text.replace("\n", " ")[:80]
-        lines.append(f"- [{i}] {hit.citation()}：{excerpt}…")
+        lines.append(f"- \\[{i}\\] {md_text(hit.citation())}：{md_text(excerpt)}…")
     return "\n".join(lines)
 
 
@@ -333,6 +337,7 @@ def run_draft(
     author: str,
     retrieve: bool = False,
     wait_first: float | None = None,
+    llm: LLMSettings | None = None,
 ) -> Iterator[str | Waiting | DraftResult]:
     """Draft (or, with an instruction, revise) a section. The model is asked at once, when this
     is called. The iterator returned yields each streamed piece of text as it arrives, then the
@@ -347,7 +352,7 @@ def run_draft(
     ctx = workspace_context(
         store, store.load_report(opened.id), with_prior=True, options=assistant.check_options
     )
-    drafter, _ = drafting.open_drafter(assistant, ctx, retrieve=retrieve)
+    drafter, _ = drafting.open_drafter(assistant, ctx, retrieve=retrieve, llm=llm)
     sid: SectionId = section  # type: ignore[assignment]  # one of DRAFT_SECTIONS, checked above
     if instruction:
 
@@ -390,7 +395,8 @@ def _follow(
         drafting.record_failure(store, opened.id, section, exc.message)
         raise
     saved = drafting.save_version(store, opened.id, section, draft, author=author)
-    yield DraftResult(saved.version, saved.engine, list(draft.passages), saved.message)
+    # shown in Markdown: the model's name and its error body are text, never markup
+    yield DraftResult(saved.version, saved.engine, list(draft.passages), md_text(saved.message))
 
 
 def _start(job: Callable[[Callable[[str], None]], Any]) -> queue.Queue[tuple[str, Any]]:

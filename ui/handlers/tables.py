@@ -17,6 +17,7 @@ from assistant.report.layout import BlockSpec, TableSpec
 from assistant.service import Assistant
 from assistant.store import section_label
 from ui.handlers import workspace as ws
+from ui.markup import md_text
 
 ENTRY_SOURCE = "录入"
 LABEL_HEADER = "项目"
@@ -265,8 +266,8 @@ def notes_markdown(assistant: Assistant, state: dict[str, int] | None) -> str:
     if not notes:
         return "（还没有备注。备注里的数字会作为起草时可引用的事实。）"
     return "\n".join(
-        f"- **{section_label(n.section)}**：{n.text}"
-        f"　<small>{n.author} {n.at.astimezone():%m-%d %H:%M}</small>"
+        f"- **{section_label(n.section)}**：{md_text(n.text)}"
+        f"　<small>{md_text(n.author)} {n.at.astimezone():%m-%d %H:%M}</small>"
         for n in notes
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -68,7 +69,8 @@ def for_the_page(message: str) -> str:
 def tell(message: str) -> None:
     """A user's mistake or a refused action, said in a pop-up headed “无法完成”. Not `gr.Error`:
     an error marks every output of the event with a red badge and blanks it until a reload."""
-    gr.Warning(for_the_page(message), duration=None, title="无法完成")
+    # a pop-up's message is HTML: what it quotes (a file name, a model's reply) is text
+    gr.Warning(html.escape(for_the_page(message)), duration=None, title="无法完成")
 
 
 def shown(fn: Callable[..., Any], n_outputs: int) -> Callable[..., Any]:

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
 
-from assistant.errors import LLMError
+from assistant.errors import InputError, LLMError
 from ui.handlers import drafting as dh
 from ui.handlers import workspace as ws
+from ui.markup import md_text
 from ui.pages.common import Page, author_of, listen, shown_stream
 from ui.pages.profile import banner_text
+
+log = logging.getLogger(__name__)
 
 # Seconds to wait for the model's first words before the chat shows “正在生成”; a model that
 # answers sooner shows its text at once (one redraw fewer before the first words).
 FIRST_TOKEN_WAIT = 0.15
 # how a clerk drafts while the model's service is down: clearing the address selects the composer
-OFFLINE_HINT = "也可以在左侧“大模型设置”中清空接口地址并点“应用”，改用离线撰写先生成草稿。"
+OFFLINE_HINT = "也可以在左侧“大模型设置”中清空接口地址并点“用于本浏览器”，改用离线撰写先生成草稿。"
 
 
 def status_html(rows: list[list[str]]) -> str:
@@ -68,8 +72,16 @@ def build(page: Page) -> dict[str, Any]:
                     value="",
                     placeholder="已设置则留空" if llm.api_key else "没有可留空",
                 )
-                apply_btn = gr.Button("应用")
-                settings_msg = gr.Markdown()
+                with gr.Row():
+                    apply_btn = gr.Button("用于本浏览器", elem_id="llm-apply")
+                    office_btn = gr.Button("保存为本单位设置", elem_id="llm-office")
+                settings_msg = gr.Markdown(
+                    "“用于本浏览器”只改变您这个浏览器的起草引擎；"
+                    "“保存为本单位设置”改变所有人的（须登录）。换了接口地址时，请同时填写它的密钥："
+                    "已设置的密钥只发给原来的地址。",
+                    elem_id="llm-msg",
+                )
+            llm_state = gr.State(None)  # this browser's own model settings (kept on the server)
         with gr.Column(scale=3):
             chat = gr.Chatbot(
                 label="对话",
@@ -170,13 +182,18 @@ def build(page: Page) -> dict[str, Any]:
         return dh.version_diff(a, state, sid, n)
 
     def do_draft(
-        state: dict[str, int] | None, sid: str, text: str, retrieve: bool, request: gr.Request
+        state: dict[str, int] | None,
+        sid: str,
+        text: str,
+        retrieve: bool,
+        llm: Any,
+        request: gr.Request,
     ) -> Iterator[list[Any]]:
         # Only the chat and the draft change while the text streams in: every yield is sent to
         # the browser and redrawn there. What the run came to (`outcome`) is shown by `finish`.
         messages = dh.chat_messages(a, state, sid)
         messages += [
-            {"role": "user", "content": (text or "").strip() or "起草本节"},
+            {"role": "user", "content": md_text((text or "").strip() or "起草本节")},
             {"role": "assistant", "content": "（正在生成……）"},
         ]
         received, result = "", None
@@ -189,21 +206,27 @@ def build(page: Page) -> dict[str, Any]:
                 author=author_of(request),
                 retrieve=retrieve,
                 wait_first=FIRST_TOKEN_WAIT,
+                llm=llm,
             ):
                 if isinstance(item, dh.Waiting):  # a slow model: say that it was asked
                     yield [messages, gr.skip(), None]
                 elif isinstance(item, str):
                     received += item
-                    messages[-1] = {"role": "assistant", "content": received}
+                    messages[-1] = {"role": "assistant", "content": md_text(received)}
                     yield [messages, dh.flags_html(received, []), None]
                 else:
                     result = item
         except LLMError as exc:
             # the page stays usable: the message is shown, the accepted text is untouched
+            # the model's error body is text, never markup (in the chat, the pop-up, the page)
             told = exc.message + (OFFLINE_HINT if exc.offline_possible else "")
-            messages[-1] = {"role": "assistant", "content": f"生成失败：{told}"}
-            gr.Warning(told, duration=None, title="大模型没有完成起草")
-            yield [messages, gr.skip(), {"message": f"**生成失败，原正文未改动。** {told}"}]
+            messages[-1] = {"role": "assistant", "content": md_text(f"生成失败：{told}")}
+            gr.Warning(html.escape(told), duration=None, title="大模型没有完成起草")
+            yield [
+                messages,
+                gr.skip(),
+                {"message": f"**生成失败，原正文未改动。** {md_text(told)}"},
+            ]
             return
         assert result is not None
         yield [
@@ -235,10 +258,22 @@ def build(page: Page) -> dict[str, Any]:
             ),
         )
 
-    def do_settings(base_url: str, model: str, key: str) -> tuple[str, str, str]:
-        a.configure_llm(base_url=base_url, model=model, api_key=key)
+    def do_settings(base_url: str, model: str, key: str) -> tuple[Any, str, str, str]:
+        llm = a.llm_settings(base_url=base_url, model=model, api_key=key)
         # the key is never sent back to the page
-        return dh.engine_markdown(a), "", "已应用（仅本次运行有效；长期使用请写入 .env）。"
+        return llm, dh.engine_markdown(a, llm), "", "已用于本浏览器（其他人不受影响）。"
+
+    def do_office(
+        request: gr.Request, base_url: str, model: str, key: str
+    ) -> tuple[Any, str, str, str]:
+        if not getattr(request, "username", None):
+            raise InputError(
+                "只有登录的用户才能保存本单位的设置。请用 --auth 用户名:密码 启动后登录；"
+                "现在可以点“用于本浏览器”。"
+            )
+        a.configure_llm(base_url=base_url, model=model, api_key=key)
+        log.info("LLM settings of the office changed by %s", request.username)
+        return None, dh.engine_markdown(a), "", "已保存为本单位设置：所有人的下一次起草都使用它。"
 
     full = [page.state, page.banner, *view_outputs]
     listen(section.change, view, [page.state, section], view_outputs)
@@ -272,18 +307,17 @@ def build(page: Page) -> dict[str, Any]:
     ):
         started = trigger(
             shown_stream(do_draft, 3),
-            [page.state, section, text_in, retrieve],
+            [page.state, section, text_in, retrieve, llm_state],
             [chat, draft_view, outcome],
             show_progress="hidden",
         )
         listen(started.then, finish, [page.state, section, outcome], after_outputs, **page.quiet)
     listen(index_btn.click, do_index, None, [index_msg])
-    listen(
-        apply_btn.click,
-        do_settings,
-        [base_url, model_box, key_box],
-        [engine, key_box, settings_msg],
-    )
+    settings_out = [llm_state, engine, key_box, settings_msg]
+    listen(apply_btn.click, do_settings, [base_url, model_box, key_box], settings_out)
+    listen(office_btn.click, do_office, [base_url, model_box, key_box], settings_out)
 
     page.on_open(view, [page.state, section], view_outputs)
+    # the office's engine may have changed since the page was built
+    page.on_open(lambda llm: dh.engine_markdown(a, llm), [llm_state], [engine])
     return {"engine": engine, "chat": chat, "draft_btn": draft_btn, "sources": sources}

@@ -9,6 +9,7 @@ import gradio as gr
 from assistant.errors import InputError
 from assistant.report import AGENCY_KIND_LABELS, LEVEL_LABELS, Report
 from ui.handlers import workspace as ws
+from ui.markup import md_text
 from ui.pages.common import Page, author_of, listen
 
 _FIELD_LABELS = {
@@ -35,7 +36,7 @@ def banner_text(report: Report | None, version: int | None = None) -> str:
     if report is None:
         return "### 尚未打开报告\n请在“单位与年度”页选择已有报告，或新建一份。"
     return (
-        f"### {report.agency.name or '（未填写机关名称）'} · {report.year}年度报告"
+        f"### {md_text(report.agency.name) or '（未填写机关名称）'} · {report.year}年度报告"
         f"　<small>格式：{report.layout.notice}　已保存第 {version} 版</small>"
     )
 
@@ -86,7 +87,8 @@ def build(page: Page) -> dict[str, Any]:
             )
             prior_file = gr.File(
                 label="上年报告（txt、html、docx、pdf、xlsx、yaml、json）",
-                file_types=list(ws.REPORT_SUFFIXES),
+                # no file_types: Gradio would refuse other types in English; the handler
+                # says it in Chinese (ws.check_upload)
                 type="filepath",
                 height=140,
                 elem_id="prior-upload",
@@ -140,7 +142,8 @@ def build(page: Page) -> dict[str, Any]:
                 f"已按上年数据预填本年 {len(filled)} 项（上年结转、现行有效件数、单位信息），"
                 "已填写的数字不会被覆盖。"
             )
-        lines += [f"- {n}" for n in notes[:10]]
+        if notes:
+            lines += ["", *(f"- {md_text(n)}" for n in notes[:10])]
         return opened.state(), banner_text(opened.report, opened.version), "\n".join(lines)
 
     opened_evt = listen(open_btn.click, do_open, [picker], [page.state, page.banner])

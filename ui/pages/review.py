@@ -8,6 +8,7 @@ import gradio as gr
 import pandas as pd
 
 from ui.handlers import review as rh
+from ui.markup import md_text
 from ui.pages.common import Page, author_of, listen
 
 
@@ -82,7 +83,7 @@ def build(page: Page) -> dict[str, Any]:
         row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
         if not fps or not 0 <= row < len(fps):
             return None, "点选上表中的一条结果。"
-        return fps[row], f"已选：{rows.iloc[row, 1]} {rows.iloc[row, 2]}"
+        return fps[row], md_text(f"已选：{rows.iloc[row, 1]} {rows.iloc[row, 2]}")
 
     def save(
         state: dict[str, int] | None,

@@ -68,7 +68,7 @@ def build(page: Page) -> dict[str, Any]:
                 template_btn = gr.DownloadButton("下载 Excel 填报模板", elem_id="excel-template")
                 upload = gr.File(
                     label="上传填好的 Excel",
-                    file_types=[".xlsx"],
+                    # type and size are checked by the handler, in Chinese (ws.check_upload)
                     type="filepath",
                     height=120,
                     elem_id="excel-upload",
