@@ -36,6 +36,7 @@ COMMAND_MODULES = {
     "draft": "draft",
     "revise": "draft",
     "compare": "compare",
+    "review": "review",
     "export": "export",
     "rollup": "rollup",
     "kb": "kb",

@@ -108,6 +108,11 @@ def human_text(report: Report, result: CheckResult) -> str:
 @click.option(
     "--html", "html_path", type=click.Path(path_type=Path), help="校验文件夹时，把结果写成网页。"
 )
+@click.option(
+    "--review-dir",
+    type=click.Path(path_type=Path),
+    help="为每份报告生成审核意见 Word 文件（批注和修订，同 xxgk review），放在这个文件夹。",
+)
 def check(
     file: Path,
     prior: Path | None,
@@ -116,6 +121,7 @@ def check(
     jobs: int | None,
     csv_path: Path | None,
     html_path: Path | None,
+    review_dir: Path | None,
 ) -> int:
     """校验一份年度报告的表格、格式和发布信息；FILE 为文件夹时逐一校验其中的报告。
 
@@ -134,10 +140,16 @@ def check(
             html_path=html_path,
             limits=limits,
             options=options,
+            review_dir=review_dir,
         )
     report = read_report(file, format=fmt, limits=limits)  # type: ignore[arg-type]
     prior_report = read_report(prior, limits=limits) if prior is not None else None
     result = run_checks(report, prior=prior_report, options=options)
+    if review_dir is not None:
+        from assistant.usecases.review import review_name, write_review
+
+        done = write_review(report, review_name(file, review_dir), findings=result.findings)
+        click.echo(done.summary(), err=True)
     if as_json:
         click.echo(json.dumps(check_document(report, result), ensure_ascii=False, indent=2))
     else:
@@ -157,6 +169,7 @@ def _check_folder(
     html_path: Path | None,
     limits: LimitSettings,
     options: CheckOptions,
+    review_dir: Path | None = None,
 ) -> int:
     from assistant.usecases import batch  # process pool and progress bar: only for folders
 
@@ -166,7 +179,17 @@ def _check_folder(
             f"文件夹“{folder}”中没有可校验的报告文件（可读取的类型："
             f"{'、'.join(s.lstrip('.') for s in SUPPORTED_SUFFIXES)}）。"
         )
-    outcome = batch.run_batch(paths, jobs=jobs, documents=as_json, limits=limits, options=options)
+    outcome = batch.run_batch(
+        paths,
+        jobs=jobs,
+        documents=as_json,
+        limits=limits,
+        options=options,
+        review_dir=review_dir,
+    )
+    if review_dir is not None:
+        written = sum(1 for i in outcome.items if i.error is None)
+        click.echo(f"已在“{review_dir}”中生成{written}份审核意见（Word）。", err=True)
     if csv_path:
         batch.write_csv(outcome, csv_path)
     if html_path:

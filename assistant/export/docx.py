@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_BREAK
 from docx.shared import Pt
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from assistant.errors import ExportError
 from assistant.export.appendix import ReviewerAppendix
@@ -44,7 +47,7 @@ def _load_reference() -> DocxDocument:
         ) from exc
 
 
-def _title(doc: DocxDocument, title: str, year: int) -> None:
+def _title(doc: DocxDocument, title: str, year: int) -> DocxParagraph:
     """A long title breaks after the agency's name (平潭综合实验区 / 2023年政府信息公开工作年度
     报告), as 公文 titles are set, not wherever the line runs out."""
     p = doc.add_paragraph(style=STYLE_TITLE)
@@ -55,6 +58,7 @@ def _title(doc: DocxDocument, title: str, year: int) -> None:
         run.add_text(sep + tail)
     else:
         p.add_run(title)
+    return p
 
 
 def _draft_mark(doc: DocxDocument) -> None:
@@ -89,27 +93,50 @@ def _appendix(doc: DocxDocument, appendix: ReviewerAppendix) -> None:
             doc.add_paragraph(line, style=STYLE_APPENDIX_TEXT)
 
 
+@dataclass
+class Anchors:
+    """Where each part of the report landed in the document: what a review comment or a
+    tracked change is attached to (export/review_docx.py)."""
+
+    title: DocxParagraph
+    headings: dict[str, DocxParagraph] = field(default_factory=dict)  # section id → 一、…
+    paragraphs: list[tuple[str, DocxParagraph]] = field(default_factory=list)  # section's lines
+    cells: dict[str, _Cell] = field(default_factory=dict)  # data cell id → its table cell
+
+
 def build_docx(
     report: Report, *, kind: ExportKind = FINAL, appendix: ReviewerAppendix | None = None
 ) -> DocxDocument:
     """The whole report as a python-docx Document: title, sections, the three tables,
     signature; the 征求意见稿 mark for drafts; the reviewer appendix when given."""
+    return compose_docx(report, kind=kind, appendix=appendix)[0]
+
+
+def compose_docx(
+    report: Report, *, kind: ExportKind = FINAL, appendix: ReviewerAppendix | None = None
+) -> tuple[DocxDocument, Anchors]:
+    """`build_docx`, with where each heading, paragraph and data cell was put."""
     doc = _load_reference()
     setup_page(doc.sections[0])
     outline = build_outline(report)
-    _title(doc, outline.title, report.year)
+    anchors = Anchors(_title(doc, outline.title, report.year))
     # style objects, not names: looking a style up by name scans every style, per paragraph
     body, h1, h2 = (doc.styles[n] for n in (STYLE_BODY, STYLE_HEADING1, STYLE_HEADING2))
     after_table = False
     for block in outline.blocks:
         if isinstance(block, TableBlock):
-            add_grid_table(doc, block.grid)
+            add_grid_table(doc, block.grid, anchors.cells)
             after_table = True
             continue
         if isinstance(block, Heading):
             p = doc.add_paragraph(block.text, style=h1 if block.level == 1 else h2)
+            if block.level == 1:
+                anchors.headings[block.section] = p
+            else:
+                anchors.paragraphs.append((block.section, p))
         else:
             p = doc.add_paragraph(block.text, style=body)
+            anchors.paragraphs.append((block.section, p))
         if after_table:
             p.paragraph_format.space_before = _AFTER_TABLE
         after_table = False
@@ -127,7 +154,7 @@ def build_docx(
     props.title = outline.title
     props.author = report.agency.name or "xxgk"
     props.subject = kind
-    return doc
+    return doc, anchors
 
 
 def docx_bytes(

@@ -107,8 +107,11 @@ def _row_flags(table: Table, header_rows: int, *, keep_together: bool = False) -
                 put(p.get_or_add_pPr(), "keepNext", PPR_ORDER, {})
 
 
-def add_grid_table(doc: DocxDocument, grid: Grid) -> Table:
-    """Draw `grid` as a Word table, merging exactly as the grid says."""
+def add_grid_table(
+    doc: DocxDocument, grid: Grid, cells_out: dict[str, _Cell] | None = None
+) -> Table:
+    """Draw `grid` as a Word table, merging exactly as the grid says; each data cell's Word
+    cell goes into `cells_out` by cell id when given."""
     table = doc.add_table(rows=grid.height, cols=grid.width)
     widths = column_widths(grid)
     _fixed_layout(table, widths, 28 if grid.width >= _WIDE_TABLE_COLS else 57)
@@ -124,6 +127,8 @@ def add_grid_table(doc: DocxDocument, grid: Grid) -> Table:
             cell = cell.merge(at[gc.row + gc.rowspan - 1][gc.col + gc.colspan - 1])
         cell.width = Mm(sum(widths[gc.col : gc.col + gc.colspan]))
         _write(cell, gc.text, label_style if gc.kind == "label" else text_style)  # type: ignore[arg-type]
+        if cells_out is not None and gc.cell_id is not None:
+            cells_out[gc.cell_id] = cell
     _row_flags(table, grid.header_rows, keep_together=True)
     return table
 

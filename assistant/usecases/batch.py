@@ -33,6 +33,7 @@ from assistant.errors import AssistantError
 from assistant.export.spreadsheet import csv_text
 from assistant.ingest import SUPPORTED_SUFFIXES, read_report
 from assistant.limits import DEFAULT_LIMITS
+from assistant.usecases.review import review_name, write_review
 
 log = logging.getLogger(__name__)
 TOP_FINDINGS = 3
@@ -120,8 +121,10 @@ def check_file(
     documents: bool = False,
     limits: LimitSettings = DEFAULT_LIMITS,
     options: CheckOptions | None = None,
+    review_dir: Path | None = None,
 ) -> BatchItem:
-    """Read and check one file; any failure becomes the item's `error`, never an exception."""
+    """Read and check one file; any failure becomes the item's `error`, never an exception.
+    `review_dir`: also write the file's review package (Word, comments and revisions) there."""
     start = time.perf_counter()
     item = BatchItem(path=path)
     try:
@@ -131,6 +134,8 @@ def check_file(
         item.result = run_checks(report, options=options)
         if documents:
             item.document = check_document(report, item.result)
+        if review_dir is not None:
+            write_review(report, review_name(path, review_dir), findings=item.result.findings)
     except AssistantError as exc:
         item.result, item.error = None, exc.message
     except Exception as exc:  # noqa: BLE001 — a reader bug on one file must not stop the batch
@@ -151,9 +156,11 @@ def run_batch(
     documents: bool = False,
     limits: LimitSettings = DEFAULT_LIMITS,
     options: CheckOptions | None = None,
+    review_dir: Path | None = None,
 ) -> BatchResult:
     """Check every file, in `jobs` processes (None: one per CPU); results in the given order.
-    A progress bar goes to stderr. `documents`: keep each file's check-JSON document too."""
+    A progress bar goes to stderr. `documents`: keep each file's check-JSON document too;
+    `review_dir`: write each file's review package (Word) there."""
     paths = [Path(p) for p in paths]
     workers = min(jobs or os.cpu_count() or 1, max(len(paths), 1))
     bar = tqdm(
@@ -164,7 +171,9 @@ def run_batch(
         desc="校验报告",
         leave=False,
     )
-    work = partial(check_file, documents=documents, limits=limits, options=options)
+    work = partial(
+        check_file, documents=documents, limits=limits, options=options, review_dir=review_dir
+    )
     items: list[BatchItem] = []
     # the results pile up as some fifty small objects per file and make no reference cycles: the
     # collector, re-scanning them all as they grow, took most of the time of receiving them

@@ -534,3 +534,18 @@ def test_placeholders_are_never_let_through(assistant: Assistant, demo: dict[str
     # even a dismissal stored in the workspace does not let one through
     assistant.store.decide(demo["id"], marks[0].fingerprint, "dismiss", author="x", reason="y")
     assert marks[0] in eh.gate(assistant, demo, final=True).remaining
+
+
+def test_the_review_tab_writes_the_word_review_package(
+    assistant: Assistant, demo: dict[str, int]
+) -> None:
+    import docx
+
+    path, note = rh.review_package(assistant, demo)
+    assert path is not None and path.endswith("-审核意见.docx") and "批注" in note
+    comments = docx.Document(path).comments
+    report = ws.current(assistant, demo).report
+    prior = ws.prior_of(assistant, report)
+    failing = [f for f in assistant.check(report, prior=prior).findings if f.status != "pass"]
+    assert len(comments) == len(failing)
+    assert rh.review_package(assistant, None) == (None, "请先在“单位与年度”页打开一份报告。")

@@ -186,3 +186,17 @@ def decide(
         author=author,
         reason=reason or "",
     )
+
+
+def review_package(assistant: Assistant, state: dict[str, int] | None) -> tuple[str | None, str]:
+    """The report as a Word file for the drafter: each finding a comment on its sentence or
+    cell, the mechanical fixes as tracked changes (the same as `xxgk review`)."""
+    from assistant.usecases.review import write_review
+
+    if not state:
+        return None, "请先在“单位与年度”页打开一份报告。"
+    report = ws.current(assistant, state).report
+    prior = ws.prior_of(assistant, report)
+    out = ws.exports_dir(assistant) / f"{ws.file_stem(report)}-审核意见.docx"
+    done = write_review(report, out, prior=prior)
+    return str(done.path), done.summary()

@@ -57,6 +57,10 @@ def build(page: Page) -> dict[str, Any]:
                 label="理由", placeholder="忽略时必须填写，例如：该项已在正文中说明"
             )
             decide_btn = gr.Button("保存处理意见", variant="primary")
+            gr.Markdown("#### 审核意见（Word）：校验意见作为批注，可确定的修改作为修订")
+            package_btn = gr.Button("生成审核意见 Word 文件", elem_id="review-package")
+            package_note = gr.Markdown()
+            package_file = gr.File(label="审核意见", interactive=False)
 
     def refresh(state: dict[str, int] | None, only_changed: bool) -> list[Any]:
         if not state:
@@ -104,6 +108,12 @@ def build(page: Page) -> dict[str, Any]:
         save,
         [page.state, picked_fp, decision, reason, changed_only],
         [*outputs, reason],
+    )
+    listen(
+        package_btn.click,
+        lambda state: rh.review_package(a, state),
+        [page.state],
+        [package_file, package_note],
     )
     page.on_open(refresh, [page.state, changed_only], outputs)
     return {"findings": findings, "numbers": numbers}
