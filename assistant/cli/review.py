@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
+from assistant.checks.options import CheckOptions
 from assistant.cli.compare import load_any
+from assistant.config import load_settings
 from assistant.usecases.review import review_name, write_review
 
 
@@ -31,7 +33,8 @@ def review_cmd(file: str, prior: str | None, output: Path | None) -> None:
     out = output or review_name(Path(file), Path.cwd())
     if out.suffix.lower() != ".docx":
         out = out.with_suffix(".docx")
-    done = write_review(report, out, prior=before)
+    options = CheckOptions.from_settings(load_settings().checks.deadlines)
+    done = write_review(report, out, prior=before, options=options)
     click.echo(done.summary())
 
 

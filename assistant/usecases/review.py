@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.checks import Finding, run_checks
+from assistant.checks.options import CheckOptions
 from assistant.errors import ExportError
 from assistant.export.review_docx import Placed, build_review_docx
 from assistant.report import Report
@@ -47,10 +48,11 @@ def write_review(
     *,
     prior: Report | None = None,
     findings: Sequence[Finding] | None = None,
+    options: CheckOptions | None = None,
 ) -> Reviewed:
     """Check (unless the findings are given) and write the review package to `out`."""
     if findings is None:
-        findings = run_checks(report, prior=prior).findings
+        findings = run_checks(report, prior=prior, options=options).findings
     doc, placed = build_review_docx(report, findings)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

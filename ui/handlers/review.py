@@ -198,5 +198,5 @@ def review_package(assistant: Assistant, state: dict[str, int] | None) -> tuple[
     report = ws.current(assistant, state).report
     prior = ws.prior_of(assistant, report)
     out = ws.exports_dir(assistant) / f"{ws.file_stem(report)}-审核意见.docx"
-    done = write_review(report, out, prior=prior)
+    done = write_review(report, out, prior=prior, options=assistant.check_options)
     return str(done.path), done.summary()
