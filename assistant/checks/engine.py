@@ -12,7 +12,7 @@ from assistant.checks.options import CheckOptions
 from assistant.report.cells import Number, format_number
 from assistant.report.derived import derive
 from assistant.report.layout import FormatLayout, FormatVersion, SectionId
-from assistant.report.model import Report
+from assistant.report.model import UNREAD, Report
 
 # "rollup" rules (RU) judge a roll-up run passed in `options.rollup`; they run only when
 # asked for with `scope="rollup"`, never on a single unit's report.
@@ -35,6 +35,13 @@ class CheckContext:
     @cached_property
     def layout(self) -> FormatLayout:
         return self.report.layout
+
+    @cached_property
+    def unread_tables(self) -> frozenset[str]:
+        """The ids of the tables the reader could not read whole (its notes say so)."""
+        return frozenset(
+            n.cell.split(".", 1)[0] for n in self.report.notes if n.location == UNREAD and n.cell
+        )
 
     @cached_property
     def derived(self) -> dict[str, Number | None]:
@@ -114,7 +121,12 @@ class CheckContext:
         cells = tuple(cells)
         missing = [c for c in cells if self.v(c) is None and self.layout.has_cell(c)]
         names = "、".join(self.where(c) for c in missing[:3]) + ("等" if len(missing) > 3 else "")
-        text = message or f"{names}未填写数字，无法判断。请填写（没有的填 0）。"
+        if any(c.split(".", 1)[0] in self.unread_tables for c in missing):
+            text = (
+                message or f"{names}未能从原文读取（见读取说明），无法判断。请核对原表或手工补录。"
+            )
+        else:
+            text = message or f"{names}未填写数字，无法判断。请填写（没有的填 0）。"
         return self.finding("not_assessable", text, cells=cells, **kw)  # type: ignore[arg-type]
 
 

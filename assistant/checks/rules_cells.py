@@ -10,7 +10,7 @@ from assistant.checks.engine import CheckContext, rule
 from assistant.checks.findings import Finding
 from assistant.report.cells import normalize_text
 from assistant.report.layout import CellSpec, SectionId, TableSpec
-from assistant.report.model import COLUMN_ORDER, HEADER_NOTE, IMAGE_TABLES
+from assistant.report.model import COLUMN_ORDER, HEADER_NOTE, IMAGE_TABLES, UNREAD
 
 _MISSING_KINDS = {"blank": "空白", "dash": "“—”", "slash": "“/”"}
 _EXPECTED_CELLS = {
@@ -60,6 +60,14 @@ def _structure(ctx: CheckContext, section: SectionId) -> Iterator[Finding]:
     prefix = table.id + "."
     extra = [c for c in cells.keys() - _layout_ids(ctx) if c.startswith(prefix)]
     count = _EXPECTED_CELLS[section][0 if ctx.report.format == "2021" else 1]
+    if missing and not extra and _unread(ctx, prefix):
+        # the reader said it could not find or place these cells: its trouble, not the report's
+        yield ctx.unknown(
+            missing,
+            f"表{table.number}有{len(missing)}个数据格未能读取（见读取说明），无法判断该表是否与格式一致。"
+            f"请核对原文，或另存为网页、Word后再读取。",
+        )
+        return
     if len(missing) == len(ids):
         yield ctx.fail(
             f"未找到表{table.number}（{table.title}）的数据。格式要求该表共{count}个数据格，"
@@ -98,6 +106,14 @@ def _structure(ctx: CheckContext, section: SectionId) -> Iterator[Finding]:
         )
     else:
         yield ctx.passed(f"表{table.number}的行、列与格式一致（{count}个数据格）。")
+
+
+def _unread(ctx: CheckContext, prefix: str) -> bool:
+    """The reader noted it could not read (part of) this table, or that the tables were images."""
+    return any(
+        (n.location == UNREAD and (n.cell or "").startswith(prefix)) or n.location == IMAGE_TABLES
+        for n in ctx.report.notes
+    )
 
 
 @rule("FMT-04", "error", "19/21", title="表二的栏目与格式一致")

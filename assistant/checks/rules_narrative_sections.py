@@ -61,6 +61,13 @@ def _missing(ctx: CheckContext, section: SectionId) -> Finding:
     return ctx.unknown((), f"报告中没有“{heading}”的正文，无法检查本项。", section=section)
 
 
+def _unfound(ctx: CheckContext, section: SectionId) -> bool:
+    """A report read from a document whose section the reader did not find (its heading written
+    in a way not recognised, or not there at all): nothing to judge, and not the same as a
+    section printed empty."""
+    return bool(ctx.report.notes) and section not in ctx.report.sections
+
+
 def _text(ctx: CheckContext, section: SectionId) -> str | None:
     s = ctx.report.sections.get(section)
     return s.text if s is not None and s.text.strip() else None
@@ -137,8 +144,8 @@ def overview_length(ctx: CheckContext) -> Iterator[Finding]:
 
 @rule("S5-01", "error", "19/21", title="问题及改进情况非空且两者兼有", scope="narrative")
 def problems_present(ctx: CheckContext) -> Iterator[Finding]:
-    if not ctx.report.sections:
-        yield _missing(ctx, "problems")  # tables only (an Excel sheet): nothing to judge
+    if not ctx.report.sections or _unfound(ctx, "problems"):
+        yield _missing(ctx, "problems")  # tables only (an Excel sheet), or heading not found
         return
     text = _text(ctx, "problems")
     if text is None:
@@ -221,7 +228,7 @@ def problems_specific(ctx: CheckContext) -> Iterator[Finding]:
 
 @rule("S6-01", "error", "21", title="其他需要报告的事项专门报告信息处理费", scope="narrative")
 def fee_statement(ctx: CheckContext) -> Iterator[Finding]:
-    if not ctx.report.sections:
+    if not ctx.report.sections or _unfound(ctx, "other"):
         yield _missing(ctx, "other")
         return
     text = _text(ctx, "other")

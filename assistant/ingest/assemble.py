@@ -19,6 +19,7 @@ from assistant.report.layout import FormatVersion, SectionId, format_for_year, l
 from assistant.report.model import (
     HEADER_NOTE,
     IMAGE_TABLES,
+    UNREAD,
     Agency,
     Publication,
     ReadNote,
@@ -321,8 +322,12 @@ def assemble(
                 if pictured
                 else ReadNote(
                     message=(
-                        f"未找到表{spec.number}（{spec.title}），请确认原文是否有这张表，或表格是否为图片。"
-                    )
+                        f"未找到表{spec.number}（{spec.title}）：原文可能没有这张表，或表格的写法未能识别，"
+                        f"依赖这张表的校验无法判断。请确认原文是否有这张表（或表格是否为图片），"
+                        f"或另存为网页、Word后再读取。"
+                    ),
+                    cell=spec.cells[0].id,
+                    location=UNREAD,
                 )
             )
     notes.extend(_header_notes(tables, reads, fmt))

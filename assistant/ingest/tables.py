@@ -20,7 +20,7 @@ from assistant.report.layout import (
     TableSpec,
     cell_id,
 )
-from assistant.report.model import COLUMN_ORDER, ReadNote
+from assistant.report.model import COLUMN_ORDER, UNREAD, ReadNote
 
 _CAPTION_MAX = 30  # characters
 
@@ -310,7 +310,8 @@ def missing_notes(spec: TableSpec, cells: dict[str, str]) -> list[ReadNote]:
     return [
         ReadNote(
             message=f"表{spec.number}有{len(missing)}个单元格未读到：{names}。"
-            f"请核对原表或手工补录。",
+            f"依赖这些数的校验无法判断；请核对原表或手工补录。",
             cell=missing[0].id,
+            location=UNREAD,
         )
     ]

@@ -103,9 +103,11 @@ class Section(BaseModel):
 
 class ReadNote(BaseModel):
     """Something a reader or data loader wants the user to know: what it could not read.
-    Three `location`s are facts the checks judge: IMAGE_TABLES (FMT-07), HEADER_NOTE (FMT-12,
-    the message quoting the printed note in “”) and COLUMN_ORDER (FMT-04/05/06, `cell` naming a
-    cell of the table whose columns were printed out of order)."""
+    Four `location`s are facts the checks judge: IMAGE_TABLES (FMT-07), HEADER_NOTE (FMT-12,
+    the message quoting the printed note in “”), COLUMN_ORDER (FMT-04/05/06, `cell` naming a
+    cell of the table whose columns were printed out of order) and UNREAD (`cell` naming the
+    first cell of a table the reader could not read whole: the rules that need it cannot judge,
+    which is the reader's trouble, not the report's)."""
 
     level: Literal["info", "warning", "error"] = "warning"
     message: str
@@ -116,6 +118,7 @@ class ReadNote(BaseModel):
 IMAGE_TABLES = "tables_as_images"  # a table section held only pictures: the table was an image
 HEADER_NOTE = "header_note"  # the identity note printed over table 三, as printed
 COLUMN_ORDER = "column_order"  # a table's columns printed in another order (read by their headers)
+UNREAD = "unread"  # a table, or some of its cells, the reader could not find or place
 
 
 class Report(BaseModel):

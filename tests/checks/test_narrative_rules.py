@@ -186,6 +186,20 @@ def test_tables_only_input_is_not_judged_on_its_narrative() -> None:
     assert statuses(report(other="无。"), "S6-01") == ["fail"]
 
 
+def test_a_section_the_reader_did_not_find_is_not_judged_empty() -> None:
+    from assistant.report.model import ReadNote
+
+    read = report(overview=GOOD_OVERVIEW).model_copy(
+        update={"notes": [ReadNote(message="未找到第五、六部分的标题。")]}
+    )
+    for rule in ("S5-01", "S6-01"):
+        assert statuses(read, rule) == ["not_assessable"]
+    printed_empty = report(overview=GOOD_OVERVIEW, problems=" ", other=" ")
+    printed_empty = printed_empty.model_copy(update={"notes": read.notes})
+    for rule in ("S5-01", "S6-01"):
+        assert statuses(printed_empty, rule) == ["fail"]
+
+
 def test_fmt01_counts_a_table_as_its_section_and_ignores_entry_order() -> None:
     # built in the workspace: 六 accepted before 一, tables entered, no printed headings
     built = report(other=GOOD_OTHER, overview=GOOD_OVERVIEW, problems=GOOD_PROBLEMS)

@@ -46,7 +46,10 @@ def build(case: dict[str, Any], base: Report | None = None) -> Report:
             update={"date": case.get("published"), "url": case.get("url")}
         )
     if "notes" in case:
-        update["notes"] = [ReadNote(location=loc, message=msg) for loc, msg in case["notes"]]
+        update["notes"] = [  # [location, message] or [location, message, cell]
+            ReadNote(location=n[0], message=n[1], cell=n[2] if len(n) > 2 else None)
+            for n in case["notes"]
+        ]
     return report.model_copy(update=update)
 
 
