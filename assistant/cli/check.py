@@ -11,6 +11,7 @@ import click
 from assistant.checks import CheckOptions, CheckResult, Finding, registered_rules, run_checks
 from assistant.checks.document import check_document
 from assistant.checks.findings import SEVERITY_LABELS
+from assistant.cli.given import given_options
 from assistant.config import LimitSettings, load_settings
 from assistant.errors import InputError
 from assistant.ingest import SUPPORTED_SUFFIXES, read_report
@@ -113,6 +114,7 @@ def human_text(report: Report, result: CheckResult) -> str:
     type=click.Path(path_type=Path),
     help="为每份报告生成审核意见 Word 文件（批注和修订，同 xxgk review），放在这个文件夹。",
 )
+@given_options
 def check(
     file: Path,
     prior: Path | None,
@@ -122,6 +124,8 @@ def check(
     csv_path: Path | None,
     html_path: Path | None,
     review_dir: Path | None,
+    given_year: int | None,
+    given_agency: str | None,
 ) -> int:
     """校验一份年度报告的表格、格式和发布信息；FILE 为文件夹时逐一校验其中的报告。
 
@@ -132,6 +136,8 @@ def check(
     limits = settings.limits
     options = CheckOptions.from_settings(settings.checks.deadlines)
     if file.is_dir():
+        if given_agency:
+            raise InputError("--agency 只能用于单个文件；校验文件夹时各报告的机关名称各不相同。")
         return _check_folder(
             file,
             as_json=as_json,
@@ -141,8 +147,15 @@ def check(
             limits=limits,
             options=options,
             review_dir=review_dir,
+            year=given_year,
         )
-    report = read_report(file, format=fmt, limits=limits)  # type: ignore[arg-type]
+    report = read_report(
+        file,
+        format=fmt,  # type: ignore[arg-type]
+        limits=limits,
+        year=given_year,
+        agency=given_agency,
+    )
     prior_report = read_report(prior, limits=limits) if prior is not None else None
     result = run_checks(report, prior=prior_report, options=options)
     if review_dir is not None:
@@ -170,6 +183,7 @@ def _check_folder(
     limits: LimitSettings,
     options: CheckOptions,
     review_dir: Path | None = None,
+    year: int | None = None,
 ) -> int:
     from assistant.usecases import batch  # process pool and progress bar: only for folders
 
@@ -186,6 +200,7 @@ def _check_folder(
         limits=limits,
         options=options,
         review_dir=review_dir,
+        year=year,
     )
     if review_dir is not None:
         written = sum(1 for i in outcome.items if i.error is None)
@@ -204,7 +219,8 @@ def _check_folder(
     else:
         for i in items:
             line = summary_line(i.result) if i.result is not None else f"无法读取：{i.error}"
-            click.echo(f"{i.path}  {i.agency}  {line}")
+            partly = f"  读取不全：{i.incomplete}" if i.incomplete else ""
+            click.echo(f"{i.path}  {i.agency}  {line}{partly}")
         bad = sum(1 for i in items if i.result is not None and i.result.errors)
         click.echo(f"共{len(items)}份：有错误{bad}份，无法读取{len(outcome.unreadable)}份。")
     unreadable = len(outcome.unreadable)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from assistant.cli.given import given_options
 from assistant.compare import Comparison, compare_reports, comparison_json, render_html
 from assistant.config import load_settings
 from assistant.errors import ExportError, InputError
@@ -19,8 +20,9 @@ _WORKSPACE_REF = re.compile(r"^(?P<agency>.+)[:：](?P<year>\d{4})$")
 _SHOWN_CHANGES = 30
 
 
-def load_any(ref: str) -> Report:
-    """A report file (any format the readers take) or a workspace report "机关名称:年度"."""
+def load_any(ref: str, *, year: int | None = None, agency: str | None = None) -> Report:
+    """A report file (any format the readers take) or a workspace report "机关名称:年度";
+    `year` and `agency` stand in for what a published report does not print."""
     path = Path(ref)
     m = _WORKSPACE_REF.match(ref)
     if not path.exists() and m:
@@ -32,7 +34,7 @@ def load_any(ref: str) -> Report:
                 "请检查路径，或用 xxgk report list 查看工作区中的报告。"
             )
         return found.report
-    return read_report(path)
+    return read_report(path, year=year, agency=agency)
 
 
 def human_text(c: Comparison) -> str:
@@ -96,11 +98,19 @@ def human_text(c: Comparison) -> str:
     help="另存为一个可在浏览器中查看的 HTML 文件。",
 )
 @click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 文档。")
+@given_options
 def compare_cmd(
-    this: str, prior: str, more: tuple[str, ...], html_out: Path | None, as_json: bool
+    this: str,
+    prior: str,
+    more: tuple[str, ...],
+    html_out: Path | None,
+    as_json: bool,
+    given_year: int | None,
+    given_agency: str | None,
 ) -> None:
-    current = load_any(this)
-    priors = [load_any(p) for p in (prior, *more)]
+    # --year names this year's report; --agency is the one agency all of them are from
+    current = load_any(this, year=given_year, agency=given_agency)
+    priors = [load_any(p, agency=given_agency) for p in (prior, *more)]
     for p in priors:
         if p.year >= current.year:
             raise InputError(

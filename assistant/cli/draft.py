@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from assistant.cli.given import given_options
 from assistant.config import load_settings
 from assistant.errors import AssistantError, LLMError
 from assistant.report.model import Report
@@ -56,7 +57,7 @@ def _common(func: Any) -> Any:
     ]
     for option in reversed(options):
         func = option(func)
-    return func
+    return given_options(func)
 
 
 def _drafter(
@@ -66,6 +67,9 @@ def _drafter(
     offline: bool,
     no_retrieve: bool,
     quiet: bool = False,
+    *,
+    year: int | None = None,
+    agency: str | None = None,
 ) -> tuple[Drafter, Report, list[str]]:
     from assistant.drafting.notes import load_notes
     from assistant.service import build_assistant
@@ -76,7 +80,7 @@ def _drafter(
             update={"llm": settings.llm.model_copy(update={"offline": True})}
         )
     assistant = build_assistant(settings)
-    ctx = file_context(data, prior=prior, options=assistant.check_options)
+    ctx = file_context(data, prior=prior, options=assistant.check_options, year=year, agency=agency)
     if not no_retrieve and not quiet:
         click.echo(
             "正在准备知识库（首次使用需建立索引，可能要几分钟；加 --no-retrieve 可跳过）…",
@@ -192,6 +196,8 @@ def draft_command(
     offline: bool,
     no_retrieve: bool,
     as_json: bool,
+    given_year: int | None,
+    given_agency: str | None,
     section: str,
 ) -> int:
     """起草报告的文字部分：数字只来自数据，引用可追溯，核对提示逐条列出。
@@ -204,7 +210,9 @@ def draft_command(
     from assistant.drafting.plan import parse_sections, section_heading
 
     sections = parse_sections(section)
-    drafter, report, warnings = _drafter(data, prior, notes, offline, no_retrieve, as_json)
+    drafter, report, warnings = _drafter(
+        data, prior, notes, offline, no_retrieve, as_json, year=given_year, agency=given_agency
+    )
     drafts = []
     for n, s in enumerate(sections):
         sink = _stream_sink(as_json, drafter.engine) if drafter.chat is not None else None
@@ -243,6 +251,8 @@ def revise_command(
     offline: bool,
     no_retrieve: bool,
     as_json: bool,
+    given_year: int | None,
+    given_agency: str | None,
     section: str,
     instruction: str,
     current: Path | None,
@@ -253,7 +263,9 @@ def revise_command(
     sections = parse_sections(section)
     if len(sections) != 1:
         raise click.UsageError("revise 一次只修改一个部分，例如 --section 五。")
-    drafter, report, warnings = _drafter(data, prior, notes, offline, no_retrieve, as_json)
+    drafter, report, warnings = _drafter(
+        data, prior, notes, offline, no_retrieve, as_json, year=given_year, agency=given_agency
+    )
     text = current.read_text(encoding="utf-8") if current else None
     sink = _stream_sink(as_json, drafter.engine) if drafter.chat is not None else None
     draft = drafter.revise(sections[0], instruction, current=text, on_token=sink)

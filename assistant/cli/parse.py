@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from assistant.cli.given import given_options
 from assistant.ingest import read_report
 from assistant.ingest.sections import Preamble, read_preamble
 from assistant.report.dataschema import dump
@@ -121,7 +122,10 @@ def parse_text(report: Report) -> str:
     type=click.Choice(["2019", "2021"]),
     help="指定表格格式（默认按表格标签识别）。",
 )
-def parse(file: Path, as_json: bool, fmt: str | None) -> int:
+@given_options
+def parse(
+    file: Path, as_json: bool, fmt: str | None, given_year: int | None, given_agency: str | None
+) -> int:
     """读取一份已发布的年度报告（txt、md、html、docx、pdf 等），显示读到的内容。
 
     \b
@@ -129,7 +133,12 @@ def parse(file: Path, as_json: bool, fmt: str | None) -> int:
     每个表格单元格的值和原文；无法读取或无法确定的内容。
     退出码：0 读取完成（可有提示）；2 文件无法使用。
     """
-    report = read_report(file, format=fmt)  # type: ignore[arg-type]
+    report = read_report(
+        file,
+        format=fmt,  # type: ignore[arg-type]
+        year=given_year,
+        agency=given_agency,
+    )
     if as_json:
         click.echo(json.dumps(parse_document(report), ensure_ascii=False, indent=2))
     else:

@@ -363,7 +363,8 @@ def assemble(
         notes.append(
             ReadNote(
                 message=f"未找到第{'、'.join(missing)}部分的标题，"
-                f"请确认标题是否按“一、总体情况”等格式书写。"
+                f"请确认标题是否按“一、总体情况”等格式书写。",
+                location=UNREAD,
             )
         )
     sections: dict[SectionId, Section] = {

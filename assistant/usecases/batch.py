@@ -12,6 +12,7 @@ import gc
 import html
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -33,6 +34,7 @@ from assistant.errors import AssistantError
 from assistant.export.spreadsheet import csv_text
 from assistant.ingest import SUPPORTED_SUFFIXES, read_report
 from assistant.limits import DEFAULT_LIMITS
+from assistant.report.model import UNREAD, Report
 from assistant.usecases.review import review_name, write_review
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,7 @@ class BatchItem:
     year: int | None = None
     format: str = ""
     read_notes: int = 0
+    incomplete: str = ""  # what the reader could not read ("表三缺12格；第五部分未识别")
     result: CheckResult | None = None
     document: dict[str, Any] | None = None
     error: str | None = None
@@ -97,6 +100,7 @@ class BatchItem:
             "主要问题": "；".join(
                 f"[{f.rule}]{SEVERITY_LABELS[f.severity]}：{f.message}" for f in self.top_findings()
             ),
+            "读取不全": self.incomplete if self.ok else "",
             "读取提示": self.read_notes if self.ok else "",
             "无法读取的原因": self.error or "",
         }
@@ -115,6 +119,29 @@ class BatchResult:
         return [i.row() for i in self.items]
 
 
+def incomplete_reading(report: Report) -> str:
+    """What the reader could not read, apart from what the report got wrong: the tables with
+    cells not found or not placed, and the sections whose headings were not recognised."""
+    out = []
+    layout = report.layout
+    unread = {n.cell.split(".", 1)[0] for n in report.notes if n.location == UNREAD and n.cell}
+    for table in layout.tables:
+        if table.render and table.id in unread:
+            ids = table.cell_ids
+            lost = sum(1 for c in ids if c not in report.cells)
+            out.append(
+                f"表{table.number}未找到" if lost == len(ids) else f"表{table.number}缺{lost}格"
+            )
+    for n in report.notes:
+        if (
+            n.location == UNREAD
+            and not n.cell
+            and (m := re.match(r"未找到第(\S+?)部分", n.message))
+        ):
+            out.append(f"第{m.group(1)}部分未识别")
+    return "；".join(out)
+
+
 def check_file(
     path: Path,
     *,
@@ -122,15 +149,17 @@ def check_file(
     limits: LimitSettings = DEFAULT_LIMITS,
     options: CheckOptions | None = None,
     review_dir: Path | None = None,
+    year: int | None = None,
 ) -> BatchItem:
     """Read and check one file; any failure becomes the item's `error`, never an exception.
     `review_dir`: also write the file's review package (Word, comments and revisions) there."""
     start = time.perf_counter()
     item = BatchItem(path=path)
     try:
-        report = read_report(path, limits=limits)
+        report = read_report(path, limits=limits, year=year)
         item.agency, item.year, item.format = report.agency.name, report.year, report.format
         item.read_notes = len(report.notes)
+        item.incomplete = incomplete_reading(report)
         item.result = run_checks(report, options=options)
         if documents:
             item.document = check_document(report, item.result)
@@ -157,6 +186,7 @@ def run_batch(
     limits: LimitSettings = DEFAULT_LIMITS,
     options: CheckOptions | None = None,
     review_dir: Path | None = None,
+    year: int | None = None,
 ) -> BatchResult:
     """Check every file, in `jobs` processes (None: one per CPU); results in the given order.
     A progress bar goes to stderr. `documents`: keep each file's check-JSON document too;
@@ -172,7 +202,12 @@ def run_batch(
         leave=False,
     )
     work = partial(
-        check_file, documents=documents, limits=limits, options=options, review_dir=review_dir
+        check_file,
+        documents=documents,
+        limits=limits,
+        options=options,
+        review_dir=review_dir,
+        year=year,
     )
     items: list[BatchItem] = []
     # the results pile up as some fifty small objects per file and make no reference cycles: the
@@ -212,6 +247,7 @@ _COLUMNS = [
     "警告",
     "无法判断",
     "主要问题",
+    "读取不全",
     "读取提示",
     "无法读取的原因",
 ]
@@ -250,6 +286,7 @@ def write_html(result: BatchResult, path: Path, *, title: str = "年度报告批
             row["错误"],
             row["警告"],
             row["无法判断"],
+            row["读取不全"],
         ]
         body.append(
             f'<tr class="{cls}">'
@@ -274,7 +311,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top}}.bad{{backgroun
 .warn{{background:#fff4d6}}.ok{{background:#e6f6e6}}</style></head>
 <body><h1>{title}</h1><p>{summary}</p>
 <table><thead><tr><th>文件</th><th>机关</th><th>年度</th><th>格式</th><th>错误</th><th>警告</th>
-<th>无法判断</th><th>主要问题 / 无法读取的原因</th></tr></thead>
+<th>无法判断</th><th>读取不全</th><th>主要问题 / 无法读取的原因</th></tr></thead>
 <tbody>
 {rows}
 </tbody></table></body></html>

@@ -37,10 +37,18 @@ class ReportContext:
         return {s: "\n".join(texts).strip() for s, texts in self.notes.items()}
 
 
-def file_context(path: Path, *, prior: Path | None = None, options: CheckOptions) -> ReportContext:
-    """A report read from a file, with last year's from another file when given."""
+def file_context(
+    path: Path,
+    *,
+    prior: Path | None = None,
+    options: CheckOptions,
+    year: int | None = None,
+    agency: str | None = None,
+) -> ReportContext:
+    """A report read from a file, with last year's from another file when given; `year` and
+    `agency` stand in for what a published report does not print."""
     return ReportContext(
-        read_report(path),
+        read_report(path, year=year, agency=agency),
         path.stem,
         prior=read_report(prior) if prior is not None else None,
         options=options,

@@ -72,3 +72,21 @@ def test_progress_bar_goes_to_stderr(
     run_batch(folder[:1], progress=True)
     captured = capsys.readouterr()
     assert captured.out == "" and "校验报告" in captured.err
+
+
+def test_reading_trouble_has_its_own_column(tmp_path: Path, data_dir: Path) -> None:
+    # table 三 cut to its header: the reader says so, and the row tells it apart from the errors
+    text = (data_dir / "samples" / "wendeng-gxj-2020.txt").read_text(encoding="utf-8")
+    head, tail = text.split("三、收到和处理政府信息公开申请情况", 1)
+    cut = head + "三、收到和处理政府信息公开申请情况\n" + tail[tail.index("四、被申请") :]
+    (tmp_path / "cut.txt").write_text(cut, encoding="utf-8")
+    shutil.copy(data_dir / "samples" / "wendeng-gxj-2020.txt", tmp_path / "whole.txt")
+    result = run_batch(sorted(tmp_path.glob("*.txt")), progress=False)
+    rows = {Path(str(r["文件"])).name: r for r in result.rows}
+    assert rows["cut.txt"]["读取不全"] == "表三未找到"
+    assert rows["whole.txt"]["读取不全"] == ""
+    cut_item = next(i for i in result.items if i.path.name == "cut.txt")
+    assert cut_item.result is not None
+    assert "FMT-05" not in {f.rule for f in cut_item.result.errors}
+    write_html(result, tmp_path / "out.html")
+    assert "<th>读取不全</th>" in (tmp_path / "out.html").read_text(encoding="utf-8")

@@ -56,3 +56,28 @@ def test_parse_unusable_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtu
     path.write_bytes(b"not a zip")
     assert cli(["parse", str(path)]) == 2
     assert "x.docx" in capsys.readouterr().err
+
+
+def test_year_and_agency_can_be_given_when_the_report_does_not_print_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "无年度.txt"
+    path.write_text(
+        "政府信息公开工作年度报告\n一、总体情况\n全年主动公开政府信息10条。\n", encoding="utf-8"
+    )
+    assert cli(["parse", str(path)]) == 2
+    assert "--year" in capsys.readouterr().err  # the refusal says what to do
+    assert cli(["parse", str(path), "--json", "--year", "2023", "--agency", "示例县水务局"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["report"]["year"], doc["report"]["agency"]) == (2023, "示例县水务局")
+    assert cli(["check", str(path), "--json", "--year", "2023"]) in (0, 1)
+    assert json.loads(capsys.readouterr().out)["report"]["year"] == 2023
+    # given over what the report prints: said in a read note
+    printed = tmp_path / "有年度.txt"
+    printed.write_text(
+        "示例县水务局2022年政府信息公开工作年度报告\n一、总体情况\n无。\n", encoding="utf-8"
+    )
+    assert cli(["parse", str(printed), "--json", "--year", "2023"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["report"]["year"] == 2023
+    assert any("2022年" in n["message"] and "2023年" in n["message"] for n in doc["notes"])
