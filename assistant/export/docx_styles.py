@@ -19,7 +19,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 from lxml.etree import _Element
 
-from assistant.export.docx_xml import PPR_ORDER, RPR_ORDER, SECTPR_ORDER, put
+from assistant.export.docx_xml import PPR_ORDER, RPR_ORDER, SECTPR_ORDER, TBLPR_ORDER, put
 
 REFERENCE_DOCX = Path(__file__).resolve().parent / "templates" / "reference.docx"
 
@@ -53,18 +53,38 @@ FONTS = {
     "page_number": FontSpec("宋体", "SimSun"),
 }
 
-# style ids the exporter uses; Word's built-in names where one exists, so the navigation pane
-# and outline levels work, and ours for the rest
+# The styles the exporter uses, named so that an office can restyle the report in Word or WPS
+# (修改样式) instead of every paragraph: 正文 and 标题 are Word's built-in Normal and Title (shown
+# as 正文 and 标题 in Chinese Word and WPS, and given those names as aliases); the rest are ours,
+# with Chinese names and ASCII ids. The headings carry outline levels, so the navigation pane and
+# a table of contents find them without Word's own "Heading 1".
 STYLE_BODY = "Normal"
 STYLE_TITLE = "Title"
-STYLE_HEADING1 = "Heading 1"
-STYLE_HEADING2 = "Heading 2"
-STYLE_SIGNATURE = "xxgk Signature"
-STYLE_TABLE_TEXT = "xxgk Table Text"
-STYLE_TABLE_LABEL = "xxgk Table Label"
-STYLE_PAGE_NUMBER = "xxgk Page Number"
-STYLE_DRAFT_MARK = "xxgk Draft Mark"
-STYLE_APPENDIX_TEXT = "xxgk Appendix Text"
+STYLE_HEADING1 = "一级标题"
+STYLE_HEADING2 = "二级标题"
+STYLE_TABLE = "表格"  # the table style: borders and table text font
+STYLE_TABLE_TEXT = "表格文字"
+STYLE_TABLE_LABEL = "表格栏目"
+STYLE_SIGNATURE = "落款"
+STYLE_PAGE_NUMBER = "页码"
+STYLE_DRAFT_MARK = "稿件标记"
+STYLE_APPENDIX_TEXT = "附录文字"
+ALIASES = {STYLE_BODY: "正文", STYLE_TITLE: "标题"}
+_STYLE_IDS = {
+    STYLE_HEADING1: "xxgkHeading1",
+    STYLE_HEADING2: "xxgkHeading2",
+    STYLE_TABLE: "xxgkTable",
+    STYLE_TABLE_TEXT: "xxgkTableText",
+    STYLE_TABLE_LABEL: "xxgkTableLabel",
+    STYLE_SIGNATURE: "xxgkSignature",
+    STYLE_PAGE_NUMBER: "xxgkPageNumber",
+    STYLE_DRAFT_MARK: "xxgkDraftMark",
+    STYLE_APPENDIX_TEXT: "xxgkAppendixText",
+}
+STYLE_TABLE_ID = _STYLE_IDS[STYLE_TABLE]
+_OUTLINE_LEVELS = {STYLE_HEADING1: 0, STYLE_HEADING2: 1}
+_THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+TABLE_BORDER_EIGHTHS = 4  # ½ pt lines
 
 
 def set_fonts(rpr_owner: BaseStyle | _Element, east_asia: str, latin: str = LATIN_FONT) -> None:
@@ -93,8 +113,70 @@ def _paragraph_style(doc: DocxDocument, name: str) -> ParagraphStyle:
         return doc.styles[name]  # type: ignore[return-value]
     except KeyError:
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.element.set(qn("w:styleId"), _STYLE_IDS[name])
         style.base_style = doc.styles[STYLE_BODY]
+        style.quick_style = True  # in the gallery, where an office looks to restyle
         return style  # type: ignore[return-value]
+
+
+def _alias(style: BaseStyle, alias: str) -> None:
+    el = style.element
+    existing = el.find(qn("w:aliases"))
+    if existing is None:
+        existing = el.makeelement(qn("w:aliases"), {})
+        el.find(qn("w:name")).addnext(existing)
+    existing.set(qn("w:val"), alias)
+
+
+def table_borders(tblpr: _Element) -> None:
+    """Single ½ pt black lines on every side and between every cell, written out in full: a
+    table style alone is not enough for WPS, which drops borders it cannot resolve."""
+    borders = put(tblpr, "tblBorders", TBLPR_ORDER, {})
+    assert borders is not None
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = borders.makeelement(qn(f"w:{side}"), {})
+        for k, v in (
+            ("w:val", "single"),
+            ("w:sz", str(TABLE_BORDER_EIGHTHS)),
+            ("w:space", "0"),
+            ("w:color", "000000"),
+        ):
+            el.set(qn(k), v)
+        borders.append(el)
+
+
+def _table_style(doc: DocxDocument) -> None:
+    try:
+        style = doc.styles[STYLE_TABLE]
+    except KeyError:
+        style = doc.styles.add_style(STYLE_TABLE, WD_STYLE_TYPE.TABLE)
+        style.element.set(qn("w:styleId"), _STYLE_IDS[STYLE_TABLE])
+    style.quick_style = True
+    set_fonts(style, FONTS["body"].name)
+    tblpr = style.element.find(qn("w:tblPr"))
+    if tblpr is None:
+        tblpr = style.element.makeelement(qn("w:tblPr"), {})
+        style.element.append(tblpr)
+    table_borders(tblpr)
+
+
+def _every_style_names_its_fonts(doc: DocxDocument) -> None:
+    """No theme fonts anywhere (WPS replaces them), and an East Asian font on every paragraph,
+    character and table style: a style the office applies by hand looks like the report."""
+    for style in doc.styles:
+        if style.type not in (
+            WD_STYLE_TYPE.PARAGRAPH,
+            WD_STYLE_TYPE.CHARACTER,
+            WD_STYLE_TYPE.TABLE,
+        ):
+            continue
+        rpr = style.element.find(qn("w:rPr"))
+        fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+        if fonts is not None:
+            for attr in _THEME_ATTRS:
+                fonts.attrib.pop(qn(attr), None)
+        if fonts is None or fonts.get(qn("w:eastAsia")) is None:
+            set_fonts(style, FONTS["body"].name)
 
 
 def _text_style(
@@ -176,6 +258,9 @@ def define_styles(doc: DocxDocument) -> None:
         _text_style(style, font, BODY_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars=2)
         style.paragraph_format.keep_with_next = True
         _set_rpr_flag(style, "spacing", str(BODY_CHAR_SPACING_TWIPS))
+        _set_ppr_flag(style, "outlineLvl", {"w:val": str(_OUTLINE_LEVELS[name])})
+    for name, alias in ALIASES.items():
+        _alias(doc.styles[name], alias)
 
     signature = _paragraph_style(doc, STYLE_SIGNATURE)
     _text_style(signature, FONTS["body"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -208,6 +293,9 @@ def define_styles(doc: DocxDocument) -> None:
     mark = _paragraph_style(doc, STYLE_DRAFT_MARK)
     _text_style(mark, FONTS["heading1"], BODY_PT, align=WD_ALIGN_PARAGRAPH.RIGHT, exact_line=False)
     _set_rpr_flag(mark, "spacing", "0")
+
+    _table_style(doc)
+    _every_style_names_its_fonts(doc)
 
 
 def _font_table_entries(doc: DocxDocument) -> None:

@@ -14,9 +14,11 @@ from docx.table import Table, _Cell
 
 from assistant.export.docx_styles import (
     STYLE_APPENDIX_TEXT,
+    STYLE_TABLE_ID,
     STYLE_TABLE_LABEL,
     STYLE_TABLE_TEXT,
     TEXT_WIDTH_MM,
+    table_borders,
 )
 from assistant.export.docx_xml import PPR_ORDER, TBLPR_ORDER, TRPR_ORDER, put
 from assistant.export.outline import printable
@@ -48,14 +50,10 @@ def column_widths(grid: Grid) -> list[float]:
 
 
 def _borders(table: Table) -> None:
+    """The 表格 style, and its borders written on the table itself as well (WPS)."""
     tblpr = table._tbl.tblPr
-    borders = put(tblpr, "tblBorders", TBLPR_ORDER, {})
-    assert borders is not None
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = borders.makeelement(qn(f"w:{side}"), {})
-        for k, v in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", "000000")):
-            el.set(qn(k), v)
-        borders.append(el)
+    put(tblpr, "tblStyle", TBLPR_ORDER, {"w:val": STYLE_TABLE_ID})
+    table_borders(tblpr)
 
 
 def _fixed_layout(table: Table, widths_mm: Sequence[float], cell_margin_twips: int) -> None:

@@ -51,8 +51,8 @@ def test_page_is_a4_with_the_gbt9704_margins(doc: docx.document.Document) -> Non
     [
         ("Title", "方正小标宋简体", 22),
         ("Normal", "仿宋_GB2312", 16),
-        ("Heading 1", "黑体", 16),
-        ("Heading 2", "楷体_GB2312", 16),
+        ("一级标题", "黑体", 16),
+        ("二级标题", "楷体_GB2312", 16),
     ],
 )
 def test_styles_name_the_east_asian_fonts(
@@ -90,9 +90,9 @@ def test_paragraphs_carry_the_right_styles(doc: docx.document.Document, sample: 
     paras = doc.paragraphs
     assert paras[0].style.name == "Title" and "政府信息公开工作年度报告" in paras[0].text
     by_text = {p.text: p.style.name for p in paras}
-    assert by_text["一、总体情况"] == "Heading 1"
-    assert by_text["四、政府信息公开行政复议、行政诉讼情况"] == "Heading 1"
-    assert by_text["（一）主动公开方面"] == "Heading 2"
+    assert by_text["一、总体情况"] == "一级标题"
+    assert by_text["四、政府信息公开行政复议、行政诉讼情况"] == "一级标题"
+    assert by_text["（一）主动公开方面"] == "二级标题"
     assert by_text[sample.text("other")] == "Normal"
     tail = [p for p in paras if p.text][-2:]
     assert [p.text for p in tail] == ["平潭综合实验区", "2024年3月8日"]
@@ -124,11 +124,11 @@ def test_tables_have_the_official_merges(doc: docx.document.Document, sample: Re
 
 
 def test_table_text_is_small_fangsong_and_numbers_are_centred(doc: docx.document.Document) -> None:
-    style = doc.styles["xxgk Table Text"]
+    style = doc.styles["表格文字"]
     assert _east_asia(style) == "仿宋_GB2312" and style.font.size == Pt(10.5)
     assert style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
     data = doc.tables[2].cell(3, 0).paragraphs[0]
-    assert data.text == "1" and data.style.name == "xxgk Table Text"
+    assert data.text == "1" and data.style.name == "表格文字"
 
 
 def test_page_numbers_outer_bottom_with_dashes(doc: docx.document.Document) -> None:
@@ -139,11 +139,11 @@ def test_page_numbers_outer_bottom_with_dashes(doc: docx.document.Document) -> N
         (s.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
     ):
         p = footer.paragraphs[0]
-        assert p.alignment == align and p.style.name == "xxgk Page Number"
+        assert p.alignment == align and p.style.name == "页码"
         assert p.text.startswith("— ") and p.text.endswith(" —")
         assert " PAGE " in "".join(t.text for t in p._p.iter(qn("w:instrText")))
-    assert doc.styles["xxgk Page Number"].font.size == Pt(14)
-    assert _east_asia(doc.styles["xxgk Page Number"]) == "宋体"
+    assert doc.styles["页码"].font.size == Pt(14)
+    assert _east_asia(doc.styles["页码"]) == "宋体"
 
 
 def test_draft_carries_the_mark_and_final_does_not(
@@ -169,12 +169,14 @@ def test_shipped_reference_matches_the_style_code() -> None:
     for name in (
         "Normal",
         "Title",
-        "Heading 1",
-        "Heading 2",
-        "xxgk Table Text",
-        "xxgk Page Number",
-        "xxgk Signature",
-        "xxgk Draft Mark",
+        "一级标题",
+        "二级标题",
+        "表格",
+        "表格栏目",
+        "表格文字",
+        "页码",
+        "落款",
+        "稿件标记",
     ):
         a, b = shipped.styles[name], fresh.styles[name]
         assert a.element.xml == b.element.xml, (
@@ -196,9 +198,9 @@ def test_an_empty_new_report_exports_with_every_heading(year: int) -> None:
     doc = _reopen(zero_report(year))
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == f"{year}年政府信息公开工作年度报告"  # no agency yet: one line
-    assert sum(1 for p in doc.paragraphs if p.style.name == "Heading 1") == 6
+    assert sum(1 for p in doc.paragraphs if p.style.name == "一级标题") == 6
     assert len(doc.tables) == 3 and doc.tables[1].cell(3, 3).text == "0"
-    assert doc.paragraphs[-1].style.name != "xxgk Signature"  # no agency, no date: no signature
+    assert doc.paragraphs[-1].style.name != "落款"  # no agency, no date: no signature
 
 
 def test_control_characters_pasted_from_word_do_not_break_the_export(sample: Report) -> None:
@@ -212,3 +214,74 @@ def test_control_characters_pasted_from_word_do_not_break_the_export(sample: Rep
     texts = [p.text for p in doc.paragraphs]
     assert texts[texts.index("无") : texts.index("无") + 3] == ["无", "收费", "情况。"]
     assert doc.tables[1].cell(3, 8).text == "见\n说明"
+
+
+_FONT_TAGS = ("rFonts", "sz", "szCs", "b", "bCs", "i", "iCs", "color", "spacing", "kern", "w", "u")
+
+
+def _parts(d: docx.document.Document) -> list:  # type: ignore[type-arg]
+    section = d.sections[0]
+    parts = [d.element.body]
+    for hf in (section.header, section.even_page_header, section.footer, section.even_page_footer):
+        parts.append(hf._element)
+    return parts
+
+
+def test_no_run_carries_direct_font_formatting(shared_sample: Report) -> None:
+    """Everything a person sees is styled: restyling 正文 or 一级标题 restyles the report."""
+    for d in (_reopen(shared_sample), _reopen(shared_sample, kind=DRAFT)):
+        runs = [r for part in _parts(d) for r in part.iter(qn("w:r"))]
+        assert len(runs) > 100
+        for r in runs:
+            rpr = r.find(qn("w:rPr"))
+            direct = (
+                [] if rpr is None else [c.tag for c in rpr if c.tag.split("}")[1] in _FONT_TAGS]
+            )
+            assert not direct, (r.xpath("string(.)"), direct)
+        used = {p.style.name for p in d.paragraphs}
+        assert used <= {"Title", "Normal", "一级标题", "二级标题", "落款"}
+
+
+def test_every_style_names_an_east_asian_font_and_no_theme_font(
+    doc: docx.document.Document,
+) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    styles = [
+        s
+        for s in doc.styles
+        if s.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE)
+    ]
+    assert len(styles) > 20
+    for s in styles:
+        fonts = s.element.find(qn("w:rPr")).find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")), s.name
+        assert not [a for a in fonts.attrib if a.lower().endswith("theme")], s.name
+    defaults = doc.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:rFonts"))
+    assert defaults.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    # the Chinese names an office sees, and outline levels for the navigation pane
+    assert doc.styles["Normal"].element.find(qn("w:aliases")).get(qn("w:val")) == "正文"
+    assert doc.styles["Title"].element.find(qn("w:aliases")).get(qn("w:val")) == "标题"
+    for name, level in (("一级标题", "0"), ("二级标题", "1")):
+        outline = doc.styles[name].element.pPr.find(qn("w:outlineLvl"))
+        assert outline.get(qn("w:val")) == level
+
+
+def test_tables_state_their_borders_and_widths(doc: docx.document.Document) -> None:
+    assert len(doc.tables) == 3
+    for table in doc.tables:
+        tblpr = table._tbl.tblPr
+        assert tblpr.find(qn("w:tblStyle")).get(qn("w:val")) == "xxgkTable"
+        borders = tblpr.find(qn("w:tblBorders"))
+        sides = {c.tag.split("}")[1]: c.get(qn("w:val")) for c in borders}
+        assert sides == dict.fromkeys(
+            ("top", "left", "bottom", "right", "insideH", "insideV"), "single"
+        )
+        width = tblpr.find(qn("w:tblW"))
+        assert width.get(qn("w:type")) == "dxa" and int(width.get(qn("w:w"))) > 8000
+        assert tblpr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+        cols = [int(g.get(qn("w:w"))) for g in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+        assert all(w > 0 for w in cols) and abs(sum(cols) - int(width.get(qn("w:w")))) <= len(cols)
+        for tc in table._tbl.iter(qn("w:tc")):
+            tcw = tc.tcPr.find(qn("w:tcW"))
+            assert tcw.get(qn("w:type")) == "dxa" and int(tcw.get(qn("w:w"))) > 0
