@@ -35,8 +35,9 @@ def heading_body(heading: str) -> str:
 
 
 def heading_kind(spec: SectionSpec, heading: str) -> str | None:
-    """ "canonical", "info" (the format's own item title), "warning" (a variant seen in practice)
-    or None when the heading is none of them. An empty heading (data files) counts as canonical."""
+    """ "canonical", "info" (the format's own item title), "warning" (a variant seen in practice),
+    "near" (another wording of the same title: "主要问题和改进措施") or None when the heading is
+    none of them. An empty heading (data files) counts as canonical."""
     body = heading_body(heading)
     if not body or body == heading_body(spec.heading):
         return "canonical"
@@ -52,7 +53,14 @@ def heading_kind(spec: SectionSpec, heading: str) -> str | None:
     # a typo in the official heading ("行政法复议") still marks the section: a warning to fix
     if any(SequenceMatcher(None, body, k).ratio() >= 0.9 for k in known):
         return "warning"
+    variants = [*known, *(heading_body(v) for v in spec.warning_variants)]
+    if any(SequenceMatcher(None, body, k).ratio() >= _NEAR for k in variants):
+        return "near"
     return None
+
+
+# how alike a heading must be to an official wording to be that heading reworded, not another
+_NEAR = 0.6
 
 
 def _has_body(report: Report) -> bool:
@@ -83,12 +91,28 @@ def six_sections(ctx: CheckContext) -> Iterator[Finding]:
     if present != expected:
         order = "、".join(next(x.number for x in specs if x.id == s) for s in present)
         problems.append(f"各部分顺序为{order}，应按一至六排列")
+    near: list[str] = []
     for spec in specs:
         section = report.sections.get(spec.id)
-        if section is not None and heading_kind(spec, section.heading) is None:
+        kind = heading_kind(spec, section.heading) if section is not None else "canonical"
+        if section is not None and kind is None:
             problems.append(
                 f"标题“{section.heading}”不是第{spec.number}部分的规定标题“{spec.full_heading}”"
             )
+        elif section is not None and kind == "near":
+            near.append(
+                f"第{spec.number}部分标题“{section.heading}”与规定标题“{spec.full_heading}”措辞不同"
+            )
+    if near and not problems:
+        # the section is there, under another wording of its title: to correct, not to reject
+        yield ctx.fail(
+            "；".join(near) + "。请改用规定标题。",
+            severity="warning",
+            expected="一至六",
+            found="；".join(near),
+        )
+        return
+    problems += near
     if problems:
         yield ctx.fail(
             "报告结构不符合格式：" + "；".join(problems) + "。请按格式使用六个部分的规定标题。",

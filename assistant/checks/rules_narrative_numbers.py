@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from assistant.checks.claims import (
     QUANTITY_LABELS,
+    NumberMention,
     claim_value,
     evidence_cells,
     find_claims,
@@ -83,30 +85,120 @@ def numbers_match_tables(ctx: CheckContext) -> Iterator[Finding]:
         yield _no_text(ctx)
 
 
-_ENUM_TOTAL_GAP = re.compile(r"其中")
+# what opens a breakdown of the number just before it: "其中", "包括", or a colon right after it
+_LIST_OPEN = re.compile(
+    r"其中[：:，,]?|(?<=[\d条件个项次篇家人元])\s*[，,]?\s*(?:包括|包含)[：:]?|(?<=[条件个项次篇家人元])[：:]"
+)
+_ITEM_SEP = "、，,；;"
+_BRACKETS = {"（": "）", "(": ")"}
+# a comma-separated part that starts like this is a new clause, not one more item of the list
+# ("其中主动公开政府信息120条，被市政府网站采用45条")
+_CLAUSE = re.compile(
+    r"^(?:被|由|向|在|通过|经|已|均|共|累计|合计|总计|另|此外|并|且|同时|全年|本年|全部|其余|"
+    r"办结|答复|占|为|是|达|涉及|主要|分别|以上|上述)"
+)
+# "比上年增加4条": a comparison inside the list, skipped
+_DELTA_PART = re.compile(r"^(?:比|较|同比|环比)")
+
+
+@dataclass
+class _Item:
+    value: NumberMention
+    nested: list[NumberMention]  # the items of a bracketed breakdown after it, if any
+
+
+def _top_level(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` outside brackets (bracketed asides split a part, not the list)."""
+    spans, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in _BRACKETS:
+            if depth == 0 and i > start:
+                spans.append((start, i))
+            depth += 1
+        elif ch in _BRACKETS.values() and depth:
+            depth -= 1
+            if depth == 0:
+                start = i + 1
+    if depth == 0 and start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _list_items(
+    text: str, start: int, end: int, nums: list[NumberMention]
+) -> tuple[list[_Item], bool]:
+    """The items of a breakdown written in text[start:end]: "A 30条（a 3条、b 27条）、B 80条". Stops
+    at the first part that is no item (a new clause); True when the list admits it is partial
+    ("…等")."""
+    items: list[_Item] = []
+    k = start
+    while k < end:
+        # one part: up to the next separator outside brackets
+        depth, j = 0, k
+        while j < end and not (depth == 0 and text[j] in _ITEM_SEP):
+            depth += text[j] in _BRACKETS
+            depth -= text[j] in _BRACKETS.values() and depth > 0
+            j += 1
+        part = text[k:j]
+        outside = [(k + a, k + b) for a, b in _top_level(part)]
+        top = [m for m in nums if any(a <= m.start < b for a, b in outside)]
+        label = text[k : top[0].start].strip() if top else ""
+        if _DELTA_PART.match(part.strip()):
+            k = j + 1
+            continue
+        if len(top) != 1 or not label or len(label) > 20 or _CLAUSE.match(label):
+            break
+        if re.search(r"\d", label):
+            break
+        after = text[top[0].end : j].strip()
+        inner = [m for m in nums if top[0].end <= m.start < j and m not in top]
+        items.append(_Item(top[0], inner))
+        if after.startswith("等"):
+            return items, True
+        k = j + 1
+    return items, False
+
+
+def _breakdowns(text: str) -> Iterator[tuple[NumberMention, list[NumberMention], str]]:
+    """(total, parts, sentence) for each breakdown of a number written in `text`, nested ones too:
+    "120条，其中政策文件30条（规范性文件3条、其他文件27条）、工作动态80条" gives 120 → 30, 80
+    and 30 → 3, 27. A list that admits it is partial ("…等") gives nothing."""
+    for sent in sentences(text):
+        body = sent.text
+        nums = [m for m in numbers(body) if m.kind == "quantity" and not _is_delta(body, m.start)]
+        for opener in _LIST_OPEN.finditer(body):
+            before = [m for m in nums if m.end <= opener.start()]
+            if not before:
+                continue
+            total = before[-1]
+            if not opener.group(0).startswith("其中") and body[total.end : opener.start()].strip(
+                " ，,"
+            ):
+                continue  # "包括" and ":" break down the number right before them only
+            items, partial = _list_items(body, opener.end(), len(body), nums)
+            if partial:
+                continue
+            yield total, [i.value for i in items], sent.text
+            for item in items:
+                if len(item.nested) >= 2:
+                    yield item.value, item.nested, sent.text
 
 
 @rule("NAR-02", "error", "19/21", title="正文列举的分项之和等于总数", scope="narrative")
 def enumerations_add_up(ctx: CheckContext) -> Iterator[Finding]:
     for sid, text in _texts(ctx):
-        for sent in sentences(text):
-            at = sent.text.find("其中")
-            if at < 0:
-                continue
-            nums = [m for m in numbers(sent.text) if m.kind == "quantity"]
-            before = [m for m in nums if m.end <= at and not _is_delta(sent.text, m.start)]
-            after = [m for m in nums if m.start > at and not _is_delta(sent.text, m.start)]
-            if not before or len(after) < 2:
-                continue
-            total = before[-1]
-            parts = [m for m in after if m.unit == total.unit]
+        for total, parts, quote in _breakdowns(text):
             if len(parts) < 2 or any(m.approx for m in [total, *parts]):
                 continue
-            tail = sent.text[parts[-1].end : parts[-1].end + 3]
-            if "等" in tail:
-                continue  # "…等" admits the list is not exhaustive
+            # the last part may leave out the measure word ("财政信息10"): it is the list's
+            if any(m.unit != total.unit for m in parts[:-1]) or parts[-1].unit not in (
+                total.unit,
+                None,
+            ):
+                continue
             got = sum((m.value for m in parts), Decimal(0))
-            loc = {"quote": sent.text, "start": sent.start, "end": sent.end}
+            start = text.find(quote)
+            loc = {"quote": quote, "start": start, "end": start + len(quote)}
             expr = "+".join(_fmt(m.value) for m in parts)
             if got == total.value:
                 yield ctx.passed(
@@ -118,7 +210,7 @@ def enumerations_add_up(ctx: CheckContext) -> Iterator[Finding]:
                 )
             else:
                 yield ctx.fail(
-                    f"正文“{total.raw}”其中各项 {expr}={_fmt(got)}{total.unit or ''}，"
+                    f"正文“{total.raw}”的分项 {expr}={_fmt(got)}{total.unit or ''}，"
                     f"与总数{total.raw}不符。请核对分项或总数。",
                     section=sid,
                     expected=_fmt(total.value),

@@ -41,7 +41,16 @@ _GENERIC_PROBLEMS = re.compile(
     r"意识(有待|不够|不强|还需|仍需)|内容(不够|还不够|有待)(丰富|全面)|(人员|力量)(不足|薄弱|有限)|"
     r"形式(单一|不够丰富)|(更新|发布)不(够)?及时|深度不够|解读(不够|有待)|主动性不强|水平有待提高"
 )
-_FEE = re.compile(r"信息处理费|收费通知")
+_FEE = re.compile(
+    r"信息处理费|收费通知|收费情况|(?:未|没有|无|不)(?:发生|产生|收取|存在)?(?:任何)?(?:收费|费用)"
+)
+# "本年度未发出收费通知，未收取信息处理费" / "未发生收费情况": no fee at all, every figure zero
+_NO_NOTICE = re.compile(
+    r"(?:未|没有|无)(?:发出|开具|下发)?(?:任何)?收费通知|(?:未|没有|无)(?:发生|产生)(?:任何)?收费"
+)
+_NO_COLLECTED = re.compile(
+    r"(?:未|没有|无|不)(?:发生|产生|收取|存在)(?:任何)?(?:信息处理费|收费|费用)|(?:未|没有)收取"
+)
 _FEE_FIGURES = (
     re.compile(r"(收费通知|通知书?)\D{0,8}(\d+|零|〇)\s*件"),
     re.compile(r"(总?金额|合计)\D{0,8}(\d+(\.\d+)?|零|〇)\s*元"),
@@ -255,6 +264,9 @@ def fee_figures(ctx: CheckContext) -> Iterator[Finding]:
     text = _text(ctx, "other")
     if text is None or not _FEE.search(text):
         return  # S6-01 already says the statement is missing
+    if _NO_NOTICE.search(text) and _NO_COLLECTED.search(text):
+        yield ctx.passed("已写明未发出收费通知、未收取信息处理费（各项均为零）。", section="other")
+        return
     found = [bool(p.search(text)) for p in _FEE_FIGURES]
     if all(found):
         yield ctx.passed("信息处理费的件数、通知金额、实收金额均已写明。", section="other")

@@ -259,3 +259,70 @@ def test_xy07_wants_an_action_or_a_result_not_a_placeholder_or_a_persisting_prob
     assert statuses(still, "XY-07", prior) == ["fail"]
     passed = run_checks(done, prior=prior, only=["XY-07"]).findings[0]
     assert passed.quote is not None and "已建立更新台账" in passed.quote
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a nested breakdown in brackets: the outer list adds up, and so does the inner one
+        ("公开文件60件，其中通知40件（转发通知15件、本级通知25件）、公告20件。", ["pass", "pass"]),
+        ("公开文件60件，其中通知40件（转发通知15件、本级通知20件）、公告20件。", ["pass", "fail"]),
+        # the last part without its measure word
+        ("公开文件60件，其中通知40件，公告20。", ["pass"]),
+        # a 其中 naming one part, then a new clause: not a partition
+        ("发布信息300条，其中政府信息80条，被省级网站转载12条。", []),
+        # 包括 and a colon break down the number right before them
+        ("公开文件60件，包括通知40件、公告25件。", ["fail"]),
+        ("公开文件60件：通知40件，公告20件。", ["pass"]),
+        ("公开文件60件：通知40件，公告25件。", ["fail"]),
+        # "…等" admits the list is partial
+        ("公开文件60件，包括通知40件、公告5件等。", []),
+    ],
+)
+def test_breakdowns_as_reports_write_them(text: str, status: list[str]) -> None:
+    assert statuses(report(overview=text), "NAR-02") == status
+
+
+@pytest.mark.parametrize(
+    ("other", "s601", "s608"),
+    [
+        ("本年度未发出收费通知，未收取信息处理费。", "pass", ["pass"]),  # the tool's own sentence
+        ("本年度政府信息公开工作未发生收费情况。", "pass", ["pass"]),
+        ("本年度没有收取任何费用。", "pass", ["fail"]),  # the notices are not said
+        ("本年度承办人大代表建议2件。", "fail", []),
+    ],
+)
+def test_fee_statements_as_reports_write_them(other: str, s601: str, s608: list[str]) -> None:
+    r = report(other=other)
+    assert statuses(r, "S6-01") == [s601]
+    assert statuses(r, "S6-08") == s608
+
+
+@pytest.mark.parametrize(
+    ("heading", "severity"),
+    [
+        ("五、存在的主要问题及整改措施", "warning"),
+        ("五、主要问题和改进措施", "warning"),
+        ("五、存在的主要问题和改进措施", "warning"),
+        ("五、工作亮点", "error"),
+    ],
+)
+def test_a_reworded_heading_of_section_five_is_a_warning(heading: str, severity: str) -> None:
+    texts = {
+        "overview": ("一、总体情况", GOOD_OVERVIEW),
+        "active": ("二、主动公开政府信息情况", ""),
+        "apply": ("三、收到和处理政府信息公开申请情况", ""),
+        "review": ("四、政府信息公开行政复议、行政诉讼情况", ""),
+        "problems": (heading, GOOD_PROBLEMS),
+        "other": ("六、其他需要报告的事项", GOOD_OTHER),
+    }
+    r = report().model_copy(
+        update={
+            "sections": {
+                k: Section(id=k, heading=h, text=t)  # type: ignore[arg-type]
+                for k, (h, t) in texts.items()
+            }
+        }
+    )
+    found = run_checks(r, only=["FMT-01"]).findings
+    assert [(f.status, f.severity) for f in found] == [("fail", severity)]
