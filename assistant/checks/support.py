@@ -82,6 +82,8 @@ def context_of(text: str, m: NumberMention) -> Context:
 
 def is_claim(text: str, m: NumberMention) -> bool:
     """False for numbers that state nothing to check: 12345热线, 7×24小时, 2023版, 以上两项."""
+    if _in_url(text, m.start):
+        return False  # a page address: art_1229_5678.html states nothing
     after, before = text[m.end : m.end + 8], text[max(0, m.start - 2) : m.start]
     raw = re.sub(r"\D", "", m.raw)
     if raw in _SERVICE_NUMBERS and (m.unit is None or "热线" in after):
@@ -95,6 +97,14 @@ def is_claim(text: str, m: NumberMention) -> bool:
     return not (
         opened >= 0 and closed >= 0 and "”" not in text[opened : m.start] and closed - opened <= 10
     )
+
+
+def _in_url(text: str, pos: int) -> bool:
+    i = pos
+    while i > 0 and text[i - 1].isascii() and not text[i - 1].isspace():
+        i -= 1
+    run = text[i:pos]
+    return "://" in run or run.lower().startswith("www.")
 
 
 def extra_mentions(text: str, known: Collection[NumberMention]) -> list[NumberMention]:

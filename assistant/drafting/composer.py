@@ -6,6 +6,7 @@ whatever only a person can supply becomes a 【待补充：…】 marker, so the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,6 +15,7 @@ from typing import Protocol
 from assistant.report.facts import FactLedger
 from assistant.report.model import Report
 from assistant.report.numerals import extract_numbers
+from assistant.report.problems import split_points, split_problems
 
 TODO = "【待补充：{}】"
 OVERVIEW_SUBS = ("主动公开", "依申请公开", "政府信息管理", "政府信息公开平台建设", "监督保障")
@@ -49,7 +51,6 @@ class ComposeInput:
     notes: Mapping[str, Mapping[str, str]]  # section → sub-heading ("" = whole) → text
     passages: Sequence[Guidance]
     prior: Report | None = None
-    data_problems: Sequence[str] = ()  # number-free descriptions from the checks
 
 
 def compose(section: str, data: ComposeInput) -> str:
@@ -159,7 +160,7 @@ def _preamble(data: ComposeInput) -> str:
     art50 = _cite(data, kind="regulation", article="第五十条")
     basis = f"，按照《条例》第五十条{art50}规定的内容" if art50 else ""
     fmt_cite = _cite(data, kind="format")
-    where = r.agency.website or TODO.format("电子版发布网站名称及网址")
+    where = site_root(r.agency.website) or TODO.format("电子版发布网站名称及网址")
     contact = "；".join(
         f"{label}：{value or TODO.format(label)}"
         for label, value in (
@@ -182,7 +183,7 @@ def _overview(data: ComposeInput) -> str:
     parts = []
     writers = (_active, _apply, _management, _platform, _supervision)
     for i, (sub, writer) in enumerate(zip(OVERVIEW_SUBS, writers, strict=True)):
-        parts.append(f"（{_CN[i]}）{sub}\n{writer(data)}")
+        parts.append(f"（{ordinal(i)}）{sub}\n{writer(data)}")
     general = _note(data, "overview", "")
     return "\n".join(([_end(general)] if general else []) + parts)
 
@@ -235,7 +236,11 @@ def _apply(data: ComposeInput) -> str:
                 if change == 0
                 else f"，比上年{'增加' if change > 0 else '减少'}{_ref(data, 'change.apply.new.total')}"
             )
-        line += f"；上年结转{_ref(data, 'apply.carry_in.total')}"
+        line += (
+            f"；上年结转{_ref(data, 'apply.carry_in.total')}"
+            if carry_in
+            else "；无上年结转的申请"  # not “上年结转0件”
+        )
         if _val(data, "apply.new.legal.subtotal"):
             line += (
                 f"。新收申请中，自然人申请{_ref(data, 'apply.new.natural_person')}，"
@@ -251,7 +256,11 @@ def _apply(data: ComposeInput) -> str:
             line = f"全年办结{_ref(data, 'apply.res.total.total')}"
             if results:
                 line += "，其中" + "、".join(results)
-            line += f"；结转下年度继续办理{_ref(data, 'apply.carry_out.total')}。"
+            line += (
+                f"；结转下年度继续办理{_ref(data, 'apply.carry_out.total')}。"
+                if _val(data, "apply.carry_out.total")
+                else "，无结转下年度继续办理的申请。"
+            )
             out.append(line)
     note = _note(data, "overview", "依申请公开")
     out.append(_end(note) if note else TODO.format("申请渠道、按期答复和答复文书规范化等情况"))
@@ -329,33 +338,35 @@ def _problems(data: ComposeInput) -> str:
             "对“其他处理”的申请逐件复核处理依据，在办理流程中增加法定处理类型的审核环节，"
             "今后按《条例》规定的处理方式作出答复"
         )
-    for group, name in _REVIEW_GROUPS:
-        if _val(data, f"review.{group}.corrected"):
-            problems.append(
-                f"{name}中结果被纠正{_ref(data, f'review.{group}.corrected')}，"
-                f"依申请公开办理的规范性还有不足"
-            )
-            measures.append(
-                f"逐案分析{name}被纠正的原因，完善答复文书模板和法制审核流程，"
-                f"并将有关案例纳入业务培训"
-            )
-    for desc in data.data_problems:
-        problems.append(desc)
-        measures.append("建立报表数据逐项核对制度，由专人复核表格勾稽关系和空项后再行报送")
+    # Corrected cases of every kind are one problem (the same shortcoming, said once).
+    corrected = [
+        f"{name}中结果被纠正{_ref(data, f'review.{group}.corrected')}"
+        for group, name in _REVIEW_GROUPS
+        if _val(data, f"review.{group}.corrected")
+    ]
+    if corrected:
+        problems.append("、".join(corrected) + "，依申请公开答复的规范性还有不足")
+        measures.append(
+            "逐案分析被纠正的原因，完善答复文书模板和法制审核流程，并将有关案例纳入业务培训"
+        )
+    # The staff's own words: their problems and their plans, each in its list (a plan written
+    # in the notes is a measure, never a problem).
     note = _note(data, "problems", "")
+    points = split_points(note) if note else []
+    problems += [p.text for p in points if p.kind == "problem"]
+    measures += [p.text for p in points if p.kind == "measure"]
     out = []
-    prior_items = _prior_problems(data.prior)
+    prior_items = [p for p in _prior_problems(data.prior)]
     if prior_items:
         out.append(
             "（一）上年度问题的整改情况\n"
             + "".join(
-                f"针对上年度报告提出的“{p}”问题，{TODO.format('采取的整改措施及成效')}"
-                for p in prior_items
+                f"{ordinal(i)}是针对上年度报告提出的“{p}”问题，"
+                f"{TODO.format('采取的整改措施及成效')}。"
+                for i, p in enumerate(prior_items)
             )
         )
-    lines = [f"{_CN[i]}是{p}。" for i, p in enumerate(problems)]
-    if note:
-        lines.append(_end(note))
+    lines = [f"{ordinal(i)}是{_strip_end(p)}。" for i, p in enumerate(problems)]
     if not lines:
         lines.append(
             TODO.format(
@@ -365,28 +376,39 @@ def _problems(data: ComposeInput) -> str:
         )
     head = "（二）" if prior_items else "（一）"
     out.append(f"{head}存在的主要问题\n" + "".join(lines))
-    mlines = [f"{_CN[i]}是{m}。" for i, m in enumerate(measures)]
+    mlines = [f"{ordinal(i)}是{_strip_end(m)}。" for i, m in enumerate(measures)]
     mlines.append(TODO.format("针对上述问题的其他具体改进举措，写明对象、做法和完成时限"))
     out.append(f"{'（三）' if prior_items else '（二）'}改进情况\n" + "".join(mlines))
     return "\n".join(out)
 
 
-def _prior_problems(prior: Report | None, limit: int = 3) -> list[str]:
-    """Short quotes of last year's listed problems (number-free clauses only)."""
+def _strip_end(text: str) -> str:
+    return text.strip().rstrip("。；;，, ")
+
+
+def ordinal(i: int) -> str:
+    """一, 二 … 十, 十一 … for the i-th point (from 0): a list never runs out of numerals."""
+    n = i + 1
+    if n <= 10:
+        return _CN[n - 1]
+    tens, ones = divmod(n, 10)
+    return f"{'' if tens == 1 else _CN[tens - 1]}十{_CN[ones - 1] if ones else ''}"
+
+
+def _prior_problems(prior: Report | None) -> list[str]:
+    """Last year's listed problems, as the one splitter reads them (number-free ones: a number
+    of last year's is no fact of this year's ledger)."""
     if prior is None:
         return []
-    text = prior.text("problems")
-    found = []
-    for clause in text.replace("；", "。").split("。"):
-        clause = clause.strip().lstrip("一二三四五六七八九十是、，：:（）() ")
-        if (
-            any(w in clause for w in ("不够", "不足", "有待", "欠缺", "不到位", "单一", "滞后"))
-            and 4 <= len(clause) <= 40
-            and not extract_numbers(clause)
-            and not any(c in clause for c in "“”\n")
-        ):
-            found.append(clause)
-    return found[:limit]
+    return [p for p in split_problems(prior.text("problems")) if not extract_numbers(p)]
+
+
+def site_root(url: str | None) -> str | None:
+    """The site a report is published on, not the page it was read from: the scheme and host."""
+    if not url:
+        return None
+    m = re.match(r"(https?://[^/\s]+)", url.strip())
+    return m.group(1) if m else url.strip()
 
 
 def _other(data: ComposeInput) -> str:

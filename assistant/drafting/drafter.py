@@ -27,6 +27,7 @@ from assistant.drafting.context import (
 from assistant.drafting.notes import GENERAL, Notes, ledger_notes
 from assistant.drafting.plan import SectionPlan, drafting_specs, plan_for
 from assistant.drafting.prompts import TODO_OPEN, PromptLibrary
+from assistant.drafting.signals import format_prior_problems, problem_signals, table_warnings
 from assistant.errors import KnowledgeError
 from assistant.llm import StreamCutError
 from assistant.llm.base import ChatMessage, ChatModel
@@ -41,15 +42,6 @@ OFFLINE = "离线起草"
 MAX_PASSAGES = 8
 TokenSink = Callable[[str], None]
 _FENCE = re.compile(r"^```\w*\n|\n```$")
-_DATA_RULES = {
-    "FMT-08": "表格中有数据未填写（空白、“—”或“/”），不符合“要素齐备”的要求",
-    "T3-01": "表三新收、结转与办结数据的勾稽关系不一致",
-    "T3-02": "表三各项办理结果之和与总计不一致",
-    "T3-03": "表三各类申请人之和与总计不一致",
-    "T4-01": "表四行政复议各项结果之和与总计不一致",
-    "T4-02": "表四行政诉讼各项结果之和与总计不一致",
-    "T4-03": "表四复议后起诉各项结果之和与总计不一致",
-}
 
 
 class Draft(BaseModel):
@@ -269,7 +261,10 @@ class Drafter:
             passages=passages,
             flags=flags,
             findings=self._section_checks(plan, text),
-            warnings=warnings,
+            warnings=[
+                *warnings,
+                *(table_warnings(self.report) if plan.section in ("overview", "problems") else ()),
+            ],
         )
 
     def _section_checks(self, plan: SectionPlan, text: str) -> list[Finding]:
@@ -281,17 +276,12 @@ class Drafter:
         return [f for f in result.failures() if f.section in (None, plan.section)]
 
     def _compose_input(self, passages: list[Hit]) -> ComposeInput:
-        problems: list[str] = []
-        if self.report.cells:
-            result = run_checks(self.report, only=tuple(_DATA_RULES))
-            problems = [_DATA_RULES[r] for r in dict.fromkeys(f.rule for f in result.failures())]
         return ComposeInput(
             report=self.report,
             ledger=self.ledger,
             notes=self.notes,
             passages=passages,
             prior=self.prior,
-            data_problems=problems,
         )
 
     def _passages_text(self, passages: list[Hit]) -> str:
@@ -333,10 +323,11 @@ class Drafter:
                 "notes": notes,
             }
         if plan.section == "problems":
-            data_problems = self._compose_input([]).data_problems
+            signals = problem_signals(r, self.ledger)
             return {
                 **common,
-                "findings": "\n".join(f"- {p}" for p in data_problems) or words["none"],
+                "findings": "\n".join(f"- {p}" for p in signals) or words["none"],
+                "prior_problems": format_prior_problems(self.prior),
                 "facts": facts,
                 "notes": notes,
             }

@@ -22,6 +22,7 @@ VALUES = {
     "facts": "[[fact:apply.new.total]] 新收 = 3件",
     "notes": "（无）",
     "findings": "（无）",
+    "prior_problems": "1. 政策解读形式较为单一",
     "fee_required": "必须报告信息处理费。",
     "section_heading": "五、存在的主要问题及改进情况",
     "current_text": "原文",
