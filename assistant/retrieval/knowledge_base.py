@@ -21,6 +21,7 @@ from assistant.retrieval.chunks import Chunk, hit_from
 from assistant.retrieval.corpus import Library, SourceDoc, chunk_document, shipped_documents
 from assistant.retrieval.hits import DocKind, Hit
 from assistant.retrieval.keyword import Segmenter
+from assistant.retrieval.phrasing import expand_query
 from assistant.retrieval.ranking import (
     chroma_where,
     factor,
@@ -354,6 +355,7 @@ class KnowledgeBase:
         query = query.strip()
         if not query or not arrays.ids:
             return []
+        query = expand_query(query)  # 年报什么时候公布 → … 年度报告 每年 月 日前 期限 公开
         agencies = resolve_agency(agency, arrays.agencies)
         sections = resolve_section(section, arrays.sections)
         if (agency and not agencies) or (section and not sections):

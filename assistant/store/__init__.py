@@ -6,6 +6,7 @@ from assistant.store.backup import backup, restore
 from assistant.store.records import (
     Change,
     ChatEntry,
+    ChatKind,
     Decision,
     DraftVersion,
     ExportRecord,
@@ -20,6 +21,7 @@ __all__ = [
     "HEAD",
     "Change",
     "ChatEntry",
+    "ChatKind",
     "Decision",
     "DraftVersion",
     "ExportRecord",

@@ -111,6 +111,8 @@ class DraftRow(Base):
 
 
 class ChatRow(Base):
+    """One message of a section's conversation, in order; never updated."""
+
     __tablename__ = "chat_messages"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -120,6 +122,10 @@ class ChatRow(Base):
     content: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(100))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # question | answer | instruction | version | refusal | failure | message (before 0002)
+    kind: Mapped[str] = mapped_column(String(20), default="message", server_default="message")
+    sources: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)  # an answer's [n]
+    draft_number: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a version's
 
 
 class DecisionRow(Base):

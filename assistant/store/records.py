@@ -12,6 +12,7 @@ from assistant.report import SECTION_IDS, Report, section_spec
 AuthorKind = Literal["person", "llm", "composer"]
 DecisionKind = Literal["confirm", "dismiss"]
 ExportKind = Literal["征求意见稿", "正式稿"]
+ChatKind = Literal["question", "answer", "instruction", "version", "refusal", "failure", "message"]
 AUTHOR_KIND_LABELS = {"person": "人工", "llm": "大模型", "composer": "离线撰写"}
 
 
@@ -83,6 +84,9 @@ class ChatEntry:
     content: str
     author: str
     at: dt.datetime
+    kind: ChatKind = "message"
+    sources: list[Any] | None = None  # an answer's sources, numbered as its [n]
+    draft_number: int | None = None  # the version an instruction produced
 
 
 @dataclass(frozen=True)

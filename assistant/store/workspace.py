@@ -32,6 +32,7 @@ from assistant.store.records import (
     AuthorKind,
     Change,
     ChatEntry,
+    ChatKind,
     Decision,
     DecisionKind,
     DraftVersion,
@@ -454,7 +455,16 @@ class Workspace:
             ]
 
     def add_chat(
-        self, report_id: int, section: str, role: str, content: str, *, author: str = ""
+        self,
+        report_id: int,
+        section: str,
+        role: str,
+        content: str,
+        *,
+        author: str = "",
+        kind: ChatKind = "message",
+        sources: Sequence[Any] | None = None,
+        draft_number: int | None = None,
     ) -> None:
         check_section(section)
         with self._tx(write=True) as s:
@@ -466,6 +476,9 @@ class Workspace:
                     content=content,
                     author=author,
                     at=utcnow(),
+                    kind=kind,
+                    sources=list(sources) if sources is not None else None,
+                    draft_number=draft_number,
                 )
             )
 
@@ -476,7 +489,19 @@ class Workspace:
                 .where(ChatRow.report_id == report_id, ChatRow.section == section)
                 .order_by(ChatRow.id)
             )
-            return [ChatEntry(r.section, r.role, r.content, r.author, aware(r.at)) for r in rows]
+            return [
+                ChatEntry(
+                    r.section,
+                    r.role,
+                    r.content,
+                    r.author,
+                    aware(r.at),
+                    r.kind,  # type: ignore[arg-type]
+                    r.sources,
+                    r.draft_number,
+                )
+                for r in rows
+            ]
 
     def decide(
         self,

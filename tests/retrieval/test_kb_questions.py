@@ -58,3 +58,9 @@ def test_a_year_in_the_question_prefers_that_years_report(shared_kb, query, year
 def test_each_mode_answers_on_its_own(shared_kb, mode) -> None:
     hits = shared_kb.search("依申请公开的答复期限是多少个工作日", k=5, mode=mode)
     assert "tiaoli-2019#第三十三条" in [h.chunk_id for h in hits]
+
+
+@pytest.mark.parametrize("query", ["年报什么时候公布", "条例第几条规定了年报时间"])
+def test_clerk_phrasing_finds_article_49_in_the_top_3(shared_kb, query) -> None:
+    hits = shared_kb.search(query, k=3)
+    assert "tiaoli-2019#第四十九条" in [h.chunk_id for h in hits]
