@@ -46,6 +46,8 @@ class LLMSettings(_Group):
     timeout: float = 60.0
     max_retries: int = 1
     offline: bool = False  # force the offline composer even when base_url is set
+    max_tokens: int = 2048  # the longest answer asked for (一 is at most about 1,500 characters)
+    context_tokens: int = 8192  # the model's context window: a longer prompt is warned about
 
 
 class EmbeddingSettings(_Group):

@@ -84,6 +84,11 @@ class LLMError(AssistantError):
         self.offline_possible = offline_possible
 
 
+class RefusedError(AssistantError):
+    """A request the engine at hand cannot carry out (the offline composer asked to rewrite by
+    free instruction): said plainly, nothing is written in its place."""
+
+
 class StoreError(AssistantError):
     """The workspace database cannot be opened or written."""
 

@@ -86,6 +86,7 @@ class Assistant:
             retriever=self.knowledge if retrieve else None,
             chat=self.chat_for(llm),
             knowledge_dir=Path(self.settings.paths.knowledge_dir),
+            context_tokens=self.settings.llm.context_tokens,
         )
 
     def llm_settings(

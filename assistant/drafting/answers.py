@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from assistant.checks.subjects import fact_subjects, subjects_in
@@ -51,6 +51,7 @@ class Answer:
     text: str
     sources: list[Source]
     engine: str
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def passages(self) -> list[Source]:  # what a page lists under “参考资料”

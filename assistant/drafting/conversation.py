@@ -12,6 +12,15 @@ from typing import Literal
 from assistant.llm.base import ChatMessage
 
 Route = Literal["question", "instruction"]
+# What the offline composer can do when asked: write the section again from the data and notes.
+REDRAFT = re.compile(
+    r"^(?:请)?(?:重新)?(?:起草|生成|撰写|写)(?:一(?:遍|稿|版))?(?:本节|本部分|这一?部分)?[。！!]?$|重新起草|重写|重新生成"
+)
+OFFLINE_REFUSAL = (
+    "离线起草器只能根据表格数据和备注重新起草，不能按文字意见改写，也不会把意见原样写进报告。"
+    "请连接大模型后再提修改意见；或者直接在编辑框中修改；或者把需要写入的情况（如培训次数、"
+    "人次）填入备注后，点“起草本节”重新起草。"
+)
 HISTORY_MESSAGES = 8  # the last four exchanges: enough for “再短一点” to know what was asked
 HISTORY_CHARS = 400  # per message; a version is named by its number, never resent
 
@@ -46,6 +55,23 @@ class Turn:
     kind: str  # question | answer | instruction | version | refusal | failure | message
     content: str
     draft_number: int | None = None
+
+
+def bounded(history: Sequence[ChatMessage], limit: int = HISTORY_MESSAGES) -> list[ChatMessage]:
+    """The last `limit` messages of a conversation, starting with a user message; no system
+    messages (the task's own system prompt comes first)."""
+    out = [m for m in history if m.role != "system"][-limit:]
+    while out and out[0].role != "user":
+        out = out[1:]
+    return out
+
+
+def estimate_tokens(messages: Sequence[ChatMessage]) -> int:
+    """About how many tokens a prompt takes: a Chinese character about one, other text about a
+    quarter per character (the common tokenizers of Qwen, GLM and DeepSeek)."""
+    text = "".join(m.content for m in messages)
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return cjk + (len(text) - cjk) // 4 + 4 * len(messages)
 
 
 def history_messages(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
@@ -15,6 +14,8 @@ from assistant.checks import run_checks
 from assistant.checks.findings import Finding
 from assistant.checks.guard import GuardFlag, guard_text, known_articles
 from assistant.config import shipped_dir
+from assistant.drafting.answers import Answer, format_sources, gather_sources, offline_answer
+from assistant.drafting.cleaning import clean_model_text
 from assistant.drafting.composer import ComposeInput, compose
 from assistant.drafting.context import (
     format_facts,
@@ -24,11 +25,12 @@ from assistant.drafting.context import (
     section_facts,
     substitute,
 )
-from assistant.drafting.notes import GENERAL, Notes, ledger_notes
+from assistant.drafting.conversation import OFFLINE_REFUSAL, REDRAFT, bounded, estimate_tokens
+from assistant.drafting.notes import Notes, ledger_notes
 from assistant.drafting.plan import SectionPlan, drafting_specs, plan_for
 from assistant.drafting.prompts import TODO_OPEN, PromptLibrary
 from assistant.drafting.signals import format_prior_problems, problem_signals, table_warnings
-from assistant.errors import KnowledgeError
+from assistant.errors import KnowledgeError, RefusedError
 from assistant.llm import StreamCutError
 from assistant.llm.base import ChatMessage, ChatModel
 from assistant.report.facts import FactLedger, build_ledger, note_facts
@@ -41,7 +43,6 @@ log = logging.getLogger(__name__)
 OFFLINE = "离线起草"
 MAX_PASSAGES = 8
 TokenSink = Callable[[str], None]
-_FENCE = re.compile(r"^```\w*\n|\n```$")
 
 
 class Draft(BaseModel):
@@ -85,6 +86,7 @@ class Drafter:
         chat: ChatModel | None = None,
         knowledge_dir: Path | None = None,
         k: int = 3,
+        context_tokens: int | None = None,
     ) -> None:
         self.report = report
         self.prior = prior
@@ -93,6 +95,7 @@ class Drafter:
         self.retriever = retriever
         self.chat = chat
         self.k = k
+        self.context_tokens = context_tokens  # the model's context, to warn of a long prompt
         self._articles = _load_articles(knowledge_dir or shipped_dir("knowledge"))
         self.ledger = self._build_ledger()
 
@@ -113,6 +116,8 @@ class Drafter:
         )
 
     def retrieve(self, plan: SectionPlan) -> tuple[list[Hit], list[str]]:
+        """Each query brings up to its own slots of passages (a broad query cannot crowd out the
+        条例 article or the writing guide); format notices only of the report's own format."""
         if self.retriever is None:
             return [], []
         hits: dict[str, Hit] = {}
@@ -122,16 +127,18 @@ class Drafter:
             try:
                 found = self.retriever.search(
                     q.text,
-                    k=self.k,
+                    k=q.slots + self.k,  # room for passages another query brought already
                     kind=q.kind,
                     agency=agency if own else None,
                     year=self.report.year - 1 if own else None,
+                    format=self.report.format if q.kind == "format" else None,
                 )
             except KnowledgeError as exc:
                 warnings.append(f"检索参考资料失败，本稿未引用资料：{exc.message}")
                 break
-            for h in found:
-                hits.setdefault(h.chunk_id, h)
+            new = [h for h in found if h.chunk_id not in hits][: q.slots]
+            for h in new:
+                hits[h.chunk_id] = h
         return list(hits.values())[:MAX_PASSAGES], warnings
 
     def draft(
@@ -158,48 +165,94 @@ class Drafter:
         self,
         section: SectionId,
         instruction: str,
-        conversation: Sequence[ChatMessage] = (),
+        history: Sequence[ChatMessage] = (),
         *,
         current: Draft | str | None = None,
         on_token: TokenSink | None = None,
         offline: bool = False,
     ) -> Draft:
-        """Rewrite a section as the staff ask. Facts stay locked: numbers the staff give in the
-        instruction become staff-note facts; any other new number is flagged by the guard."""
-        n = sum(1 for f in self.ledger.notes_for(section)) + 1
-        self.ledger.extend(note_facts(f"{section}.修改意见", instruction, start=n))
+        """Rewrite a section as the staff ask. `history` is the conversation so far, sent as
+        real messages before the request (bounded: the last turns only). Facts stay locked:
+        numbers the staff give in the instruction become staff-note facts; any other new number
+        is flagged by the guard. The offline composer cannot follow free instructions: it
+        redraws on “重新起草” and refuses anything else (nothing is pasted into the text)."""
         plan = self.plan(section)
-        passages, warnings = self.retrieve(plan)
         if self.chat is None or offline:
-            # Without a model the instruction is taken as the staff's own content for the section.
-            bucket = self.notes.setdefault(section, {})
-            bucket[GENERAL] = f"{bucket.get(GENERAL, '')}{instruction.strip()}"
+            if not REDRAFT.search(instruction):
+                raise RefusedError(OFFLINE_REFUSAL)
+            passages, warnings = self.retrieve(plan)
             raw = compose(section, self._compose_input(passages))
             return self._finish(plan, raw, passages, OFFLINE, warnings=warnings)
+        n = sum(1 for f in self.ledger.notes_for(section)) + 1
+        self.ledger.extend(note_facts(f"{section}.修改意见", instruction, start=n))
+        passages, warnings = self.retrieve(plan)
         text = current.raw if isinstance(current, Draft) else current
         if text is None:
             text = self.draft(section, offline=True).raw
-        history = (
-            "\n".join(
-                f"{'工作人员' if m.role == 'user' else '助手'}：{m.content}"
-                for m in conversation
-                if m.role != "system"
-            )
-            or "（无）"
-        )
         variables = {
             "agency": self.report.agency.name or "本机关",
             "year": self.report.year,
             "section_heading": plan.heading or "引言",
             "current_text": text,
             "instruction": instruction,
-            "conversation": history,
             "facts": format_facts(section_facts(self.ledger, section)),
             "passages": self._passages_text(passages),
             "rules": format_rules(plan.rules),
         }
-        messages = self.prompts.messages("revise", **variables)
+        system, request = self.prompts.messages("revise", **variables)
+        messages = [system, *bounded(history), request]
         return self._generate(plan, messages, passages, on_token, warnings)
+
+    def answer(
+        self,
+        question: str,
+        history: Sequence[ChatMessage] = (),
+        *,
+        on_token: TokenSink | None = None,
+        offline: bool = False,
+    ) -> Answer:
+        """Answer a question from the knowledge base, this report's data and last year's report,
+        citing its numbered sources. Offline the answer is the sources, cited."""
+        sources, warnings = gather_sources(
+            question,
+            report=self.report,
+            ledger=self.ledger,
+            prior=self.prior,
+            retriever=self.retriever,
+        )
+        if self.chat is None or offline:
+            return Answer(question, offline_answer(question, sources), sources, OFFLINE, warnings)
+        system, request = self.prompts.messages(
+            "answer",
+            agency=self.report.agency.name or "本机关",
+            year=self.report.year,
+            question=question,
+            sources=format_sources(sources),
+        )
+        messages = [system, *bounded(history), request]
+        warnings += self._context_warnings(messages)
+        pieces: list[str] = []
+        for piece in self.chat.stream(messages):
+            pieces.append(piece)
+            if on_token is not None:
+                on_token(piece)
+        text = substitute(clean_model_text("".join(pieces)), self.ledger)
+        return Answer(question, text, sources, self.chat.name, warnings)
+
+    def _context_warnings(self, messages: Sequence[ChatMessage]) -> list[str]:
+        if not self.context_tokens:
+            return []
+        used = estimate_tokens(messages)
+        if used <= self.context_tokens:
+            return []
+        log.warning(
+            "prompt of about %d tokens exceeds the context of %d", used, self.context_tokens
+        )
+        return [
+            f"提示约{used}个词元，超过所配置的模型上下文长度{self.context_tokens}"
+            "（XXGK_LLM__CONTEXT_TOKENS）：模型可能看不到部分资料或事实清单。"
+            "请调大该设置（与模型服务的上下文长度一致），或不检索参考资料。"
+        ]
 
     # -- internals -------------------------------------------------------------------------------
     def _generate(
@@ -211,6 +264,7 @@ class Drafter:
         warnings: list[str],
     ) -> Draft:
         assert self.chat is not None
+        warnings = [*warnings, *self._context_warnings(messages)]
         pieces: list[str] = []
         try:
             for piece in self.chat.stream(messages):
@@ -238,7 +292,7 @@ class Drafter:
         warnings: list[str],
         error: str | None = None,
     ) -> Draft:
-        raw = _FENCE.sub("", raw.strip()).strip()
+        raw = clean_model_text(raw)
         if plan.heading and raw.startswith(plan.heading):
             raw = raw[len(plan.heading) :].lstrip()  # the renderers print the heading
         text = substitute(raw, self.ledger)

@@ -45,10 +45,14 @@ SECTION_ALIASES: dict[str, SectionId] = {
 }
 
 
+DEFAULT_SLOTS = 2
+
+
 @dataclass(frozen=True)
 class Query:
     text: str
-    kind: str | None = None  # a DocKind filter: regulation, format, fees, report …
+    kind: str | None = None  # a DocKind filter: regulation, format, fees, report, template …
+    slots: int = DEFAULT_SLOTS  # passages this query may bring into the prompt
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,10 @@ def plan_for(
         section,
         heading,
         spec["prompt"],
-        tuple(Query(q["text"].format(**values), q.get("kind")) for q in spec.get("queries", ())),
+        tuple(
+            Query(q["text"].format(**values), q.get("kind"), int(q.get("slots", DEFAULT_SLOTS)))
+            for q in spec.get("queries", ())
+        ),
         tuple(r.format(**values) for r in rules if r is not None),
         tuple(spec.get("checks", ())),
         char_budget=spec.get("char_budget"),

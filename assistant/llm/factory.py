@@ -208,6 +208,7 @@ def build_chat_model(
         "max_retries": settings.max_retries,
         "api_key": key,
         "base_url": settings.base_url,
+        "max_tokens": settings.max_tokens,
     }
     if openai_client is not None:
         kwargs["client"] = openai_client.chat.completions

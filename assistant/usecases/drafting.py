@@ -6,10 +6,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.drafting.notes import Notes, normalize_notes
-from assistant.errors import KnowledgeError
+from assistant.errors import AssistantError, KnowledgeError, RefusedError
 from assistant.llm.base import ChatMessage
 from assistant.report.layout import SectionId
 from assistant.store import DraftVersion, Workspace
@@ -17,6 +17,7 @@ from assistant.usecases.workspace import ReportContext
 
 if TYPE_CHECKING:
     from assistant.config import LLMSettings
+    from assistant.drafting.answers import Answer
     from assistant.drafting.drafter import Draft, Drafter, TokenSink
     from assistant.service import Assistant
 
@@ -51,26 +52,133 @@ def open_drafter(
     return drafter, warnings
 
 
+def history(ws: Workspace, report_id: int, section: str) -> list[ChatMessage]:
+    """The section's conversation so far as the model is shown it: alternating messages, the
+    last few turns only, each version named by its number instead of resent."""
+    from assistant.drafting.conversation import Turn, history_messages
+
+    return history_messages(
+        [
+            Turn(
+                "user" if e.role == "user" else "assistant",
+                e.kind,
+                e.content,
+                e.draft_number,
+            )
+            for e in ws.chat(report_id, section)
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a turn of the conversation came to: an answer (stored as a chat turn, not a
+    version), a new version, or a plain refusal (the offline composer asked to rewrite)."""
+
+    kind: Literal["answer", "version", "refusal"]
+    message: str  # what to tell the person
+    text: str  # the answer, the new version's text, or the refusal
+    sources: list[Any]  # an answer's sources or a draft's passages, numbered as its [n]
+    engine: str
+    version: DraftVersion | None = None
+    draft: Draft | None = None
+    answer: Answer | None = None
+
+    @property
+    def passages(self) -> list[Any]:
+        return self.sources
+
+
+def route_of(message: str, mode: Literal["auto", "instruction"] = "auto") -> str:
+    """draft (nothing typed), question or instruction. 起草本节 with text means an instruction."""
+    from assistant.drafting.conversation import route
+
+    message = message.strip()
+    if not message:
+        return "draft"
+    return "instruction" if mode == "instruction" else route(message)
+
+
 def chat_turn(
     ws: Workspace,
     report_id: int,
     drafter: Drafter,
     section: SectionId,
-    request: str,
+    message: str,
     *,
+    author: str,
+    mode: Literal["auto", "instruction"] = "auto",
     on_token: TokenSink | None = None,
-) -> Draft:
-    """One turn of the conversation about a section: the request revises the newest version
-    (or the accepted text), with the section's earlier turns as context."""
-    conversation = [
-        ChatMessage(role=e.role, content=e.content)  # type: ignore[arg-type]
-        for e in ws.chat(report_id, section)
-    ]
-    head = ws.draft(report_id, section)
-    current = head.text if head is not None else drafter.report.text(section)
-    return drafter.revise(
-        section, request, conversation, current=current or None, on_token=on_token
+) -> Reply:
+    """One turn of the conversation about a section, stored in the workspace: a question is
+    answered with sources; an instruction revises the newest version (or the accepted text);
+    nothing typed drafts the section. The earlier turns go to the model as messages."""
+    kind = route_of(message, mode)
+    earlier = history(ws, report_id, section)
+    record_request(ws, report_id, section, message, author=author, kind=kind)
+    try:
+        if kind == "question":
+            answer = drafter.answer(message.strip(), earlier, on_token=on_token)
+            return save_answer(ws, report_id, section, answer)
+        if kind == "draft":
+            draft = drafter.draft(section, on_token=on_token)
+        else:
+            head = ws.draft(report_id, section)
+            current = head.text if head is not None else drafter.report.text(section)
+            draft = drafter.revise(
+                section, message.strip(), earlier, current=current or None, on_token=on_token
+            )
+    except RefusedError as exc:
+        return save_refusal(ws, report_id, section, exc.message)
+    except AssistantError as exc:
+        record_failure(ws, report_id, section, exc.message)
+        raise
+    return finish_turn(ws, report_id, section, draft, author=author)
+
+
+def finish_turn(
+    ws: Workspace, report_id: int, section: str, result: Draft | Answer, *, author: str
+) -> Reply:
+    """Store what a turn produced: an answer as a chat turn, a draft as the newest version."""
+    from assistant.drafting.answers import Answer
+
+    if isinstance(result, Answer):
+        return save_answer(ws, report_id, section, result)
+    saved = save_version(ws, report_id, section, result, author=author)
+    return Reply(
+        "version",
+        saved.message,
+        result.text,
+        list(result.passages),
+        saved.engine,
+        version=saved.version,
+        draft=result,
     )
+
+
+def save_answer(ws: Workspace, report_id: int, section: str, answer: Answer) -> Reply:
+    """An answer is a chat turn with its sources, never a version of the text."""
+    from assistant.drafting.drafter import OFFLINE
+
+    engine = "离线检索" if answer.engine == OFFLINE else f"大模型 {answer.engine}"
+    ws.add_chat(
+        report_id,
+        section,
+        "assistant",
+        answer.text,
+        author=engine,
+        kind="answer",
+        sources=[s.as_dict() for s in answer.sources],
+    )
+    message = f"{engine}回答了问题，引用{len(answer.sources)}条资料；正文没有改动。"
+    for w in answer.warnings:
+        message += f"\n\n{w}"
+    return Reply("answer", message, answer.text, list(answer.sources), engine, answer=answer)
+
+
+def save_refusal(ws: Workspace, report_id: int, section: str, message: str) -> Reply:
+    ws.add_chat(report_id, section, "assistant", message, author="离线撰写", kind="refusal")
+    return Reply("refusal", message, message, [], "离线撰写")
 
 
 def flag_dict(flag: Any) -> dict[str, Any]:
@@ -83,15 +191,30 @@ def flag_dict(flag: Any) -> dict[str, Any]:
 
 
 def record_request(
-    ws: Workspace, report_id: int, section: str, request: str, *, author: str
+    ws: Workspace,
+    report_id: int,
+    section: str,
+    request: str,
+    *,
+    author: str,
+    kind: str = "instruction",
 ) -> None:
     """The transcript's line for what a person asked (before the answer arrives)."""
-    ws.add_chat(report_id, section, "user", request or REQUEST_DRAFT, author=author)
+    ws.add_chat(
+        report_id,
+        section,
+        "user",
+        request.strip() or REQUEST_DRAFT,
+        author=author,
+        kind="question" if kind == "question" else "instruction",
+    )
 
 
 def record_failure(ws: Workspace, report_id: int, section: str, message: str) -> None:
     """The transcript says a run failed; nothing else changes."""
-    ws.add_chat(report_id, section, "assistant", f"生成失败：{message}", author="系统")
+    ws.add_chat(
+        report_id, section, "assistant", f"生成失败：{message}", author="系统", kind="failure"
+    )
 
 
 @dataclass(frozen=True)
@@ -126,5 +249,13 @@ def save_version(
         message += f"\n\n生成中断：{draft.error} 已保存收到的部分并标为不完整，原正文未改动。"
     for w in draft.warnings:
         message += f"\n\n{w}"
-    ws.add_chat(report_id, section, "assistant", f"{message}\n\n{draft.text}", author=engine)
+    ws.add_chat(
+        report_id,
+        section,
+        "assistant",
+        f"{message}\n\n{draft.text}",
+        author=engine,
+        kind="version",
+        draft_number=version.number,
+    )
     return Saved(version, engine, message)

@@ -130,7 +130,7 @@ def test_cut_stream_is_marked_incomplete(
     assert doc["drafts"][0]["text"] == "（一）存在的主要问题\n一是"
 
 
-def test_revise_offline_adopts_instruction(
+def test_revise_offline_refuses_an_instruction_it_cannot_follow(
     sample: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = cli(
@@ -145,8 +145,10 @@ def test_revise_offline_adopts_instruction(
             "本年度组织政府开放日活动2场。",
         ]
     )
-    out = capsys.readouterr().out
-    assert code == 0 and "政府开放日活动2场" in out
+    captured = capsys.readouterr()
+    # said plainly, and the request is never pasted into the report
+    assert code == 1 and "离线起草器" in captured.err and "不能按文字意见改写" in captured.err
+    assert "政府开放日活动2场" not in captured.out
 
 
 def test_revise_needs_one_section(sample: Path) -> None:

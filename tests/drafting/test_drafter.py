@@ -12,7 +12,7 @@ from assistant.config import LLMSettings
 from assistant.drafting.drafter import OFFLINE, Drafter
 from assistant.drafting.notes import normalize_notes
 from assistant.drafting.prompts import PromptLibrary
-from assistant.errors import KnowledgeError, LLMError
+from assistant.errors import KnowledgeError, LLMError, RefusedError
 from assistant.llm.base import ChatMessage
 from assistant.llm.factory import build_chat_model
 from assistant.report import Agency, Cell, Report, Section, zero_report
@@ -288,16 +288,26 @@ def test_revise_locks_facts_and_adopts_staff_numbers(
         current=first,
     )
     assert [(f.kind, f.text) for f in draft.flags] == [("number", "3次")]
-    user = openai_stub.requests[-1].json["messages"][1]["content"]
-    assert "参训人次改为85人次" in user and "工作人员：先写简短些" in user
+    messages = openai_stub.requests[-1].json["messages"]
+    # the conversation so far as real messages, then the request with the current text
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
+    assert [m["content"] for m in messages[1:3]] == ["先写简短些", "好的"]
+    user = messages[3]["content"]
+    assert "参训人次改为85人次" in user and "先写简短些" not in user
     assert "[[fact:note.overview.修改意见" in user and "[[fact:apply.new.total]]" in user
 
 
-def test_offline_revise_takes_the_instruction_as_content(prompts: PromptLibrary) -> None:
+def test_offline_revise_refuses_instead_of_pasting_the_instruction(
+    prompts: PromptLibrary,
+) -> None:
     report, _ = example_2025()
     d = _drafter(report, prompts)
-    draft = d.revise("other", "补充：本年度组织政府开放日活动2场。")
-    assert "政府开放日活动2场" in draft.text and draft.flags == []
+    with pytest.raises(RefusedError, match="不能按文字意见改写"):
+        d.revise("other", "补充：本年度组织政府开放日活动2场。")
+    assert "开放日" not in " ".join(n for subs in d.notes.values() for n in subs.values())
+    # what the composer can do, it does: draw the section again from data and notes
+    again = d.revise("other", "重新起草")
+    assert again.engine == OFFLINE and again.text == d.draft("other").text
 
 
 def test_retriever_queries_and_failure(prompts: PromptLibrary) -> None:

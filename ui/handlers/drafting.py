@@ -7,11 +7,11 @@ import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.compare.wording import diff_text
 from assistant.config import LLMSettings
-from assistant.errors import AssistantError, InputError
+from assistant.errors import AssistantError, InputError, RefusedError
 from assistant.report import SECTION_IDS, Report, Section
 from assistant.report.layout import SectionId
 from assistant.service import Assistant
@@ -23,7 +23,7 @@ from ui.handlers import workspace as ws
 from ui.markup import md_text
 
 if TYPE_CHECKING:
-    from assistant.drafting.drafter import Draft
+    pass
 
 # The sections a person drafts or revises here; 二、三、四 are tables with optional short notes.
 DRAFT_SECTIONS = SECTION_IDS
@@ -338,12 +338,17 @@ def run_draft(
     retrieve: bool = False,
     wait_first: float | None = None,
     llm: LLMSettings | None = None,
-) -> Iterator[str | Waiting | DraftResult]:
-    """Draft (or, with an instruction, revise) a section. The model is asked at once, when this
-    is called. The iterator returned yields each streamed piece of text as it arrives, then the
-    DraftResult; with `wait_first`, a `Waiting` comes first if no text arrived within that many
-    seconds. The new version is stored but not accepted; when the model fails, nothing is
-    stored and the accepted text stays as it was."""
+    mode: Literal["auto", "instruction"] = "auto",
+) -> Iterator[str | Waiting | DraftResult | drafting.Reply]:
+    """One message of the chat about a section. Nothing typed drafts the section; a question is
+    answered from the knowledge base, the report's data and last year's report (a chat turn, not
+    a version: a `Reply` comes last); anything else revises the newest version (a `DraftResult`
+    comes last). `mode="instruction"` (the 起草本节 button with text) takes the text as an
+    instruction whatever its wording. The model is asked at once, when this is called; the
+    iterator yields each streamed piece of text as it arrives, then the result; with
+    `wait_first`, a `Waiting` comes first if no text arrived within that many seconds. A new
+    version is stored but not accepted; when the model fails, nothing is stored and the
+    accepted text stays as it was."""
     opened = ws.current(assistant, state)
     if section not in DRAFT_SECTIONS:
         raise InputError("请选择要起草的部分。")
@@ -354,13 +359,21 @@ def run_draft(
     )
     drafter, _ = drafting.open_drafter(assistant, ctx, retrieve=retrieve, llm=llm)
     sid: SectionId = section  # type: ignore[assignment]  # one of DRAFT_SECTIONS, checked above
-    if instruction:
+    kind = drafting.route_of(instruction, mode)
+    earlier = drafting.history(store, opened.id, section)  # before this request is recorded
+    if kind == "question":
 
-        def job(sink: Callable[[str], None]) -> Draft:
-            return drafting.chat_turn(store, opened.id, drafter, sid, instruction, on_token=sink)
+        def job(sink: Callable[[str], None]) -> Any:
+            return drafter.answer(instruction, earlier, on_token=sink)
+    elif kind == "instruction":
+        head = store.draft(opened.id, section)
+        current = head.text if head is not None else opened.report.text(sid)
+
+        def job(sink: Callable[[str], None]) -> Any:
+            return drafter.revise(sid, instruction, earlier, current=current or None, on_token=sink)
     else:
 
-        def job(sink: Callable[[str], None]) -> Draft:
+        def job(sink: Callable[[str], None]) -> Any:
             return drafter.draft(sid, on_token=sink)
 
     return _follow(
@@ -368,6 +381,7 @@ def run_draft(
         opened,
         section,
         instruction,
+        kind,
         _start(job),
         author=author,
         wait_first=wait_first,
@@ -379,24 +393,31 @@ def _follow(
     opened: ws.Opened,
     section: str,
     asked: str,
+    kind: str,
     pieces: queue.Queue[tuple[str, Any]],
     *,
     author: str,
     wait_first: float | None,
-) -> Iterator[str | Waiting | DraftResult]:
-    """The tokens of a started run as they arrive; then the version is stored, and the
-    transcript records the request and what came of it."""
+) -> Iterator[str | Waiting | DraftResult | drafting.Reply]:
+    """The tokens of a started run as they arrive; then the answer or the version is stored,
+    and the transcript records the request and what came of it."""
     store = assistant.store
     # saved while the model starts answering, so the request does not wait for the disk
-    drafting.record_request(store, opened.id, section, asked, author=author)
+    drafting.record_request(store, opened.id, section, asked, author=author, kind=kind)
     try:
-        draft = yield from _drain(pieces, wait_first)
+        done = yield from _drain(pieces, wait_first)
+    except RefusedError as exc:  # the offline composer cannot follow free instructions
+        yield drafting.save_refusal(store, opened.id, section, exc.message)
+        return
     except AssistantError as exc:  # the transcript says what happened; nothing else changes
         drafting.record_failure(store, opened.id, section, exc.message)
         raise
-    saved = drafting.save_version(store, opened.id, section, draft, author=author)
-    # shown in Markdown: the model's name and its error body are text, never markup
-    yield DraftResult(saved.version, saved.engine, list(draft.passages), md_text(saved.message))
+    reply = drafting.finish_turn(store, opened.id, section, done, author=author)
+    if reply.version is None:
+        yield reply  # an answer: a chat turn, the text untouched
+    else:
+        # shown in Markdown: the model's name and its error body are text, never markup
+        yield DraftResult(reply.version, reply.engine, reply.sources, md_text(reply.message))
 
 
 def _start(job: Callable[[Callable[[str], None]], Any]) -> queue.Queue[tuple[str, Any]]:
