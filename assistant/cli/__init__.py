@@ -35,6 +35,8 @@ COMMAND_MODULES = {
     "restore": "report",
     "draft": "draft",
     "revise": "draft",
+    "chat": "chat",
+    "ask": "chat",
     "compare": "compare",
     "review": "review",
     "export": "export",

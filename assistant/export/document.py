@@ -21,6 +21,7 @@ from assistant.export.outline import (
 )
 from assistant.export.tables import table_html, table_markdown, table_text
 from assistant.report import SECTION_IDS, Report
+from assistant.report.citations import strip_citations
 from assistant.report.dataschema import dump
 
 _e = html.escape  # quote=True: every text node and attribute value
@@ -268,7 +269,7 @@ def json_document(
         "sections": {
             sid: {
                 "heading": section_heading(report, sid) if sid != "preamble" else "",
-                "text": report.text(sid),
+                "text": strip_citations(report.text(sid)),
             }
             for sid in SECTION_IDS
         },

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.report import SECTION_IDS, Report, SectionId, section_spec
+from assistant.report.citations import strip_citations
 from assistant.report.grid import Grid, table_grid
 
 # C0 controls other than tab and newline are illegal in XML and HTML, and python-docx refuses
@@ -75,7 +76,8 @@ def is_level2_heading(line: str) -> bool:
 
 def _paragraphs(report: Report, section: SectionId) -> list[Block]:
     out: list[Block] = []
-    for raw in printable(report.text(section)).splitlines():
+    # [n] markers are a draft's provenance (its sources), never printed in a report
+    for raw in strip_citations(printable(report.text(section))).splitlines():
         line = raw.strip()
         if not line:
             continue

@@ -93,8 +93,8 @@ def route_of(message: str, mode: Literal["auto", "instruction"] = "auto") -> str
     """draft (nothing typed), question or instruction. 起草本节 with text means an instruction."""
     from assistant.drafting.conversation import route
 
-    message = message.strip()
-    if not message:
+    message = message.strip().rstrip("。！!")
+    if not message or message in (REQUEST_DRAFT, "起草", "起草本部分"):
         return "draft"
     return "instruction" if mode == "instruction" else route(message)
 

@@ -150,3 +150,20 @@ def test_published_samples_round_trip(sample_file: str, suffix: str, tmp_path: P
     for sid in SECTION_IDS:
         assert back.text(sid).strip() == original.text(sid).strip(), sid
     assert (back.title, back.agency.name) == (original.title, original.agency.name)
+
+
+def test_citation_markers_are_provenance_never_printed(shared_sample: Report) -> None:
+    sections = dict(shared_sample.sections)
+    sections["problems"] = Section(
+        id="problems", text="依据《条例》第五十条[1]，先写整改情况[2,3]。〔2021〕30号保留。"
+    )
+    report = shared_sample.model_copy(update={"sections": sections})
+    doc = document.json_document(report, run_checks(report))["sections"]["problems"]["text"]
+    for out in (
+        document.plain_text(report),
+        document.markdown(report),
+        document.html_page(report),
+        doc,
+    ):
+        assert "第五十条，先写整改情况。〔2021〕30号保留。" in out
+        assert "[1]" not in out and "[2,3]" not in out

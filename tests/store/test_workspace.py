@@ -211,3 +211,51 @@ def test_writing_to_a_missing_report_is_refused_cleanly(ws: Workspace) -> None:
         ws.add_note(999, "overview", "备注", author="张三")
     with pytest.raises(InputError, match="999"):
         ws.load_report(999)
+
+
+def test_chat_turns_keep_their_kind_sources_and_version(ws: Workspace) -> None:
+    stored = ws.create_report(_report(), author="张三")
+    ws.add_chat(stored.id, "problems", "user", "去年写了哪些问题？", author="张三", kind="question")
+    source = {"n": 1, "kind": "prior", "label": "上年报告", "text": "一是……"}
+    ws.add_chat(stored.id, "problems", "assistant", "三个[1]。", kind="answer", sources=[source])
+    ws.add_chat(stored.id, "problems", "assistant", "第2版", kind="version", draft_number=2)
+    kinds = [(e.kind, e.sources, e.draft_number) for e in ws.chat(stored.id, "problems")]
+    assert kinds == [("question", None, None), ("answer", [source], None), ("version", None, 2)]
+
+
+def test_a_workspace_of_the_first_schema_keeps_its_chat(tmp_path: Path) -> None:
+    """Migration 0002 on a database written before chat turns had kinds."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from assistant.store.engine import _alembic_config, sqlite_url
+
+    url = sqlite_url(tmp_path)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        cfg = _alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.execute(
+            text(
+                "INSERT INTO agencies (id, name, profile, version, updated_at, updated_by) "
+                "VALUES (1, '某局', '{}', 1, '2026-01-01', 'x')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO reports (id, agency_id, year, format, data, version, created_at, "
+                "updated_at, updated_by) VALUES (1, 1, 2025, '2021', '{}', 1, '2026-01-01', "
+                "'2026-01-01', 'x')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO chat_messages (report_id, section, role, content, author, at) "
+                "VALUES (1, 'problems', 'user', '改短一些', 'x', '2026-01-01')"
+            )
+        )
+    engine.dispose()
+    with Workspace(url) as ws:
+        (entry,) = ws.chat(1, "problems")
+        assert (entry.content, entry.kind, entry.sources) == ("改短一些", "message", None)

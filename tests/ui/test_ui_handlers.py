@@ -549,3 +549,31 @@ def test_the_review_tab_writes_the_word_review_package(
     failing = [f for f in assistant.check(report, prior=prior).findings if f.status != "pass"]
     assert len(comments) == len(failing)
     assert rh.review_package(assistant, None) == (None, "请先在“单位与年度”页打开一份报告。")
+
+
+def test_the_chat_routes_questions_and_instructions(
+    assistant: Assistant, demo: dict[str, int], openai_stub: OpenAIStub
+) -> None:
+    assistant.configure_llm(base_url=openai_stub.base_url, model="stub-model", api_key=None)
+    before = dh.section_state(assistant, ws.current(assistant, demo), "problems").versions
+    # a question is answered in the chat; no version, the text untouched
+    openai_stub.push(Reply.text("上年报告列了三个问题[1]。"))
+    assert dh.is_question("去年我们写了哪些问题？")
+    _, answer = _drive(
+        dh.run_draft(assistant, demo, "problems", "去年我们写了哪些问题？", author="张三")
+    )
+    assert answer.kind == "answer" and "正文没有改动" in answer.message
+    assert answer.passages[0].kind == "prior"
+    state = dh.section_state(assistant, ws.current(assistant, demo), "problems")
+    assert state.versions == before
+    shown = dh.chat_messages(assistant, demo, "problems")[-1]["content"]
+    assert shown.startswith("上年报告列了三个问题") and "参考资料：\n\\[1\\] " in shown
+    # 起草本节 with text: the text is the instruction, whatever its wording
+    openai_stub.push(Reply.text("一是政策解读仍以文字为主。"))
+    _, result = _drive(
+        dh.run_draft(
+            assistant, demo, "problems", "能不能突出培训？", author="张三", mode="instruction"
+        )
+    )
+    assert result.version.number == before + 1
+    assert "能不能突出培训？" in openai_stub.requests[-1].json["messages"][-1]["content"]

@@ -271,12 +271,26 @@ def chat_messages(
     state: dict[str, int] | None,
     section: str,
 ) -> list[dict[str, str]]:
+    """The section's conversation as the chat shows it; an answer lists the sources its [n]
+    point to."""
     if not state:
         return []
-    return [
-        {"role": "user" if e.role == "user" else "assistant", "content": md_text(e.content)}
-        for e in assistant.store.chat(int(state["id"]), section)
-    ]
+    out = []
+    for e in assistant.store.chat(int(state["id"]), section):
+        content = md_text(e.content)
+        if e.kind == "answer" and e.sources:
+            content += "\n\n参考资料：\n" + "\n".join(
+                f"\\[{s['n']}\\] {md_text(s['label'])}" for s in e.sources
+            )
+        out.append({"role": "user" if e.role == "user" else "assistant", "content": content})
+    return out
+
+
+def is_question(text: str, mode: str = "auto") -> bool:
+    """Whether this message will be answered (not turned into a version)."""
+    return drafting.route_of(text or "", "instruction" if mode == "instruction" else "auto") == (
+        "question"
+    )
 
 
 def engine_markdown(assistant: Assistant, session: LLMSettings | None = None) -> str:

@@ -187,6 +187,7 @@ def build(page: Page) -> dict[str, Any]:
         text: str,
         retrieve: bool,
         llm: Any,
+        mode: str,
         request: gr.Request,
     ) -> Iterator[list[Any]]:
         # Only the chat and the draft change while the text streams in: every yield is sent to
@@ -197,6 +198,7 @@ def build(page: Page) -> dict[str, Any]:
             {"role": "assistant", "content": "（正在生成……）"},
         ]
         received, result = "", None
+        asking = dh.is_question(text, mode)  # an answer streams into the chat only
         try:
             for item in dh.run_draft(
                 a,
@@ -207,13 +209,14 @@ def build(page: Page) -> dict[str, Any]:
                 retrieve=retrieve,
                 wait_first=FIRST_TOKEN_WAIT,
                 llm=llm,
+                mode="instruction" if mode == "instruction" else "auto",
             ):
                 if isinstance(item, dh.Waiting):  # a slow model: say that it was asked
                     yield [messages, gr.skip(), None]
                 elif isinstance(item, str):
                     received += item
                     messages[-1] = {"role": "assistant", "content": md_text(received)}
-                    yield [messages, dh.flags_html(received, []), None]
+                    yield [messages, gr.skip() if asking else dh.flags_html(received, []), None]
                 else:
                     result = item
         except LLMError as exc:
@@ -300,14 +303,16 @@ def build(page: Page) -> dict[str, Any]:
         instruction,
         outcome,
     ]
-    for trigger, text_in in (
-        (draft_btn.click, gr.State("")),
-        (revise_btn.click, instruction),
-        (instruction.submit, instruction),
+    # 起草本节 with text typed takes it as the instruction; 发送 (and Enter) let the text say
+    # whether it is a question (answered, the draft untouched) or an instruction.
+    for trigger, mode in (
+        (draft_btn.click, "instruction"),
+        (revise_btn.click, "auto"),
+        (instruction.submit, "auto"),
     ):
         started = trigger(
             shown_stream(do_draft, 3),
-            [page.state, section, text_in, retrieve, llm_state],
+            [page.state, section, instruction, retrieve, llm_state, gr.State(mode)],
             [chat, draft_view, outcome],
             show_progress="hidden",
         )
