@@ -77,7 +77,7 @@ def _drafter(assistant: Assistant, ws: Workspace, stored: StoredReport, no_retri
     from assistant.usecases.drafting import open_drafter
     from assistant.usecases.workspace import workspace_context
 
-    ctx = workspace_context(ws, stored, with_prior=True)
+    ctx = workspace_context(ws, stored, with_prior=True, options=assistant.check_options)
     drafter, warnings = open_drafter(assistant, ctx, retrieve=not no_retrieve, build_index=True)
     for w in warnings:
         click.echo(w, err=True)
@@ -224,7 +224,7 @@ def ask_command(
     elif agency is not None or year is not None:
         ws = assistant.store
         stored = _stored_report(ws, None, agency, year, author)
-        ctx = workspace_context(ws, stored, with_prior=True)
+        ctx = workspace_context(ws, stored, with_prior=True, options=assistant.check_options)
     else:
         from assistant.report import Report
 

@@ -69,7 +69,10 @@ class _Retriever(FakeRetriever):
 
 def _drafter(assistant: Assistant, report_id: int) -> Any:
     ctx = workspace_context(
-        assistant.store, assistant.store.load_report(report_id), with_prior=True
+        assistant.store,
+        assistant.store.load_report(report_id),
+        with_prior=True,
+        options=assistant.check_options,
     )
     drafter, _ = open_drafter(assistant, ctx, retrieve=False)
     drafter.retriever = _Retriever(list(KNOWLEDGE))

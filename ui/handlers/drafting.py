@@ -7,7 +7,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from assistant.compare.wording import diff_text
 from assistant.config import LLMSettings
@@ -21,9 +21,6 @@ from assistant.usecases.drafting import flag_dict
 from assistant.usecases.workspace import workspace_context
 from ui.handlers import workspace as ws
 from ui.markup import md_text
-
-if TYPE_CHECKING:
-    pass
 
 # The sections a person drafts or revises here; 二、三、四 are tables with optional short notes.
 DRAFT_SECTIONS = SECTION_IDS
