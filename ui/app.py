@@ -41,8 +41,12 @@ CSS = """
              padding: 0 2px; cursor: help; }
 .xxgk-draft { white-space: pre-wrap; line-height: 1.9; font-size: 15px; padding: 8px 12px;
               border: 1px solid var(--border-color-primary); border-radius: 6px; }
-.xxgk-diff ins { background: #e6f4ea; text-decoration: none; }
-.xxgk-diff del { background: #fde2e1; }
+.xxgk-diff ins, #wording ins { background: #e6f4ea; text-decoration: none; }
+.xxgk-diff del, #wording del { background: #fde2e1; }
+/* 逐段对照上年文字: last year left, this year right */
+#wording .side { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+#wording .side > div { border: 1px solid var(--border-color-primary); border-radius: 6px;
+                       padding: 8px 12px; white-space: pre-wrap; line-height: 1.8; }
 .xxgk-engine { padding: 6px 10px; border-radius: 6px; background: var(--background-fill-secondary); }
 footer { display: none !important; }
 .xxgk-status td, .xxgk-status th { padding: 4px 6px; font-size: 14px; }

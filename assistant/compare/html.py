@@ -120,6 +120,9 @@ def chart_svg(c: Comparison, width: int = 640, height: int = 260) -> str:
             parts.append(
                 f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{color}">'
                 f"<title>{escape(name)}：{escape(_n(v))}</title></circle>"
+                # the value written beside its point: a reviewer reads the figures, not the slope
+                f'<text x="{px:.1f}" y="{py - 6:.1f}" text-anchor="middle" font-size="10" '
+                f'fill="{color}">{escape(_n(v))}</text>'
             )
         ly = up + 14 * k + 8
         parts.append(
@@ -131,7 +134,9 @@ def chart_svg(c: Comparison, width: int = 640, height: int = 260) -> str:
     return "".join(parts)
 
 
-def _side_by_side(w: SectionWording) -> str:
+def side_by_side(w: SectionWording) -> str:
+    """Last year's paragraph and this year's side by side: what was dropped struck through on
+    the left, what is new marked on the right (the report and the app's 审核对比)."""
     left, right = [], []
     for p in w.diff:
         text = escape(p.text)
@@ -199,7 +204,7 @@ def render_html(c: Comparison) -> str:
         body.append(
             f"<h3>{escape(_heading(w.section))}：与{w.prior_year}年相似度 "
             f'{w.similarity:.0%} <span class="{cls}">{escape(w.label)}</span></h3>'
-            f"{_xy(notes)}{_side_by_side(w)}"
+            f"{_xy(notes)}{side_by_side(w)}"
         )
     body.append(f"<h2>上年（{c.previous.year}年）所列问题的整改情况</h2>")
     body.append(_xy([y for y in c.section_findings("problems") if y.finding.rule == "XY-07"]))

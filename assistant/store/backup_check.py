@@ -12,10 +12,11 @@ from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text
 from assistant.errors import InputError
 from assistant.report.model import Agency, Report
 from assistant.store.models import TABLES_IN_ORDER
+from assistant.store.records import AUTHOR_KINDS
 
 # values a column may hold beyond its type, as the workspace writes them (workspace.py)
 _CHOICES = {
-    ("drafts", "author_kind"): ("person", "llm", "composer"),
+    ("drafts", "author_kind"): AUTHOR_KINDS,
     ("decisions", "decision"): ("confirm", "dismiss"),
     ("reports", "format"): ("2019", "2021"),
 }

@@ -102,7 +102,7 @@ class DraftRow(Base):
     number: Mapped[int] = mapped_column(Integer)  # 1, 2, … per report and section
     parent: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the number it revised
     text: Mapped[str] = mapped_column(Text)
-    author_kind: Mapped[str] = mapped_column(String(10))  # person | llm | composer
+    author_kind: Mapped[str] = mapped_column(String(10))  # records.AUTHOR_KINDS
     author: Mapped[str] = mapped_column(String(100))
     model: Mapped[str | None] = mapped_column(String(200), nullable=True)
     flags: Mapped[list[Any]] = mapped_column(JSON)  # the number guard's flags at this version

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from assistant.errors import InputError
 from assistant.report import SECTION_IDS, Report, section_spec
 
-AuthorKind = Literal["person", "llm", "composer"]
+# "kept": a person chose 不采用, and the accepted text was stored again as the newest version
+AuthorKind = Literal["person", "llm", "composer", "kept"]
+AUTHOR_KINDS: tuple[str, ...] = get_args(AuthorKind)
 DecisionKind = Literal["confirm", "dismiss"]
 ExportKind = Literal["征求意见稿", "正式稿"]
 ChatKind = Literal["question", "answer", "instruction", "version", "refusal", "failure", "message"]
-AUTHOR_KIND_LABELS = {"person": "人工", "llm": "大模型", "composer": "离线撰写"}
+AUTHOR_KIND_LABELS = {
+    "person": "人工",
+    "llm": "大模型",
+    "composer": "离线撰写",
+    "kept": "不采用新版，保持原文",
+}
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from assistant.store.models import (
     utcnow,
 )
 from assistant.store.records import (
+    AUTHOR_KINDS,
     AuthorKind,
     Change,
     ChatEntry,
@@ -351,7 +352,7 @@ class Workspace:
         """Append a version. `based_on` is the version the writer started from; if another
         version was added since, the save is refused (`HEAD` appends without that check)."""
         check_section(section)
-        if author_kind not in ("person", "llm", "composer"):
+        if author_kind not in AUTHOR_KINDS:
             raise ValueError(f"author_kind {author_kind!r}")
         with self._tx(write=True) as s:
             head = self._head(s, report_id, section)

@@ -289,7 +289,10 @@ def test_wording_and_last_years_problems(assistant: Assistant, demo: dict[str, i
     rows, html = rh.wording_view(assistant, opened.state())
     problems_row = next(r for r in rows if r[0] == "五、存在的主要问题及改进情况")
     assert problems_row[2].startswith("⚠")
-    assert "<mark>" in html
+    # side by side, last year's on the left: a copied text has nothing struck or new in 五
+    assert '<div class="side"><div><b>2024年</b>' in html and "<b>2025年</b>" in html
+    five = html.split("五、存在的主要问题及改进情况")[1].split("<h4>")[0]
+    assert "<del>" not in five and "<ins>" not in five
     matches = rh.problems_rows(assistant, opened.state())
     assert matches and {m[1] for m in matches} == {"原样重复（2024、2025年均列出）"}
 
@@ -577,3 +580,25 @@ def test_the_chat_routes_questions_and_instructions(
     )
     assert result.version.number == before + 1
     assert "能不能突出培训？" in openai_stub.requests[-1].json["messages"][-1]["content"]
+
+
+def test_a_rejected_version_is_no_new_writing_and_the_demo_says_it_is_a_demo(
+    assistant: Assistant, demo: dict[str, int]
+) -> None:
+    from ui.pages.profile import banner_text
+
+    opened = dh.reject(assistant, demo, "problems", author="张三")
+    assert opened.version >= demo["version"]
+    rows = dh.history_rows(assistant, opened.state(), "problems")
+    assert rows[0][1] == "不采用新版，保持原文 张三"
+    report = ws.current(assistant, demo).report
+    assert "这是演示数据" in banner_text(report, 1)
+    new = ws.create_report(assistant, "某某市某某局", 2025, author="张三")
+    assert "演示数据" not in banner_text(new.report, new.version)
+
+
+def test_the_chart_writes_its_values(assistant: Assistant, demo: dict[str, int]) -> None:
+    chart = rh.chart_html(rh.compare(assistant, demo))
+    report = ws.current(assistant, demo).report
+    shown = str(report.value("apply.new.total"))
+    assert f">{shown}</text>" in chart  # the figure beside its point, not only on hover

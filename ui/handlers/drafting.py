@@ -146,10 +146,19 @@ def history_rows(
     if not state:
         return []
     versions = assistant.store.drafts(int(state["id"]), section)
+
+    def who(v: DraftVersion) -> str:
+        # 恢复此版本 stores an earlier text again: said so, not as new writing
+        if v.author_kind == "person":
+            earlier = next((u for u in versions if u.number < v.number and u.text == v.text), None)
+            if earlier is not None:
+                return f"{v.author or '本机用户'}：恢复为第{earlier.number}版的文字"
+        return v.describe_author()
+
     return [
         [
             f"第{v.number}版" + ("（不完整）" if v.incomplete else ""),
-            v.describe_author(),
+            who(v),
             f"{v.at.astimezone():%Y-%m-%d %H:%M}",
             str(len(v.flags)) if v.flags else "",
             str(len(v.text)),
@@ -215,11 +224,11 @@ def reject(
         opened.id,
         section,
         s.text,
-        author_kind="person",
+        author_kind="kept",
         author=author,
         based_on=s.head.number if s.head else None,
     )
-    return opened
+    return ws.save(assistant, opened, opened.report, author=author)  # the stored version
 
 
 def edit(

@@ -9,9 +9,9 @@ from typing import Any
 from assistant.checks import SEVERITY_LABELS, STATUS_LABELS, Finding
 from assistant.compare.comparison import Comparison as FullComparison
 from assistant.compare.comparison import compare_reports
-from assistant.compare.html import chart_svg
+from assistant.compare.html import chart_svg, side_by_side
 from assistant.compare.numbers import NumberComparison
-from assistant.compare.wording import Piece, compare_wording
+from assistant.compare.wording import compare_wording
 from assistant.errors import InputError
 from assistant.report import Report, format_number
 from assistant.service import Assistant
@@ -103,19 +103,13 @@ def wording_view(
         if report.text(w.section) and prior.text(w.section):  # type: ignore[arg-type]
             parts.append(
                 f"<h4>{html.escape(section_label(w.section))}（相似度 {w.similarity:.0%}）"
-                f"</h4>{pieces_html(w.diff)}"
+                f"</h4>{side_by_side(w)}"
             )
     legend = (
-        "<p><mark>黄色</mark>：与上年相同的文字；<ins>绿色</ins>：本年新写；"
-        "<del>删除线</del>：上年有、本年删去。</p>"
+        "<p>左边是上年的文字，右边是本年的：<del>删除线</del>是上年有、本年删去的，"
+        "<ins>绿色</ins>是本年新写的，其余是两年相同的文字。</p>"
     )
     return rows, legend + "".join(parts) if parts else ""
-
-
-def pieces_html(pieces: tuple[Piece, ...] | list[Piece]) -> str:
-    tags = {"equal": "mark", "insert": "ins", "delete": "del"}
-    body = "".join(f"<{tags[p.op]}>{html.escape(p.text)}</{tags[p.op]}>" for p in pieces)
-    return f'<div class="xxgk-draft xxgk-diff">{body}</div>'
 
 
 def problems_rows(assistant: Assistant, state: dict[str, int] | None) -> list[list[str]]:

@@ -10,6 +10,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.errors import InputError, LLMError
+from assistant.store import section_label
 from ui.handlers import drafting as dh
 from ui.handlers import workspace as ws
 from ui.markup import md_text
@@ -152,18 +153,27 @@ def build(page: Page) -> dict[str, Any]:
             note,
         ]
 
-    def after(opened: ws.Opened, sid: str) -> list[Any]:
-        return [
-            opened.state(),
-            banner_text(opened.report, opened.version),
-            *view(opened.state(), sid),
-        ]
+    def after(opened: ws.Opened, sid: str, told: str | None = None) -> list[Any]:
+        shown = view(opened.state(), sid)
+        if told is not None:  # what the click did, in place of the version's note
+            shown[-1] = told
+        return [opened.state(), banner_text(opened.report, opened.version), *shown]
 
     def do_accept(state: dict[str, int] | None, sid: str, request: gr.Request) -> list[Any]:
-        return after(dh.accept(a, state, sid, author=author_of(request)), sid)
+        head = a.store.draft(int(state["id"]), sid) if state else None
+        opened = dh.accept(a, state, sid, author=author_of(request))
+        number = head.number if head is not None else 0
+        return after(
+            opened, sid, f"✔ 已采用第{number}版：报告的“{section_label(sid)}”现在是这一版的文字。"
+        )
 
     def do_reject(state: dict[str, int] | None, sid: str, request: gr.Request) -> list[Any]:
-        return after(dh.reject(a, state, sid, author=author_of(request)), sid)
+        head = a.store.draft(int(state["id"]), sid) if state else None
+        opened = dh.reject(a, state, sid, author=author_of(request))
+        number = head.number if head is not None else 0
+        return after(
+            opened, sid, f"已不采用第{number}版：报告的“{section_label(sid)}”保持原来的文字。"
+        )
 
     def do_edit(
         state: dict[str, int] | None, sid: str, text: str, request: gr.Request

@@ -35,9 +35,14 @@ _PLACEHOLDERS = {
 def banner_text(report: Report | None, version: int | None = None) -> str:
     if report is None:
         return "### 尚未打开报告\n请在“单位与年度”页选择已有报告，或新建一份。"
+    demo = (
+        "\n\n**这是演示数据**（示例单位的报告），可以随意修改试用；新建报告后即可填写本单位的数据。"
+        if (report.source or "").startswith("knowledge/demo/")
+        else ""
+    )
     return (
         f"### {md_text(report.agency.name) or '（未填写机关名称）'} · {report.year}年度报告"
-        f"　<small>格式：{report.layout.notice}　已保存第 {version} 版</small>"
+        f"　<small>格式：{report.layout.notice}　已保存第 {version} 版</small>{demo}"
     )
 
 
