@@ -7,6 +7,7 @@ figure. Deltas ("比上年增加4条") are kept apart: they are year-on-year cla
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -162,7 +163,7 @@ def _find_claims(text: str) -> list[Claim]:
 
 
 def claim_value(
-    report: Report, key: str, derived: dict[str, object]
+    report: Report, key: str, derived: Mapping[str, object]
 ) -> list[tuple[str, Decimal | None]]:
     """The table values a claim may denote: (cell id, value or None when unknown)."""
     out: list[tuple[str, Decimal | None]] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Literal, cast
 
 from assistant.checks.findings import CheckResult, Finding, Severity, Status
 from assistant.checks.options import CheckOptions
@@ -174,7 +174,7 @@ def rule(
     needs_prior: bool = False,
 ) -> Callable[[RuleFunc], RuleFunc]:
     """Register a rule. `formats` is SPEC's notation: "19", "21" or "19/21"."""
-    fmts = frozenset("20" + f for f in formats.split("/"))
+    fmts = frozenset(cast(FormatVersion, "20" + f) for f in formats.split("/"))
 
     def register(func: RuleFunc) -> RuleFunc:
         if rule_id in _REGISTRY:
@@ -185,7 +185,7 @@ def rule(
             fmts,
             title,
             func,
-            scope,  # type: ignore[arg-type]
+            scope,
             needs_prior,
         )
         _ORDERED.clear()

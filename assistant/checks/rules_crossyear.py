@@ -154,7 +154,7 @@ def pending_last_year(ctx: CheckContext) -> Iterator[Finding]:
     pending = {g: prior.value(f"{pt}.{g}.pending") for g in groups}
     open_cases = {g: v for g, v in pending.items() if v}
     if open_cases:
-        listed = "、".join(f"{groups[g]}{_F(v)}件" for g, v in open_cases.items())  # type: ignore[arg-type]
+        listed = "、".join(f"{groups[g]}{_F(v)}件" for g, v in open_cases.items())
         yield ctx.fail(
             f"上年报告表四有尚未审结的案件（{listed}），本年报告可说明其审结结果。", found=listed
         )

@@ -228,7 +228,7 @@ def published_decisions(ctx: CheckContext) -> Iterator[Finding]:
                     cells=(cid,),
                     section=sid,
                     **loc,
-                )  # type: ignore[arg-type]
+                )
             else:
                 yield ctx.passed(cells=(cid,), section=sid, **loc)  # type: ignore[arg-type]
 
@@ -255,7 +255,7 @@ def fee_unit(ctx: CheckContext) -> Iterator[Finding]:
                     cells=(cid,),
                     section=sid,
                     **_loc(text, m.start()),
-                )  # type: ignore[arg-type]
+                )
     if table >= 10000 and ctx.report.agency.kind in ("department", "township", None):
         failed = True
         yield ctx.fail(
@@ -296,15 +296,14 @@ def unpaid_needs_notice(ctx: CheckContext) -> Iterator[Finding]:
         return
     text = ctx.report.text("other")
     count = ctx.v("fees.notices_count")
-    if unpaid > 0 and _NO_FEE.search(text):
-        m = _NO_FEE.search(text)
+    if unpaid > 0 and (m := _NO_FEE.search(text)):
         yield ctx.fail(
             f"表三“逾期未按收费通知要求缴纳费用”为{format_number(unpaid)}件，说明发出过收费通知；"
             f"但“六”称“{m.group(0)}”。请核对。",
             cells=(cid,),
-            section="other",  # type: ignore[union-attr]
+            section="other",
             **_loc(text, m.start()),
-        )  # type: ignore[union-attr]
+        )
     elif unpaid > 0 and count is not None and count < unpaid:
         yield ctx.fail(
             f"发出收费通知{format_number(count)}件，少于表三逾期未缴费{format_number(unpaid)}件。",

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypedDict
 
 from assistant.checks.claims import (
     QUANTITY_LABELS,
@@ -33,7 +34,13 @@ def _texts(ctx: CheckContext) -> Iterator[tuple[SectionId, str]]:
             yield sid, text
 
 
-def _locate(text: str, start: int) -> dict[str, object]:
+class _Where(TypedDict):
+    quote: str
+    start: int
+    end: int
+
+
+def _locate(text: str, start: int) -> _Where:
     s = sentence_at(text, start)
     return {"quote": s.text, "start": s.start, "end": s.end}
 
@@ -309,7 +316,7 @@ def received_scope(ctx: CheckContext) -> Iterator[Finding]:
                 yield ctx.unknown(cells, section=sid, **loc)
             elif n == new:
                 yield ctx.passed("“收到申请”数与本年新收一致。", cells=cells, section=sid, **loc)
-            elif n == new + carry and "结转" in loc["quote"]:  # type: ignore[operator]
+            elif n == new + carry and "结转" in loc["quote"]:
                 yield ctx.passed(
                     "“收到申请”数为新收加上年结转，正文已说明。", cells=cells, section=sid, **loc
                 )
@@ -359,20 +366,20 @@ def zero_claims(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _zero(
-    ctx: CheckContext, cells: tuple[str, ...], said: str, sid: SectionId, loc: dict[str, object]
+    ctx: CheckContext, cells: tuple[str, ...], said: str, sid: SectionId, loc: _Where
 ) -> Iterator[Finding]:
     values = [ctx.v(c) for c in cells]
     if any(v is None for v in values):
-        yield ctx.unknown(cells, section=sid, **loc)  # type: ignore[arg-type]
+        yield ctx.unknown(cells, section=sid, **loc)
     elif all(v == 0 for v in values):
-        yield ctx.passed(f"正文“{said}”与表格一致。", cells=cells, section=sid, **loc)  # type: ignore[arg-type]
+        yield ctx.passed(f"正文“{said}”与表格一致。", cells=cells, section=sid, **loc)
     else:
         shown = "、".join(
             f"{ctx.where(c)}为{format_number(v)}" for c, v in zip(cells, values, strict=True) if v
-        )  # type: ignore[arg-type]
+        )
         yield ctx.fail(
             f"正文称“{said}”，但{shown}。请修改正文或核对表格。", cells=cells, section=sid, **loc
-        )  # type: ignore[arg-type]
+        )
 
 
 _NO_NORMATIVE = re.compile(r"(无|没有|未(制发|出台|印发|制定|发布))(行政)?规范性文件")
@@ -392,15 +399,15 @@ def normative_claims(ctx: CheckContext) -> Iterator[Finding]:
             claimed = True
             loc = _locate(text, m.start())
             if made is None:
-                yield ctx.unknown((cid,), section=sid, **loc)  # type: ignore[arg-type]
+                yield ctx.unknown((cid,), section=sid, **loc)
             elif made == 0:
-                yield ctx.passed("正文与表二规范性文件数一致。", cells=(cid,), section=sid, **loc)  # type: ignore[arg-type]
+                yield ctx.passed("正文与表二规范性文件数一致。", cells=(cid,), section=sid, **loc)
             else:
                 yield ctx.fail(
                     f"正文称“{m.group(0)}”，但表二本年制发{format_number(made)}件。",
                     cells=(cid,),
                     section=sid,
                     **loc,
-                )  # type: ignore[arg-type]
+                )
     if not claimed and ctx.report.narrative.strip():
         yield ctx.passed("正文未见与表二规范性文件数相矛盾的表述。", cells=(cid,))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from assistant.checks.engine import CheckContext, rule
 from assistant.checks.findings import Finding
@@ -115,7 +115,7 @@ def central_publication(ctx: CheckContext) -> Iterator[Finding]:
         )
 
 
-def _content(report: Report) -> tuple[dict[str, object], str]:
+def _content(report: Report) -> tuple[Mapping[str, object], str]:
     cells = {k: (c.value if c.is_number else c.kind) for k, c in report.cells.items()}
     return cells, re.sub(r"\s+", "", normalize_text(report.narrative))
 

@@ -57,7 +57,7 @@ def _rules_rows(ctx: CheckContext, table: str, cols: tuple[str, ...]) -> Iterato
             cells=[c for c, _ in nonzero],
             expected=0,
             found="、".join(_F(v) for _, v in nonzero),
-        )  # type: ignore[arg-type]
+        )
     elif None in values:
         yield ctx.unknown(cells)
     else:

@@ -136,21 +136,21 @@ def row_total(ctx: CheckContext) -> Iterator[Finding]:
     ok: list[str] = []  # one pass finding for every item that passes
     f = format_number
     for label, cells in _plan(ctx).rows:
-        values = _values(ctx, cells)
-        if None in values:
+        values = [v for v in _values(ctx, cells) if v is not None]
+        if len(values) < len(cells):
             yield ctx.unknown(cells)
             continue
         total, parts = values[0], values[1:]
-        if total == sum(parts):  # type: ignore[arg-type]
+        if total == sum(parts):
             ok.extend(cells)
         else:
             yield ctx.fail(
-                f"表三「{label}」行：总计为{f(total)}，自然人与法人或其他组织五列之和为"  # type: ignore[arg-type]
-                f"{'+'.join(f(v) for v in parts)}={f(sum(parts))}，不相等。"  # type: ignore[arg-type]
+                f"表三「{label}」行：总计为{f(total)}，自然人与法人或其他组织五列之和为"
+                f"{'+'.join(f(v) for v in parts)}={f(sum(parts))}，不相等。"
                 f"请核对本行各列。",
                 cells=cells,
                 expected=sum(parts),
-                found=total,  # type: ignore[arg-type]
+                found=total,
             )
     if ok:
         yield ctx.passed(cells=ok)
@@ -189,12 +189,12 @@ def carry_out_share(ctx: CheckContext) -> Iterator[Finding]:
         f = format_number
         yield ctx.fail(
             f"表三：结转下年度{f(carry_out)}件，占本年新收{f(new)}件的"
-            f"{carry_out * 100 / new:.0f}%，超过{share * 100:.0f}%。结转的应只是年底前收到、"  # type: ignore[operator]
+            f"{carry_out * 100 / new:.0f}%，超过{share * 100:.0f}%。结转的应只是年底前收到、"
             f"尚在答复期限内的申请，请核对。",
             cells=cells,
             expected=f"≤{share * 100:.0f}%",
             found=carry_out,
-        )  # type: ignore[operator]
+        )
     else:
         yield ctx.passed(cells=cells)
 
@@ -213,11 +213,11 @@ def other_share(ctx: CheckContext) -> Iterator[Finding]:
         f = format_number
         yield ctx.fail(
             f"{ctx.where(cells[0])}为{f(other)}件，占办理结果总计{f(total)}件的"
-            f"{other * 100 / total:.0f}%，超过{share * 100:.0f}%。原则上申请都应按法定方式处理，"  # type: ignore[operator]
+            f"{other * 100 / total:.0f}%，超过{share * 100:.0f}%。原则上申请都应按法定方式处理，"
             f"请说明原因或核对是否归类错误。",
             cells=cells,
             expected=f"≤{share * 100:.0f}%",
             found=other,
-        )  # type: ignore[operator]
+        )
     else:
         yield ctx.passed(cells=cells)

@@ -24,21 +24,21 @@ def review_table_id(report: Report) -> str:
 def _group_total(ctx: CheckContext, group: str) -> Iterator[Finding]:
     t = review_table_id(ctx.report)
     cells = [f"{t}.{group}.total", *(f"{t}.{group}.{p}" for p in _PARTS)]
-    values = [ctx.v(c) for c in cells]
-    if None in values:
+    values = [v for c in cells if (v := ctx.v(c)) is not None]
+    if len(values) < len(cells):
         yield ctx.unknown(cells)
         return
     total, parts = values[0], values[1:]
     f = format_number
-    if total == sum(parts):  # type: ignore[arg-type]
+    if total == sum(parts):
         yield ctx.passed(cells=cells)
     else:
         yield ctx.fail(
-            f"表四「{_GROUP_LABELS[group]}」：总计为{f(total)}，结果维持+结果纠正+其他结果+尚未审结="  # type: ignore[arg-type]
-            f"{'+'.join(f(v) for v in parts)}={f(sum(parts))}，不相等。请核对这五个数。",  # type: ignore[arg-type]
+            f"表四「{_GROUP_LABELS[group]}」：总计为{f(total)}，结果维持+结果纠正+其他结果+尚未审结="
+            f"{'+'.join(f(v) for v in parts)}={f(sum(parts))}，不相等。请核对这五个数。",
             cells=cells,
             expected=sum(parts),
-            found=total,  # type: ignore[arg-type]
+            found=total,
         )
 
 

@@ -64,7 +64,7 @@ def human_text(report: Report, result: CheckResult) -> str:
         if note.level != "info":
             lines.append(f"  读取提示：{note.message}")
     for severity in ("error", "warning", "info"):
-        failed = result.failures(severity)  # type: ignore[arg-type]
+        failed = result.failures(severity)
         if not failed:
             continue
         lines += ["", f"{SEVERITY_LABELS[severity]}（{len(failed)}项）"]

@@ -13,6 +13,7 @@ from assistant.config import load_settings
 from assistant.errors import InputError
 from assistant.ingest import read_report
 from assistant.report import SECTION_IDS, Section, load_sections
+from assistant.report.layout import SectionId
 from assistant.store import Workspace, backup, restore, section_label
 from assistant.store.backup import is_empty
 from assistant.usecases.workspace import create_report, import_data, pick_report
@@ -37,11 +38,12 @@ def _echo_json(doc: Any) -> None:
     click.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
 
 
-def section_id(text: str) -> str:
+def section_id(text: str) -> SectionId:
     """A section named by id (problems), number (五) or heading (存在的主要问题及改进情况)."""
     t = text.strip().rstrip("、")
-    if t in SECTION_IDS:
-        return t
+    for sid in SECTION_IDS:
+        if t == sid:
+            return sid
     for spec in load_sections():
         if t in (spec.number, spec.heading, spec.full_heading, *spec.info_variants):
             return spec.id

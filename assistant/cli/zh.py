@@ -105,13 +105,13 @@ def install() -> None:
     for cls_name, word in _TYPE_NAMES.items():
         getattr(click.types, cls_name).name = word
     # help columns are aligned by length; a Chinese character takes two columns on screen
-    click.formatting.term_len = _term_width  # type: ignore[attr-defined]
+    click.formatting.term_len = _term_width
 
 
-def _term_width(text: str) -> int:
+def _term_width(x: str) -> int:  # the signature of click's term_len, which it replaces
     from click._compat import strip_ansi
 
-    return display_width(strip_ansi(text))
+    return display_width(strip_ansi(x))
 
 
 def localize(command: click.Command) -> click.Command:

@@ -91,7 +91,7 @@ def compare_numbers(reports: Sequence[Report]) -> NumberComparison:
         raise ValueError("compare_numbers needs at least two reports")
     ordered = sorted(reports, key=lambda r: r.year)
     aligned, fmt, unmapped = _aligned(ordered)
-    layout = load_layout(fmt)  # type: ignore[arg-type]
+    layout = load_layout(fmt)
     rows: list[CellRow] = []
     for table in layout.tables:
         for spec in table.cells:

@@ -86,7 +86,7 @@ def _fold_short_equals(pieces: list[Piece]) -> list[Piece]:
     def flush() -> None:
         for op in ("delete", "insert"):
             if run[op]:
-                merged.append(Piece(op, "".join(run[op])))  # type: ignore[arg-type]
+                merged.append(Piece(op, "".join(run[op])))
                 run[op] = []
 
     for p in out:

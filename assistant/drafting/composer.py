@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from assistant.report.facts import FactLedger
+from assistant.report.layout import SectionId
 from assistant.report.model import Report
 from assistant.report.numerals import extract_numbers
 from assistant.report.problems import split_points, split_problems
@@ -39,16 +40,19 @@ _REVIEW_GROUPS = (
 class Guidance(Protocol):
     """A retrieved passage as the composer sees it (a retrieval `Hit` is one)."""
 
-    kind: str
-    title: str
-    article: str | None
+    @property
+    def kind(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def article(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
 class ComposeInput:
     report: Report
     ledger: FactLedger
-    notes: Mapping[str, Mapping[str, str]]  # section → sub-heading ("" = whole) → text
+    notes: Mapping[SectionId, Mapping[str, str]]  # section → sub-heading ("" = whole) → text
     passages: Sequence[Guidance]
     prior: Report | None = None
 
@@ -67,7 +71,7 @@ def compose(section: str, data: ComposeInput) -> str:
     return writer(data)
 
 
-def _table_note(data: ComposeInput, section: str, lines: list[str]) -> str:
+def _table_note(data: ComposeInput, section: SectionId, lines: list[str]) -> str:
     note = _note(data, section, "")
     return "".join([*lines, _end(note)] if note else lines)
 
@@ -139,7 +143,7 @@ def _cite(
     return ""
 
 
-def _note(data: ComposeInput, section: str, sub: str) -> str:
+def _note(data: ComposeInput, section: SectionId, sub: str) -> str:
     return data.notes.get(section, {}).get(sub, "").strip()
 
 

@@ -73,7 +73,7 @@ def read_report(
             raise
         raise InputError(f"{path.name}：暂不支持读取“{suffix}”文件。", source=path) from exc
     if module_name == "assistant.ingest.datafile":  # its structure limits apply while parsing
-        return module.read(path, format=format, limits=limits)  # type: ignore[no-any-return]
+        return module.read(path, format=format, limits=limits)
     if module_name in _PUBLISHED and (year is not None or agency):
         report: Report = module.read(path, format=format, given=Given(year=year, agency=agency))
     else:

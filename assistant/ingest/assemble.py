@@ -156,13 +156,13 @@ def _flattened(lines: list[str], location: str) -> tuple[list[str], list[Table]]
                     if rows[-1]:
                         rows.append([])
                 else:
-                    rows[-1].extend(x)  # type: ignore[arg-type]
+                    rows[-1].extend(x)
         else:
             # no row separators: a row is labels then values; a label after a value starts the next
             for x in run:
                 if x == "":
                     continue
-                for cell in x:  # type: ignore[union-attr]
+                for cell in x:
                     if rows[-1] and not is_value(cell) and is_value(rows[-1][-1]):
                         rows.append([])
                     rows[-1].append(cell)
@@ -300,9 +300,9 @@ def assemble(
         if read.notes:  # re-read with the location in the messages
             read = read_table(table, read.spec, f"{where}：")
         notes.extend(read.notes)
-        cells = found_specs.setdefault(read.spec.id, {})
+        spec_cells = found_specs.setdefault(read.spec.id, {})
         for cid, text in read.cells.items():
-            cells.setdefault(cid, text)
+            spec_cells.setdefault(cid, text)
             raw.setdefault(cid, text)
     for spec in layout.tables:
         if not spec.render:
@@ -388,14 +388,14 @@ def assemble(
         website=info.website,
     )
     # a published report has no profile; its name usually says what the deadline rules need
-    kind, level = infer_kind_level(agency.name)
-    if kind or level:
-        agency.kind, agency.level = kind, level
+    agency_kind, level = infer_kind_level(agency.name)
+    if agency_kind or level:
+        agency.kind, agency.level = agency_kind, level
         notes.append(
             ReadNote(
                 level="info",
                 message=(
-                    f"根据机关名称推断为{describe_inference(kind, level)}（用于判断发布期限、能否制定规章）；"
+                    f"根据机关名称推断为{describe_inference(agency_kind, level)}（用于判断发布期限、能否制定规章）；"
                     f"如不对，请在单位信息中改正。"
                 ),
             )

@@ -55,7 +55,7 @@ def check_value(raw: object, spec: CellSpec, *, source: str | None = None) -> tu
         raw = format(raw, "f")  # keep "12.50" as typed in raw; the value is the same Decimal
     if raw is not None and not isinstance(raw, (str, int, Decimal)) or isinstance(raw, bool):
         return Cell(kind="text", raw=str(raw)), f"“{raw}”不是数字，应为{expected(spec)}"
-    cell = parse_cell(raw, unit=spec.unit, source=source)  # type: ignore[arg-type]
+    cell = parse_cell(raw, unit=spec.unit, source=source)
     shown = cell.raw if cell.raw else str(raw)
     if cell.kind == "text":
         return (

@@ -113,7 +113,7 @@ def _match_row(spec: TableSpec, path: list[str]) -> tuple[int, RowSpec] | None:
     idx = table_index(spec)
     parts = [p for t in path for p in split_path(t, idx.texts)]
     key = best_match(parts, idx.rows)
-    return key if isinstance(key, tuple) else None  # type: ignore[return-value]
+    return key if isinstance(key, tuple) else None
 
 
 def _blank_row(spec: TableSpec) -> tuple[int, RowSpec] | None:

@@ -80,10 +80,10 @@ def _cell_map(book: _Book) -> tuple[FormatVersion, dict[str, tuple[str, str]]] |
 def _guess_format(book: _Book) -> FormatVersion | None:
     """Without the cell map: the format whose 表二 labels the workbook shows."""
     for fmt in ("2021", "2019"):
-        layout = load_layout(fmt)  # type: ignore[arg-type]
+        layout = load_layout(fmt)
         table = table_sheets(layout)[0]
         if sheet_name(table) in book.sheetnames and not _label_errors(book, table):
-            return fmt  # type: ignore[return-value]
+            return fmt
     return None
 
 

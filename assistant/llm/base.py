@@ -30,8 +30,10 @@ class ChatModel(Protocol):
 class Embedder(Protocol):
     """Text → vectors. Queries and passages are embedded differently by e5-style models."""
 
-    name: str
-    dim: int
+    @property
+    def name(self) -> str: ...
+    @property
+    def dim(self) -> int: ...
 
     def embed_passages(self, texts: Sequence[str]) -> list[list[float]]: ...
 

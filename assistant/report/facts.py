@@ -148,15 +148,16 @@ def build_ledger(
     ledger = FactLedger()
     layout = report.layout
     for cid, cell in report.cells.items():
-        if not cell.is_number or not layout.has_cell(cid):
+        value = cell.value
+        if not cell.is_number or value is None or not layout.has_cell(cid):
             continue
         spec = layout.cell(cid)
         ledger.add(
             Fact(
                 cid,
-                Decimal(cell.value),
+                Decimal(value),
                 cell_unit(spec),
-                spec.describe(),  # type: ignore[arg-type]
+                spec.describe(),
                 "cell",
                 cid,
             )
@@ -218,12 +219,13 @@ def _add_derived(ledger: FactLedger, report: Report) -> None:
         ledger.value(f"{review}.litigation_direct.total"),
         ledger.value(f"{review}.litigation_after_review.total"),
     ]
-    if all(p is not None for p in parts):
+    known = [p for p in parts if p is not None]
+    if len(known) == len(parts):
         ledger.add(
             Fact(
                 f"{review}.litigation.total",
-                sum(parts, Decimal(0)),
-                "件",  # type: ignore[arg-type]
+                sum(known, Decimal(0)),
+                "件",
                 "行政诉讼合计（未经复议直接起诉加复议后起诉）",
                 "derived",
                 f"{review}.litigation_direct.total + {review}.litigation_after_review.total",

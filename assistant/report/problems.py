@@ -227,7 +227,7 @@ def _such_as(text: str, start: int, end: int) -> list[tuple[int, int]]:
     m = _SUCH_AS.search(text, start, end)
     if m is None:
         return []
-    out = []
+    out: list[tuple[int, int]] = []
     a = m.start("items")
     for sep in [*_LIST_SEP.finditer(text, a, m.end("items")), None]:
         b = sep.start() if sep else m.end("items")
@@ -295,8 +295,9 @@ def split_points(text: str) -> list[Point]:
             if kind == "problem" and (_MEASURE_LEAD.match(seg) or _FUTURE.search(seg)):
                 kind = "measure"
         elif mode == "rectification":
-            kind = wording if wording in ("problem", "measure") and not piece.marked else None
-            kind = kind or "rectification"
+            kind = "rectification"
+            if (wording == "problem" or wording == "measure") and not piece.marked:
+                kind = wording
         elif wording is None:
             continue  # no structure and no telling words: not a point
         else:

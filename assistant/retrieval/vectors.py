@@ -7,6 +7,7 @@ import logging
 import os
 import re
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -156,8 +157,11 @@ class VectorStore:
             try:
                 self._call(
                     "写入",
-                    lambda s=start, e=end: self._store.add_texts(
-                        list(texts[s:e]), metadatas=list(metadatas[s:e]), ids=list(ids[s:e])
+                    partial(
+                        self._store.add_texts,
+                        list(texts[start:end]),
+                        metadatas=list(metadatas[start:end]),
+                        ids=list(ids[start:end]),
                     ),
                 )
             finally:
@@ -175,8 +179,8 @@ class VectorStore:
         while True:
             got = self._call(
                 "读取",
-                lambda o=offset: self._store.get(
-                    limit=page, offset=o, include=["documents", "metadatas"]
+                partial(
+                    self._store.get, limit=page, offset=offset, include=["documents", "metadatas"]
                 ),
             )
             ids += got["ids"]

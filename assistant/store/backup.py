@@ -46,8 +46,7 @@ def backup(ws: Workspace, path: Path) -> dict[str, int]:
     tables: dict[str, list[dict[str, Any]]] = {}
     with ws.engine.connect() as conn, conn.begin():
         revision = current_revision(conn)
-        for model in TABLES_IN_ORDER:
-            table = model.__table__
+        for table in TABLES_IN_ORDER:
             rows = conn.execute(select(table).order_by(table.c.id)).mappings()
             tables[table.name] = [{k: _encode(v) for k, v in r.items()} for r in rows]
             counts[table.name] = len(tables[table.name])
@@ -117,9 +116,7 @@ def _read(path: Path, limits: LimitSettings) -> dict[str, Any]:
 
 def is_empty(ws: Workspace) -> bool:
     with ws.engine.connect() as conn:
-        return all(
-            conn.scalar(select(func.count()).select_from(m.__table__)) == 0 for m in TABLES_IN_ORDER
-        )
+        return all(conn.scalar(select(func.count()).select_from(t)) == 0 for t in TABLES_IN_ORDER)
 
 
 def restore(ws: Workspace, path: Path, *, limits: LimitSettings = DEFAULT_LIMITS) -> dict[str, int]:
@@ -132,10 +129,9 @@ def restore(ws: Workspace, path: Path, *, limits: LimitSettings = DEFAULT_LIMITS
         with ws.engine.connect() as conn:
             conn.execution_options(**{WRITE: True})
             with conn.begin():
-                for model in reversed(TABLES_IN_ORDER):
-                    conn.execute(delete(model.__table__))
-                for model in TABLES_IN_ORDER:
-                    table = model.__table__
+                for table in reversed(TABLES_IN_ORDER):
+                    conn.execute(delete(table))
+                for table in TABLES_IN_ORDER:
                     rows = doc["tables"].get(table.name, [])
                     dates = [c.name for c in table.columns if isinstance(c.type, DateTime)]
                     for r in rows:
@@ -147,8 +143,8 @@ def restore(ws: Workspace, path: Path, *, limits: LimitSettings = DEFAULT_LIMITS
                     counts[table.name] = len(rows)
                 if conn.dialect.name == "postgresql":
                     # Explicit ids were inserted; move each id sequence past them.
-                    for model in TABLES_IN_ORDER:
-                        name = model.__table__.name
+                    for table in TABLES_IN_ORDER:
+                        name = table.name
                         conn.execute(
                             text(
                                 f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "

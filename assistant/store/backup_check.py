@@ -78,13 +78,12 @@ def check_records(tables: Any, path: Path) -> None:
 
     if not isinstance(tables, dict):
         raise refuse("缺少数据表")
-    known = {m.__table__.name for m in TABLES_IN_ORDER}
+    known = {t.name for t in TABLES_IN_ORDER}
     extra = sorted(set(tables) - known)
     if extra:
         raise refuse(f"含有不认识的数据表“{extra[0]!s:.40}”")
     ids: dict[str, set[int]] = {}
-    for model in TABLES_IN_ORDER:
-        table = model.__table__
+    for table in TABLES_IN_ORDER:
         rows = tables.get(table.name, [])
         if not isinstance(rows, list):
             raise refuse(f"的“{table.name}”不是记录列表")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -158,13 +159,17 @@ class ExportRow(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
-TABLES_IN_ORDER = (
-    AgencyRow,
-    ReportRow,
-    ChangeRow,
-    NoteRow,
-    DraftRow,
-    ChatRow,
-    DecisionRow,
-    ExportRow,
+# every table, parents before children (a backup writes and a restore inserts in this order)
+TABLES_IN_ORDER: tuple[Table, ...] = tuple(
+    cast(Table, model.__table__)
+    for model in (
+        AgencyRow,
+        ReportRow,
+        ChangeRow,
+        NoteRow,
+        DraftRow,
+        ChatRow,
+        DecisionRow,
+        ExportRow,
+    )
 )

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -544,8 +544,8 @@ class Workspace:
             return {
                 r.fingerprint: Decision(
                     r.fingerprint,
-                    r.decision,
-                    r.reason,  # type: ignore[arg-type]
+                    cast(DecisionKind, r.decision),  # the column holds only what decide() wrote
+                    r.reason,
                     r.author,
                     aware(r.at),
                 )
@@ -585,9 +585,9 @@ class Workspace:
             return [
                 ExportRecord(
                     r.format,
-                    r.kind,
+                    cast(ExportKind, r.kind),  # the column holds only what record_export wrote
                     list(r.overrides),
-                    r.path,  # type: ignore[arg-type]
+                    r.path,
                     r.author,
                     aware(r.at),
                 )

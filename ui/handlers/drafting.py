@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 import queue
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from assistant.compare.wording import diff_text
 from assistant.config import LLMSettings
@@ -191,13 +191,12 @@ def version_diff(
 
 
 def _with_text(report: Report, section: str, text: str) -> Report:
+    section = cast(SectionId, section)  # one of DRAFT_SECTIONS: the page offers no other
     sections = dict(report.sections)
-    old = sections.get(section)  # type: ignore[call-overload]
+    old = sections.get(section)
     sections[section] = (
-        old.model_copy(update={"text": text})
-        if old is not None  # type: ignore[index]
-        else Section(id=section, text=text)
-    )  # type: ignore[arg-type]
+        old.model_copy(update={"text": text}) if old is not None else Section(id=section, text=text)
+    )
     return report.model_copy(update={"sections": sections})
 
 
@@ -456,9 +455,9 @@ def _start(job: Callable[[Callable[[str], None]], Any]) -> queue.Queue[tuple[str
 
 
 def _drain(
-    pieces: queue.Queue[tuple[str, Any]],  # type: ignore[misc]
+    pieces: queue.Queue[tuple[str, Any]],
     wait_first: float | None = None,
-) -> Iterator[str | Waiting]:
+) -> Generator[str | Waiting, None, Draft]:
     """Yield the tokens as they arrive (after a `Waiting` if the first is later than
     `wait_first` seconds); the job's result is the return value, its exception is raised here."""
     try:

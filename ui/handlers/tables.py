@@ -216,7 +216,7 @@ def marked_positions(block: EditBlock, cells: Sequence[str]) -> list[tuple[int, 
 
 
 def blocks_by_key() -> dict[str, EditBlock]:
-    return {b.key: b for fmt in ("2021", "2019") for b in edit_blocks(fmt)}  # type: ignore[arg-type]
+    return {b.key: b for fmt in ("2021", "2019") for b in edit_blocks(fmt)}
 
 
 def check_opened(assistant: Assistant, report: Report) -> CheckResult:

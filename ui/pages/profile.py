@@ -101,7 +101,13 @@ def build(page: Page) -> dict[str, Any]:
             prior_btn = gr.Button("导入上年报告", elem_id="prior-import")
             prior_msg = gr.Markdown(elem_id="prior-msg")
 
-    fields = [name_box, kind, level, *boxes.values(), *published.values()]
+    fields: list[gr.Textbox | gr.Dropdown] = [
+        name_box,
+        kind,
+        level,
+        *boxes.values(),
+        *published.values(),
+    ]
     names = [*ws.PROFILE_FIELDS, *ws.PUBLICATION_FIELDS]
 
     def refresh_picker(state: dict[str, int] | None) -> Any:

@@ -70,7 +70,12 @@ def build(page: Page) -> dict[str, Any]:
         frows, found = rh.findings_view(a, state)
         sim_rows, wording_html = rh.wording_view(a, state)
         years_n = len(headers) - 3
-        widths = ["46%", *[f"{34 / years_n:.1f}%" for _ in range(years_n)], "10%", "10%"]
+        widths: list[str | int] = [
+            "46%",
+            *[f"{34 / years_n:.1f}%" for _ in range(years_n)],
+            "10%",
+            "10%",
+        ]
         table = gr.Dataframe(value=pd.DataFrame(rows, columns=headers), column_widths=widths)
         return [
             cmp.message,

@@ -44,7 +44,7 @@ _PAINT_JS = """(css) => {
 }"""
 
 
-def _widths(block: th.EditBlock) -> list[str]:
+def _widths(block: th.EditBlock) -> list[str | int]:
     """The label column wide enough for 三's long row labels, the figures sharing the rest."""
     values = len(block.headers) - 1
     label = 36 if values >= 7 and len(block.row_labels) > 1 else (16 if values > 7 else 40)
