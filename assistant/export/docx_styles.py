@@ -110,13 +110,13 @@ def _set_ppr_flag(style: BaseStyle, tag: str, attrs: dict[str, str] | None) -> N
 
 def _paragraph_style(doc: DocxDocument, name: str) -> ParagraphStyle:
     try:
-        return doc.styles[name]  # type: ignore[return-value]
+        return doc.styles[name]
     except KeyError:
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.element.set(qn("w:styleId"), _STYLE_IDS[name])
         style.base_style = doc.styles[STYLE_BODY]
         style.quick_style = True  # in the gallery, where an office looks to restyle
-        return style  # type: ignore[return-value]
+        return style
 
 
 def _alias(style: BaseStyle, alias: str) -> None:
@@ -235,7 +235,7 @@ def define_styles(doc: DocxDocument) -> None:
         body,
         FONTS["body"],
         BODY_PT,
-        align=WD_ALIGN_PARAGRAPH.JUSTIFY,  # type: ignore[arg-type]
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
         indent_chars=2,
     )
     _set_rpr_flag(body, "spacing", str(BODY_CHAR_SPACING_TWIPS))

@@ -124,7 +124,7 @@ def add_grid_table(
         if gc.rowspan > 1 or gc.colspan > 1:
             cell = cell.merge(at[gc.row + gc.rowspan - 1][gc.col + gc.colspan - 1])
         cell.width = Mm(sum(widths[gc.col : gc.col + gc.colspan]))
-        _write(cell, gc.text, label_style if gc.kind == "label" else text_style)  # type: ignore[arg-type]
+        _write(cell, gc.text, label_style if gc.kind == "label" else text_style)
         if cells_out is not None and gc.cell_id is not None:
             cells_out[gc.cell_id] = cell
     _row_flags(table, grid.header_rows, keep_together=True)
@@ -147,6 +147,6 @@ def add_simple_table(
         for k, text in enumerate(values):
             cell = flat[r * len(headers) + k]
             cell.width = Mm(widths_mm[k])
-            _write(cell, text, head if r == 0 else body)  # type: ignore[arg-type]
+            _write(cell, text, head if r == 0 else body)
     _row_flags(table, 1)
     return table

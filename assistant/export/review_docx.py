@@ -64,7 +64,7 @@ def _split_run(run: Run, at: int) -> Run:
     tail = copy.deepcopy(run._r)
     run._r.addnext(tail)
     run.text = text[:at]
-    second = Run(tail, run._parent)  # type: ignore[arg-type]
+    second = Run(tail, run._parent)
     second.text = text[at:]
     return second
 
