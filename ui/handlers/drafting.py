@@ -7,7 +7,7 @@ import queue
 import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from assistant.compare.wording import diff_text
 from assistant.config import LLMSettings
@@ -21,6 +21,9 @@ from assistant.usecases.drafting import flag_dict
 from assistant.usecases.workspace import workspace_context
 from ui.handlers import workspace as ws
 from ui.markup import md_text
+
+if TYPE_CHECKING:
+    from assistant.drafting.drafter import Draft
 
 # The sections a person drafts or revises here; 二、三、四 are tables with optional short notes.
 DRAFT_SECTIONS = SECTION_IDS
@@ -377,7 +380,7 @@ def run_draft(
         store, store.load_report(opened.id), with_prior=True, options=assistant.check_options
     )
     drafter, _ = drafting.open_drafter(assistant, ctx, retrieve=retrieve, llm=llm)
-    sid: SectionId = section  # type: ignore[assignment]  # one of DRAFT_SECTIONS, checked above
+    sid: SectionId = section  # one of DRAFT_SECTIONS, checked above
     kind = drafting.route_of(instruction, mode)
     earlier = drafting.history(store, opened.id, section)  # before this request is recorded
     if kind == "question":
