@@ -14,7 +14,7 @@ from assistant.ingest import read_report
 from assistant.ingest.sections import Preamble, read_preamble
 from assistant.report.dataschema import dump
 from assistant.report.layout import SECTION_IDS, load_layout
-from assistant.report.model import Report
+from assistant.report.model import OCR_CHECK, OCR_SOURCE, OCR_SUMMARY, Report
 
 _FORMAT_NAMES = {"2019": "2019年试行格式", "2021": "2021年格式"}
 _SECTION_NAMES = {"preamble": "前言"}
@@ -91,6 +91,10 @@ def parse_text(report: Report) -> str:
     expected = [c for t in layout.tables if t.render for c in t.cells]
     got = sum(1 for c in expected if c.id in report.cells)
     lines += ["", f"表格单元格：读到{got}个，应有{len(expected)}个"]
+    ocr = sum(1 for c in report.cells.values() if (c.source or "").startswith(OCR_SOURCE))
+    if ocr or any(n.location == OCR_SUMMARY for n in report.notes):
+        to_check = sum(1 for n in report.notes if n.location == OCR_CHECK)
+        lines[-1] += f"；其中文字识别（OCR）{ocr}个，需要人工核对{to_check}处（见读取提示）"
     for spec in expected:
         cell = report.cells.get(spec.id)
         if cell is None:

@@ -1,5 +1,6 @@
 """Readers: any file a clerk or reviewer has → Report. Data files (yaml, json, xlsx) and published
-reports (txt in any Chinese encoding, html, docx, pdf with a text layer)."""
+reports (txt in any Chinese encoding, html, docx, pdf with a text layer, scanned pdf pages and
+page photos by OCR)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ _READERS = {
     ".shtml": "assistant.ingest.html",
     ".docx": "assistant.ingest.docx",
     ".pdf": "assistant.ingest.pdf",
+    # scanned or photographed pages: OCR (the `ocr` extra)
+    ".png": "assistant.ingest.scan",
+    ".jpg": "assistant.ingest.scan",
+    ".jpeg": "assistant.ingest.scan",
 }
 SUPPORTED_SUFFIXES = tuple(_READERS)
 # published reports, whose year and agency are read from the text (and may be given instead)
@@ -35,6 +40,7 @@ _PUBLISHED = frozenset(
         "assistant.ingest.html",
         "assistant.ingest.docx",
         "assistant.ingest.pdf",
+        "assistant.ingest.scan",
     }
 )
 

@@ -9,7 +9,7 @@ import warnings
 import zlib
 from pathlib import Path
 
-from pypdf import PasswordType, PdfReader
+from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
 from assistant.errors import InputError, NeedsOCRError
@@ -26,7 +26,7 @@ _ENDS_SENTENCE = tuple("。；！？：:;!?）)”」』")
 _MIN_CHARS_PER_PAGE = 20
 
 
-def _unwrap(lines: list[str]) -> list[str]:
+def unwrap(lines: list[str]) -> list[str]:
     """A PDF breaks paragraphs into lines; join a line to the one before unless the one before
     ends a sentence, or either is a heading or a table row."""
     out: list[str] = []
@@ -63,7 +63,16 @@ def _opens_without_password(reader: PdfReader, path: Path) -> bool:
         ) from exc
 
 
-def pdf_text(path: Path) -> str:
+def _has_image(page: PageObject) -> bool:
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources else None
+    if not xobjects:
+        return False
+    return any(x.get_object().get("/Subtype") == "/Image" for x in xobjects.get_object().values())
+
+
+def pdf_pages(path: Path) -> tuple[list[str], list[int]]:
+    """Each page's text, and the pages that are pictures without a text layer (scans)."""
     pdf_logger = logging.getLogger("pypdf")
     level = pdf_logger.level
     pdf_logger.setLevel(logging.ERROR)  # pypdf logs every repaired glitch of a sloppy file
@@ -80,6 +89,11 @@ def pdf_text(path: Path) -> str:
                     source=path,
                 )
             pages = [page.extract_text() or "" for page in reader.pages]
+            scanned = [
+                i
+                for i, (page, text) in enumerate(zip(reader.pages, pages, strict=True))
+                if len("".join(text.split())) < _MIN_CHARS_PER_PAGE and _has_image(page)
+            ]
     except (
         PyPdfError,
         ValueError,
@@ -100,6 +114,10 @@ def pdf_text(path: Path) -> str:
         ) from exc
     finally:
         pdf_logger.setLevel(level)
+    return pages, scanned
+
+
+def pdf_text(path: Path, pages: list[str]) -> str:
     chars = sum(len("".join(p.split())) for p in pages)
     if chars < _MIN_CHARS_PER_PAGE * max(len(pages), 1):
         raise NeedsOCRError(
@@ -111,7 +129,12 @@ def pdf_text(path: Path) -> str:
 
 
 def read(path: Path, *, format: FormatVersion | None = None, given: Given | None = None) -> Report:
-    lines = _unwrap(pdf_text(path).split("\n"))
+    pages, scanned = pdf_pages(path)
+    if scanned:  # pages that are pictures are read by OCR, the others by their text layer
+        from assistant.ingest.scan import read_pdf
+
+        return read_pdf(path, pages, scanned, format=format, given=given)
+    lines = unwrap(pdf_text(path, pages).split("\n"))
     report, _ = assemble(
         text_blocks("\n".join(lines)), source=str(path), kind="pdf", format=format, given=given
     )

@@ -119,6 +119,11 @@ IMAGE_TABLES = "tables_as_images"  # a table section held only pictures: the tab
 HEADER_NOTE = "header_note"  # the identity note printed over table 三, as printed
 COLUMN_ORDER = "column_order"  # a table's columns printed in another order (read by their headers)
 UNREAD = "unread"  # a table, or some of its cells, the reader could not find or place
+OCR_SUMMARY = "ocr_summary"  # how many pages and cells were read by OCR (scanned reports)
+OCR_CHECK = "ocr_check"  # an OCR'd value left unread or doubted: a person must look at the page
+OCR_SOURCE = (
+    "OCR"  # Cell.source of an OCR'd value starts so: "OCR 第6页(641,443)-(676,472) 置信度1.00"
+)
 
 
 class Report(BaseModel):

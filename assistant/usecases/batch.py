@@ -32,7 +32,7 @@ from assistant.checks.options import CheckOptions
 from assistant.config import LimitSettings
 from assistant.errors import AssistantError
 from assistant.export.spreadsheet import csv_text
-from assistant.ingest import SUPPORTED_SUFFIXES, read_report
+from assistant.ingest import SUPPORTED_SUFFIXES, read_report, scan
 from assistant.limits import DEFAULT_LIMITS
 from assistant.report.model import UNREAD, Report
 from assistant.usecases.review import review_name, write_review
@@ -156,7 +156,8 @@ def check_file(
     start = time.perf_counter()
     item = BatchItem(path=path)
     try:
-        report = read_report(path, limits=limits, year=year)
+        with scan.quiet():  # the folder's bar is the progress; no page counts per scan
+            report = read_report(path, limits=limits, year=year)
         item.agency, item.year, item.format = report.agency.name, report.year, report.format
         item.read_notes = len(report.notes)
         item.incomplete = incomplete_reading(report)

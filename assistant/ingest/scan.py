@@ -1,0 +1,367 @@
+"""Scanned reports: page images (image-only PDF pages, .png/.jpg photos) → OCR words → the same
+blocks every reader gives (paragraphs, tables on their ruled grid) → Report. Every value the
+engine read stays tied to its page, box and confidence until it is trusted or left unread."""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.errors import InputError, NeedsOCRError
+from assistant.ingest.assemble import Given
+from assistant.ingest.blocks import Block, Paragraph, Table, TableCell
+from assistant.ingest.ocrengine import Word
+from assistant.report.layout import FormatVersion
+from assistant.report.model import OCR_CHECK, ReadNote, Report
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from assistant.ingest.ruling import Grid
+
+# rendering scale: 200 dpi keeps a table's digits ~25 px high, what the detector sees best
+RENDER_DPI = 200
+# what a table cell's content may be to count as a value (OCR's O for 0, l for 1 included, so
+# that a misread digit is caught as such instead of becoming a label)
+_VALUEISH = re.compile(r"^[0-9０-９OoIl|.,，．/／—\-–－+]{1,12}$")
+_PLACEHOLDER = re.compile(r"\b9\d{8}\b")
+_FIRST_PLACEHOLDER = 900_000_000
+
+ProgressFn = Callable[[int, int], None]
+
+
+def stderr_progress(done: int, total: int) -> None:
+    """Page k of n on stderr, for a person waiting at the command line."""
+    if total > 1:
+        end = "\n" if done == total else ""
+        print(f"\r文字识别（OCR）：第{done}/{total}页", end=end, file=sys.stderr, flush=True)
+
+
+# the command line shows page progress; a batch of files shows its own bar instead (quiet())
+progress: ProgressFn | None = stderr_progress
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    global progress
+    saved, progress = progress, None
+    try:
+        yield
+    finally:
+        progress = saved
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A value as the engine saw it: text, confidence, page (1-based) and box (page pixels at
+    RENDER_DPI), and what makes its place uncertain ("" when it is certain)."""
+
+    text: str
+    score: float
+    page: int
+    box: tuple[int, int, int, int]
+    doubt: str = ""
+
+    def where(self) -> str:
+        x0, y0, x1, y1 = self.box
+        return f"第{self.page}页({x0},{y0})-({x1},{y1})"
+
+
+@dataclass
+class ScanRead:
+    """What the OCR pages gave: blocks in page order, and the values behind the placeholders."""
+
+    blocks: list[Block] = field(default_factory=list)
+    seen: dict[str, Seen] = field(default_factory=dict)
+    pages: int = 0
+
+    def placeholder(self, seen: Seen) -> str:
+        key = str(_FIRST_PLACEHOLDER + len(self.seen))
+        self.seen[key] = seen
+        return key
+
+    def restore(self, text: str) -> str:
+        """Text with every placeholder put back to what was seen."""
+        if not self.seen:
+            return text
+        return _PLACEHOLDER.sub(lambda m: self.seen[m[0]].text if m[0] in self.seen else m[0], text)
+
+
+def is_valueish(text: str) -> bool:
+    return bool(_VALUEISH.match(unicodedata.normalize("NFKC", text).replace(" ", "")))
+
+
+# ------------------------------------------------------------------ page images
+
+
+def load_image(path: Path) -> np.ndarray:
+    import cv2
+    import numpy as np
+
+    data = np.frombuffer(path.read_bytes(), np.uint8)
+    img = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+    if img is None:
+        raise InputError(f"{path.name}：无法作为图片打开（文件损坏或不是图片）。", source=path)
+    return img
+
+
+def render_pages(path: Path, pages: Iterable[int]) -> Iterable[tuple[int, np.ndarray]]:
+    """(0-based page index, grayscale image) for the given pages of a PDF (pdfium, BSD/Apache)."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise InputError(
+            f"{path.name}：无法作为 PDF 打开（文件损坏或不是 PDF）。", source=path
+        ) from exc
+    try:
+        for i in pages:
+            bitmap = pdf[i].render(scale=RENDER_DPI / 72, grayscale=True)
+            img = np.array(bitmap.to_pil().convert("L"))
+            yield i, img
+    finally:
+        pdf.close()
+
+
+# ------------------------------------------------------------------ one page
+
+
+def read_page(image: np.ndarray, page: int, read: ScanRead) -> list[tuple[float, str | Table]]:
+    """One page's items with their top position: text lines, and tables read on their grid."""
+    from assistant.ingest import ocrengine, ruling
+
+    gray = ruling.straighten(image)
+    grids = ruling.find_grids(gray)
+    words = ocrengine.recognize(gray)
+    items: list[tuple[float, str | Table]] = []
+    taken: set[int] = set()
+    for k, grid in enumerate(grids, 1):
+        inside = [
+            i
+            for i, w in enumerate(words)
+            if i not in taken and _inside(w.cx, w.cy, grid.box, margin=2)
+        ]
+        taken.update(inside)
+        table = _grid_table(gray, grid, [words[i] for i in inside], page, read)
+        table.location = f"第{page}页第{k}个表格"
+        items.append((grid.box[1], table))
+    free = [w for i, w in enumerate(words) if i not in taken]
+    for y, line in _text_lines(free, page, read):
+        items.append((y, line))
+    items.sort(key=lambda x: x[0])
+    return items
+
+
+def _inside(x: float, y: float, box: tuple[int, int, int, int], margin: int = 0) -> bool:
+    return box[0] - margin <= x <= box[2] + margin and box[1] - margin <= y <= box[3] + margin
+
+
+def _overlap_share(w: Word, box: tuple[int, int, int, int]) -> float:
+    """How much of the word's width lies inside the box's columns."""
+    width = max(w.x1 - w.x0, 1.0)
+    return max(0.0, min(w.x1, box[2]) - max(w.x0, box[0])) / width
+
+
+def _box(w: Word) -> tuple[int, int, int, int]:
+    return (round(w.x0), round(w.y0), round(w.x1), round(w.y1))
+
+
+def _grid_table(
+    gray: np.ndarray, grid: Grid, words: list[Word], page: int, read: ScanRead
+) -> Table:
+    from assistant.ingest import ocrengine, ruling
+
+    bw = ruling.ink(gray)
+    by_cell: dict[int, list[Word]] = {}
+    for w in words:
+        for n, c in enumerate(grid.cells):
+            if _inside(w.cx, w.cy, c.box):
+                by_cell.setdefault(n, []).append(w)
+                break
+    cells: list[TableCell] = []
+    for n, c in enumerate(grid.cells):
+        found = by_cell.get(n, [])
+        if not found:
+            x0, y0, x1, y1 = c.box
+            pad = 6
+            crop = bw[y0 + pad : y1 - pad, x0 + pad : x1 - pad]
+            # the detector can miss a lone small digit: if the cell has ink, read the cell alone
+            if crop.size and (crop > 0).mean() > 0.004:
+                text, score = ocrengine.recognize_line(gray[y0 + 2 : y1 - 2, x0 + 2 : x1 - 2])
+                if text.strip():
+                    found = [Word(text, score, x0, y0, x1, y1)]
+                else:
+                    found = [Word("?", 0.0, x0, y0, x1, y1)]  # something is there, unreadable
+        text = _cell_text(found, c.box, page, read)
+        cells.append(TableCell(c.row, c.col, text, c.rowspan, c.colspan))
+    return Table(cells)
+
+
+def _cell_text(words: list[Word], box: tuple[int, int, int, int], page: int, read: ScanRead) -> str:
+    if not words:
+        return ""
+    values = [w for w in words if is_valueish(w.text) or w.text == "?"]
+    if values and len(values) == len(words):
+        text = "".join(w.text for w in sorted(values, key=lambda w: w.x0))
+        doubt = ""
+        if len(values) > 1:
+            doubt = f"一格中识别出{len(values)}段文字（{'、'.join(w.text for w in values)}）"
+        elif _overlap_share(values[0], box) < 0.8:
+            doubt = "数字跨过了表格线，无法确定属于哪一格"
+        score = min(w.score for w in values)
+        x0 = min(w.x0 for w in values)
+        y0 = min(w.y0 for w in values)
+        x1 = max(w.x1 for w in values)
+        y1 = max(w.y1 for w in values)
+        return read.placeholder(
+            Seen(text, score, page, _box(Word(text, score, x0, y0, x1, y1)), doubt)
+        )
+    lines = _group_lines(words)
+    return "".join("".join(w.text for w in line) for line in lines)
+
+
+def _group_lines(words: list[Word]) -> list[list[Word]]:
+    """Words → lines (top to bottom), each left to right: a word joins the line whose middle
+    lies within its own height."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: w.cy):
+        if lines:
+            last = lines[-1]
+            mid = sum(x.cy for x in last) / len(last)
+            h = max(min(w.height, last[0].height), 1.0)
+            if abs(w.cy - mid) <= h * 0.5:
+                last.append(w)
+                continue
+        lines.append([w])
+    return [sorted(line, key=lambda w: w.x0) for line in lines]
+
+
+def _text_lines(words: list[Word], page: int, read: ScanRead) -> list[tuple[float, str]]:
+    """Words outside ruled tables → text lines. A value standing alone (a borderless table's
+    cell) becomes a placeholder token, so that its place is judged like any table text."""
+    out: list[tuple[float, str]] = []
+    for line in _group_lines(words):
+        parts: list[str] = []
+        prev: Word | None = None
+        for w in line:
+            text = w.text
+            if is_valueish(text) and len(line) > 1:
+                text = read.placeholder(Seen(w.text, w.score, page, _box(w)))
+            gap = " " if prev is not None and (w.x0 - prev.x1) > 0.8 * w.height else ""
+            if prev is not None and (is_valueish(w.text) or is_valueish(prev.text)):
+                gap = " "
+            parts.append(gap + text)
+            prev = w
+        out.append((min(w.y0 for w in line), "".join(parts)))
+    return out
+
+
+# ------------------------------------------------------------------ document
+
+
+def read_images(
+    images: Iterable[tuple[int, np.ndarray]], total: int, read: ScanRead
+) -> dict[int, list[tuple[float, str | Table]]]:
+    """OCR each (page index, image); progress as page k of n."""
+    out: dict[int, list[tuple[float, str | Table]]] = {}
+    for done, (i, img) in enumerate(images, 1):
+        out[i] = read_page(img, i + 1, read)
+        read.pages += 1
+        if progress is not None:
+            progress(done, total)
+    return out
+
+
+def blocks_of(
+    items: Iterable[str | Table], unwrap: Callable[[list[str]], list[str]]
+) -> list[Block]:
+    """Page items in order → blocks: runs of lines re-joined into paragraphs, tables as they are."""
+    blocks: list[Block] = []
+    run: list[str] = []
+    for x in items:
+        if isinstance(x, str):
+            run.append(x)
+            continue
+        blocks.extend(Paragraph(t) for t in unwrap(run))
+        run = []
+        blocks.append(x)
+    blocks.extend(Paragraph(t) for t in unwrap(run))
+    return blocks
+
+
+def read(path: Path, *, format: FormatVersion | None = None, given: Given | None = None) -> Report:
+    """A photographed or scanned page saved as .png/.jpg."""
+    from assistant.ingest import ocrengine
+    from assistant.ingest.ocrtrust import finish
+    from assistant.ingest.pdf import unwrap
+
+    if not ocrengine.available():
+        raise NeedsOCRError(ocrengine.missing_message(path.name), source=path)
+
+    scan = ScanRead()
+    pages = read_images([(0, load_image(path))], 1, scan)
+    blocks = blocks_of((x for _, x in pages[0]), unwrap)
+    return finish(blocks, scan, source=str(path), format=format, given=given)
+
+
+def read_pdf(
+    path: Path,
+    texts: list[str],
+    scanned: list[int],
+    *,
+    format: FormatVersion | None = None,
+    given: Given | None = None,
+) -> Report:
+    """A PDF some or all of whose pages are pictures: those pages by OCR, the others by their
+    text layer, in page order."""
+    from assistant.ingest import ocrengine
+    from assistant.ingest.ocrtrust import finish
+    from assistant.ingest.pdf import unwrap
+
+    if not ocrengine.available():
+        if len(scanned) == len(texts):
+            raise NeedsOCRError(ocrengine.missing_message(path.name), source=path)
+        return _without_ocr(path, texts, scanned, format=format, given=given)
+    scan = ScanRead()
+    ocr_pages = read_images(render_pages(path, scanned), len(scanned), scan)
+    items: list[str | Table] = []
+    for i, text in enumerate(texts):
+        if i in ocr_pages:
+            items.extend(x for _, x in ocr_pages[i])
+        else:
+            items.extend(text.split("\n"))
+    return finish(blocks_of(items, unwrap), scan, source=str(path), format=format, given=given)
+
+
+def _without_ocr(
+    path: Path,
+    texts: list[str],
+    scanned: list[int],
+    *,
+    format: FormatVersion | None,
+    given: Given | None,
+) -> Report:
+    from assistant.ingest import ocrengine
+    from assistant.ingest.assemble import assemble
+    from assistant.ingest.pdf import unwrap
+
+    lines = [x for i, t in enumerate(texts) if i not in scanned for x in t.split("\n")]
+    report, _ = assemble(
+        blocks_of(lines, unwrap), source=str(path), kind="pdf", format=format, given=given
+    )
+    pages = "、".join(str(i + 1) for i in scanned)
+    note = ReadNote(
+        level="warning",
+        location=OCR_CHECK,
+        message=f"第{pages}页是图片（扫描件），没有文字层，未读取；这几页上的表格和文字需要"
+        f"文字识别（OCR）。安装识别组件：{ocrengine.INSTALL_HINT}，然后再读取一次。",
+    )
+    return report.model_copy(update={"notes": [note, *report.notes]})
