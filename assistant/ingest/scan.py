@@ -32,6 +32,7 @@ RENDER_DPI = 200
 _VALUEISH = re.compile(r"^[0-9０-９OoIl|.,，．/／—\-–－+]{1,12}$")
 _PLACEHOLDER = re.compile(r"\b9\d{8}\b")
 _FIRST_PLACEHOLDER = 900_000_000
+MAX_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 million
 
 ProgressFn = Callable[[int, int], None]
 
@@ -103,7 +104,25 @@ def is_valueish(text: str) -> bool:
 def load_image(path: Path) -> np.ndarray:
     import cv2
     import numpy as np
+    from PIL import Image, UnidentifiedImageError
 
+    try:  # the header alone: a small file may claim a huge picture (a decompression bomb)
+        with Image.open(path) as probe:
+            width, height = probe.size
+    except Image.DecompressionBombError as exc:
+        raise InputError(
+            f"{path.name}：图片像素过多，超过可识别的上限。请缩小后再读取。", source=path
+        ) from exc
+    except (UnidentifiedImageError, OSError) as exc:
+        raise InputError(
+            f"{path.name}：无法作为图片打开（文件损坏或不是图片）。", source=path
+        ) from exc
+    if width * height > MAX_PIXELS:
+        raise InputError(
+            f"{path.name}：图片为 {width}×{height} 像素，超过可识别的上限（约{MAX_PIXELS // 10**6}百万像素）。"
+            f"请缩小到 A4 页面 300 dpi（约 2480×3508）左右再读取。",
+            source=path,
+        )
     data = np.frombuffer(path.read_bytes(), np.uint8)
     img = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
     if img is None:
@@ -124,7 +143,11 @@ def render_pages(path: Path, pages: Iterable[int]) -> Iterable[tuple[int, np.nda
         ) from exc
     try:
         for i in pages:
-            bitmap = pdf[i].render(scale=RENDER_DPI / 72, grayscale=True)
+            page = pdf[i]
+            width, height = page.get_size()  # points
+            # an oversized page (a poster, a bogus media box) is rendered smaller, not to gigabytes
+            scale = min(RENDER_DPI / 72, (MAX_PIXELS / max(width * height, 1.0)) ** 0.5)
+            bitmap = page.render(scale=scale, grayscale=True)
             img = np.array(bitmap.to_pil().convert("L"))
             yield i, img
     finally:

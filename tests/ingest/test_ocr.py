@@ -143,7 +143,7 @@ def test_cli_parse_counts_ocr_cells_and_those_to_check(
 
 
 def test_folder_check_reads_scans_in_its_workers(made: dict[str, Path], tmp_path: Path) -> None:
-    from assistant.batch import run_batch
+    from assistant.usecases.batch import run_batch
 
     result = run_batch([made["mixed"], made["pingtan_text"]], jobs=2, progress=False)
     scanned, text = result.items
