@@ -12,8 +12,8 @@ from assistant.ingest.assemble import Given, assemble
 from assistant.ingest.blocks import Block
 from assistant.ingest.entry import check_value, where
 from assistant.ingest.scan import ScanRead, Seen
-from assistant.report.cells import Cell, format_number
-from assistant.report.layout import FormatVersion, load_layout
+from assistant.report.cells import Cell, Number, format_number
+from assistant.report.layout import FormatVersion, RowSpec, load_layout
 from assistant.report.model import (
     OCR_CHECK,
     OCR_SOURCE,
@@ -101,7 +101,7 @@ def identities(format: FormatVersion) -> tuple[Identity, ...]:
     return tuple(out)
 
 
-def _cell_id(table: str, rows: list, col: str) -> str:  # type: ignore[type-arg]
+def _cell_id(table: str, rows: list[RowSpec], col: str) -> str:
     row = rows[0].id if rows else ""
     return f"{table}.{row}.{col}" if row else f"{table}.{col}"
 
@@ -200,7 +200,9 @@ def _by_identities(
 ) -> tuple[dict[str, Cell], list[ReadNote]]:
     """Check the taken values against the identities; name the one cell that explains every
     broken identity (and breaks none that holds), else say which identities do not hold."""
-    values = {cid: c.value for cid, c in cells.items() if c.is_number}
+    values: dict[str, Number] = {
+        cid: c.value for cid, c in cells.items() if c.value is not None and c.kind == "number"
+    }
     known = [i for i in identities(report.format) if all(c in values for c, _ in i.terms)]
     broken = {i: _residual(i, values) for i in known if _residual(i, values) != 0}
     if not broken:
@@ -235,16 +237,16 @@ def _by_identities(
     return cells, notes
 
 
-def _residual(identity: Identity, values: dict[str, object]) -> int:
-    return sum(k * values[c] for c, k in identity.terms)  # type: ignore[misc]
+def _residual(identity: Identity, values: dict[str, Number]) -> Number:
+    return sum((k * values[c] for c, k in identity.terms), start=0)
 
 
 def _suspects(
     known: list[Identity],
-    broken: dict[Identity, int],
-    values: dict[str, object],
+    broken: dict[Identity, Number],
+    values: dict[str, Number],
     ocr: dict[str, Seen],
-) -> Iterator[tuple[str, object]]:
+) -> Iterator[tuple[str, int]]:
     """Cells whose one corrected value would make every identity hold."""
     cands = {c for i in broken for c, _ in i.terms if c in ocr}
     for cid in sorted(cands):
@@ -253,13 +255,13 @@ def _suspects(
             continue
         if any(not any(c == cid for c, _ in i.terms) for i in broken):
             continue
-        shifts = set()
+        shifts: set[Number] = set()
         for i in mine:
             k = next(k for c, k in i.terms if c == cid)
-            shifts.add(-broken[i] / k)
+            shifts.add(-broken[i] * k)  # k is ±1
         if len(shifts) != 1:
             continue
-        should = values[cid] + shifts.pop()  # type: ignore[operator]
+        should = values[cid] + shifts.pop()
         if should < 0 or should != int(should):
             continue
         yield cid, int(should)

@@ -117,7 +117,12 @@ def pdf_pages(path: Path) -> tuple[list[str], list[int]]:
     return pages, scanned
 
 
-def pdf_text(path: Path, pages: list[str]) -> str:
+def pdf_text(path: Path) -> str:
+    """The text layer of every page; NeedsOCRError when the PDF has none to speak of."""
+    return _joined(path, pdf_pages(path)[0])
+
+
+def _joined(path: Path, pages: list[str]) -> str:
     chars = sum(len("".join(p.split())) for p in pages)
     if chars < _MIN_CHARS_PER_PAGE * max(len(pages), 1):
         raise NeedsOCRError(
@@ -134,7 +139,7 @@ def read(path: Path, *, format: FormatVersion | None = None, given: Given | None
         from assistant.ingest.scan import read_pdf
 
         return read_pdf(path, pages, scanned, format=format, given=given)
-    lines = unwrap(pdf_text(path, pages).split("\n"))
+    lines = unwrap(_joined(path, pages).split("\n"))
     report, _ = assemble(
         text_blocks("\n".join(lines)), source=str(path), kind="pdf", format=format, given=given
     )
