@@ -27,6 +27,8 @@ _KEYWORDS: tuple[tuple[str, str], ...] = (
     (r"结转(至|到)?下(一)?年度?(继续办理)?(的?申请)?(为|共)?", "carry_out"),
     (r"(本年度?|全年)?新收(到)?(政府信息公开)?(申请)?(数量)?(为|共)?", "new"),
     (r"(办结|办理完毕|答复|作出答复|办理)(政府信息公开)?(申请)?(共|为)?", "res_total"),
+    # "予以公开及部分公开8件": one figure for the two results together
+    (r"(予以)?公开(及|和|与|、|或)部分公开(的)?(申请)?(共|为)?", "granted_partial"),
     (r"予以公开(的)?(申请)?", "granted"),
     (r"部分公开(的)?(申请)?", "partial"),
     (r"不予公开(的)?(申请)?", "denied"),
@@ -52,6 +54,7 @@ _TARGETS: dict[str, dict[str, tuple[str, ...]]] = {
         "carry_out": ("apply.carry_out.total",),
         "res_total": ("apply.res.total.total",),
         "granted": ("apply.res.granted.total",),
+        "granted_partial": ("apply.res.granted_partial.total",),
         "partial": ("apply.res.partial.total",),
         "denied": ("apply.res.denied.total",),
         "unavailable": ("apply.res.unavailable.total",),
@@ -72,6 +75,7 @@ _TARGETS: dict[str, dict[str, tuple[str, ...]]] = {
         "carry_out": ("apply19.carry_out.total",),
         "res_total": ("apply19.res.total.total",),
         "granted": ("apply19.res.granted.total",),
+        "granted_partial": ("apply19.res.granted_partial.total",),
         "partial": ("apply19.res.partial.total",),
         "denied": ("apply19.res.denied.total",),
         "unavailable": ("apply19.res.unavailable.total",),
@@ -93,6 +97,7 @@ QUANTITY_LABELS = {
     "carry_out": "结转下年度申请",
     "res_total": "办结申请（总计）",
     "granted": "予以公开",
+    "granted_partial": "予以公开与部分公开之和",
     "partial": "部分公开",
     "denied": "不予公开",
     "unavailable": "无法提供",
@@ -162,19 +167,37 @@ def _find_claims(text: str) -> list[Claim]:
     return claims
 
 
+# claim targets that are the sum of table values: target → its parts (same table)
+_SUMS_OF: dict[str, tuple[str, ...]] = {
+    f"{t}.{name}": parts
+    for t, name, parts in (
+        *(
+            (t, "res.granted_partial.total", ("res.granted.total", "res.partial.total"))
+            for t in ("apply", "apply19")
+        ),
+        *(
+            (t, "litigation.total", ("litigation_direct.total", "litigation_after_review.total"))
+            for t in ("review", "review19")
+        ),
+    )
+}
+
+
+def _sum_cells(cid: str) -> tuple[str, ...]:
+    t = cid.split(".")[0]
+    return tuple(f"{t}.{p}" for p in _SUMS_OF[cid])
+
+
 def claim_value(
     report: Report, key: str, derived: Mapping[str, object]
 ) -> list[tuple[str, Decimal | None]]:
     """The table values a claim may denote: (cell id, value or None when unknown)."""
     out: list[tuple[str, Decimal | None]] = []
-    for cid in _TARGETS[report.format].get(key, ()):
-        if cid.endswith("litigation.total"):
-            t = cid.split(".")[0]
-            a, b = (
-                report.value(f"{t}.litigation_direct.total"),
-                report.value(f"{t}.litigation_after_review.total"),
-            )
-            out.append((cid, None if a is None or b is None else Decimal(a) + Decimal(b)))
+    for cid in _TARGETS.get(report.format, {}).get(key, ()):
+        if cid in _SUMS_OF:
+            values = [derived.get(c, report.value(c)) for c in _sum_cells(cid)]
+            total = None if any(v is None for v in values) else sum(map(Decimal, values))  # type: ignore[arg-type]
+            out.append((cid, total))
             continue
         v = derived.get(cid, report.value(cid))
         out.append((cid, None if v is None else Decimal(v)))  # type: ignore[arg-type]
@@ -183,9 +206,8 @@ def claim_value(
 
 def evidence_cells(report: Report, cid: str) -> tuple[str, ...]:
     """The real table cells behind a claim target (a derived subtotal names its leaves)."""
-    if cid.endswith("litigation.total"):
-        t = cid.split(".")[0]
-        return (f"{t}.litigation_direct.total", f"{t}.litigation_after_review.total")
+    if cid in _SUMS_OF:
+        return tuple(c for part in _sum_cells(cid) for c in evidence_cells(report, part))
     if report.layout.has_cell(cid):
         return (cid,)
     prefix, col = cid.rsplit(".", 1)

@@ -173,7 +173,8 @@ def rule(
     scope: Scope = "report",
     needs_prior: bool = False,
 ) -> Callable[[RuleFunc], RuleFunc]:
-    """Register a rule. `formats` is SPEC's notation: "19", "21" or "19/21"."""
+    """Register a rule. `formats` is SPEC's notation: "19", "21" or "19/21" ("08": also the
+    reports from before the 2019 format)."""
     fmts = frozenset(cast(FormatVersion, "20" + f) for f in formats.split("/"))
 
     def register(func: RuleFunc) -> RuleFunc:

@@ -36,7 +36,7 @@ def _loc(text: str, pos: int) -> dict[str, object]:
     return {"quote": s.text, "start": s.start, "end": s.end}
 
 
-@rule("NAR-07", "warning", "19/21", title="正文年份与报告年度一致", scope="narrative")
+@rule("NAR-07", "warning", "08/19/21", title="正文年份与报告年度一致", scope="narrative")
 def stale_years(ctx: CheckContext) -> Iterator[Finding]:
     year = ctx.report.year
     failed = False
@@ -256,7 +256,9 @@ def fee_unit(ctx: CheckContext) -> Iterator[Finding]:
                     section=sid,
                     **_loc(text, m.start()),
                 )
-    if table >= 10000 and ctx.report.agency.kind in ("department", "township", None):
+    # more than two decimal places cannot be 元 (分 is the smallest): the figure is in 万元
+    in_wan = -Decimal(table).normalize().as_tuple().exponent > 2  # type: ignore[operator]
+    if table >= 10000 and not in_wan and ctx.report.agency.kind in ("department", "township", None):
         failed = True
         yield ctx.fail(
             f"表二行政事业性收费为{format_number(table)}万元，数额很大，疑似按“元”填写。请确认单位为万元。",

@@ -18,7 +18,11 @@ from assistant.ingest import SUPPORTED_SUFFIXES, read_report
 from assistant.report.model import Report
 
 EXIT_OK, EXIT_ERRORS, EXIT_INPUT = 0, 1, 2
-_FORMAT_NAMES = {"2019": "2019年试行格式", "2021": "2021年格式"}
+_FORMAT_NAMES = {
+    "2008": "2019年以前的格式（无全国统一表格）",
+    "2019": "2019年试行格式",
+    "2021": "2021年格式",
+}
 
 
 def exit_code(result: CheckResult) -> int:

@@ -16,7 +16,11 @@ from assistant.report.dataschema import dump
 from assistant.report.layout import SECTION_IDS, load_layout
 from assistant.report.model import OCR_CHECK, OCR_SOURCE, OCR_SUMMARY, Report
 
-_FORMAT_NAMES = {"2019": "2019年试行格式", "2021": "2021年格式"}
+_FORMAT_NAMES = {
+    "2008": "2019年以前的格式（无全国统一表格）",
+    "2019": "2019年试行格式",
+    "2021": "2021年格式",
+}
 _SECTION_NAMES = {"preamble": "前言"}
 
 

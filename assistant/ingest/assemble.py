@@ -15,7 +15,13 @@ from assistant.ingest.tableindex import FORMATS, is_table_text, label_texts
 from assistant.ingest.tables import TableRead, is_value, missing_notes, read_table
 from assistant.report.agency_name import describe_inference, infer_kind_level
 from assistant.report.cells import Cell, parse_cell
-from assistant.report.layout import FormatVersion, SectionId, format_for_year, load_layout
+from assistant.report.layout import (
+    LAST_PRE_2019_YEAR,
+    FormatVersion,
+    SectionId,
+    format_for_year,
+    load_layout,
+)
 from assistant.report.model import (
     HEADER_NOTE,
     IMAGE_TABLES,
@@ -70,12 +76,12 @@ def _items(blocks: list[Block]) -> list[str | Table]:
     return out
 
 
-def _headings(items: list[str | Table]) -> dict[int, Heading]:
+def _headings(items: list[str | Table], *, era: str = "") -> dict[int, Heading]:
     found = {
         i: h
         for i, x in enumerate(items)
         if isinstance(x, str)
-        if (h := match_heading(x)) is not None
+        if (h := match_heading(x, era=era)) is not None
     }
     # "（三）…" is usually a sub-heading; only trust bracketed numbering when the report does not
     # number its sections "三、" already
@@ -86,7 +92,8 @@ def _headings(items: list[str | Table]) -> dict[int, Heading]:
     out: dict[int, Heading] = {}
     last = -1
     for i in sorted(found):
-        k = order.index(found[i].section)
+        # an old report's sections come in its own order: its printed numbers must rise
+        k = found[i].number if era else order.index(found[i].section)
         if k > last:
             out[i] = found[i]
             last = k
@@ -223,21 +230,10 @@ def _strip_signature(part: _Part, agency: str | None) -> dt.date | None:
     return date
 
 
-def assemble(
-    blocks: list[Block],
-    *,
-    source: str,
-    kind: str,
-    meta: Meta | None = None,
-    format: FormatVersion | None = None,
-    given: Given | None = None,
-) -> tuple[Report, Preamble]:
-    """Build the Report from what a reader extracted. Raises InputError when the text is not
-    an annual report at all (no year can be found, and none was given)."""
-    meta = meta or Meta()
-    given = given or Given()
-    items = _items(blocks)
-    heads = _headings(items)
+def _split(
+    items: list[str | Table], heads: dict[int, Heading]
+) -> tuple[list[str], list[Table], list[_Part]]:
+    """The preamble's lines, the tables before any heading, and the sections' parts."""
     preamble_lines: list[str] = []
     leading: list[Table] = []
     parts: list[_Part] = []
@@ -262,7 +258,32 @@ def assemble(
                 parts[-1].lines.append(x)
         else:
             parts[-1].lines.append(x)
+    return preamble_lines, leading, parts
+
+
+def assemble(
+    blocks: list[Block],
+    *,
+    source: str,
+    kind: str,
+    meta: Meta | None = None,
+    format: FormatVersion | None = None,
+    given: Given | None = None,
+) -> tuple[Report, Preamble]:
+    """Build the Report from what a reader extracted. Raises InputError when the text is not
+    an annual report at all (no year can be found, and none was given)."""
+    meta = meta or Meta()
+    given = given or Given()
+    items = _items(blocks)
+    heads = _headings(items)
+    preamble_lines, leading, parts = _split(items, heads)
     info = read_preamble(preamble_lines, title_hint=meta.title)
+    year = given.year if given.year is not None else info.year
+    old = format is None and year is not None and year <= LAST_PRE_2019_YEAR
+    if old:  # a report of the 2007 条例's time: its own sections (概述, 收费及减免…)
+        heads = _headings(items, era="2008")
+        preamble_lines, leading, parts = _split(items, heads)
+        info = read_preamble(preamble_lines, title_hint=meta.title)
     notes: list[ReadNote] = _given_notes(info, given)
     if given.year is not None:
         info.year = given.year
@@ -284,12 +305,24 @@ def assemble(
         for t in part.tables:
             n_table += 1
             tables.append((t, f"第{n_table}个表格"))
-        if part.section in _TABLE_SECTIONS:
+        if part.section in _TABLE_SECTIONS and not old:
             part.lines, flat = _flattened(part.lines, f"{part.heading}下的表格")
             tables.extend((t, f"{part.heading}下的表格") for t in flat)
     signed = _strip_signature(parts[-1], info.agency) if parts else None
+    if old:
+        # no national table existed: the report's own 统计表 is its own, not one of ours
+        tables = []
+        notes.append(
+            ReadNote(
+                level="info",
+                message=f"这是{info.year}年度的报告，属于2019年以前（2008年起施行的条例）的格式，"
+                f"当时没有全国统一的统计表格：按各部分读取正文，表格类和格式类校验不适用。",
+            )
+        )
     reads = [_best_reads(t, "") for t, _ in tables]
-    fmt: FormatVersion = format or _detect_format(reads) or format_for_year(info.year)
+    fmt: FormatVersion = (
+        "2008" if old else format or _detect_format(reads) or format_for_year(info.year)
+    )
     layout = load_layout(fmt)
     raw: dict[str, str] = {}
     found_specs: dict[str, dict[str, str]] = {}
@@ -375,6 +408,9 @@ def assemble(
             sections[part.section] = Section(
                 id=part.section, heading=part.heading, text=_join(part.lines)
             )
+        elif old:  # 收费及减免 and 其他事项 both go to 六 in an old report
+            kept = sections[part.section]
+            kept.text = _join([kept.text, part.heading, *part.lines])
     publication = meta.publication.model_copy()
     if publication.title is None:
         publication.title = info.title

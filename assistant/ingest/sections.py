@@ -27,12 +27,29 @@ _KEYWORDS: dict[SectionId, tuple[str, ...]] = {
     "other": ("其他需要报告", "其它需要报告", "其他事项", "其它事项", "其他报告事项", "其他需报告"),
 }
 _MAX_HEADING = 40
+# a report of the 2007 条例's time (up to 2018) has its own sections, numbered as it liked
+# ("四、政府信息公开的收费及减免情况", "五、因政府信息公开申请提起行政复议、诉讼的情况"): the
+# first match wins, in this order
+_KEYWORDS_2008: tuple[tuple[SectionId, tuple[str, ...]], ...] = (
+    ("review", ("复议", "诉讼")),
+    ("problems", ("问题", "改进")),
+    ("other", ("其他", "其它", "收费", "减免")),
+    ("apply", ("依申请", "申请公开", "公开申请")),
+    ("active", ("主动公开",)),
+    ("overview", ("概述", "总体情况", "基本情况")),
+)
+_OLD_HEADING = re.compile(
+    r"^\s*(?:第\s*(?P<n1>[一二三四五六七八九十])\s*部分\s*[、.．:：]?|"
+    r"(?P<n3>[一二三四五六七八九十])\s*[、.．,，])\s*(?P<title>.*?)\s*[。：:]?\s*$"
+)
+_TEN = "一二三四五六七八九十"
 
 
 @dataclass(frozen=True)
 class Heading:
     section: SectionId
     text: str  # as printed, stripped
+    number: int = 0  # the printed 一…十 as 1…10 (old reports number sections their own way)
 
 
 def _plain(text: str) -> str:
@@ -48,11 +65,22 @@ def _canonical() -> dict[str, SectionId]:
     return out
 
 
-def match_heading(line: str) -> Heading | None:
+def match_heading(line: str, *, era: str = "") -> Heading | None:
     """The section `line` opens, if it is a heading: numbered 一…六 in any style with a title
-    of that section, or (Word's automatic numbering is lost in .docx) an exact official title."""
+    of that section, or (Word's automatic numbering is lost in .docx) an exact official title.
+    `era="2008"`: a report from before the 2019 format, its sections told by their words."""
     text = line.strip()
     if not text or len(text) > _MAX_HEADING:
+        return None
+    if era == "2008":
+        m = _OLD_HEADING.match(text)
+        if not m:
+            return None
+        title = _plain(m.group("title"))
+        number = _TEN.index(m.group("n1") or m.group("n3")) + 1
+        for section, words in _KEYWORDS_2008:
+            if any(w in title for w in words) and len(title) >= 2:
+                return Heading(section, text, number)
         return None
     m = _HEADING.match(text)
     if m:

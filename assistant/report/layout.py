@@ -11,7 +11,9 @@ import yaml
 
 from assistant.config import shipped_dir
 
-FormatVersion = Literal["2019", "2021"]
+# "2008": a report of the 2007 条例's time (years up to 2018), before any national table format
+FormatVersion = Literal["2008", "2019", "2021"]
+LAST_PRE_2019_YEAR = 2018
 ValueType = Literal["int", "sint", "dec"]
 SectionId = Literal["preamble", "overview", "active", "apply", "review", "problems", "other"]
 

@@ -39,7 +39,11 @@ from assistant.usecases.review import review_name, write_review
 
 log = logging.getLogger(__name__)
 TOP_FINDINGS = 3
-_FORMAT_NAMES = {"2019": "2019年试行格式", "2021": "2021年格式"}
+_FORMAT_NAMES = {
+    "2008": "2019年以前的格式（无全国统一表格）",
+    "2019": "2019年试行格式",
+    "2021": "2021年格式",
+}
 
 
 def report_files(folder: Path) -> list[Path]:

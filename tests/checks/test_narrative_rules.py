@@ -326,3 +326,39 @@ def test_a_reworded_heading_of_section_five_is_a_warning(heading: str, severity:
     )
     found = run_checks(r, only=["FMT-01"]).findings
     assert [(f.status, f.severity) for f in found] == [("fail", severity)]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("予以公开及部分公开12件。", ["pass"]),  # 12 + 0 in the figures
+        ("其中予以公开和部分公开共12件，均按时答复。", ["pass"]),
+        ("予以公开及部分公开13件。", ["fail"]),
+    ],
+)
+def test_granted_and_partial_as_one_figure(text: str, status: list[str]) -> None:
+    assert statuses(report(overview=text), "NAR-01") == status
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("在公示专栏公开申请建设工程规划许可30条。", ["pass"]),
+        ("公开行政许可申请办理结果30条。", ["pass"]),
+        ("受理政府信息公开申请26条。", ["fail"]),
+    ],
+)
+def test_published_items_about_other_applications_are_counted_in_tiao(
+    text: str, status: list[str]
+) -> None:
+    assert statuses(report(overview=text), "NAR-04") == status
+
+
+@pytest.mark.parametrize(
+    ("amount", "status"),
+    [("25000", "fail"), ("25000.123456", "pass"), ("2.5", "pass")],
+)
+def test_a_large_fee_in_wan_with_fractions_is_not_taken_for_yuan(amount: str, status: str) -> None:
+    r = report(overview="本年度政府信息公开工作情况良好。")
+    r = r.with_cells({"active.admin_fees.amount_wan": parse_cell(amount)})
+    assert statuses(r, "T2-03") == [status]
