@@ -196,7 +196,11 @@ def claim_value(
     for cid in _TARGETS.get(report.format, {}).get(key, ()):
         if cid in _SUMS_OF:
             values = [derived.get(c, report.value(c)) for c in _sum_cells(cid)]
-            total = None if any(v is None for v in values) else sum(map(Decimal, values))  # type: ignore[arg-type]
+            total = (
+                None
+                if any(v is None for v in values)
+                else sum((Decimal(str(v)) for v in values), Decimal(0))
+            )
             out.append((cid, total))
             continue
         v = derived.get(cid, report.value(cid))

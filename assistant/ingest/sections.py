@@ -77,10 +77,10 @@ def match_heading(line: str, *, era: str = "") -> Heading | None:
         if not m:
             return None
         title = _plain(m.group("title"))
-        number = _TEN.index(m.group("n1") or m.group("n3")) + 1
+        printed = _TEN.index(m.group("n1") or m.group("n3")) + 1
         for section, words in _KEYWORDS_2008:
             if any(w in title for w in words) and len(title) >= 2:
-                return Heading(section, text, number)
+                return Heading(section, text, printed)
         return None
     m = _HEADING.match(text)
     if m:
