@@ -13,6 +13,13 @@ from assistant.report import Cell, zero_report
 from assistant.store import Workspace
 
 
+@pytest.fixture(autouse=True)
+def _no_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command, not the model: the hashing embedder stands in for e5 here (meaning is
+    tested with the real model in test_series.py and by the reading case r25)."""
+    monkeypatch.setenv("XXGK_EMBEDDING_MODEL", "hashing")
+
+
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = cli(list(argv))
     out, err = capsys.readouterr()
