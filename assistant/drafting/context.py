@@ -82,8 +82,10 @@ def section_facts(ledger: FactLedger, section: SectionId) -> list[Fact]:
         add(ledger.get("apply.carry_out.total"))
     elif section in _SECTION_TABLES:
         for f in ledger.by_source("cell", "derived"):
+            # a table note explains; the totals suffice (the table prints every cell)
+            group_total = f.id.endswith("total") and (bool(f.value) or f.id.count(".") <= 3)
             if f.id.startswith(_SECTION_TABLES[section]) and (
-                f.value or f.id.endswith("total") or section == "other"
+                group_total or section == "other" or (section == "active" and bool(f.value))
             ):
                 add(f)
         if section == "other":
@@ -113,10 +115,12 @@ def format_passages(hits: Sequence[Hit], *, agency: str | None = None) -> str:
     return "\n".join(blocks) or "（无）"
 
 
-def format_notes(notes: Notes, section: SectionId) -> str:
+def format_notes(notes: Notes, section: SectionId, *, remarks: Notes | None = None) -> str:
     lines = []
     for sub, text in notes.get(section, {}).items():
         lines.append(f"【{sub}】{text}" if sub != GENERAL else text)
+    for sub, text in (remarks or {}).get(section, {}).items():
+        lines.append(f"【工作备注，不得照抄】{f'【{sub}】' if sub != GENERAL else ''}{text}")
     return "\n".join(lines) or "（无）"
 
 

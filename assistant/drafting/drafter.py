@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
@@ -91,6 +92,7 @@ class Drafter:
         self.report = report
         self.prior = prior
         self.notes: Notes = {s: dict(v) for s, v in (notes or {}).items()}
+        self.remarks: Notes = {}  # a data file's 备注 (add_remarks)
         self.prompts = prompts
         self.retriever = retriever
         self.chat = chat
@@ -98,6 +100,16 @@ class Drafter:
         self.context_tokens = context_tokens  # the model's context, to warn of a long prompt
         self._articles = _load_articles(knowledge_dir or shipped_dir("knowledge"))
         self.ledger = self._build_ledger()
+
+    def add_remarks(self, remarks: Notes) -> None:
+        """A data file's 备注: working notes for whoever drafts. The model reads them and their
+        numbers may be cited; the offline composer never pastes them into the report."""
+        for section, subs in remarks.items():
+            for sub, text in subs.items():
+                bucket = self.remarks.setdefault(section, {})
+                bucket[sub] = f"{bucket[sub]}{text}" if sub in bucket else text
+                start = len(self.ledger.notes_for(section)) + 1
+                self.ledger.extend(note_facts(f"{section}.备注", text, start=start))
 
     def _build_ledger(self) -> FactLedger:
         return build_ledger(self.report, prior=self.prior, notes=ledger_notes(self.notes))
@@ -352,7 +364,7 @@ class Drafter:
             "rules": format_rules(plan.rules),
         }
         facts = format_facts(section_facts(self.ledger, plan.section))
-        notes = format_notes(self.notes, plan.section)
+        notes = format_notes(self.notes, plan.section, remarks=self.remarks)
         if plan.section == "preamble":
             profile = "\n".join(
                 f"{p['label']}：{getattr(r.agency, p['field']) or words['not_given']}"
@@ -378,11 +390,17 @@ class Drafter:
             }
         if plan.section == "problems":
             signals = problem_signals(r, self.ledger)
+            listed = section_facts(self.ledger, plan.section)
+            # a figure a signal names is in the list too: the model may cite only listed facts
+            for fid in re.findall(r"\[\[fact:([^\]]+)\]\]", "".join(signals)):
+                fact = self.ledger.get(fid)
+                if fact is not None and fact not in listed:
+                    listed.append(fact)
             return {
                 **common,
                 "findings": "\n".join(f"- {p}" for p in signals) or words["none"],
                 "prior_problems": format_prior_problems(self.prior),
-                "facts": facts,
+                "facts": format_facts(listed),
                 "notes": notes,
             }
         if plan.section == "other":

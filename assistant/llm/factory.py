@@ -208,7 +208,9 @@ def build_chat_model(
         "max_retries": settings.max_retries,
         "api_key": key,
         "base_url": settings.base_url,
-        "max_tokens": settings.max_tokens,
+        # as `max_tokens`, the name vLLM, Ollama, Xinference, DeepSeek and DashScope all read
+        # (LangChain would send OpenAI's newer `max_completion_tokens`, which some ignore)
+        "extra_body": {"max_tokens": settings.max_tokens},
     }
     if openai_client is not None:
         kwargs["client"] = openai_client.chat.completions

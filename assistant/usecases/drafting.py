@@ -40,6 +40,8 @@ def open_drafter(
     if notes is None:
         notes = normalize_notes({section: list(texts) for section, texts in ctx.notes.items()})
     drafter = assistant.drafter(ctx.report, prior=ctx.prior, notes=notes, retrieve=False, llm=llm)
+    if ctx.remarks:
+        drafter.add_remarks(normalize_notes(dict(ctx.remarks)))
     warnings: list[str] = []
     if retrieve:
         try:

@@ -31,10 +31,16 @@ class ReportContext:
     decisions: dict[str, FindingDecision] = field(default_factory=dict)
     workspace_id: int | None = None
     options: CheckOptions = field(default_factory=CheckOptions)  # what the checks are told
+    # a data file's 备注: working notes for whoever drafts (their numbers may be cited, the
+    # model reads them), never pasted into the report as they are
+    remarks: dict[str, str] = field(default_factory=dict)
 
     def notes_text(self) -> dict[str, str]:
         """The notes of each section as one text, a note per line (the fact ledger's input)."""
         return {s: "\n".join(texts).strip() for s, texts in self.notes.items()}
+
+
+_DATA_FILES = (".yaml", ".yml", ".json")  # the files that carry 备注 beside the figures
 
 
 def file_context(
@@ -46,12 +52,19 @@ def file_context(
     agency: str | None = None,
 ) -> ReportContext:
     """A report read from a file, with last year's from another file when given; `year` and
-    `agency` stand in for what a published report does not print."""
+    `agency` stand in for what a published report does not print. A data file's 备注 are the
+    staff's notes the drafts use."""
+    remarks: dict[str, str] = {}
+    if path.suffix.lower() in _DATA_FILES:
+        from assistant.ingest.datafile import read_notes
+
+        remarks = {section: text for section, text in read_notes(path).items() if text.strip()}
     return ReportContext(
         read_report(path, year=year, agency=agency),
         path.stem,
         prior=read_report(prior) if prior is not None else None,
         options=options,
+        remarks=remarks,
     )
 
 

@@ -160,3 +160,21 @@ def test_unknown_section_is_an_input_error(
 ) -> None:
     assert cli(["draft", str(sample), "--section", "七", "--offline"]) == 2
     assert "不认识的部分" in capsys.readouterr().err
+
+
+def test_a_data_files_remarks_reach_the_model_never_the_offline_text(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assistant.config import shipped_dir
+
+    data = shipped_dir("knowledge") / "examples" / "report-2025.yaml"  # 备注: 收费通知见…台账第19号
+    assert cli(["draft", str(data), "--offline", "--no-retrieve", "--section", "六"]) == 0
+    assert "台账第19号" not in capsys.readouterr().out  # working notes are not report text
+    with OpenAIStub() as stub:
+        monkeypatch.setenv("XXGK_LLM__BASE_URL", stub.base_url)
+        stub.push(Reply.text("本年度发出收费通知[[fact:fees.notices_count]]。"))
+        cli(["draft", str(data), "--no-retrieve", "--section", "六", "--json"])
+        request = stub.requests[0].json
+    user = request["messages"][-1]["content"]
+    assert "【工作备注，不得照抄】收费通知见依申请公开台账第19号。" in user
+    assert request["max_tokens"] == 2048  # the answer's length is asked for, not only cut off

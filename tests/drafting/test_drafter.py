@@ -360,3 +360,15 @@ def test_llm_repeated_heading_is_dropped(
     )
     draft = _llm_drafter(openai_stub, prompts, retriever).draft("other")
     assert draft.text == "本年度未收取信息处理费，发出收费通知0件。" and draft.flags == []
+
+
+def test_a_prompt_longer_than_the_models_context_is_warned_about(
+    openai_stub: OpenAIStub, prompts: PromptLibrary, retriever: FakeRetriever
+) -> None:
+    d = _llm_drafter(openai_stub, prompts, retriever)
+    openai_stub.push(Reply.text("本年度新收申请[[fact:apply.new.total]]。"))
+    assert not any("上下文" in w for w in d.draft("other").warnings)  # the default is ample
+    d.context_tokens = 300
+    openai_stub.push(Reply.text("本年度新收申请[[fact:apply.new.total]]。"))
+    (warning,) = [w for w in d.draft("overview").warnings if "上下文" in w]
+    assert "XXGK_LLM__CONTEXT_TOKENS" in warning and "300" in warning
