@@ -82,7 +82,8 @@ class LimitSettings(_Group):
     message naming the file and the limit, so memory stays bounded (≤ 500 MB) for any input."""
 
     data_mb: float = 5  # a YAML/JSON data file (a full report is ~10 KB)
-    text_mb: float = 50  # txt, md, html of a published report
+    text_mb: float = 20  # txt, md of a published report (a real one is ~10 KB)
+    html_mb: float = 5  # a saved web page (~100 KB–2 MB); parsed into ~40× its size in memory
     office_mb: float = 50  # docx, xlsx as stored (zipped)
     pdf_mb: float = 100
     image_mb: float = 30  # a page image for OCR

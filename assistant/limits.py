@@ -20,11 +20,12 @@ from assistant.errors import LimitError
 
 DEFAULT_LIMITS = LimitSettings()
 
-FileKind = Literal["data", "text", "office", "pdf", "image", "backup", "knowledge"]
+FileKind = Literal["data", "text", "html", "office", "pdf", "image", "backup", "knowledge"]
 
 _KIND_WORDS = {
     "data": "数据文件（YAML/JSON）",
-    "text": "文本或网页文件",
+    "text": "文本文件",
+    "html": "网页文件",
     "office": "Word/Excel 文件",
     "pdf": "PDF 文件",
     "image": "图片文件",
@@ -46,6 +47,8 @@ def kind_of(path: Path) -> FileKind:
         return "data"
     if suffix in (".docx", ".xlsx"):
         return "office"
+    if suffix in (".html", ".htm", ".shtml"):
+        return "html"
     if suffix == ".pdf":
         return "pdf"
     if suffix in (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"):

@@ -43,7 +43,7 @@ class Assistant:
 
     # -- reading and checking (the pure core) --------------------------------------------------
     def read(self, path: str | Path) -> Report:
-        return read_report(path)
+        return read_report(path, limits=self.settings.limits)
 
     @property
     def check_options(self) -> CheckOptions:

@@ -77,7 +77,16 @@ def _yaml_node(
             return Decimal(node.value.replace("_", ""))
         except InvalidOperation:
             pass
-    return _CONSTRUCTOR.construct_object(node)
+    try:
+        return _CONSTRUCTOR.construct_object(node)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+        # a tag the safe loader refuses (!!python/…), bad !!binary, an impossible date
+        shown = str(node.value)[:40] if isinstance(node.value, str) else node.tag
+        errs.add(
+            f"第{node.start_mark.line + 1}行：值“{shown}”无法识别（{'.'.join(path) or '文件顶层'}）。"
+            f"请直接写数字或文字，日期写成 2026-01-20 的形式，不要用“!!”开头的类型标记。"
+        )
+        return None
 
 
 # ---- JSON: a fast reading when it provably equals the careful one --------------------------

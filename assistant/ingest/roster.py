@@ -135,21 +135,22 @@ def _from_yaml(path: Path, limits: LimitSettings) -> Roster:
 
 
 def _from_xlsx(path: Path) -> Roster:
-    import zipfile
-
     import openpyxl  # only when a workbook is given
-    from openpyxl.utils.exceptions import InvalidFileException
+
+    from assistant.ingest.xlsx import BROKEN_WORKBOOK
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, InvalidFileException) as exc:
+        try:
+            rows = list(book.worksheets[0].iter_rows(values_only=True)) if book.worksheets else []
+        finally:
+            book.close()
+    except BROKEN_WORKBOOK as exc:
         raise InputError(
-            f"{path.name}：无法打开名单工作簿（{exc}）。请用 Excel/WPS 另存为 .xlsx 后再试。",
+            f"{path.name}：无法打开名单工作簿（文件损坏或不是 .xlsx）。请用 Excel/WPS 另存为 .xlsx "
+            f"后再试。",
             source=path,
         ) from exc
-    sheet = book.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
-    book.close()
     if not rows:
         raise InputError(f"{path.name}：名单工作簿的第一个工作表为空。", source=path)
     header = [str(c).strip() if c is not None else "" for c in rows[0]]

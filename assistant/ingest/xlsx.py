@@ -8,8 +8,11 @@ explained instead of read into the wrong cells.
 
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -34,6 +37,26 @@ from assistant.report.workbook import (
 _REDO = "请撤销这些改动，或用 xxgk template --xlsx 重新生成模板后把数字复制进去。"
 
 
+# what openpyxl raises for a damaged file: the zip, its deflate streams, the XML (ElementTree's
+# ParseError is a SyntaxError), and values of the wrong shape inside
+BROKEN_WORKBOOK = (
+    zipfile.BadZipFile,
+    InvalidFileException,
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OSError,
+    EOFError,
+    zlib.error,
+    struct.error,
+    SyntaxError,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
 class _Book:
     """Every sheet's cell values, read once in openpyxl's fast read-only mode (the full mode
     spends most of its time laying out merged cells, which a reader does not need)."""
@@ -41,12 +64,18 @@ class _Book:
     def __init__(self, path: Path, *, data_only: bool = True) -> None:
         try:
             wb = load_workbook(path, data_only=data_only, read_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+            try:
+                self._read(wb)
+            finally:
+                wb.close()
+        except BROKEN_WORKBOOK as exc:  # read-only mode parses the sheets while iterating
             raise InputError(
                 f"{path.name}：无法打开这个 Excel 文件（可能已损坏、设置了打开密码，或是 .xls "
                 f"旧格式改了扩展名）。请在 Excel/WPS 中打开后“另存为”.xlsx 再试。",
                 source=path,
             ) from exc
+
+    def _read(self, wb: Any) -> None:
         self.sheetnames: list[str] = list(wb.sheetnames)
         self.visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
         self.values: dict[str, dict[str, object]] = {}
@@ -57,7 +86,6 @@ class _Book:
                     if getattr(c, "value", None) is not None:
                         cells[c.coordinate] = c.value
             self.values[ws.title] = cells
-        wb.close()
 
     def get(self, sheet: str, ref: str) -> object:
         return self.values[sheet].get(ref)
@@ -121,7 +149,7 @@ def _has_formulas(path: Path) -> bool:
                     data = archive.read(name)
                     if b"<f>" in data or b"<f " in data or b"<x:f" in data:
                         return True
-    except (zipfile.BadZipFile, OSError, KeyError, EOFError):
+    except BROKEN_WORKBOOK:
         return False  # the reader proper says what is wrong with it
     return False
 

@@ -17,7 +17,7 @@ import yaml
 
 from assistant.config import LimitSettings
 from assistant.errors import InputError, KnowledgeError
-from assistant.limits import DEFAULT_LIMITS, check_size, check_zip
+from assistant.limits import DEFAULT_LIMITS, check_file, check_size
 from assistant.report import Report
 from assistant.retrieval.chunks import (
     CHUNKER_VERSION,
@@ -198,8 +198,7 @@ def _check_addable(path: Path, limits: LimitSettings) -> None:
             source=path,
         )
     check_size(path, "knowledge", limits)
-    if path.suffix.lower() == ".docx":
-        check_zip(path, limits)
+    check_file(path, limits)  # and the limit of its kind (a web page, a Word file's contents)
 
 
 def _read_text(path: Path) -> str:

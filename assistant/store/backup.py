@@ -73,7 +73,9 @@ def _refuse(path: Path, why: str) -> InputError:
     return InputError(f"备份文件 {path.name} {why}，恢复没有进行，工作区保持原样。", source=path)
 
 
-def _read(path: Path, limits: LimitSettings) -> dict[str, Any]:
+def read_backup(path: Path, limits: LimitSettings = DEFAULT_LIMITS) -> dict[str, Any]:
+    """The backup document, checked (format, version, schema, checksum, every record); raises
+    InputError (LimitError beyond the limits) without touching any workspace."""
     check_size(path, "backup", limits)
     try:
         raw = path.read_bytes()
@@ -123,7 +125,7 @@ def restore(ws: Workspace, path: Path, *, limits: LimitSettings = DEFAULT_LIMITS
     """Replace the whole workspace by the backup, in one transaction: all of it or nothing.
     Every record is checked against the models first (backup_check.py): a backup that would
     leave a report nobody can open is refused before the workspace is touched."""
-    doc = _read(path, limits)
+    doc = read_backup(path, limits)
     counts: dict[str, int] = {}
     try:
         with ws.engine.connect() as conn:

@@ -49,7 +49,7 @@ def many_members(source: bytes, extra: int) -> bytes:
         for info in zin.infolist():
             zout.writestr(info, zin.read(info))
         for n in range(extra):
-            zout.writestr(f"customXml/item{n}.xml", b"")
+            zout.writestr(f"customXml/fuzz-part{n}.xml", b"")
     return out.getvalue()
 
 
@@ -86,3 +86,194 @@ def flipped(data: bytes, rng: random.Random, count: int = 8) -> bytes:
     for _ in range(count):
         out[rng.randrange(len(out))] = rng.randrange(256)
     return bytes(out)
+
+
+# ---- a corpus of hostile cases for the fuzz test ------------------------------------------------
+
+_SUFFIXES = (".yaml", ".json", ".xlsx", ".docx", ".pdf", ".txt", ".html", ".md", ".yml")
+_YAML_TOKENS = (
+    "年度: 2025\n",
+    "表三:\n",
+    "  new:\n",
+    "    total: ",
+    "1",
+    "-1",
+    "1e999",
+    "0x1F",
+    "~",
+    "null",
+    "&a ",
+    "*a",
+    "[",
+    "]",
+    "{",
+    "}",
+    ": ",
+    "- ",
+    "\t",
+    "!!python/object:os.system ",
+    "!!binary ",
+    "'",
+    '"',
+    "#",
+    "\n",
+    "  ",
+    "单位: ",
+    "正文: {一: ",
+    "9" * 60,
+    "1.0e+99999",
+    ".inf",
+    "? ",
+    "<<: *a\n",
+    "%YAML 1.1\n",
+    "---\n",
+    "...\n",
+    "|\n",
+    ">\n",
+    "\x00",
+    "\ufeff",
+)
+_JSON_TOKENS = (
+    '{"年度": 2025, ',
+    '"表三": ',
+    "{",
+    "}",
+    "[",
+    "]",
+    '"new": ',
+    '"total": ',
+    "1",
+    "-0",
+    "1e999999",
+    "1E-99999",
+    "9" * 60,
+    "NaN",
+    "Infinity",
+    "true",
+    "null",
+    ",",
+    ":",
+    '"\\u0000"',
+    '"\\ud800"',
+    '"a"',
+    '"',
+    "\\",
+    "\n",
+)
+
+
+def fixtures(folder: Path) -> dict[str, bytes]:
+    """Real files of every kind the readers take, to damage: the test fixtures, the example
+    data file as YAML and as JSON, a workbook, a roster and a workspace backup."""
+    import gzip
+    import json
+
+    import yaml
+
+    reports = DATA / "reports"
+    example = Path(__file__).resolve().parents[2] / "knowledge" / "examples" / "report-2025.yaml"
+    data = yaml.safe_load(example.read_text(encoding="utf-8"))
+    out = {
+        "docx": (reports / "known-2025.docx").read_bytes(),
+        "pdf": (reports / "known-2025.pdf").read_bytes(),
+        "html": (reports / "known-2025-word.html").read_bytes(),
+        "txt": (reports / "known-2025-flat.txt").read_bytes(),
+        "yaml": example.read_bytes(),
+        "json": json.dumps(data, ensure_ascii=False, default=str).encode("utf-8"),
+        "roster": "单位:\n  - {名称: 某县教育局, 类型: 部门, 层级: 县级}\n".encode(),
+    }
+    from assistant.export.xlsx import write_workbook
+    from assistant.ingest import read_report
+
+    out["xlsx"] = write_workbook(folder / "book.xlsx", read_report(example)).read_bytes()
+    doc = {"format": "xxgk-workspace-backup", "version": 2, "schema": "x", "tables": {}}
+    out["backup"] = gzip.compress(json.dumps(doc).encode("utf-8"))
+    return out
+
+
+def _soup(rng: random.Random, tokens: tuple[str, ...], n: int) -> bytes:
+    return "".join(rng.choice(tokens) for _ in range(n)).encode("utf-8", "surrogatepass")
+
+
+def hostile_cases(
+    folder: Path, total: int, *, seed: int = 16, bombs: bool = True
+) -> list[tuple[str, str, str]]:
+    """About `total` hostile files written under `folder`: (path, loader, kind). Deterministic
+    for a seed. The expensive kinds (bombs) are few; most cases are cheap to make and read."""
+    import gzip
+
+    rng = random.Random(seed)
+    base = fixtures(folder)
+    cases: list[tuple[str, str, str]] = []
+
+    def add(kind: str, suffix: str, data: bytes, loader: str = "report") -> None:
+        path = folder / f"{len(cases):05d}-{kind}{suffix}"
+        path.write_bytes(data)
+        cases.append((str(path), loader, kind))
+
+    # a few of each expensive kind
+    for n in range(3 if bombs else 0):
+        add("docx-bomb", ".docx", zip_bomb(base["docx"], "word/document.xml", 31 + 13 * n))
+        add("xlsx-bomb", ".xlsx", zip_bomb(base["xlsx"], "xl/worksheets/sheet2.xml", 31 + 13 * n))
+        add("docx-members", ".docx", many_members(base["docx"], 2001 + n))
+    if bombs:
+        add("gz-bomb", ".gz", gzip.compress(b"\0" * (201 << 20), compresslevel=1), "backup")
+    share = max(total - len(cases), 0)
+    makers = [
+        (0.30, "random"),
+        (0.06, "laughs"),
+        (0.06, "deep"),
+        (0.06, "number"),
+        (0.10, "yaml-soup"),
+        (0.10, "json-soup"),
+        (0.16, "truncated"),
+        (0.08, "flipped"),
+        (0.04, "roster"),
+        (0.04, "backup"),
+    ]
+    for weight, kind in makers:
+        for _ in range(int(share * weight)):
+            if kind == "random":
+                suffix = rng.choice(_SUFFIXES)
+                add(kind, suffix, rng.randbytes(rng.choice((0, 1, 16, 300, 4000))))
+            elif kind == "laughs":
+                text = billion_laughs(rng.randrange(2, 12), rng.randrange(2, 12))
+                add(kind, rng.choice((".yaml", ".yml")), text.encode("utf-8"))
+            elif kind == "deep":
+                depth = rng.choice((10, 63, 64, 65, 500, 5000, 200_000))
+                maker = rng.choice((deep_json, deep_yaml_flow, deep_yaml_block))
+                suffix = ".json" if maker is deep_json else ".yaml"
+                add(kind, suffix, maker(min(depth, 3000) if maker is deep_yaml_block else depth))
+            elif kind == "number":
+                which = rng.choice(("exponent", "digits", "negexp"))
+                if rng.random() < 0.5:
+                    add(kind, ".json", huge_number_json(which))
+                else:
+                    add(kind, ".yaml", huge_number_yaml(which))
+            elif kind == "yaml-soup":
+                add(kind, ".yaml", _soup(rng, _YAML_TOKENS, rng.randrange(1, 200)))
+            elif kind == "json-soup":
+                add(kind, ".json", _soup(rng, _JSON_TOKENS, rng.randrange(1, 200)))
+            elif kind in ("truncated", "flipped"):
+                name = rng.choice(("docx", "xlsx", "pdf", "html", "txt", "yaml", "json"))
+                source = base[name]
+                data = truncated(source, rng) if kind == "truncated" else flipped(source, rng)
+                add(f"{kind}-{name}", "." + name, data)
+            elif kind == "roster":
+                data = (
+                    flipped(base["roster"], rng, 3)
+                    if rng.random() < 0.5
+                    else truncated(base["xlsx"], rng)
+                )
+                add(kind, ".yaml" if data[:2] != b"PK" else ".xlsx", data, "roster")
+            else:
+                data = rng.choice(
+                    (
+                        truncated(base["backup"], rng),
+                        flipped(base["backup"], rng, 2),
+                        gzip.compress(_soup(rng, _JSON_TOKENS, rng.randrange(1, 200))),
+                        rng.randbytes(200),
+                    )
+                )
+                add(kind, ".json.gz", data, "backup")
+    return cases
