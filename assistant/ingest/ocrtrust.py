@@ -145,7 +145,7 @@ def resolve(report: Report, scan: ScanRead) -> Report:
         )
         ocr[cid] = seen
     cells, identity_notes = _by_identities(report, cells, ocr)
-    notes += identity_notes
+    notes = [_with_implied(report, cells, n) for n in notes] + identity_notes
     kept = [n.model_copy(update={"message": scan.restore(n.message)}) for n in report.notes]
     notes += _unread_tables(report, cells, notes)
     n_checks = sum(1 for n in notes if n.location == OCR_CHECK)
@@ -163,6 +163,31 @@ def resolve(report: Report, scan: ScanRead) -> Report:
     return report.model_copy(
         update={"cells": cells, "notes": [summary, *kept, *notes], "sections": sections}
     )
+
+
+def _with_implied(report: Report, cells: dict[str, Cell], note: ReadNote) -> ReadNote:
+    """A cell left unread whose value the identities fix (every other cell of them read, and
+    all of them agreeing): the note says so, for the person checking the page. Not taken."""
+    cid = note.cell
+    if cid is None or cid in cells:
+        return note
+    values = {k: c.value for k, c in cells.items() if c.value is not None and c.kind == "number"}
+    implied: set[Number] = set()
+    for i in identities(report.format):
+        own = [k for c, k in i.terms if c == cid]
+        if not own or any(c not in values for c, _ in i.terms if c != cid):
+            continue
+        rest = sum((k * values[c] for c, k in i.terms if c != cid), start=0)
+        implied.add(-rest * own[0])  # k is ±1
+    if len(implied) != 1:
+        return note
+    value = implied.pop()
+    if value < 0:
+        return note
+    message = note.message.replace(
+        "，请核对原件", f"，按勾稽关系应为{format_number(value)}，请核对原件", 1
+    )
+    return note.model_copy(update={"message": message})
 
 
 def _unread_tables(report: Report, cells: dict[str, Cell], notes: list[ReadNote]) -> list[ReadNote]:

@@ -40,10 +40,15 @@ def ink(gray: np.ndarray) -> np.ndarray:
     return bw
 
 
-def _lines(bw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _lines(bw: np.ndarray, text_height: float | None) -> tuple[np.ndarray, np.ndarray]:
     h, w = bw.shape
-    hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(int(w * _MIN_LINE), 10), 1))
-    vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(int(h * _MIN_LINE), 10)))
+    if text_height:
+        # longer than any stroke of a character, shorter than the rules of the narrowest cell
+        hlen = vlen = max(int(text_height * 2), 10)
+    else:
+        hlen, vlen = max(int(w * _MIN_LINE), 10), max(int(h * _MIN_LINE), 10)
+    hk = cv2.getStructuringElement(cv2.MORPH_RECT, (hlen, 1))
+    vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, vlen))
     horiz = cv2.morphologyEx(bw, cv2.MORPH_OPEN, hk)
     vert = cv2.morphologyEx(bw, cv2.MORPH_OPEN, vk)
     # close pixel gaps of scanned lines (toner, noise) along their direction
@@ -109,10 +114,11 @@ def _positions(profile: np.ndarray, min_len: int) -> list[int]:
     return out
 
 
-def find_grids(gray: np.ndarray) -> list[Grid]:
-    """Every ruled table of the page, top to bottom."""
+def find_grids(gray: np.ndarray, text_height: float | None = None) -> list[Grid]:
+    """Every ruled table of the page, top to bottom. `text_height` (pixels, the median height of
+    the recognised text) tells rules from strokes; without it, the page's size does."""
     bw = ink(gray)
-    horiz, vert = _lines(bw)
+    horiz, vert = _lines(bw, text_height)
     h, w = bw.shape
     frame = cv2.bitwise_or(horiz, vert)
     n, _, stats, _ = cv2.connectedComponentsWithStats(frame)

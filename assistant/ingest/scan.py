@@ -162,8 +162,9 @@ def read_page(image: np.ndarray, page: int, read: ScanRead) -> list[tuple[float,
     from assistant.ingest import ocrengine, ruling
 
     gray = ruling.straighten(image)
-    grids = ruling.find_grids(gray)
     words = ocrengine.recognize(gray)
+    heights = sorted(w.height for w in words)
+    grids = ruling.find_grids(gray, heights[len(heights) // 2] if heights else None)
     items: list[tuple[float, str | Table]] = []
     taken: set[int] = set()
     for k, grid in enumerate(grids, 1):

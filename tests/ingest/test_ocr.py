@@ -149,3 +149,27 @@ def test_folder_check_reads_scans_in_its_workers(made: dict[str, Path], tmp_path
     scanned, text = result.items
     assert scanned.error is None and text.error is None
     assert scanned.year == text.year == 2022
+
+
+def test_photographed_pages_as_png_and_a_cropped_table(
+    made: dict[str, Path], tmp_path: Path
+) -> None:
+    import cv2
+
+    from assistant.ingest.scan import ScanRead, read_page
+
+    pingtan = made["pingtan_text"]
+    first = scans.raster(pingtan, 200)[0]
+    cv2.imwrite(str(tmp_path / "第1页.png"), scans.scanned_look(first, degrees=-0.8, noise=0.03))
+    r = read_report(tmp_path / "第1页.png")
+    assert (r.year, r.agency.name) == (2022, "平潭综合实验区")
+    # a table cut out of a page (no margins, part of the rules): the grid and the figures hold
+    t3 = scans.page_with(pingtan, "本年新收政府信息公开申请数量")
+    page = scans.raster(pingtan, 150)[t3]
+    crop = page[270:560, 150:1100]
+    read = ScanRead()
+    (_, table), *_ = read_page(crop, 1, read)
+    assert not isinstance(table, str)
+    texts = {(c.row, c.col): read.restore(c.text) for c in table.cells}
+    assert texts[(1, 2)] == "自然人" and texts[(2, 7)] == "其他"
+    assert [texts[(3, k)] for k in range(2, 9)] == ["71", "3", "0", "0", "0", "0", "74"]

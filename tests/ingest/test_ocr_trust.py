@@ -75,6 +75,8 @@ def test_unsure_or_unplaceable_values_are_left_unread_with_what_was_seen() -> No
     assert "review.admin_review.total" not in got.cells
     low = next(n for n in got.notes if n.cell == "apply.res.granted.total")
     assert "识别为“21”" in low.message and "置信度0.62" in low.message
+    # the row's other figures are read: the identities say what the cell should hold
+    assert "按勾稽关系应为21" in low.message
     odd = next(n for n in got.notes if n.cell == "review.admin_review.total")
     assert "识别为“O”" in odd.message and "不是" in odd.message
 
