@@ -53,10 +53,6 @@ class LimitError(InputError):
         self.limit = limit
 
 
-class FormatError(InputError):
-    """A document was read but its layout is not one of the official formats."""
-
-
 class NeedsOCRError(InputError):
     """A PDF without a text layer (a scan): it must be recognised (OCR) first."""
 

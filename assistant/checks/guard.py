@@ -25,6 +25,7 @@ from assistant.checks.support import (
     value_matches,
 )
 from assistant.report.facts import Fact, FactLedger
+from assistant.report.markers import TODO_PATTERN
 from assistant.report.numerals import NumberMention, extract_numbers
 from assistant.report.similarity import similarity
 
@@ -40,7 +41,6 @@ LEFTOVER_REFERENCE = re.compile(
 _ARTICLE = re.compile(
     r"《(?:中华人民共和国)?(?:政府信息公开)?条例》(?:的)?第([零〇一二两三四五六七八九十百]+)条"
 )
-_TODO = re.compile(r"【待补充[:：][^】]*】")
 _CITATION = re.compile(r"\[(\d+(?:\s*[,，、]\s*\d+)*)\]")
 
 
@@ -91,7 +91,7 @@ def guard_text(
     """
     flags: list[GuardFlag] = []
     # 【待补充：…】 is a request to a person, never published as is: its words are not claims.
-    todo_spans = [(m.start(), m.end()) for m in _TODO.finditer(text)]
+    todo_spans = [(m.start(), m.end()) for m in TODO_PATTERN.finditer(text)]
     # The agency's own address, postcode and phone, quoted as given, are not claims either.
     todo_spans += [
         (m.start(), m.end())

@@ -14,11 +14,11 @@ from typing import Protocol
 
 from assistant.report.facts import FactLedger
 from assistant.report.layout import SectionId
+from assistant.report.markers import todo
 from assistant.report.model import Report
 from assistant.report.numerals import extract_numbers
 from assistant.report.problems import split_points, split_problems
 
-TODO = "【待补充：{}】"
 OVERVIEW_SUBS = ("主动公开", "依申请公开", "政府信息管理", "政府信息公开平台建设", "监督保障")
 _CN = "一二三四五六七八九十"
 _RESULTS = (
@@ -100,7 +100,7 @@ def _apply_note(data: ComposeInput) -> str:
     if share is not None and share > _OTHER_SHARE_LIMIT and total >= 10:
         lines.append(
             f"“其他处理”{_ref(data, other_id)}，"
-            + TODO.format("说明这些申请的具体情形和未按法定方式处理的原因")
+            + todo("说明这些申请的具体情形和未按法定方式处理的原因")
         )
     return _table_note(data, "apply", lines)
 
@@ -112,11 +112,11 @@ def _review_note(data: ComposeInput) -> str:
         if _val(data, f"review.{group}.corrected"):
             lines.append(
                 f"{name}结果纠正{_ref(data, f'review.{group}.corrected')}，"
-                + TODO.format("纠正的原因及整改情况")
+                + todo("纠正的原因及整改情况")
             )
         if _val(data, f"review.{group}.pending"):
             lines.append(
-                f"{name}尚未审结{_ref(data, f'review.{group}.pending')}，" + TODO.format("目前进展")
+                f"{name}尚未审结{_ref(data, f'review.{group}.pending')}，" + todo("目前进展")
             )
     return _table_note(data, "review", lines)
 
@@ -154,7 +154,7 @@ def _end(text: str) -> str:
 
 def _preamble(data: ComposeInput) -> str:
     r = data.report
-    agency = r.agency.name or TODO.format("机关全称")
+    agency = r.agency.name or todo("机关全称")
     notice = "国办公开办函〔2021〕30号" if r.format == "2021" else "国办公开办函〔2019〕60号"
     fmt_title = (
         "《中华人民共和国政府信息公开工作年度报告格式》"
@@ -164,9 +164,9 @@ def _preamble(data: ComposeInput) -> str:
     art50 = _cite(data, kind="regulation", article="第五十条")
     basis = f"，按照《条例》第五十条{art50}规定的内容" if art50 else ""
     fmt_cite = _cite(data, kind="format")
-    where = site_root(r.agency.website) or TODO.format("电子版发布网站名称及网址")
+    where = site_root(r.agency.website) or todo("电子版发布网站名称及网址")
     contact = "；".join(
-        f"{label}：{value or TODO.format(label)}"
+        f"{label}：{value or todo(label)}"
         for label, value in (
             ("通讯地址", r.agency.address),
             ("邮编", r.agency.postcode),
@@ -215,7 +215,7 @@ def _active(data: ComposeInput) -> str:
         out.append("本年作出" + "、".join(decisions) + "，均按规定纳入统计。")
     if not out:
         out.append(
-            TODO.format(
+            todo(
                 "本年度主动公开政府信息的总条数及比上年增减、按类别的条数，"
                 "重点领域信息公开和政策解读情况"
             )
@@ -228,7 +228,7 @@ def _apply(data: ComposeInput) -> str:
     out = []
     new, carry_in = _val(data, "apply.new.total"), _val(data, "apply.carry_in.total")
     if new is None or carry_in is None:
-        out.append(TODO.format("本年新收和上年结转的政府信息公开申请数量（表三数据不完整）"))
+        out.append(todo("本年新收和上年结转的政府信息公开申请数量（表三数据不完整）"))
     elif new == 0 and carry_in == 0:
         out.append("本年度未收到政府信息公开申请，也无上年结转的申请。")
     else:
@@ -267,7 +267,7 @@ def _apply(data: ComposeInput) -> str:
             )
             out.append(line)
     note = _note(data, "overview", "依申请公开")
-    out.append(_end(note) if note else TODO.format("申请渠道、按期答复和答复文书规范化等情况"))
+    out.append(_end(note) if note else todo("申请渠道、按期答复和答复文书规范化等情况"))
     out.append(_review_sentence(data))
     return "".join(out)
 
@@ -275,7 +275,7 @@ def _apply(data: ComposeInput) -> str:
 def _review_sentence(data: ComposeInput) -> str:
     admin, lit = _val(data, "review.admin_review.total"), _val(data, "review.litigation.total")
     if admin is None or lit is None:
-        return TODO.format("因政府信息公开工作被申请行政复议、提起行政诉讼的情况（表四数据不完整）")
+        return todo("因政府信息公开工作被申请行政复议、提起行政诉讼的情况（表四数据不完整）")
     if admin == 0 and lit == 0:
         return "本年度未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。"
     return (
@@ -295,7 +295,7 @@ def _management(data: ComposeInput) -> str:
     out.append(
         _end(note)
         if note
-        else TODO.format(
+        else todo(
             "公文公开属性源头认定、保密审查、不予公开信息动态调整、政府信息公开指南和目录更新等情况"
         )
     )
@@ -307,21 +307,17 @@ def _platform(data: ComposeInput) -> str:
     return (
         _end(note)
         if note
-        else TODO.format("政府网站政府信息公开专栏、政务新媒体、政府公报和查阅场所等平台建设情况")
+        else todo("政府网站政府信息公开专栏、政务新媒体、政府公报和查阅场所等平台建设情况")
     )
 
 
 def _supervision(data: ComposeInput) -> str:
     note = _note(data, "overview", "监督保障")
-    out = (
-        [_end(note)]
-        if note
-        else [TODO.format("组织领导、制度建设、业务培训和考核评估等监督保障情况")]
-    )
+    out = [_end(note)] if note else [todo("组织领导、制度建设、业务培训和考核评估等监督保障情况")]
     if data.report.agency.kind in ("government", "township") and not all(
         w in note for w in ("考核", "评议", "追究")
     ):
-        out.append(TODO.format("工作考核、社会评议和责任追究结果情况（人民政府报告必须载明）"))
+        out.append(todo("工作考核、社会评议和责任追究结果情况（人民政府报告必须载明）"))
     return "".join(out)
 
 
@@ -365,15 +361,14 @@ def _problems(data: ComposeInput) -> str:
         out.append(
             "（一）上年度问题的整改情况\n"
             + "".join(
-                f"{ordinal(i)}是针对上年度报告提出的“{p}”问题，"
-                f"{TODO.format('采取的整改措施及成效')}。"
+                f"{ordinal(i)}是针对上年度报告提出的“{p}”问题，{todo('采取的整改措施及成效')}。"
                 for i, p in enumerate(prior_items)
             )
         )
     lines = [f"{ordinal(i)}是{_strip_end(p)}。" for i, p in enumerate(problems)]
     if not lines:
         lines.append(
-            TODO.format(
+            todo(
                 "本机关本年度存在的主要问题，结合评估检查、投诉举报和工作实际写二至四条，"
                 "避免“意识有待提高”一类笼统表述"
             )
@@ -381,7 +376,7 @@ def _problems(data: ComposeInput) -> str:
     head = "（二）" if prior_items else "（一）"
     out.append(f"{head}存在的主要问题\n" + "".join(lines))
     mlines = [f"{ordinal(i)}是{_strip_end(m)}。" for i, m in enumerate(measures)]
-    mlines.append(TODO.format("针对上述问题的其他具体改进举措，写明对象、做法和完成时限"))
+    mlines.append(todo("针对上述问题的其他具体改进举措，写明对象、做法和完成时限"))
     out.append(f"{'（三）' if prior_items else '（二）'}改进情况\n" + "".join(mlines))
     return "\n".join(out)
 
@@ -429,13 +424,13 @@ def _other(data: ComposeInput) -> str:
         else:
             out.append(
                 f"{basis}本年度收取信息处理费的情况："
-                + TODO.format("发出收费通知的件数、收费通知总金额和实际收取的金额，未收取的写0")
+                + todo("发出收费通知的件数、收费通知总金额和实际收取的金额，未收取的写0")
             )
     note = _note(data, "other", "")
     out.append(
         _end(note)
         if note
-        else TODO.format(
+        else todo(
             "人大代表建议和政协提案办理结果公开、落实上级年度政务公开工作要点等其他需要报告的事项；"
             "没有的写“无”"
         )

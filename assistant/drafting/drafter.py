@@ -29,13 +29,14 @@ from assistant.drafting.context import (
 from assistant.drafting.conversation import OFFLINE_REFUSAL, REDRAFT, bounded, estimate_tokens
 from assistant.drafting.notes import Notes, ledger_notes
 from assistant.drafting.plan import SectionPlan, drafting_specs, plan_for
-from assistant.drafting.prompts import TODO_OPEN, PromptLibrary
+from assistant.drafting.prompts import PromptLibrary
 from assistant.drafting.signals import format_prior_problems, problem_signals, table_warnings
 from assistant.errors import KnowledgeError, RefusedError
 from assistant.llm import StreamCutError
 from assistant.llm.base import ChatMessage, ChatModel
 from assistant.report.facts import FactLedger, build_ledger, note_facts
 from assistant.report.layout import SectionId, section_spec
+from assistant.report.markers import TODO_OPEN
 from assistant.report.model import Report, Section
 from assistant.retrieval.hits import Hit, Retriever
 

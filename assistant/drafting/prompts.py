@@ -15,7 +15,6 @@ from assistant.llm.base import ChatMessage
 
 # Sentinels shared by prompts (passed in as variables), code and tests.
 FACT_REF = "[[fact:{id}]]"
-TODO_OPEN, TODO_CLOSE = "【待补充：", "】"
 PASSAGE_OPEN, PASSAGE_CLOSE = "<<<资料[{n}] 开始>>>", "<<<资料[{n}] 结束>>>"
 PARTIALS_DIR = "partials"
 

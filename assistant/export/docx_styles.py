@@ -28,7 +28,7 @@ PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156
 TEXT_HEIGHT_MM = PAGE_HEIGHT_MM - MARGINS_MM["top"] - MARGINS_MM["bottom"]  # 225
-LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
+LINES_PER_PAGE = 22  # GB/T 9704: 22 lines of 28 characters
 # rounded down to whole twips (579 = 28.95 pt): 580 would make 22 lines 0.07 mm too tall for
 # the text block, and LibreOffice then sets 21
 LINE_PITCH = Twips(math.floor(Mm(TEXT_HEIGHT_MM).twips / LINES_PER_PAGE))

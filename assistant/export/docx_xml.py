@@ -141,21 +141,6 @@ SECTPR_ORDER = (
     "docGrid",
     "printerSettings",
 )
-TCPR_ORDER = (
-    "cnfStyle",
-    "tcW",
-    "gridSpan",
-    "hMerge",
-    "vMerge",
-    "tcBorders",
-    "shd",
-    "noWrap",
-    "tcMar",
-    "textDirection",
-    "tcFitText",
-    "vAlign",
-    "hideMark",
-)
 
 
 def put(

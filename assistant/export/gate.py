@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -13,6 +12,7 @@ from assistant.checks import SEVERITY_LABELS, CheckResult, Finding, run_checks
 from assistant.errors import ExportError, PublishGateError
 from assistant.report import NARRATIVE_SECTIONS, SECTION_IDS, Report, SectionId, section_spec
 from assistant.report.derived import apply_table_id
+from assistant.report.markers import TODO_PATTERN
 
 ExportKind = Literal["征求意见稿", "正式稿"]  # the same values as the workspace's export records
 DRAFT: ExportKind = "征求意见稿"
@@ -34,8 +34,6 @@ DECISION_LABELS = {"confirm": "确认需修改", "dismiss": "忽略"}
 # The sections whose numbers must trace to facts. The opening paragraph holds the address, phone
 # and document numbers (7号楼14层, 国务院令第711号): not statistics.
 GUARDED_SECTIONS: tuple[SectionId, ...] = SECTION_IDS[1:]
-# the offline composer's marker (assistant.drafting.composer.TODO), matched as the guard matches it
-_PLACEHOLDER = re.compile(r"【待补充[:：][^】]*】")
 _SECTION_NAMES = {
     "preamble": "开头",
     "overview": "一",
@@ -234,7 +232,7 @@ def placeholders(report: Report) -> list[Blocker]:
     """【待补充：…】 markers the offline composer leaves for a person: never in a 正式稿."""
     out = []
     for section in SECTION_IDS:
-        for m in _PLACEHOLDER.finditer(report.text(section)):
+        for m in TODO_PATTERN.finditer(report.text(section)):
             key = "|".join(["placeholder", section, m.group()])
             fp = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
             out.append(

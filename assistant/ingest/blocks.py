@@ -19,11 +19,6 @@ class TableCell:
     rowspan: int = 1
     colspan: int = 1
 
-    def covers(self, row: int, col: int) -> bool:
-        return (
-            self.row <= row < self.row + self.rowspan and self.col <= col < self.col + self.colspan
-        )
-
 
 @dataclass
 class Table:

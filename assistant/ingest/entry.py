@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assistant.errors import InputError, InputErrors
 from assistant.report.cells import Cell, parse_cell
-from assistant.report.layout import CellSpec, TableSpec
+from assistant.report.layout import CellSpec
 
 _TYPE_WORDS = {"int": "非负整数", "sint": "整数（可带 + 或 - 号）", "dec": "不小于 0 的金额数字"}
 
@@ -33,10 +33,6 @@ def where(spec: CellSpec) -> str:
     if not spec.row.label:
         return f"表{table.number}「{spec.column_label}」列"
     return f"表{table.number} 第{row_number(spec)}行「{spec.row_label}」{spec.column_label}列"
-
-
-def table_name(table: TableSpec) -> str:
-    return table.title if not table.render else f"表{table.number}"
 
 
 def expected(spec: CellSpec) -> str:

@@ -13,16 +13,6 @@ from assistant.report.model import Report
 _GROUPS = ("res.denied", "res.unavailable", "res.not_processed", "res.other")
 
 
-def _sum(values: Iterable[Number | None]) -> Number | None:
-    """Sum, or None as soon as any input is unknown (a blank never counts as 0)."""
-    total: Number = 0
-    for v in values:
-        if v is None:
-            return None
-        total += v
-    return total
-
-
 def apply_table_id(report: Report) -> str:
     return "apply" if report.format == "2021" else "apply19"
 

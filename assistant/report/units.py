@@ -26,7 +26,3 @@ def convert_money(
     value = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     # 12.000000 reads better as 12; keep the significant decimals otherwise
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-
-
-def round_money(amount: Decimal, places: int = 2) -> Decimal:
-    return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

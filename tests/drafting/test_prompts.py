@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.drafting.prompts import FACT_REF, TODO_OPEN, PromptLibrary
+from assistant.drafting.prompts import FACT_REF, PromptLibrary
 from assistant.errors import PromptError, PromptVariablesError
+from assistant.report.markers import TODO_OPEN
 from tests.drafting.conftest import assert_golden
 
 VALUES = {
