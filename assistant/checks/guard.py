@@ -27,12 +27,22 @@ from assistant.checks.support import (
 from assistant.report.facts import Fact, FactLedger
 from assistant.report.markers import TODO_PATTERN
 from assistant.report.numerals import NumberMention, extract_numbers
-from assistant.report.similarity import similarity
+from assistant.report.similarity import SAME_AS_LAST_YEAR, similarity
 
 FlagKind = Literal[
     "number", "direction", "fact_ref", "citation", "article", "similarity", "contact"
 ]
-SIMILARITY_THRESHOLD = 0.8  # SPEC XY-05: character 3-gram Jaccard against last year's section
+# each kind as the command line and the web app name it to a person
+FLAG_LABELS: dict[FlagKind, str] = {
+    "number": "数字无出处",
+    "direction": "增减方向不符",
+    "fact_ref": "事实引用无效",
+    "citation": "引用编号无效",
+    "article": "条例条文引用",
+    "similarity": "与上年雷同",
+    "contact": "联系方式不符",
+}
+SIMILARITY_THRESHOLD = SAME_AS_LAST_YEAR
 
 # Any reference syntax a model may leave: [[fact:x]], [[ fact: x ]], [[x]], [fact:x], 【【…】】, {{…}}.
 LEFTOVER_REFERENCE = re.compile(

@@ -13,6 +13,7 @@ from assistant.report.layout import (
     FormatLayout,
     SectionSpec,
     format_for_year,
+    format_info,
     load_layout,
     load_sections,
 )
@@ -21,10 +22,6 @@ from assistant.report.model import Report
 _NUMBERING = re.compile(
     r"^(?:第?[一二三四五六七八九十]+(?:部分)?[、.．,，:：\s]*|[(（][一二三四五六七八九十]+[)）]|\d+[、.．])"
 )
-_FORMAT_NAMES = {
-    "2019": "2019年试行格式（国办公开办函〔2019〕60号）",
-    "2021": "2021年格式（国办公开办函〔2021〕30号）",
-}
 
 
 def heading_body(heading: str) -> str:
@@ -200,15 +197,15 @@ def format_matches_year(ctx: CheckContext) -> Iterator[Finding]:
     expected = format_for_year(report.year)
     signs = _format_signs(report)
     if report.format == expected and not signs:
-        yield ctx.passed(f"{report.year}年度报告使用{_FORMAT_NAMES[expected]}表格，相符。")
+        yield ctx.passed(f"{report.year}年度报告使用{format_info(expected).named}表格，相符。")
         return
     found = (
         report.format if report.format != expected else ("2019" if expected == "2021" else "2021")
     )
     detail = f"（表中出现{'、'.join(signs[:6])}）" if signs else ""
     yield ctx.fail(
-        f"{report.year}年度报告应使用{_FORMAT_NAMES[expected]}的表格，但使用了"
-        f"{_FORMAT_NAMES[found]}的表格{detail}。请换用{expected}年格式的表格重新填报。",
+        f"{report.year}年度报告应使用{format_info(expected).named}的表格，但使用了"
+        f"{format_info(found).named}的表格{detail}。请换用{expected}年格式的表格重新填报。",
         expected=expected,
         found=found,
     )
@@ -311,9 +308,9 @@ def cites_right_format(ctx: CheckContext) -> Iterator[Finding]:
     if stale:
         yield ctx.fail(
             f"{report.year}年度报告的引言引用了“{'、'.join(stale)}”，不是本年度适用的"
-            f"{_FORMAT_NAMES[expected]}，疑为沿用旧模板。请改为引用"
-            f"{_FORMAT_NAMES[expected]}。",
-            expected=_FORMAT_NAMES[expected],
+            f"{format_info(expected).named}，疑为沿用旧模板。请改为引用"
+            f"{format_info(expected).named}。",
+            expected=format_info(expected).named,
             found="、".join(stale),
             section="preamble",
             quote=stale[0],

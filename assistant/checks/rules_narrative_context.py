@@ -22,10 +22,10 @@ from assistant.report.problems import (
     states_progress,
 )
 from assistant.report.sentences import sentence_at, sentences
-from assistant.report.similarity import similarity
+from assistant.report.similarity import SAME_AS_LAST_YEAR, SAME_NARRATIVE, similarity
 
-COPY_PROBLEMS = 0.8  # XY-05 [H]
-COPY_NARRATIVE = 0.9  # XY-06 [H]
+COPY_PROBLEMS = SAME_AS_LAST_YEAR  # XY-05
+COPY_NARRATIVE = SAME_NARRATIVE  # XY-06
 _YEAR_CONTEXT = re.compile(
     r"上年|去年|上一年|以来|比|较|同期|截至|截止|分别|自|起|至|〔|《|印发|出台|发布的"
 )

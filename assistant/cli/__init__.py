@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import click
 
 from assistant.cli import zh
+from assistant.cli.exitcodes import EXIT_FAIL, EXIT_INPUT
 from assistant.errors import AssistantError, InputError, LLMError
 
 zh.install()  # before the decorators below: click words some help when a command is declared
@@ -45,7 +46,6 @@ COMMAND_MODULES = {
     "ui": "ui",
 }
 
-EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
 
 _HELP = """政府信息公开工作年度报告助手。
 

@@ -11,22 +11,17 @@ import click
 from assistant.checks import CheckOptions, CheckResult, Finding, registered_rules, run_checks
 from assistant.checks.document import check_document
 from assistant.checks.findings import SEVERITY_LABELS
+from assistant.cli.exitcodes import EXIT_FAIL, EXIT_INPUT, EXIT_OK
 from assistant.cli.given import given_options
 from assistant.config import LimitSettings, load_settings
 from assistant.errors import InputError
 from assistant.ingest import SUPPORTED_SUFFIXES, read_report
+from assistant.report.layout import format_info
 from assistant.report.model import Report
-
-EXIT_OK, EXIT_ERRORS, EXIT_INPUT = 0, 1, 2
-_FORMAT_NAMES = {
-    "2008": "2019年以前的格式（无全国统一表格）",
-    "2019": "2019年试行格式",
-    "2021": "2021年格式",
-}
 
 
 def exit_code(result: CheckResult) -> int:
-    return EXIT_ERRORS if result.errors else EXIT_OK
+    return EXIT_FAIL if result.errors else EXIT_OK
 
 
 def summary(result: CheckResult) -> dict[str, int]:
@@ -61,7 +56,7 @@ def human_text(report: Report, result: CheckResult) -> str:
     titles = {r.id: r.title for r in registered_rules()}
     head = (
         f"{report.agency.name or '（未填写机关名称）'} {report.year}年度政府信息公开工作年度报告"
-        f"（{_FORMAT_NAMES.get(report.format, report.format)}）"
+        f"（{format_info(report.format).name}）"
     )
     lines = [head] + ([f"  文件：{report.source}"] if report.source else [])
     for note in report.notes:
@@ -236,7 +231,7 @@ def _check_folder(
     if unreadable * 2 >= len(items):  # most files unread: the folder was not checked
         return EXIT_INPUT
     if any(i.result is not None and i.result.errors for i in items):
-        return EXIT_ERRORS
+        return EXIT_FAIL
     return EXIT_OK
 
 

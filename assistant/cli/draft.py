@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from assistant.checks.guard import FLAG_LABELS
+from assistant.cli.exitcodes import EXIT_FAIL, EXIT_OK
 from assistant.cli.given import given_options
 from assistant.config import load_settings
 from assistant.errors import AssistantError, LLMError
@@ -18,17 +20,6 @@ from assistant.usecases.workspace import file_context
 
 if TYPE_CHECKING:
     from assistant.drafting.drafter import Drafter
-
-EXIT_OK, EXIT_FAIL = 0, 1
-_FLAG_NAMES = {
-    "number": "数字无出处",
-    "fact_ref": "事实引用无效",
-    "citation": "引用编号无效",
-    "article": "条文引用",
-    "similarity": "与上年雷同",
-    "contact": "联系方式",
-    "direction": "增减方向不符",
-}
 
 
 def _common(func: Any) -> Any:
@@ -128,7 +119,7 @@ def render_markdown(report: Report, drafts: list[Any], warnings: list[str]) -> s
             lines += ["**参考资料**", ""]
             lines += [f"[{n}] {h.citation()}" for n, h in enumerate(d.passages, start=1)] + [""]
         notes = [
-            f"- 【{_FLAG_NAMES[f.kind]}】“{f.text}”（第{f.start + 1}字起）：{f.message}"
+            f"- 【{FLAG_LABELS[f.kind]}】“{f.text}”（第{f.start + 1}字起）：{f.message}"
             for f in d.flags
         ]
         notes += [f"- 【检查 {f.rule}】{f.message}" for f in d.findings]

@@ -13,14 +13,9 @@ from assistant.cli.given import given_options
 from assistant.ingest import read_report
 from assistant.ingest.sections import Preamble, read_preamble
 from assistant.report.dataschema import dump
-from assistant.report.layout import SECTION_IDS, load_layout
+from assistant.report.layout import SECTION_IDS, format_info, load_layout
 from assistant.report.model import OCR_CHECK, OCR_SOURCE, OCR_SUMMARY, Report
 
-_FORMAT_NAMES = {
-    "2008": "2019年以前的格式（无全国统一表格）",
-    "2019": "2019年试行格式",
-    "2021": "2021年格式",
-}
 _SECTION_NAMES = {"preamble": "前言"}
 
 
@@ -52,7 +47,7 @@ def parse_text(report: Report) -> str:
     lines = [
         f"文件：{report.source or ''}",
         f"机关：{report.agency.name or '（未识别）'}　年度：{report.year}　"
-        f"表格格式：{_FORMAT_NAMES.get(report.format, report.format)}"
+        f"表格格式：{format_info(report.format).name}"
         f"（{'按表格标签识别' if report.cells else '未读到表格，按报告年度推定'}）",
         f"标题：{report.title or '（未识别）'}",
     ]

@@ -9,12 +9,18 @@ from difflib import SequenceMatcher
 from typing import Literal
 
 from assistant.report import SECTION_IDS, Report
-from assistant.report.similarity import char_ngrams, similarity, strip_boilerplate
+from assistant.report.similarity import (
+    SAME_AS_LAST_YEAR,
+    SAME_NARRATIVE,
+    char_ngrams,
+    similarity,
+    strip_boilerplate,
+)
 
 # SPEC c.5: XY-05 flags section 五 at 0.8; other sections use the same bar here, and the whole
 # narrative (XY-06) 0.9.
-SECTION_THRESHOLD = 0.8
-NARRATIVE_THRESHOLD = 0.9
+SECTION_THRESHOLD = SAME_AS_LAST_YEAR
+NARRATIVE_THRESHOLD = SAME_NARRATIVE
 # A one-line statement ("2023年，无收取信息处理费情况。") is rightly the same every year; only
 # text long enough to have been written can have been copied.
 MIN_FLAG_CHARS = 40

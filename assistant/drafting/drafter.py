@@ -35,7 +35,7 @@ from assistant.errors import KnowledgeError, RefusedError
 from assistant.llm import StreamCutError
 from assistant.llm.base import ChatMessage, ChatModel
 from assistant.report.facts import FactLedger, build_ledger, note_facts
-from assistant.report.layout import SectionId, section_spec
+from assistant.report.layout import SectionId, format_info, section_spec
 from assistant.report.markers import TODO_OPEN
 from assistant.report.model import Report, Section
 from assistant.retrieval.hits import Hit, Retriever
@@ -371,10 +371,10 @@ class Drafter:
                 f"{p['label']}：{getattr(r.agency, p['field']) or words['not_given']}"
                 for p in words["profile"]
             )
-            notice = specs["format_notices"][r.format]
+            notice = format_info(r.format)
             return {
                 **common,
-                "format_notice": f"{notice['title']}（{notice['number']}）",
+                "format_notice": f"{notice.title}（{notice.notice}）",
                 "profile": profile,
             }
         if plan.section == "overview":

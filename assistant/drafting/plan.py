@@ -11,7 +11,7 @@ import yaml
 
 from assistant.config import shipped_dir
 from assistant.errors import InputError, PromptError
-from assistant.report.layout import SectionId, section_spec
+from assistant.report.layout import SectionId, format_info, section_spec
 
 # Sections the drafter writes; 二/三/四 get optional short notes after their tables.
 DRAFTED: tuple[SectionId, ...] = ("preamble", "overview", "problems", "other")
@@ -130,7 +130,7 @@ def plan_for(
     heading = section_heading(section)
     spec = specs["sections"].get(section) or specs["sections"]["table_note"]
     values = {
-        "notice": specs["format_notices"][format]["number"],
+        "notice": format_info(format).notice,
         "subsections": "、".join(section_spec("overview").subsections),
         "heading": heading,
     }

@@ -253,6 +253,27 @@ def load_sections(knowledge_dir: Path | None = None) -> tuple[SectionSpec, ...]:
     )
 
 
+@dataclass(frozen=True)
+class FormatInfo:
+    name: str  # 2021年格式
+    notice: str = ""  # 国办公开办函〔2021〕30号 (none for 2008)
+    title: str = ""  # 《中华人民共和国政府信息公开工作年度报告格式》
+
+    @property
+    def named(self) -> str:
+        """The name with its notice: 2021年格式（国办公开办函〔2021〕30号）."""
+        return f"{self.name}（{self.notice}）" if self.notice else self.name
+
+
+@cache
+def format_info(fmt: str, knowledge_dir: Path | None = None) -> FormatInfo:
+    """What a person calls format `fmt` (2019 or 2021), from sections.yaml."""
+    data = yaml.safe_load(
+        (formats_dir(knowledge_dir) / "sections.yaml").read_text(encoding="utf-8")
+    )
+    return FormatInfo(**data["formats"][fmt])
+
+
 def section_spec(section: SectionId) -> SectionSpec:
     for s in load_sections():
         if s.id == section:

@@ -13,6 +13,10 @@ from typing import Literal
 Measure = Literal["jaccard", "cosine"]
 
 GRAM = 3
+# SPEC c.5 [H]: a section this similar to last year's is "the same as last year" (XY-05), and the
+# whole narrative at the second bar (XY-06); the comparison and the drafting guard use them too
+SAME_AS_LAST_YEAR = 0.8
+SAME_NARRATIVE = 0.9
 
 # Sentences every report shares whatever its content (the preamble formula of both formats and
 # the 勾稽 note of table 三). Left in, they would make any two reports look alike.

@@ -34,16 +34,12 @@ from assistant.errors import AssistantError
 from assistant.export.spreadsheet import csv_text
 from assistant.ingest import SUPPORTED_SUFFIXES, read_report, scan
 from assistant.limits import DEFAULT_LIMITS
+from assistant.report.layout import format_info
 from assistant.report.model import UNREAD, Report
 from assistant.usecases.review import review_name, write_review
 
 log = logging.getLogger(__name__)
 TOP_FINDINGS = 3
-_FORMAT_NAMES = {
-    "2008": "2019年以前的格式（无全国统一表格）",
-    "2019": "2019年试行格式",
-    "2021": "2021年格式",
-}
 
 
 def report_files(folder: Path) -> list[Path]:
@@ -97,7 +93,7 @@ class BatchItem:
             "文件": str(self.path),
             "机关": self.agency,
             "年度": self.year if self.year is not None else "",
-            "格式": _FORMAT_NAMES.get(self.format, self.format),
+            "格式": format_info(self.format).name if self.format else "",
             "错误": self.errors if self.ok else "",
             "警告": self.warnings if self.ok else "",
             "无法判断": self.not_assessable if self.ok else "",

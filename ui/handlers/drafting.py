@@ -9,6 +9,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, cast
 
+from assistant.checks.guard import FLAG_LABELS
 from assistant.compare.wording import diff_text
 from assistant.config import LLMSettings
 from assistant.errors import AssistantError, InputError, RefusedError
@@ -33,15 +34,6 @@ STATUS_LABELS = {
     "drafted": "已起草",
     "edited": "人工修改",
     "flags": "有标记",
-}
-FLAG_KIND_LABELS = {
-    "number": "数字无出处",
-    "fact_ref": "事实引用错误",
-    "citation": "引用编号错误",
-    "article": "条例条款有误",
-    "contact": "联系方式不符",
-    "direction": "增减方向不符",
-    "similarity": "与上年雷同",
 }
 SECTION_HEADERS = ("部分", "状态", "版本数", "标记")
 HISTORY_HEADERS = ("版本", "作者", "时间", "标记", "字数")
@@ -133,7 +125,7 @@ def flags_markdown(flags: Sequence[Any]) -> str:
         return "✔ 没有发现问题：每个数字都能在数据或备注中找到出处。"
     lines = [f"**⚠ {len(flags)} 处需要核对**（红色标出，鼠标停留可见原因）："]
     for f in map(flag_dict, flags):
-        kind = FLAG_KIND_LABELS.get(f.get("kind", ""), "提示")
+        kind = FLAG_LABELS.get(f.get("kind", ""), "提示")
         lines.append(
             f"- <span style='color:#b3261e'>【{kind}】“{md_text(f.get('text', ''))}”</span>"
             f"：{md_text(f['message'])}"

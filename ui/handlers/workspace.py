@@ -12,6 +12,7 @@ from typing import Any
 
 from assistant.compare.carry import carry_forward
 from assistant.errors import ConflictError, InputError
+from assistant.ingest import SUPPORTED_SUFFIXES
 from assistant.report import Agency, Publication, Report
 from assistant.service import Assistant
 from assistant.store import section_label
@@ -21,7 +22,7 @@ from assistant.usecases import workspace
 log = logging.getLogger(__name__)
 
 # What a published report or a data file may be uploaded as (the readers of assistant.ingest).
-REPORT_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf", ".xlsx", ".yaml", ".yml", ".json")
+REPORT_SUFFIXES = SUPPORTED_SUFFIXES
 PROFILE_FIELDS = ("name", "kind", "level", "address", "postcode", "phone", "website", "parent")
 # How the report was published (PUB rules, the Word file's date line): its title, then the
 # fields of `Publication`.
