@@ -220,7 +220,9 @@ def ask_command(
     assistant = _assistant(offline)
     stored = None
     if file is not None:
-        ctx = file_context(file, prior=prior, options=assistant.check_options)
+        ctx = file_context(
+            file, prior=prior, options=assistant.check_options, limits=assistant.settings.limits
+        )
     elif agency is not None or year is not None:
         ws = assistant.store
         stored = _stored_report(ws, None, agency, year, author)

@@ -34,7 +34,7 @@ def load_any(ref: str, *, year: int | None = None, agency: str | None = None) ->
                 "请检查路径，或用 xxgk report list 查看工作区中的报告。"
             )
         return found.report
-    return read_report(path, year=year, agency=agency)
+    return read_report(path, year=year, agency=agency, limits=load_settings().limits)
 
 
 def human_text(c: Comparison) -> str:

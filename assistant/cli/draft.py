@@ -71,7 +71,14 @@ def _drafter(
             update={"llm": settings.llm.model_copy(update={"offline": True})}
         )
     assistant = build_assistant(settings)
-    ctx = file_context(data, prior=prior, options=assistant.check_options, year=year, agency=agency)
+    ctx = file_context(
+        data,
+        prior=prior,
+        options=assistant.check_options,
+        year=year,
+        agency=agency,
+        limits=settings.limits,
+    )
     if not no_retrieve and not quiet:
         click.echo(
             "正在准备知识库（首次使用需建立索引，可能要几分钟；加 --no-retrieve 可跳过）…",

@@ -127,9 +127,10 @@ def export(
 ) -> None:
     if fragment and fmt != "html":
         raise click.UsageError("--fragment 只用于 --format html。")
-    options = CheckOptions.from_settings(load_settings().checks.deadlines)
+    settings = load_settings()
+    options = CheckOptions.from_settings(settings.checks.deadlines)
     if source is not None:
-        src = file_context(source, prior=prior, options=options)
+        src = file_context(source, prior=prior, options=options, limits=settings.limits)
     else:
         src = _from_workspace(agency, year, prior, options)
     path = out or Path(f"{src.stem}-{FINAL if final else DRAFT}.{fmt}")

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from assistant.cli.given import given_options
+from assistant.config import load_settings
 from assistant.ingest import read_report
 from assistant.ingest.sections import Preamble, read_preamble
 from assistant.report.dataschema import dump
@@ -141,6 +142,7 @@ def parse(
         format=fmt,  # type: ignore[arg-type]
         year=given_year,
         agency=given_agency,
+        limits=load_settings().limits,
     )
     if as_json:
         click.echo(json.dumps(parse_document(report), ensure_ascii=False, indent=2))

@@ -9,10 +9,12 @@ from pathlib import Path
 
 from assistant.checks.options import CheckOptions
 from assistant.compare.carry import carry_forward
+from assistant.config import LimitSettings
 from assistant.errors import InputError
 from assistant.export.filenames import safe_stem
 from assistant.export.gate import FindingDecision
 from assistant.ingest import read_report
+from assistant.limits import DEFAULT_LIMITS
 from assistant.report import Agency, Report, format_for_year, zero_report
 from assistant.store import StoredReport, Workspace
 
@@ -50,6 +52,7 @@ def file_context(
     options: CheckOptions,
     year: int | None = None,
     agency: str | None = None,
+    limits: LimitSettings = DEFAULT_LIMITS,
 ) -> ReportContext:
     """A report read from a file, with last year's from another file when given; `year` and
     `agency` stand in for what a published report does not print. A data file's 备注 are the
@@ -58,11 +61,12 @@ def file_context(
     if path.suffix.lower() in _DATA_FILES:
         from assistant.ingest.datafile import read_notes
 
-        remarks = {section: text for section, text in read_notes(path).items() if text.strip()}
+        notes = read_notes(path, limits=limits)
+        remarks = {section: text for section, text in notes.items() if text.strip()}
     return ReportContext(
-        read_report(path, year=year, agency=agency),
+        read_report(path, year=year, agency=agency, limits=limits),
         path.stem,
-        prior=read_report(prior) if prior is not None else None,
+        prior=read_report(prior, limits=limits) if prior is not None else None,
         options=options,
         remarks=remarks,
     )
