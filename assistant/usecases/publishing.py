@@ -30,7 +30,9 @@ from assistant.store import Workspace
 from assistant.usecases.workspace import ReportContext
 
 FORMATS = ("docx", "html", "md", "txt", "json", "xlsx")
-_UNTRACED_KINDS = ("number", "fact_ref")  # guard flags that are numbers without a source
+# guard flags that block a 正式稿 until overridden: a number no fact supports, a reference left
+# in the text, an 增减 word against the data
+_UNTRACED_KINDS = ("number", "fact_ref", "direction")
 
 
 def untraced_numbers(report: Report, ledger: FactLedger) -> list[UntracedNumber]:

@@ -132,3 +132,25 @@ def test_numbers_quoted_from_retrieved_law_are_not_invented(ledger) -> None:  # 
     assert [f.text for f in guard_text("均在25个工作日内答复。", ledger, passages=[example])] == [
         "25个工作日"
     ]
+
+
+@pytest.mark.parametrize(
+    "left",
+    [
+        "[[fact: apply.new.total]]",
+        "[[新收申请]]",
+        "[fact:apply.new.total]",
+        "【【办结总数】】",
+        "{{x}}",
+    ],
+)
+def test_reference_syntax_left_in_the_text_is_flagged_and_blocks_the_final(ledger, left) -> None:  # type: ignore[no-untyped-def]
+    from assistant.report import Section
+    from assistant.usecases.publishing import untraced_numbers
+
+    text = f"本年度新收申请{left}。"
+    (flag,) = guard_text(text, ledger)
+    assert flag.kind == "fact_ref" and flag.text == left and flag.severity == "error"
+    report = zero_report(2025, "某局")
+    report.sections["problems"] = Section(id="problems", text=text)
+    assert [u.text for u in untraced_numbers(report, ledger)] == [left]
