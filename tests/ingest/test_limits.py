@@ -52,7 +52,7 @@ def test_huge_numbers_are_refused(tmp_path: Path, kind: str, suffix: str) -> Non
     path = tmp_path / f"n{suffix}"
     make = hostile.huge_number_json if suffix == ".json" else hostile.huge_number_yaml
     path.write_bytes(make(kind))
-    assert "位的数字" in _refused(path, "number_chars").message
+    assert "指数超过 99）的数字" in _refused(path, "number_chars").message
 
 
 @pytest.mark.parametrize(
