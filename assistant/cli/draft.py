@@ -19,7 +19,11 @@ from assistant.usecases.drafting import open_drafter
 from assistant.usecases.workspace import file_context
 
 if TYPE_CHECKING:
-    from assistant.drafting.drafter import Drafter
+    from assistant.drafting.drafter import Draft, Drafter
+    from assistant.report.layout import SectionId
+    from assistant.store import Workspace
+
+DEFAULT_AUTHOR = "命令行"
 
 
 def _common(func: Any) -> Any:
@@ -266,10 +270,61 @@ def revise_command(
     )
     text = current.read_text(encoding="utf-8") if current else None
     sink = _stream_sink(as_json, drafter.engine) if drafter.chat is not None else None
-    draft = drafter.revise(sections[0], instruction, current=text, on_token=sink)
+    conversation = _conversation_of(report)
+    if conversation is None:
+        draft = drafter.revise(sections[0], instruction, current=text, on_token=sink)
+    else:
+        draft = _revise_in_conversation(conversation, drafter, sections[0], instruction, text, sink)
     if sink is not None:
         click.echo("", err=True)
     return _finish(report, [draft], warnings, out, as_json)
+
+
+def _conversation_of(report: Report) -> tuple[Workspace, int] | None:
+    """The workspace's report of the same agency and year, when a workspace exists and holds
+    it: then a revision continues that report's conversation (and is kept as a version)."""
+    from assistant.store import Workspace
+    from assistant.store.engine import DB_FILENAME
+
+    settings = load_settings()
+    if not settings.database_url and not (Path(settings.paths.home) / DB_FILENAME).is_file():
+        return None  # no workspace here: a revision of a file is one request
+    ws = Workspace.open(settings)
+    stored = ws.find_report(report.agency.name, report.year) if report.agency.name else None
+    return (ws, stored.id) if stored is not None else None
+
+
+def _revise_in_conversation(
+    conversation: tuple[Workspace, int],
+    drafter: Drafter,
+    section: SectionId,
+    instruction: str,
+    current: str | None,
+    sink: Any,
+) -> Draft:
+    from assistant.errors import RefusedError
+    from assistant.usecases.drafting import chat_turn
+
+    ws, report_id = conversation
+    reply = chat_turn(
+        ws,
+        report_id,
+        drafter,
+        section,
+        instruction,
+        author=DEFAULT_AUTHOR,
+        mode="instruction",
+        on_token=sink,
+        current=current,
+    )
+    if reply.draft is None:  # the offline composer's refusal, kept in the conversation
+        raise RefusedError(reply.message)
+    assert reply.version is not None
+    click.echo(
+        f"已接着工作区中该报告“{section}”部分的对话修改，存为第{reply.version.number}版（待采用）。",
+        err=True,
+    )
+    return reply.draft
 
 
 COMMANDS = (draft_command, revise_command)

@@ -111,10 +111,12 @@ def chat_turn(
     author: str,
     mode: Literal["auto", "instruction"] = "auto",
     on_token: TokenSink | None = None,
+    current: str | None = None,
 ) -> Reply:
     """One turn of the conversation about a section, stored in the workspace: a question is
     answered with sources; an instruction revises the newest version (or the accepted text);
-    nothing typed drafts the section. The earlier turns go to the model as messages."""
+    nothing typed drafts the section. The earlier turns go to the model as messages; `current`
+    (a text the person gives) stands in for the newest version."""
     kind = route_of(message, mode)
     earlier = history(ws, report_id, section)
     record_request(ws, report_id, section, message, author=author, kind=kind)
@@ -125,8 +127,9 @@ def chat_turn(
         if kind == "draft":
             draft = drafter.draft(section, on_token=on_token)
         else:
-            head = ws.draft(report_id, section)
-            current = head.text if head is not None else drafter.report.text(section)
+            if current is None:  # the newest version, else the accepted text
+                head = ws.draft(report_id, section)
+                current = head.text if head is not None else drafter.report.text(section)
             draft = drafter.revise(
                 section, message.strip(), earlier, current=current or None, on_token=on_token
             )

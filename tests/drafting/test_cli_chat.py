@@ -63,3 +63,29 @@ def test_chat_routes_each_line_and_keeps_the_transcript(
     assert "写出第" in captured.err  # 起草本节: a new version
     kinds = [e.kind for e in build_assistant(load_settings()).store.chat(demo_id, "problems")]
     assert kinds[-6:] == ["question", "answer", "instruction", "refusal", "instruction", "version"]
+
+
+def test_revise_continues_the_workspace_conversation(
+    demo_id: int, openai_stub: OpenAIStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second `xxgk revise` of a report the workspace holds builds on the first: it sees the
+    earlier request as a message and revises the version the first wrote."""
+    from assistant.config import shipped_dir
+
+    data = str(shipped_dir("knowledge") / "demo" / "wendeng-gxj-2025.yaml")
+    monkeypatch.setenv("XXGK_LLM__BASE_URL", openai_stub.base_url)
+    openai_stub.push(Reply.text("一是政策解读形式单一。二是业务培训偏少。"))
+    assert cli(["revise", data, "--section", "五", "--no-retrieve", "-i", "改进情况写具体"]) == 0
+    openai_stub.push(Reply.text("一是政策解读形式单一。"))
+    assert cli(["revise", data, "--section", "五", "--no-retrieve", "-i", "再精简一些"]) == 0
+    messages = openai_stub.requests[-1].json["messages"]
+    assert messages[1] == {"role": "user", "content": "改进情况写具体"}
+    assert "已按上述意见写出第" in messages[2]["content"]
+    assert "二是业务培训偏少。" in messages[-1]["content"]  # the first revision is the current
+    store = build_assistant(load_settings()).store
+    assert [e.kind for e in store.chat(demo_id, "problems")[-4:]] == [
+        "instruction",
+        "version",
+        "instruction",
+        "version",
+    ]
