@@ -50,3 +50,38 @@ def test_problems_prompt_carries_last_years_problems(drafter: Drafter) -> None:
     # the 六 rules no longer say both “没有的写0” and “清单中没有的数字一概不写”
     other = drafter.prompts.messages("draft_other", **drafter._variables(drafter.plan("other"), []))
     assert "没有的写0" not in "".join(m.content for m in other)
+
+
+def test_revise_and_answer_prompts_from_the_demo(drafter: Drafter) -> None:
+    from assistant.drafting.answers import format_sources, gather_sources
+
+    plan = drafter.plan("problems")
+    current = drafter.draft("problems", offline=True).raw
+    revise = drafter.prompts.messages(
+        "revise",
+        agency=drafter.report.agency.name,
+        year=drafter.report.year,
+        section_heading=plan.heading,
+        current_text=current,
+        instruction="改进情况写得更具体一些",
+        facts="（见事实清单）",
+        passages="（无）",
+        rules="\n".join(f"- {r}" for r in plan.rules),
+    )
+    assert_golden("demo_revise.txt", _render(revise))
+    question = "去年我们写了哪些问题？"
+    sources, _ = gather_sources(
+        question,
+        report=drafter.report,
+        ledger=drafter.ledger,
+        prior=drafter.prior,
+        retriever=drafter.retriever,
+    )
+    answer = drafter.prompts.messages(
+        "answer",
+        agency=drafter.report.agency.name,
+        year=drafter.report.year,
+        question=question,
+        sources=format_sources(sources),
+    )
+    assert_golden("demo_answer.txt", _render(answer))
