@@ -160,6 +160,24 @@ def test_folder_is_checked_file_by_file(tmp_path: Path, capsys: pytest.CaptureFi
     assert [d.get("error") is not None for d in docs] == [False, False, True]
 
 
+def test_a_folder_mostly_unreadable_is_not_a_success(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "units"
+    folder.mkdir()
+    write(folder, "a.json", agency="甲局")
+    for name in ("b.docx", "c.pdf", "d.yaml"):
+        (folder / name).write_bytes(b"\x00garbage")
+    assert cli(["check", str(folder), "--jobs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "4份中有3份无法读取" in err
+    (folder / "b.docx").unlink()
+    (folder / "c.pdf").unlink()
+    write(folder, "e.json", agency="丙局")
+    assert cli(["check", str(folder), "--jobs", "1"]) == 0  # one in three: said, not fatal
+    assert "3份中有1份无法读取" in capsys.readouterr().err
+
+
 def test_folder_without_reports_is_unusable(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
