@@ -15,7 +15,7 @@ from assistant.ingest import read_report
 from assistant.report import SECTION_IDS, Section, load_sections
 from assistant.report.layout import SectionId
 from assistant.store import Workspace, backup, restore, section_label
-from assistant.store.backup import is_empty
+from assistant.store.backup import is_empty, read_backup
 from assistant.usecases.workspace import create_report, import_data, pick_report
 
 DEFAULT_AUTHOR = "命令行"
@@ -291,6 +291,7 @@ def backup_cmd(file: Path) -> None:
 @click.option("--yes", is_flag=True, help="工作区已有内容时确认替换。")
 def restore_ws_cmd(file: Path, yes: bool) -> None:
     settings = load_settings()
+    read_backup(file, settings.limits)  # a backup that would be refused leaves nothing behind
     with Workspace.open(settings) as ws:
         safety: Path | None = None
         if not is_empty(ws):

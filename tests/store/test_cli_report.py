@@ -98,6 +98,12 @@ def test_backup_and_restore_commands(capsys: pytest.CaptureFixture[str], tmp_pat
         assert [s.year for s in ws.reports()] == [2022]
     safety = list((Path(load_settings().paths.home) / "backups").glob("before-restore-*"))
     assert len(safety) == 1
+    # a damaged backup is refused before anything happens: exit 2, no second safety copy
+    damaged = tmp_path / "damaged.json.gz"
+    damaged.write_bytes(backup_file.read_bytes()[:-30])
+    code, _, err = _run(capsys, "restore", str(damaged), "--yes")
+    assert code == 2 and "无法解析" in err and "Traceback" not in err
+    assert len(list(safety[0].parent.glob("before-restore-*"))) == 1
 
 
 def test_unknown_report_is_a_clear_message(capsys: pytest.CaptureFixture[str]) -> None:
