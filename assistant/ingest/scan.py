@@ -159,10 +159,9 @@ def render_pages(path: Path, pages: Iterable[int]) -> Iterable[tuple[int, np.nda
 
 def read_page(image: np.ndarray, page: int, read: ScanRead) -> list[tuple[float, str | Table]]:
     """One page's items with their top position: text lines, and tables read on their grid."""
-    from assistant.ingest import ocrengine, ruling
+    from assistant.ingest import ruling
 
-    gray = ruling.straighten(image)
-    words = ocrengine.recognize(gray)
+    gray, words = _upright(ruling.straighten(image))
     heights = sorted(w.height for w in words)
     grids = ruling.find_grids(gray, heights[len(heights) // 2] if heights else None)
     items: list[tuple[float, str | Table]] = []
@@ -182,6 +181,40 @@ def read_page(image: np.ndarray, page: int, read: ScanRead) -> list[tuple[float,
         items.append((y, line))
     items.sort(key=lambda x: x[0])
     return items
+
+
+def _upright(gray: np.ndarray) -> tuple[np.ndarray, list[Word]]:
+    """The page turned the right way up, and its words. A page scanned sideways (a landscape
+    table) shows tall text boxes; one upside down reads as nonsense with low confidence: each
+    is read again turned, and the turn that reads best is kept."""
+    import cv2
+
+    from assistant.ingest import ocrengine
+
+    words = ocrengine.recognize(gray)
+    lines = [w for w in words if len(w.text) >= 3]
+    if len(lines) < 5:
+        return gray, words
+    if sum(w.height > 1.5 * (w.x1 - w.x0) for w in lines) > len(lines) / 2:
+        turns = [cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_90_COUNTERCLOCKWISE]
+    elif sum(w.score for w in lines) / len(lines) < 0.6:
+        turns = [cv2.ROTATE_180]
+    else:
+        return gray, words
+    best = (gray, words)
+    for turn in turns:
+        turned = cv2.rotate(gray, turn)
+        again = ocrengine.recognize(turned)
+        if _legible(again) > _legible(best[1]):
+            best = (turned, again)
+        read_lines = [w for w in again if len(w.text) >= 3]
+        if read_lines and sum(w.score for w in read_lines) / len(read_lines) >= 0.9:
+            break  # this turn reads well: no need to try the other
+    return best
+
+
+def _legible(words: list[Word]) -> float:
+    return sum(w.score * len(w.text) for w in words if w.score >= 0.8)
 
 
 def _inside(x: float, y: float, box: tuple[int, int, int, int], margin: int = 0) -> bool:

@@ -159,10 +159,13 @@ def test_photographed_pages_as_png_and_a_cropped_table(
     from assistant.ingest.scan import ScanRead, read_page
 
     pingtan = made["pingtan_text"]
-    first = scans.raster(pingtan, 200)[0]
-    cv2.imwrite(str(tmp_path / "第1页.png"), scans.scanned_look(first, degrees=-0.8, noise=0.03))
+    first = scans.scanned_look(scans.raster(pingtan, 200)[0], degrees=-0.8, noise=0.03)
+    cv2.imwrite(str(tmp_path / "第1页.png"), first)
     r = read_report(tmp_path / "第1页.png")
     assert (r.year, r.agency.name) == (2022, "平潭综合实验区")
+    # photographed sideways: turned upright before it is read
+    cv2.imwrite(str(tmp_path / "横拍.jpg"), cv2.rotate(first, cv2.ROTATE_90_COUNTERCLOCKWISE))
+    assert read_report(tmp_path / "横拍.jpg").agency.name == "平潭综合实验区"
     # a table cut out of a page (no margins, part of the rules): the grid and the figures hold
     t3 = scans.page_with(pingtan, "本年新收政府信息公开申请数量")
     page = scans.raster(pingtan, 150)[t3]
