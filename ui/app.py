@@ -15,8 +15,9 @@ from typing import Any
 import gradio as gr
 
 from assistant.config import Settings, load_settings
-from assistant.errors import AssistantError, ConfigError
+from assistant.errors import ConfigError
 from assistant.service import Assistant, build_assistant
+from assistant.usecases.drafting import warm_up
 from ui.handlers import workspace as ws
 from ui.language import HEAD, gradio_words
 from ui.login import Login
@@ -179,19 +180,6 @@ def launch_options(settings: Settings, assistant: Assistant) -> dict[str, Any]:
     return opts
 
 
-def _warm_up(assistant: Assistant) -> None:
-    """Load the drafting stack (LangChain, the openai client, prompts) after the page is served,
-    so that the first 起草本节 does not wait for imports."""
-    # `from … import` binds only `_drafter`: a plain `import assistant.drafting.drafter`
-    # would rebind the name `assistant`, the parameter, to the package
-    from assistant.drafting import drafter as _drafter  # noqa: F401
-
-    try:
-        _ = assistant.chat
-    except AssistantError as exc:  # a bad LLM setting is reported when drafting, in the page
-        log.info("warm-up: %s", exc.message)
-
-
 def serve(settings: Settings, *, demo: bool = False, block: bool = True) -> tuple[gr.Blocks, str]:
     """Build the assistant and the app from settings and start serving; returns the app and URL."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -214,7 +202,8 @@ def serve(settings: Settings, *, demo: bool = False, block: bool = True) -> tupl
     opts = launch_options(settings, assistant)
     _, url, _ = app.launch(prevent_thread_lock=True, quiet=False, **opts)
     log.info("xxgk 已启动：%s", url)
-    threading.Thread(target=_warm_up, args=(assistant,), name="xxgk-warm-up", daemon=True).start()
+    # the drafting stack loads after the page is served, so the first 起草本节 does not wait
+    threading.Thread(target=warm_up, args=(assistant,), name="xxgk-warm-up", daemon=True).start()
     if block:
         app.block_thread()
     return app, url

@@ -24,6 +24,21 @@ if TYPE_CHECKING:
 REQUEST_DRAFT = "起草本节"  # what the transcript says was asked when nobody typed a request
 
 
+def warm_up(assistant: Assistant) -> None:
+    """Load the drafting stack (LangChain, the openai client, the drafter) ahead of the first
+    draft; a bad model setting is left for drafting to report, where a person sees it."""
+    import logging
+
+    # `from … import` binds only `_drafter`: a plain `import assistant.drafting.drafter`
+    # would rebind the name `assistant`, the parameter, to the package
+    from assistant.drafting import drafter as _drafter  # noqa: F401
+
+    try:
+        _ = assistant.chat
+    except AssistantError as exc:
+        logging.getLogger(__name__).info("warm-up: %s", exc.message)
+
+
 def open_drafter(
     assistant: Assistant,
     ctx: ReportContext,

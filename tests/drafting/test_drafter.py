@@ -372,3 +372,38 @@ def test_a_prompt_longer_than_the_models_context_is_warned_about(
     openai_stub.push(Reply.text("本年度新收申请[[fact:apply.new.total]]。"))
     (warning,) = [w for w in d.draft("overview").warnings if "上下文" in w]
     assert "XXGK_LLM__CONTEXT_TOKENS" in warning and "300" in warning
+
+
+# -- drafting logic with the in-process scripted model (no HTTP) --------------------------------
+
+
+def test_a_scripted_model_drafts_with_facts_substituted_and_the_guard_applied(
+    prompts: PromptLibrary, retriever: FakeRetriever
+) -> None:
+    from tests.support.scripted_chat import ScriptedChatModel
+
+    report, prior = example_2025()
+    model = ScriptedChatModel(
+        ["本年度新收政府信息公开申请[[fact:apply.new.total]]，另有来电1200余次。"]
+    )
+    d = _drafter(report, prompts, prior=prior, retriever=retriever, chat=model)
+    tokens: list[str] = []
+    draft = d.draft("overview", on_token=tokens.append)
+    assert draft.engine == "scripted-model" and len(tokens) > 1
+    assert "新收政府信息公开申请12件" in draft.text  # the fact, not the reference
+    assert [(f.kind, f.text) for f in draft.flags] == [("number", "1200余次")]
+    assert len(model.calls) == 1 and "[[fact:apply.new.total]]" in model.prompt()
+
+
+def test_a_revision_asks_the_model_with_the_current_text_and_the_instruction(
+    prompts: PromptLibrary,
+) -> None:
+    from tests.support.scripted_chat import ScriptedChatModel
+
+    report, prior = example_2025()
+    model = ScriptedChatModel(["全年开展培训[[fact:note.overview.修改意见.1]]。"])
+    d = _drafter(report, prompts, prior=prior, chat=model)
+    draft = d.revise("overview", "加上培训2次", current="全年开展培训。")
+    assert "全年开展培训2次" in draft.text and draft.flags == []
+    asked = model.prompt()
+    assert "全年开展培训。" in asked and "加上培训2次" in asked

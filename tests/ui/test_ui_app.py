@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from pathlib import Path
 
 import gradio as gr
 import pytest
@@ -71,13 +72,32 @@ def test_cli_flags_override_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.ui.auth.get_secret_value() == "a:b" and seen["demo"] is True
 
 
-def test_warm_up_loads_the_drafting_stack(assistant: Assistant) -> None:
-    from ui.app import _warm_up
+_WARM_UP = """
+import sys
+from assistant.config import load_settings
+from assistant.service import build_assistant
+from assistant.usecases.drafting import warm_up
 
-    _warm_up(assistant)  # runs in a thread in the app, where an exception would go unseen
+stack = ("assistant.drafting.drafter", "langchain_openai")
+assert not any(m in sys.modules for m in stack), "loaded before the warm-up"
+warm_up(build_assistant(load_settings()))
+missing = [m for m in stack if m not in sys.modules]
+assert not missing, f"not loaded by the warm-up: {missing}"
+"""
+
+
+def test_warm_up_loads_the_drafting_stack(tmp_path: Path) -> None:
+    # in a fresh interpreter: in this one, earlier tests have loaded the stack already, and a
+    # warm-up that did nothing would pass
+    import os
+    import subprocess
     import sys
 
-    assert "assistant.drafting.drafter" in sys.modules
+    env = {**os.environ, "XXGK_HOME": str(tmp_path), "XXGK_LLM_BASE_URL": "http://127.0.0.1:9/v1"}
+    done = subprocess.run(
+        [sys.executable, "-c", _WARM_UP], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def test_every_redraw_shows_a_page_with_no_report_open(assistant: Assistant) -> None:
