@@ -489,6 +489,7 @@ def _same(fast: object, careful: object) -> bool:
     return type(fast) is type(careful) and fast == careful
 
 
+@pytest.mark.slow  # hypothesis: hundreds of generated documents
 @settings(max_examples=400)
 @given(
     tree=st.dictionaries(_KEYS, _TREES, min_size=1, max_size=5),

@@ -87,6 +87,7 @@ def _race(url: str, rid: int, tmp_path: Path) -> tuple[list[str], list[str]]:
     return outs, [o.split()[0] for o in outs]
 
 
+@pytest.mark.slow  # three interpreters started per case
 def test_two_processes_saving_the_same_version_one_gets_a_conflict(
     db_url: str, tmp_path: Path
 ) -> None:
@@ -103,6 +104,7 @@ def test_two_processes_saving_the_same_version_one_gets_a_conflict(
         assert [c.new for c in ws.changes(rid, FIELD)] == ["0", str(winner)]
 
 
+@pytest.mark.slow  # three interpreters started per case
 def test_processes_opening_a_new_database_at_once_all_succeed(db_url: str, tmp_path: Path) -> None:
     go = tmp_path / "go-open"
     procs = [_start("open", db_url, str(year), str(go)) for year in (2021, 2022, 2023)]
