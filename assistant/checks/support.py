@@ -30,7 +30,8 @@ _SAME_UNIT = {"个工作日": "工作日"}
 # Service numbers and the like: quoted, never counted.
 _SERVICE_NUMBERS = {"12345", "12315", "12369", "12388", "12366", "12333", "110", "120", "119"}
 _NOT_A_CLAIM_AFTER = ("热线", "便民", "政务服务", "服务热线", "版", "年版", "×", "x", "X", "*")
-_NOT_A_CLAIM_BEFORE = ("以上", "上述", "以下", "下列", "前述", "这", "该", "前", "后", "×", "*")
+_NOT_A_CLAIM_BEFORE = ("以上", "上述", "以下", "下列", "前述", "这", "该", "×", "*")
+_POINTING_UNITS = ("项", "个", "条", "点", "类", "方面")  # 前两项, 后三个方面: the text's own items
 # Chinese numerals before measure words the numeral reader does not know: 三轮, 四个专栏.
 _EXTRA_UNITS = "轮|届|批次|所|座|台|套|张|组|支|处|种|位|例|节|个"
 _EXTRA = re.compile(
@@ -92,6 +93,8 @@ def is_claim(text: str, m: NumberMention) -> bool:
         return False
     if before.endswith(_NOT_A_CLAIM_BEFORE):
         return False
+    if before.endswith(("前", "后")) and (m.unit in _POINTING_UNITS or after.startswith("方面")):
+        return False  # but 提前3天 is a claim
     # a number inside a short quoted phrase is a slogan: “一次办好”、“三公”经费
     opened, closed = text.rfind("“", 0, m.start), text.find("”", m.end)
     return not (
