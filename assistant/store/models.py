@@ -109,6 +109,8 @@ class DraftRow(Base):
     flags: Mapped[list[Any]] = mapped_column(JSON)  # the number guard's flags at this version
     incomplete: Mapped[bool] = mapped_column(Boolean, default=False)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # what its [n] point to: [{"n": 1, "label": "《…条例》第四十九条"}, …] (provenance, never printed)
+    sources: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class ChatRow(Base):

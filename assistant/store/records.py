@@ -69,6 +69,7 @@ class DraftVersion:
     flags: list[Any]
     incomplete: bool
     at: dt.datetime
+    sources: list[Any] | None = None  # the passages its [n] cite (provenance)
 
     def describe_author(self) -> str:
         label = AUTHOR_KIND_LABELS.get(self.author_kind, self.author_kind)

@@ -348,6 +348,7 @@ class Workspace:
         flags: Sequence[Any] = (),
         incomplete: bool = False,
         based_on: int | None | Literal["head"] = HEAD,
+        sources: Sequence[Any] | None = None,
     ) -> DraftVersion:
         """Append a version. `based_on` is the version the writer started from; if another
         version was added since, the save is refused (`HEAD` appends without that check)."""
@@ -381,6 +382,7 @@ class Workspace:
                 flags=list(flags),
                 incomplete=incomplete,
                 at=utcnow(),
+                sources=list(sources) if sources is not None else None,
             )
             s.add(row)
             try:
@@ -434,6 +436,7 @@ class Workspace:
             author=author,
             flags=old.flags,
             incomplete=old.incomplete,
+            sources=old.sources,
         )
 
     # notes, chat, decisions, exports ----------------------------------------------------
@@ -607,4 +610,5 @@ def _draft(r: DraftRow) -> DraftVersion:
         list(r.flags),
         r.incomplete,
         aware(r.at),
+        r.sources,
     )

@@ -4,7 +4,7 @@ conversation about it, and saving what came out as a version with its transcript
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -244,6 +244,18 @@ class Saved:
     message: str  # what to tell the person: the version, its flags, what went wrong
 
 
+def cited_sources(text: str, passages: Sequence[Any]) -> list[dict[str, Any]]:
+    """The passages a text cites as [n], numbered as in it: its provenance, kept with the version
+    (the exported report never prints the markers)."""
+    from assistant.report.citations import cited_numbers
+
+    return [
+        {"n": n, "label": passages[n - 1].citation()}
+        for n in sorted(cited_numbers(text))
+        if 1 <= n <= len(passages)
+    ]
+
+
 def save_version(
     ws: Workspace, report_id: int, section: str, draft: Draft, *, author: str
 ) -> Saved:
@@ -261,6 +273,7 @@ def save_version(
         model=draft.engine if llm else None,
         flags=[flag_dict(f) for f in draft.flags],
         incomplete=draft.status == "incomplete",
+        sources=cited_sources(draft.text, draft.passages),
     )
     engine = f"大模型 {draft.engine}" if llm else "离线撰写"
     message = f"{engine}写出第{version.number}版（{len(draft.text)}字）"

@@ -108,6 +108,7 @@ def test_a_conversation_of_four_turns(llm_assistant: Assistant, openai_stub: Ope
     second = chat_turn(ws, rid, drafter, SECTION, "改进情况写得更具体一些", author="张三")
     assert second.kind == "version" and second.version is not None
     assert second.version.number == before + 1
+    assert second.version.sources == []  # it cites nothing: no [n] in its text
     sent = _sent(openai_stub)
     assert sent[1:3] == [
         ("user", "条例哪一条规定了年报的内容？"),
@@ -118,9 +119,12 @@ def test_a_conversation_of_four_turns(llm_assistant: Assistant, openai_stub: Ope
 
     # 3. a follow-up that depends on the first instruction: it revises that version, which
     # the history names by number and the request carries once
-    openai_stub.push(Reply.text("（一）存在的主要问题\n一是政策解读仍以文字为主。"))
+    openai_stub.push(Reply.text("（一）存在的主要问题\n一是政策解读仍以文字为主[1]。"))
     third = chat_turn(ws, rid, drafter, SECTION, "再精简一些", author="张三")
     assert third.version is not None and third.version.number == before + 2
+    # its [1] is kept beside the text: which passage it cites (the exports never print it)
+    assert third.version.sources == [{"n": 1, "label": third.sources[0].citation()}]
+    assert ws.draft(rid, SECTION).sources == third.version.sources
     sent = _sent(openai_stub)
     assert sent[3:5] == [
         ("user", "改进情况写得更具体一些"),
