@@ -59,22 +59,25 @@ def _cell(
             return parse_cell(None if raw is None else str(raw), unit=spec.unit, source=source)
         cell, problem = check_value(number, spec, source=source)
         if problem:
-            errs.add(
-                f"{tree.at(path)}：{where(spec)}：{problem}。{what_to_do(spec)}",
-                cell=cid,
-                location=where(spec),
-            )
+            _refuse(problem, cid, spec, path, tree, errs)
             return None
         return cell.model_copy(update={"raw": str(raw) if raw is not None else cell.raw})
     cell, problem = check_value(value, spec)
     if problem:
-        errs.add(
-            f"{tree.at(path)}：{where(spec)}：{problem}。{what_to_do(spec)}",
-            cell=cid,
-            location=where(spec),
-        )
+        _refuse(problem, cid, spec, path, tree, errs)
         return None
     return cell
+
+
+def _refuse(
+    problem: str, cid: str, spec: CellSpec, path: KeyPath, tree: Tree, errs: ErrorList
+) -> None:
+    """Say where the value is, what is wrong with it and what to write instead."""
+    errs.add(
+        f"{tree.at(path)}：{where(spec)}：{problem}。{what_to_do(spec)}",
+        cell=cid,
+        location=where(spec),
+    )
 
 
 @cache

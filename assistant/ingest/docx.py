@@ -103,24 +103,29 @@ def _blocks(body: etree._Element) -> list[Block]:
     return out
 
 
+# What python-docx raises for a file that is not a readable .docx: damaged, encrypted, a renamed
+# .doc, or a zip it cannot follow.
+UNREADABLE: tuple[type[BaseException], ...] = (
+    PackageNotFoundError,
+    zipfile.BadZipFile,
+    KeyError,
+    ValueError,
+    etree.LxmlError,
+    OSError,
+    zlib.error,
+    EOFError,
+    struct.error,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
 def read(path: Path, *, format: FormatVersion | None = None, given: Given | None = None) -> Report:
     try:
         document = docx.Document(str(path))
         blocks = _blocks(document.element.body)
         title = document.core_properties.title or None
-    except (
-        PackageNotFoundError,
-        zipfile.BadZipFile,
-        KeyError,
-        ValueError,
-        etree.LxmlError,
-        OSError,
-        zlib.error,
-        EOFError,
-        struct.error,
-        NotImplementedError,
-        RuntimeError,
-    ) as exc:  # a damaged or encrypted zip raises any of these
+    except UNREADABLE as exc:  # a damaged or encrypted zip raises any of these
         raise InputError(
             f"{path.name}：无法作为 Word 文档（.docx）打开。如是 .doc 或 WPS 格式，"
             f"请另存为 .docx 后再试。",

