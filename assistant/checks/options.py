@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from assistant.report.model import Report
 
 if TYPE_CHECKING:
-    from assistant.checks.rollup import RollupRun
+    from assistant.checks.rollup_run import RollupRun
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from assistant.report.derived import apply_table_id
 from assistant.report.rollup import name_key
 
 if TYPE_CHECKING:
-    from assistant.checks.rollup import RollupRun
+    from assistant.checks.rollup_run import RollupRun
 
 _F = format_number
 _RU02_RULES = ("T3-01", "T3-02", "T3-03", "T4-01", "T4-02", "T4-03", "FMT-09")
