@@ -420,3 +420,52 @@ def normative_claims(ctx: CheckContext) -> Iterator[Finding]:
                 )
     if not claimed and ctx.report.narrative.strip():
         yield ctx.passed("正文未见与表二规范性文件数相矛盾的表述。", cells=(cid,))
+
+
+# "均获维持" "均维持原行政行为" / "均已审结" "均已结案": a claim about every case of a group
+_ALL_UPHELD = re.compile(r"(?:均|全部|都)(?:获|被|予以|已被|已)?维持")
+_ALL_CLOSED = re.compile(r"(?:均|全部|都)(?:已|已经)?(?:审结|结案|办结)")
+
+
+def _review_groups(sentence: str) -> tuple[str, ...]:
+    groups: tuple[str, ...] = ()
+    if "复议" in sentence:
+        groups += ("admin_review",)
+    if "诉讼" in sentence:
+        groups += ("litigation_direct", "litigation_after_review")
+    return groups
+
+
+@rule("NAR-09", "error", "19/21", title="“均获维持”“均已审结”与表四一致", scope="narrative")
+def review_outcome_claims(ctx: CheckContext) -> Iterator[Finding]:
+    t = "review" if ctx.report.format == "2021" else "review19"
+    claimed = False
+    for sid, text in _texts(ctx):
+        for sent in sentences(text):
+            upheld, closed = _ALL_UPHELD.search(sent.text), _ALL_CLOSED.search(sent.text)
+            groups = _review_groups(sent.text) if upheld or closed else ()
+            if not groups:
+                continue
+            claimed = True
+            loc = {"quote": sent.text, "start": sent.start, "end": sent.end}
+            # "均获维持" allows no case corrected, otherwise ended or still pending
+            others = ("corrected", "other", "pending") if upheld else ("pending",)
+            cells = tuple(f"{t}.{g}.{o}" for g in groups for o in others)
+            values = {c: ctx.v(c) for c in cells}
+            if any(v is None for v in values.values()):
+                yield ctx.unknown(cells, section=sid, **loc)
+                continue
+            against = [c for c, v in values.items() if v]
+            said = (upheld or closed).group(0)  # type: ignore[union-attr]
+            if against:
+                shown = "、".join(f"{ctx.where(c)}为{format_number(values[c])}" for c in against)
+                yield ctx.fail(
+                    f"正文称“{said}”，但{shown}。请核对正文或表四。",
+                    cells=tuple(against),
+                    section=sid,
+                    **loc,
+                )
+            else:
+                yield ctx.passed(f"正文“{said}”与表四一致。", cells=cells, section=sid, **loc)
+    if not claimed and ctx.report.narrative.strip():
+        yield ctx.passed("正文未见关于复议、诉讼结果的概括表述。")

@@ -362,3 +362,17 @@ def test_a_large_fee_in_wan_with_fractions_is_not_taken_for_yuan(amount: str, st
     r = report(overview="本年度政府信息公开工作情况良好。")
     r = r.with_cells({"active.admin_fees.amount_wan": parse_cell(amount)})
     assert statuses(r, "T2-03") == [status]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # the figures: one 行政复议, its result corrected, none pending
+        ("本年度被申请行政复议1件，均获维持。", ["fail"]),
+        ("本年度被申请行政复议1件，均已审结。", ["pass"]),
+        ("本年度被申请行政复议1件，结果为纠正。", ["pass"]),  # no claim about all of them
+        ("本年度未发生行政诉讼。", ["pass"]),
+    ],
+)
+def test_claims_about_every_review_case_agree_with_table_four(text: str, status: list[str]) -> None:
+    assert statuses(report(overview=text), "NAR-09") == status
