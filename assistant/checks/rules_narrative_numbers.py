@@ -447,12 +447,13 @@ def review_outcome_claims(ctx: CheckContext) -> Iterator[Finding]:
             if not groups:
                 continue
             claimed = True
-            loc = {"quote": sent.text, "start": sent.start, "end": sent.end}
+            loc = _Where(quote=sent.text, start=sent.start, end=sent.end)
             # "均获维持" allows no case corrected, otherwise ended or still pending
             others = ("corrected", "other", "pending") if upheld else ("pending",)
             cells = tuple(f"{t}.{g}.{o}" for g in groups for o in others)
-            values = {c: ctx.v(c) for c in cells}
-            if any(v is None for v in values.values()):
+            read = {c: ctx.v(c) for c in cells}
+            values = {c: v for c, v in read.items() if v is not None}
+            if len(values) < len(read):
                 yield ctx.unknown(cells, section=sid, **loc)
                 continue
             against = [c for c, v in values.items() if v]
