@@ -94,7 +94,7 @@ class LimitSettings(_Group):
     zip_members: int = 2000
     json_depth: int = 64  # nesting of a data file (a report needs 5)
     number_chars: int = 40  # characters of one number in a data file
-    yaml_nodes: int = 200_000  # values a YAML file expands to, aliases included
+    yaml_nodes: int = 50_000  # values a YAML file expands to, aliases included (a report: ~2,000)
     model_output_chars: int = 60_000  # what the model may write for one section
     section_seconds: float = 600  # overall time for one section, however slowly it streams
 
