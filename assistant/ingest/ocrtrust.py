@@ -111,11 +111,13 @@ def finish(
     scan: ScanRead,
     *,
     source: str,
+    kind: str,
     format: FormatVersion | None,
     given: Given | None = None,
 ) -> Report:
     """Assemble the OCR'd blocks into a Report and decide, value by value, what is trusted."""
-    report, _ = assemble(blocks, source=source, kind="ocr", format=format, given=given)
+    # the kind names the file; the values the OCR read get their own source in resolve()
+    report, _ = assemble(blocks, source=source, kind=kind, format=format, given=given)
     return resolve(report, scan)
 
 

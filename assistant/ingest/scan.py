@@ -366,7 +366,8 @@ def read(path: Path, *, format: FormatVersion | None = None, given: Given | None
     scan = ScanRead()
     pages = read_images([(0, load_image(path))], 1, scan)
     blocks = blocks_of((x for _, x in pages[0]), unwrap)
-    return finish(blocks, scan, source=str(path), format=format, given=given)
+    kind = path.suffix.lstrip(".").lower()
+    return finish(blocks, scan, source=str(path), kind=kind, format=format, given=given)
 
 
 def read_pdf(
@@ -395,7 +396,8 @@ def read_pdf(
             items.extend(x for _, x in ocr_pages[i])
         else:
             items.extend(text.split("\n"))
-    return finish(blocks_of(items, unwrap), scan, source=str(path), format=format, given=given)
+    blocks = blocks_of(items, unwrap)
+    return finish(blocks, scan, source=str(path), kind="pdf", format=format, given=given)
 
 
 def _without_ocr(
