@@ -53,18 +53,26 @@ class ReviewerAppendix:
     numbers: tuple[NumberTrace, ...]
     findings: tuple[FindingRow, ...]
     overrides: tuple[str, ...]  # the lines stored with the export record
+    # what the text's [n] cite, per section: (section, n, the passage's citation). The exported
+    # text never prints the markers; the reviewer sees them here, with the sentences above.
+    citations: tuple[tuple[SectionId, int, str], ...] = ()
 
     TITLE = "附件：审核附录"
     NUMBERS_TITLE = "一、正文数字及其出处"
     FINDINGS_TITLE = "二、校验发现及处理情况"
     NUMBER_HEADERS = ("序号", "位置", "数字", "所在语句", "出处")
     FINDING_HEADERS = ("序号", "规则", "级别", "内容", "编号", "处理情况")
+    CITATIONS_TITLE = "三、正文引用的资料"
+    CITATION_HEADERS = ("位置", "标注", "资料")
 
     def number_rows(self) -> list[tuple[str, ...]]:
         return [
             (str(i), section_name(t.section), t.text, t.sentence, t.source_text())
             for i, t in enumerate(self.numbers, 1)
         ]
+
+    def citation_rows(self) -> list[tuple[str, ...]]:
+        return [(section_name(sec), f"[{n}]", label) for sec, n, label in self.citations]
 
     def finding_rows(self) -> list[tuple[str, ...]]:
         return [
@@ -123,7 +131,11 @@ def trace_numbers(
 
 
 def build_appendix(
-    result: GateResult, tracer: Tracer, ledger: FactLedger | None = None
+    result: GateResult,
+    tracer: Tracer,
+    ledger: FactLedger | None = None,
+    *,
+    citations: Sequence[tuple[SectionId, int, str]] = (),
 ) -> ReviewerAppendix:
     findings = tuple(
         FindingRow(
@@ -137,4 +149,5 @@ def build_appendix(
         trace_numbers(result, tracer, ledger),
         findings,
         tuple(result.override_records()),
+        tuple(citations),
     )

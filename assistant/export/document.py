@@ -74,6 +74,9 @@ def _appendix_html(appendix: ReviewerAppendix) -> str:
         f'<h3 style="{_H3_STYLE}">{_e(appendix.FINDINGS_TITLE)}</h3>',
         table(appendix.FINDING_HEADERS, appendix.finding_rows()),
     ]
+    if appendix.citations:
+        parts.append(f'<h3 style="{_H3_STYLE}">{_e(appendix.CITATIONS_TITLE)}</h3>')
+        parts.append(table(appendix.CITATION_HEADERS, appendix.citation_rows()))
     if appendix.overrides:
         items = "".join(f"<li>{_e(line)}</li>" for line in appendix.overrides)
         parts.append(f'<p style="{_P_STYLE}">放行记录（随导出记录保存）：</p><ul>{items}</ul>')
@@ -198,6 +201,10 @@ def _appendix_lines(appendix: ReviewerAppendix, *, markdown: bool) -> list[str]:
             if markdown
             else f"{n}. [{severity}] {rule} {message}（编号 {fp}）→ {status}"
         )
+    if appendix.citations:
+        lines += ["", f"{h[1]}{appendix.CITATIONS_TITLE}", ""]
+        for where, mark, label in appendix.citation_rows():
+            lines.append(f"- {e(where)} {e(mark)} {e(label)}")
     if appendix.overrides:
         lines += ["", "放行记录（随导出记录保存）：", ""]
         lines += [f"- {e(line)}" for line in appendix.overrides]
@@ -286,5 +293,9 @@ def json_document(
                 for row in appendix.finding_rows()
             ],
             "overrides": list(appendix.overrides),
+            "citations": [
+                dict(zip(appendix.CITATION_HEADERS, row, strict=True))
+                for row in appendix.citation_rows()
+            ],
         }
     return doc

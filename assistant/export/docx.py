@@ -35,6 +35,7 @@ _TITLE_LINE_CHARS = 20  # 2号 characters in the 156 mm line
 _AFTER_TABLE = Pt(8)  # a little air between a table and the heading below it
 _NUMBER_WIDTHS_MM = (10, 18, 20, 58, 50)
 _FINDING_WIDTHS_MM = (10, 16, 12, 70, 24, 24)
+_CITATION_WIDTHS_MM = (30, 16, 110)
 
 
 def _load_reference() -> DocxDocument:
@@ -87,6 +88,11 @@ def _appendix(doc: DocxDocument, appendix: ReviewerAppendix) -> None:
         add_simple_table(doc, appendix.FINDING_HEADERS, appendix.finding_rows(), _FINDING_WIDTHS_MM)
     else:
         doc.add_paragraph("校验未发现问题。", style=STYLE_BODY)
+    if appendix.citations:
+        doc.add_paragraph(appendix.CITATIONS_TITLE, style=STYLE_HEADING1)
+        add_simple_table(
+            doc, appendix.CITATION_HEADERS, appendix.citation_rows(), _CITATION_WIDTHS_MM
+        )
     if appendix.overrides:
         doc.add_paragraph("放行记录（随导出记录保存）：", style=STYLE_BODY)
         for line in appendix.overrides:

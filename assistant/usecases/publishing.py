@@ -156,7 +156,7 @@ def export(
             package,
             result,
             fragment=fragment,
-            appendix=build_appendix(result, matching_facts, ledger),
+            appendix=build_appendix(result, matching_facts, ledger, citations=ctx.citations),
         )
     return ExportOutcome(path, package, result)
 

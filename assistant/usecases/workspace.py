@@ -15,7 +15,8 @@ from assistant.export.filenames import safe_stem
 from assistant.export.gate import FindingDecision
 from assistant.ingest import read_report
 from assistant.limits import DEFAULT_LIMITS
-from assistant.report import Agency, Report, format_for_year, zero_report
+from assistant.report import SECTION_IDS, Agency, Report, SectionId, format_for_year, zero_report
+from assistant.report.citations import CITATION_MARK
 from assistant.store import StoredReport, Workspace
 
 FIRST_YEAR, LAST_YEAR = 2008, 2100  # the 条例 took effect on 2008-05-01
@@ -36,6 +37,8 @@ class ReportContext:
     # a data file's 备注: working notes for whoever drafts (their numbers may be cited, the
     # model reads them), never pasted into the report as they are
     remarks: dict[str, str] = field(default_factory=dict)
+    # what the accepted text's [n] cite, per section: the provenance stored with its version
+    citations: tuple[tuple[SectionId, int, str], ...] = ()
 
     def notes_text(self) -> dict[str, str]:
         """The notes of each section as one text, a note per line (the fact ledger's input)."""
@@ -92,7 +95,24 @@ def workspace_context(
         decisions=decisions,
         workspace_id=stored.id,
         options=options,
+        citations=accepted_citations(ws, stored),
     )
+
+
+def accepted_citations(
+    ws: Workspace, stored: StoredReport
+) -> tuple[tuple[SectionId, int, str], ...]:
+    """What the [n] of each section's accepted text cite: the sources kept with the newest
+    version whose text it is (a person's own text cites nothing of the knowledge base)."""
+    out: list[tuple[SectionId, int, str]] = []
+    for section in SECTION_IDS:
+        text = stored.report.text(section)
+        if not text or not CITATION_MARK.search(text):
+            continue
+        version = next((v for v in reversed(ws.drafts(stored.id, section)) if v.text == text), None)
+        for source in (version.sources or []) if version is not None else []:
+            out.append((section, int(source["n"]), str(source["label"])))
+    return tuple(out)
 
 
 def prior_of(ws: Workspace, report: Report) -> Report | None:

@@ -602,3 +602,36 @@ def test_the_chart_writes_its_values(assistant: Assistant, demo: dict[str, int])
     report = ws.current(assistant, demo).report
     shown = str(report.value("apply.new.total"))
     assert f">{shown}</text>" in chart  # the figure beside its point, not only on hover
+
+
+def test_citations_are_provenance_in_the_reviewer_package_never_in_the_report(
+    openai_stub: OpenAIStub, tmp_path: Path
+) -> None:
+    from assistant.config import load_settings
+    from assistant.llm.embeddings import HashingEmbedder
+    from assistant.service import build_assistant
+    from assistant.usecases import publishing
+    from assistant.usecases.workspace import workspace_context
+    from ui.demo import seed_demo
+
+    # the knowledge base over the hashing embedder: the shipped model is for the slow tier
+    assistant = build_assistant(load_settings(), embedder=HashingEmbedder())
+    demo = {"id": seed_demo(assistant)}
+    demo["version"] = assistant.store.load_report(demo["id"]).version
+    assistant.configure_llm(base_url=openai_stub.base_url, model="stub-model", api_key=None)
+    openai_stub.push(Reply.text("一是政策解读仍以文字为主[1]。"))
+    _, result = _drive(
+        dh.run_draft(assistant, demo, "problems", "写具体些", author="张三", retrieve=True)
+    )
+    assert result.version.sources and result.version.sources[0]["n"] == 1
+    opened = dh.accept(assistant, demo, "problems", author="张三")
+    stored = assistant.store.load_report(opened.id)
+    ctx = workspace_context(
+        assistant.store, stored, with_prior=True, options=assistant.check_options
+    )
+    label = result.version.sources[0]["label"]
+    assert ctx.citations == (("problems", 1, label),)
+    done = publishing.export(ctx, "md", tmp_path / "报告.md", reviewer=True)
+    assert "[1]" not in (tmp_path / "报告.md").read_text(encoding="utf-8")
+    package = done.package.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    assert "三、正文引用的资料" in package and "\\[1] " in package
