@@ -13,7 +13,7 @@ from assistant.checks.guard import FLAG_LABELS
 from assistant.cli.exitcodes import EXIT_FAIL, EXIT_OK
 from assistant.cli.given import given_options
 from assistant.config import load_settings
-from assistant.errors import AssistantError, LLMError
+from assistant.errors import AssistantError
 from assistant.report.model import Report
 from assistant.usecases.drafting import open_drafter
 from assistant.usecases.workspace import file_context
@@ -102,12 +102,12 @@ def _stream_sink(as_json: bool, engine: str) -> Any:
     if as_json:
         return None
     click.echo(f"（{engine} 正在生成，以下为实时输出）", err=True)
+    return _print_piece
 
-    def sink(piece: str) -> None:
-        sys.stderr.write(piece)
-        sys.stderr.flush()
 
-    return sink
+def _print_piece(piece: str) -> None:
+    sys.stderr.write(piece)
+    sys.stderr.flush()
 
 
 def render_markdown(report: Report, drafts: list[Any], warnings: list[str]) -> str:
@@ -209,28 +209,36 @@ def draft_command(
     配置后通过任何 OpenAI 兼容接口（vLLM、Ollama、DeepSeek、通义千问等）生成并实时输出。
     退出码：0 完成；1 有无出处的数字、草稿未完成或调用失败；2 输入无法使用。
     """
+    from assistant.drafting.drafter import DraftingStopped
     from assistant.drafting.plan import parse_sections, section_heading
 
     sections = parse_sections(section)
     drafter, report, warnings = _drafter(
         data, prior, notes, offline, no_retrieve, as_json, year=given_year, agency=given_agency
     )
-    drafts = []
-    for n, s in enumerate(sections):
-        sink = _stream_sink(as_json, drafter.engine) if drafter.chat is not None else None
-        try:
-            drafts.append(drafter.draft(s, on_token=sink))
-        except LLMError as exc:
-            if not drafts:
-                raise
-            # the sections finished before the failure are written all the same, then the
-            # failure is reported (exit 1): a 500 on the second section loses nothing done
-            left = "、".join(section_heading(x) or "引言" for x in sections[n:])
-            warnings.append(f"模型调用失败，以下部分未起草：{left}。原因：{exc.message}")
-            _finish(report, drafts, warnings, out, as_json)
-            raise
-        if sink is not None:
-            click.echo("", err=True)
+    streaming = drafter.chat is not None and not as_json
+    started: list[SectionId] = []
+
+    def begin(section: SectionId) -> None:
+        if streaming:
+            if started:
+                click.echo("", err=True)  # end the previous section's live output
+            click.echo(f"（{drafter.engine} 正在生成，以下为实时输出）", err=True)
+        started.append(section)
+
+    try:
+        drafts = drafter.draft_all(
+            sections, on_token=_print_piece if streaming else None, on_section=begin
+        )
+    except DraftingStopped as exc:
+        # the sections finished before the failure are written all the same, then the
+        # failure is reported (exit 1): a 500 on the second section loses nothing done
+        left = "、".join(section_heading(x) or "引言" for x in exc.remaining)
+        warnings.append(f"模型调用失败，以下部分未起草：{left}。原因：{exc.message}")
+        _finish(report, exc.drafts, warnings, out, as_json)
+        raise
+    if streaming:
+        click.echo("", err=True)
     return _finish(report, drafts, warnings, out, as_json)
 
 

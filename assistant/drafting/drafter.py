@@ -31,7 +31,7 @@ from assistant.drafting.notes import Notes, ledger_notes
 from assistant.drafting.plan import SectionPlan, drafting_specs, plan_for
 from assistant.drafting.prompts import PromptLibrary
 from assistant.drafting.signals import format_prior_problems, problem_signals, table_warnings
-from assistant.errors import KnowledgeError, RefusedError
+from assistant.errors import KnowledgeError, LLMError, RefusedError
 from assistant.llm import StreamCutError
 from assistant.llm.base import ChatMessage, ChatModel
 from assistant.report.facts import FactLedger, build_ledger, note_facts
@@ -72,6 +72,18 @@ class Draft(BaseModel):
     @property
     def clean(self) -> bool:
         return self.status == "complete" and not self.flags
+
+
+class DraftingStopped(LLMError):
+    """The model failed after some sections were drafted: `drafts` are those finished,
+    `remaining` the sections not drafted (the failed one first)."""
+
+    def __init__(
+        self, cause: LLMError, drafts: list[Draft], remaining: tuple[SectionId, ...]
+    ) -> None:
+        super().__init__(cause.message, offline_possible=cause.offline_possible)
+        self.drafts = drafts
+        self.remaining = remaining
 
 
 class Drafter:
@@ -171,8 +183,22 @@ class Drafter:
         *,
         on_token: TokenSink | None = None,
         offline: bool = False,
+        on_section: Callable[[SectionId], None] | None = None,
     ) -> list[Draft]:
-        return [self.draft(s, on_token=on_token, offline=offline) for s in sections]
+        """Each section in turn (`on_section` is told as each begins). A model failure on a
+        later section loses nothing finished: it is raised as `DraftingStopped`, which carries
+        the drafts done and the sections not drafted."""
+        drafts: list[Draft] = []
+        for n, section in enumerate(sections):
+            if on_section is not None:
+                on_section(section)
+            try:
+                drafts.append(self.draft(section, on_token=on_token, offline=offline))
+            except LLMError as exc:
+                if not drafts:
+                    raise
+                raise DraftingStopped(exc, drafts, tuple(sections[n:])) from exc
+        return drafts
 
     def revise(
         self,

@@ -127,3 +127,21 @@ def test_every_stream_fault_writes_the_text_received_marked_incomplete(
     assert doc["drafts"][1]["raw"].startswith(BEGUN)
     assert len(doc["drafts"][1]["raw"]) <= 5000
     assert "**未完成**" in out.read_text(encoding="utf-8")
+
+
+def test_draft_all_keeps_the_finished_sections(openai_stub: OpenAIStub, tmp_path: Path) -> None:
+    from assistant.config import shipped_dir
+    from assistant.drafting.drafter import Drafter, DraftingStopped
+    from assistant.drafting.prompts import PromptLibrary
+    from assistant.ingest import read_report
+
+    report = read_report(shipped_dir("knowledge") / "examples" / "report-2025.yaml")
+    chat = _chat(openai_stub)
+    drafter = Drafter(report, prompts=PromptLibrary(shipped_dir("prompts")), chat=chat)  # type: ignore[arg-type]
+    openai_stub.push(Reply.text("本年度主动公开工作扎实推进。"), Reply.error(500))
+    begun: list[str] = []
+    with pytest.raises(DraftingStopped) as info:
+        drafter.draft_all(["overview", "problems", "other"], on_section=begun.append)
+    assert [d.section for d in info.value.drafts] == ["overview"]
+    assert info.value.remaining == ("problems", "other") and begun == ["overview", "problems"]
+    assert "HTTP 500" in info.value.message
