@@ -28,6 +28,16 @@ def load_sample(path: Path = SAMPLE) -> Report:
     )
 
 
+def with_second_error(report: Report) -> Report:
+    """The sample with one more sentence against its tables (新收 81): the gate's tests of
+    several blockers need two error findings, and the published text has only one (现行有效
+    393 against 470) since 予以公开及部分公开42件 is read, rightly, as granted plus partial."""
+    overview = report.sections["overview"]
+    text = overview.text + "本年度新收政府信息公开申请99件。"
+    sections = {**report.sections, "overview": overview.model_copy(update={"text": text})}
+    return report.model_copy(update={"sections": sections})
+
+
 @pytest.fixture
 def sample() -> Report:
     return load_sample()

@@ -21,6 +21,7 @@ from assistant.export.gate import (
 from assistant.report import Report
 from assistant.report.facts import Fact, FactLedger
 from assistant.report.numerals import NumberMention
+from tests.export.conftest import with_second_error
 
 
 def _no_facts(_: NumberMention, __: FactLedger) -> Sequence[Fact]:
@@ -67,6 +68,7 @@ def test_untraced_number_shows_its_override_reason(shared_sample: Report) -> Non
 
 
 def test_findings_list_every_failure_with_its_status(shared_sample: Report) -> None:
+    shared_sample = with_second_error(shared_sample)
     checks = run_checks(shared_sample)
     first_error = checks.errors[0]
     warning = checks.warnings[0]

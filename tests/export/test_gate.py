@@ -17,6 +17,7 @@ from assistant.export.gate import (
     gate_input,
 )
 from assistant.report import Report
+from tests.export.conftest import with_second_error
 
 
 def _error_fingerprints(report: Report) -> list[str]:
@@ -39,7 +40,9 @@ def test_draft_passes_with_findings_and_keeps_them(sample: Report) -> None:
 
 
 def test_each_blocker_needs_its_own_reason(sample: Report) -> None:
+    sample = with_second_error(sample)
     errors = _error_fingerprints(sample)
+    assert len(errors) >= 2
     some = {fp: "已与业务科室核对" for fp in errors[:-1]}
     with pytest.raises(PublishGateError) as exc:
         enforce_gate(gate_input(sample, overrides=some), FINAL)
