@@ -14,6 +14,7 @@ from assistant.cli.exitcodes import EXIT_FAIL, EXIT_OK
 from assistant.cli.given import given_options
 from assistant.config import load_settings
 from assistant.errors import AssistantError
+from assistant.report.layout import preamble_name
 from assistant.report.model import Report
 from assistant.usecases.drafting import open_drafter
 from assistant.usecases.workspace import file_context
@@ -122,7 +123,7 @@ def render_markdown(report: Report, drafts: list[Any], warnings: list[str]) -> s
         "",
     ]
     for d in drafts:
-        lines += [f"## {d.heading or '引言'}", ""]
+        lines += [f"## {d.heading or preamble_name()}", ""]
         if d.status == "incomplete":
             lines += [f"> **未完成**：{d.error}", ""]
         lines += [d.text, ""]
@@ -144,7 +145,7 @@ def render_markdown(report: Report, drafts: list[Any], warnings: list[str]) -> s
 def _summary(drafts: list[Any]) -> str:
     flags = sum(len(d.flags) for d in drafts)
     todo = sum(d.todo_count for d in drafts)
-    incomplete = [d.heading or "引言" for d in drafts if d.status == "incomplete"]
+    incomplete = [d.heading or preamble_name() for d in drafts if d.status == "incomplete"]
     parts = [f"共起草{len(drafts)}个部分", f"核对提示{flags}处", f"待补充{todo}处"]
     if incomplete:
         parts.append("未完成：" + "、".join(incomplete))
@@ -233,7 +234,7 @@ def draft_command(
     except DraftingStopped as exc:
         # the sections finished before the failure are written all the same, then the
         # failure is reported (exit 1): a 500 on the second section loses nothing done
-        left = "、".join(section_heading(x) or "引言" for x in exc.remaining)
+        left = "、".join(section_heading(x) or preamble_name() for x in exc.remaining)
         warnings.append(f"模型调用失败，以下部分未起草：{left}。原因：{exc.message}")
         _finish(report, exc.drafts, warnings, out, as_json)
         raise

@@ -12,8 +12,8 @@ import click
 from assistant.config import load_settings
 from assistant.errors import InputError
 from assistant.ingest import read_report
-from assistant.report import SECTION_IDS, Section, load_sections
-from assistant.report.layout import SectionId
+from assistant.report import SECTION_IDS, Section
+from assistant.report.layout import SectionId, section_names
 from assistant.store import Workspace, backup, restore, section_label
 from assistant.store.backup import is_empty, read_backup
 from assistant.usecases.workspace import create_report, import_data, pick_report
@@ -40,13 +40,9 @@ def _echo_json(doc: Any) -> None:
 
 def section_id(text: str) -> SectionId:
     """A section named by id (problems), number (五) or heading (存在的主要问题及改进情况)."""
-    t = text.strip().rstrip("、")
-    for sid in SECTION_IDS:
-        if t == sid:
-            return sid
-    for spec in load_sections():
-        if t in (spec.number, spec.heading, spec.full_heading, *spec.info_variants):
-            return spec.id
+    sid = section_names().get(text.strip().rstrip("、"))
+    if sid is not None:
+        return sid
     raise InputError(
         f"没有“{text}”这一部分。请写 一 至 六 或部分名称，也可写 {'、'.join(SECTION_IDS)}。"
     )

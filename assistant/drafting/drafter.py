@@ -35,7 +35,7 @@ from assistant.errors import KnowledgeError, LLMError, RefusedError
 from assistant.llm import StreamCutError
 from assistant.llm.base import ChatMessage, ChatModel
 from assistant.report.facts import FactLedger, build_ledger, note_facts
-from assistant.report.layout import SectionId, format_info, section_spec
+from assistant.report.layout import SectionId, format_info, preamble_name, section_spec
 from assistant.report.markers import TODO_OPEN
 from assistant.report.model import Report, Section
 from assistant.retrieval.hits import Hit, Retriever
@@ -231,7 +231,7 @@ class Drafter:
         variables = {
             "agency": self.report.agency.name or "本机关",
             "year": self.report.year,
-            "section_heading": plan.heading or "引言",
+            "section_heading": plan.heading or preamble_name(),
             "current_text": text,
             "instruction": instruction,
             "facts": format_facts(section_facts(self.ledger, section)),

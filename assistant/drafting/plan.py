@@ -11,38 +11,14 @@ import yaml
 
 from assistant.config import shipped_dir
 from assistant.errors import InputError, PromptError
-from assistant.report.layout import SectionId, format_info, section_spec
+from assistant.report.layout import SectionId, format_info, section_names, section_spec
 
 # Sections the drafter writes; 二/三/四 get optional short notes after their tables.
 DRAFTED: tuple[SectionId, ...] = ("preamble", "overview", "problems", "other")
 TABLE_NOTES: tuple[SectionId, ...] = ("active", "apply", "review")
 
-SECTION_ALIASES: dict[str, SectionId] = {
-    "引言": "preamble",
-    "前言": "preamble",
-    "preamble": "preamble",
-    "一": "overview",
-    "1": "overview",
-    "总体情况": "overview",
-    "overview": "overview",
-    "二": "active",
-    "2": "active",
-    "active": "active",
-    "三": "apply",
-    "3": "apply",
-    "apply": "apply",
-    "四": "review",
-    "4": "review",
-    "review": "review",
-    "五": "problems",
-    "5": "problems",
-    "问题": "problems",
-    "problems": "problems",
-    "六": "other",
-    "6": "other",
-    "其他": "other",
-    "other": "other",
-}
+# every name of a section a person may type (五, 5, 问题, 存在的主要问题及改进情况 …)
+SECTION_ALIASES: dict[str, SectionId] = section_names()
 
 
 DEFAULT_SLOTS = 2

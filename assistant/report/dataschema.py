@@ -32,7 +32,12 @@ from typing import Any
 import yaml
 
 from assistant.report.cells import Cell, display_width
-from assistant.report.layout import SECTION_IDS, FormatLayout, SectionId, load_sections
+from assistant.report.layout import (
+    FormatLayout,
+    SectionId,
+    load_sections,
+    section_names,
+)
 from assistant.report.model import AGENCY_KIND_LABELS, LEVEL_LABELS, Report
 
 TOP_KEYS: dict[str, str] = {
@@ -77,16 +82,9 @@ REPORT_KEYS = (
 )
 
 
-@cache
 def section_keys() -> dict[str, SectionId]:
     """Every accepted way to name a section → its id."""
-    keys: dict[str, SectionId] = {s: s for s in SECTION_IDS}
-    keys["前言"] = "preamble"
-    for s in load_sections():
-        keys[s.number] = s.id
-        keys[s.heading] = s.id
-        keys[s.full_heading] = s.id
-    return keys
+    return section_names()
 
 
 @cache

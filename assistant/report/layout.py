@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 
@@ -272,6 +272,41 @@ def format_info(fmt: str, knowledge_dir: Path | None = None) -> FormatInfo:
         (formats_dir(knowledge_dir) / "sections.yaml").read_text(encoding="utf-8")
     )
     return FormatInfo(**data["formats"][fmt])
+
+
+def _sections_data(knowledge_dir: Path | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(
+        (formats_dir(knowledge_dir) / "sections.yaml").read_text(encoding="utf-8")
+    )
+    return data
+
+
+@cache
+def preamble_name() -> str:
+    """What the opening paragraphs before 一 are called: 引言."""
+    return str(_sections_data()["preamble"]["name"])
+
+
+@cache
+def section_names() -> dict[str, SectionId]:
+    """Every accepted way to name a section → its id: the id, the number (五, or 5), the heading
+    with or without its number, the format's own wording, and the aliases of sections.yaml."""
+    data = _sections_data()
+    names: dict[str, SectionId] = {s: s for s in SECTION_IDS}
+    for name in (data["preamble"]["name"], *data["preamble"].get("aliases", ())):
+        names[name] = "preamble"
+    for i, spec in enumerate(load_sections(), start=1):
+        raw = next(s for s in data["sections"] if s["id"] == spec.id)
+        for name in (
+            spec.number,
+            str(i),
+            spec.heading,
+            spec.full_heading,
+            *spec.info_variants,
+            *raw.get("aliases", ()),
+        ):
+            names.setdefault(name, spec.id)
+    return names
 
 
 def section_spec(section: SectionId) -> SectionSpec:

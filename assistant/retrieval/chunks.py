@@ -9,30 +9,21 @@ from typing import Any
 import yaml
 
 from assistant.report import Report
-from assistant.report.layout import SECTION_IDS
+from assistant.report.layout import SECTION_IDS, load_sections, preamble_name
 from assistant.retrieval.hits import DocKind, Hit
 
 # Bump when chunking changes, so that every document is re-indexed once.
 CHUNKER_VERSION = "3"
 _MAX_CHUNK = 420  # characters; e5-small reads about 512 tokens and one 汉字 is about one token
 
+# how a report's sections are cited: 五 and its heading (the opening paragraphs: 引言)
 SECTION_NUMBERS: dict[str, str] = {
-    "preamble": "引言",
-    "overview": "一",
-    "active": "二",
-    "apply": "三",
-    "review": "四",
-    "problems": "五",
-    "other": "六",
+    "preamble": preamble_name(),
+    **{s.id: s.number for s in load_sections()},
 }
 SECTION_HEADINGS: dict[str, str] = {
-    "preamble": "引言",
-    "overview": "总体情况",
-    "active": "主动公开政府信息情况",
-    "apply": "收到和处理政府信息公开申请情况",
-    "review": "政府信息公开行政复议、行政诉讼情况",
-    "problems": "存在的主要问题及改进情况",
-    "other": "其他需要报告的事项",
+    "preamble": preamble_name(),
+    **{s.id: s.heading for s in load_sections()},
 }
 _CN_DIGITS = "一二三四五六七八九十百零〇"
 
