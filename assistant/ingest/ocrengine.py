@@ -59,6 +59,19 @@ def missing_message(name: str) -> str:
     )
 
 
+# onnxruntime's threads per engine: -1 is all cores (one reader at a time, as on the command line);
+# a folder checked by several processes gives each one thread instead of fighting over the cores
+_threads = -1
+
+
+def limit_threads(n: int) -> None:
+    """Run this process's engine on `n` threads (rebuilt on next use if it already exists)."""
+    global _threads
+    if n != _threads:
+        _threads = n
+        _engine.cache_clear()
+
+
 @cache
 def _engine() -> Any:
     try:
@@ -67,7 +80,13 @@ def _engine() -> Any:
         raise NeedsOCRError(missing_message("这份文件")) from exc
     # text_score 0: every piece the engine saw comes back with its score, so that the reader,
     # not the engine, decides what is too uncertain and says so in a read note
-    return RapidOCR(params={"Global.log_level": "error", "Global.text_score": 0.0})
+    return RapidOCR(
+        params={
+            "Global.log_level": "error",
+            "Global.text_score": 0.0,
+            "EngineConfig.onnxruntime.intra_op_num_threads": _threads,
+        }
+    )
 
 
 def recognize(image: np.ndarray) -> list[Word]:

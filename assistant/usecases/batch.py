@@ -32,7 +32,7 @@ from assistant.checks.options import CheckOptions
 from assistant.config import LimitSettings
 from assistant.errors import AssistantError
 from assistant.export.spreadsheet import csv_text
-from assistant.ingest import SUPPORTED_SUFFIXES, read_report, scan
+from assistant.ingest import SUPPORTED_SUFFIXES, ocrengine, read_report, scan
 from assistant.limits import DEFAULT_LIMITS
 from assistant.report.layout import format_info
 from assistant.report.model import UNREAD, Report
@@ -150,11 +150,15 @@ def check_file(
     options: CheckOptions | None = None,
     review_dir: Path | None = None,
     year: int | None = None,
+    ocr_threads: int | None = None,
 ) -> BatchItem:
     """Read and check one file; any failure becomes the item's `error`, never an exception.
-    `review_dir`: also write the file's review package (Word, comments and revisions) there."""
+    `review_dir`: also write the file's review package (Word, comments and revisions) there.
+    `ocr_threads`: the OCR engine's threads in this process (scans), when several run at once."""
     start = time.perf_counter()
     item = BatchItem(path=path)
+    if ocr_threads:
+        ocrengine.limit_threads(ocr_threads)
     try:
         with scan.quiet():  # the folder's bar is the progress; no page counts per scan
             report = read_report(path, limits=limits, year=year)
@@ -209,6 +213,7 @@ def run_batch(
         options=options,
         review_dir=review_dir,
         year=year,
+        ocr_threads=1 if workers > 1 else None,
     )
     items: list[BatchItem] = []
     # the results pile up as some fifty small objects per file and make no reference cycles: the

@@ -12,6 +12,9 @@ from assistant.ingest import read_report
 from assistant.report.model import OCR_CHECK, OCR_SUMMARY, Report
 
 pytestmark = pytest.mark.slow
+pytest.importorskip(
+    "rapidocr", reason="the OCR extra: pip install -e '.[ocr]' (scripts/test installs it)"
+)
 
 
 @pytest.fixture(scope="module")

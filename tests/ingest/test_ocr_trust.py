@@ -11,6 +11,10 @@ import numpy as np
 import pytest
 from report_forms import known_report, pdf_bytes
 
+pytest.importorskip(
+    "cv2", reason="the OCR extra: pip install -e '.[ocr]' (scripts/test installs it)"
+)
+
 from assistant.errors import NeedsOCRError
 from assistant.ingest import ocrengine, read_report, ruling
 from assistant.ingest.ocrtrust import identities, resolve
