@@ -13,6 +13,7 @@ from assistant.errors import InputError
 from assistant.ingest.assemble import Given, assemble
 from assistant.ingest.blocks import Block, Paragraph, Table
 from assistant.ingest.gridtext import parse_grid_table, parse_pipe_rows
+from assistant.ingest.tables import is_value
 from assistant.report.layout import FormatVersion
 from assistant.report.model import Report
 
@@ -157,10 +158,104 @@ def unsqueeze(text: str) -> str:
     return "\n".join(out)
 
 
+_PIECE = 8  # characters: a label wrapped in a narrow cell comes as pieces this short
+
+
+def _blank(line: str) -> bool:
+    return not line.strip(" \t\xa0\u3000")
+
+
+def _one_cell(paragraphs: list[str]) -> bool:
+    """Paragraphs that are one cell's text: a label printed in pieces ("商业" "企业")."""
+    return all(len(p) <= _PIECE and not is_value(p) for p in paragraphs)
+
+
+def _is_separator(lines: list[str], k: int) -> bool:
+    """A line holding only a tab between two blank lines: where one cell ends and the next begins
+    (a tab-only line among tab-led lines is an empty cell of another copy style)."""
+    return (
+        "\t" in lines[k]
+        and _blank(lines[k])
+        and 0 < k < len(lines) - 1
+        and "\t" not in lines[k - 1]
+        and _blank(lines[k - 1])
+        and "\t" not in lines[k + 1]
+        and _blank(lines[k + 1])
+    )
+
+
+def _copied_row(lines: list[str]) -> list[str]:
+    """Rows of a table copied from a page whose cells hold paragraphs (Word's HTML): a line
+    holding only a tab separates two cells, a blank line two paragraphs. Where one table ends and
+    the next begins with only a paragraph between them (a heading), that text runs into a cell:
+    it is given back as a line of its own, and the rows on either side kept apart."""
+    chunks: list[list[str]] = [[]]
+    for k, line in enumerate(lines):
+        if _is_separator(lines, k):
+            chunks.append([])
+        elif not _blank(line):
+            chunks[-1].append(line.strip(" \xa0\u3000"))
+    out: list[str] = []
+    row: list[str] = []
+    last = len(chunks) - 1
+    for k, paragraphs in enumerate(chunks):
+        if len(paragraphs) <= 1 or _one_cell(paragraphs):
+            row.append("".join(paragraphs))
+            continue
+        # the first paragraph ends the row before (unless this is a row's first cell), the last
+        # one starts the next row (unless this is its last cell); the rest stands alone
+        head, middle, tail = paragraphs[:1], paragraphs[1:-1], paragraphs[-1:]
+        if k == 0:
+            middle, head = [*head, *middle], []
+        if k == last:
+            middle, tail = [*middle, *tail], []
+        if head:
+            row.append(head[0])
+        if row:
+            out.append("\t".join(row))
+        out.extend(middle)
+        row = list(tail)
+    if row:
+        out.append("\t".join(row))
+    return out
+
+
+def untangle_copied_tables(text: str) -> str:
+    """Text copied from a browser showing Word's HTML: every cell a paragraph, so a cell
+    boundary is a line with only a tab and a row ends with several blank lines. Such rows back
+    into tab-separated lines; other text is left as it is."""
+    lines = text.split("\n")
+    if sum(_is_separator(lines, k) for k in range(len(lines))) < 2:
+        return text
+    out: list[str] = []
+    group: list[str] = []
+    blanks = 0
+
+    def flush() -> None:
+        if any(_is_separator(group, k) for k in range(len(group))):
+            out.extend(_copied_row(group))
+        else:
+            out.extend(group)
+        group.clear()
+
+    for line in lines:
+        if _blank(line) and "\t" not in line:
+            blanks += 1
+            group.append(line)
+            continue
+        if blanks >= 3:  # a row's end (a paragraph break is one blank line)
+            flush()
+        blanks = 0
+        group.append(line)
+    flush()
+    return "\n".join(out)
+
+
 def text_blocks(text: str) -> list[Block]:
     """Lines → paragraphs and tables. Blank lines are kept: in flattened tables they separate
     rows."""
-    lines = unsqueeze(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    text = untangle_copied_tables(text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = unsqueeze(text).split("\n")
     blocks: list[Block] = []
     i = 0
     n_table = 0
