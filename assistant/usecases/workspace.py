@@ -261,3 +261,34 @@ def merge_data(current: Report, data: Report) -> Report:
             "format": data.format,
         }
     )
+
+
+@dataclass(frozen=True)
+class PriorImported:
+    prior: Report  # last year's report as kept in the workspace
+    report: Report  # this year's, its opening figures filled from last year's closing ones
+    filled: tuple[str, ...]  # the cells filled: this year's report is to be saved when any
+
+
+def import_prior(
+    ws: Workspace, current: Report, prior: Report, *, source: str, author: str
+) -> PriorImported:
+    """Keep last year's published report in the workspace as this agency's report of the year
+    before, and prefill this year's opening figures from its closing ones (never over a clerk's
+    entry). The caller saves this year's report, as it saves any edit of it."""
+    year = current.year - 1
+    if prior.year != year:
+        raise InputError(
+            f"“{source}”是{prior.year}年度的报告，而上一年度是{year}年。请上传{year}年度的报告。"
+        )
+    # the published text may spell the agency differently; it is this agency's report
+    prior = prior.model_copy(
+        update={"agency": prior.agency.model_copy(update={"name": current.agency.name})}
+    )
+    existing = ws.find_report(current.agency.name, year)
+    if existing is None:
+        ws.create_report(prior, author=author)
+    else:
+        ws.save_report(existing.id, prior, expected_version=existing.version, author=author)
+    carried = carry_forward(prior, current)
+    return PriorImported(prior, carried.report, carried.filled)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.compare.carry import carry_forward
 from assistant.errors import ConflictError, InputError
 from assistant.ingest import SUPPORTED_SUFFIXES
 from assistant.report import Agency, Publication, Report
@@ -252,27 +251,13 @@ def import_prior(
     entry). Returns the current report, the prior, what the reader noted and what was filled."""
     opened = current(assistant, state)
     p = check_upload(assistant, path)
-    prior = assistant.read(p)
-    year = opened.report.year - 1
-    if prior.year != year:
-        raise InputError(
-            f"“{p.name}”是{prior.year}年度的报告，而上一年度是{year}年。请上传{year}年度的报告。"
-        )
-    # the published text may spell the agency differently; it is this agency's report
-    prior = prior.model_copy(
-        update={"agency": prior.agency.model_copy(update={"name": opened.report.agency.name})}
+    done = workspace.import_prior(
+        assistant.store, opened.report, assistant.read(p), source=p.name, author=author
     )
-    store = assistant.store
-    existing = store.find_report(opened.report.agency.name, year)
-    if existing is None:
-        store.create_report(prior, author=author)
-    else:
-        store.save_report(existing.id, prior, expected_version=existing.version, author=author)
-    notes = [n.message for n in prior.notes]
-    carried = carry_forward(prior, opened.report)
-    if carried.filled:
-        opened = save(assistant, opened, carried.report, author=author)
-    return opened, prior, notes, carried.filled
+    if done.filled:
+        opened = save(assistant, opened, done.report, author=author)
+    notes = [n.message for n in done.prior.notes]
+    return opened, done.prior, notes, done.filled
 
 
 def exports_dir(assistant: Assistant) -> Path:
