@@ -92,42 +92,6 @@ _MENTION = re.compile(
 # "一" inside ordinary words is not a quantity: 统一、进一步、一次性、之一、一站式 …
 _WORD_BEFORE_ONE = set("统同唯之逐进万第单专均")
 _IDIOM_AFTER = ("次性", "件事", "条龙", "站式", "条线", "体化", "网通", "窗受理", "张网", "盘棋")
-_STRONG_CN_UNITS = {
-    "件",
-    "条",
-    "人次",
-    "次",
-    "元",
-    "万元",
-    "亿元",
-    "%",
-    "场",
-    "场次",
-    "期",
-    "篇",
-    "份",
-    "名",
-    "人",
-    "家",
-    "项",
-    "个",
-    "批",
-    "天",
-    "工作日",
-    "个工作日",
-    "页",
-    "个百分点",
-    "户",
-    "起",
-    "宗",
-    "余件",
-    "类",
-    "部",
-    "本",
-    "封",
-    "个月",
-    "小时",
-}
 
 
 @dataclass(frozen=True)
@@ -296,7 +260,7 @@ def _classify(
     approx = bool(m.group("approx") or m.group("approx2"))
     before = norm[start - 1] if start else ""
     if is_cn:
-        if unit is None or unit not in _STRONG_CN_UNITS:
+        if unit is None:  # a Chinese numeral is a quantity only with a unit of UNITS after it
             return None
         if raw in ("一", "两") and (
             before in _WORD_BEFORE_ONE or norm[m.end("num") :].startswith(_IDIOM_AFTER)
