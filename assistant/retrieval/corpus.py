@@ -297,7 +297,7 @@ class Library:
         _check_addable(path, limits)
         report = None
         if kind in (None, "report"):
-            report = _try_report(path, required=kind == "report")
+            report = _try_report(path, required=kind == "report", limits=limits)
         data = self._load()
         doc_id = self._free_id(data, _slug(path.stem))
         if report is not None:
@@ -368,11 +368,11 @@ class Library:
         return doc_id
 
 
-def _try_report(path: Path, *, required: bool) -> Report | None:
+def _try_report(path: Path, *, required: bool, limits: LimitSettings) -> Report | None:
     from assistant.ingest import read_report
 
     try:
-        report = read_report(path)
+        report = read_report(path, limits=limits)
     except InputError:
         if required:
             raise

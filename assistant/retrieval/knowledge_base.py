@@ -285,7 +285,8 @@ class KnowledgeBase:
     ) -> list[DocumentInfo]:
         """Copy files into the workspace library and index them (reports by section)."""
         with self._lock:
-            docs = [self.library.add_file(Path(p), kind=kind) for p in paths]
+            limits = self.settings.limits
+            docs = [self.library.add_file(Path(p), kind=kind, limits=limits) for p in paths]
             self.ensure_built(progress)
         return [self._info(d.doc_id) for d in docs]
 

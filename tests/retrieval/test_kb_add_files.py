@@ -57,3 +57,13 @@ def test_a_text_file_is_added(tmp_path: Path) -> None:
     path.write_text("# 某市政府信息公开规定\n\n第一条 为了规范……\n", encoding="utf-8")
     doc = Library(tmp_path / "kb").add_file(path)
     assert doc.title == "某市政府信息公开规定"
+
+
+def test_the_limits_of_the_settings_apply(tmp_path: Path) -> None:
+    from assistant.config import LimitSettings
+    from assistant.errors import LimitError
+
+    path = tmp_path / "规定.md"
+    path.write_text("# 规定\n\n" + "第一条 内容。\n" * 20_000, encoding="utf-8")
+    with pytest.raises(LimitError, match="知识库资料的上限 0.1 MB"):
+        Library(tmp_path / "kb").add_file(path, limits=LimitSettings(knowledge_mb=0.1))
