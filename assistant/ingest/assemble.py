@@ -121,6 +121,9 @@ def line_cells(line: str) -> list[str] | None:
             return head + tokens[k:]
         if is_table_text(" ".join(head)):
             return [" ".join(head), *tokens[k:]]
+        if len("".join(head)) <= _FRAGMENT and "。" not in text:
+            # the last piece of a label wrapped in a narrow cell, then the row's values
+            return ["".join(head), *tokens[k:]]
     if is_table_text(text):
         return [text]
     if len(tokens) > 1 and all(is_table_text(t) for t in tokens):

@@ -15,7 +15,7 @@ from pypdf.errors import DependencyError, PyPdfError
 from assistant.errors import InputError, NeedsOCRError
 from assistant.ingest.assemble import Given, assemble, line_cells
 from assistant.ingest.sections import match_heading
-from assistant.ingest.text import text_blocks
+from assistant.ingest.text import plain_hanzi, text_blocks
 from assistant.report.layout import FormatVersion
 from assistant.report.model import Report
 
@@ -139,7 +139,7 @@ def read(path: Path, *, format: FormatVersion | None = None, given: Given | None
         from assistant.ingest.scan import read_pdf
 
         return read_pdf(path, pages, scanned, format=format, given=given)
-    lines = unwrap(_joined(path, pages).split("\n"))
+    lines = unwrap(plain_hanzi(_joined(path, pages)).split("\n"))
     report, _ = assemble(
         text_blocks("\n".join(lines)), source=str(path), kind="pdf", format=format, given=given
     )

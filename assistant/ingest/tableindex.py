@@ -102,8 +102,9 @@ def is_table_text(text: str) -> bool:
         return False
     if n in known_texts():
         return True
-    # cut-down labels, and pieces of long ones wrapped in a narrow cell (the 勾稽 note)
-    return len(n) >= 4 and any(k.startswith(n) or (len(k) >= 20 and n in k) for k in known_texts())
+    # cut-down labels, and pieces of long ones wrapped in a narrow cell (the 勾稽 note, the
+    # longer row labels of table 三 in a PDF)
+    return len(n) >= 4 and any(k.startswith(n) or (len(k) >= 10 and n in k) for k in known_texts())
 
 
 def split_path(text: str, known: frozenset[str]) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -158,6 +159,20 @@ def unsqueeze(text: str) -> str:
     return "\n".join(out)
 
 
+# PDF text layers (Chromium's print, some Office exports) give many characters as their Kangxi
+# radical or CJK radical look-alikes ("⼆" U+2F06 for 二, "⾏" for 行); NFKC maps them back
+_RADICALS = {
+    cp: unicodedata.normalize("NFKC", chr(cp))
+    for cp in [*range(0x2E80, 0x2EF4), *range(0x2F00, 0x2FD6)]
+    if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
+}
+
+
+def plain_hanzi(text: str) -> str:
+    """Radical look-alikes back to the characters they stand for; nothing else changed."""
+    return text.translate(_RADICALS) if any(0x2E80 <= ord(c) <= 0x2FDF for c in text) else text
+
+
 _PIECE = 8  # characters: a label wrapped in a narrow cell comes as pieces this short
 
 
@@ -254,7 +269,8 @@ def untangle_copied_tables(text: str) -> str:
 def text_blocks(text: str) -> list[Block]:
     """Lines → paragraphs and tables. Blank lines are kept: in flattened tables they separate
     rows."""
-    text = untangle_copied_tables(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = plain_hanzi(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = untangle_copied_tables(text)
     lines = unsqueeze(text).split("\n")
     blocks: list[Block] = []
     i = 0

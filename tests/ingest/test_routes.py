@@ -179,17 +179,7 @@ def chromium_routes(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str,
 CHROMIUM_LOSSES: dict[tuple[str, str], frozenset[str]] = {}
 
 
-# Chromium's print-to-PDF text layer: the active table's short rows and a merged header still
-# come apart in reading order; the cells are left unread with read notes (never misplaced), but
-# not yet read. Strict: this fails the day they are read, so the mark must then go.
-_PDF_NOT_YET = pytest.mark.xfail(
-    strict=True, reason="PDF text layer of printed pages: some table cells not yet read"
-)
-_ROUTES = [
-    "copied",
-    "copied-one-line",
-    pytest.param("printed-pdf", marks=_PDF_NOT_YET),
-]
+_ROUTES = ["copied", "copied-one-line", "printed-pdf"]
 
 
 @pytest.mark.browser
@@ -241,15 +231,3 @@ def test_libreoffice_docx_reads_the_same_cells(
 ) -> None:
     got = read_report(libreoffice_docx[source.name])
     _check(source, "libreoffice-docx", got)
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("source", _sources(), ids=lambda p: p.name)
-def test_printed_pdf_never_misplaces_a_value(
-    source: Path, chromium_routes: dict[tuple[str, str], Path]
-) -> None:
-    got = read_report(chromium_routes[(source.name, "printed-pdf")])
-    _, expected = _page(source)
-    wrong, unread = _compare(expected, got)
-    assert not wrong, f"{source.name} via printed-pdf: values in the wrong place: {wrong[:5]}"
-    assert len(unread) < len(expected.cells)  # most of the tables are read
