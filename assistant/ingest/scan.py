@@ -159,7 +159,7 @@ def render_pages(path: Path, pages: Iterable[int]) -> Iterable[tuple[int, np.nda
 
 def read_page(image: np.ndarray, page: int, read: ScanRead) -> list[tuple[float, str | Table]]:
     """One page's items with their top position: text lines, and tables read on their grid."""
-    from assistant.ingest import ruling
+    from assistant.ingest import borderless, ruling
 
     gray, words = _upright(ruling.straighten(image))
     heights = sorted(w.height for w in words)
@@ -176,9 +176,11 @@ def read_page(image: np.ndarray, page: int, read: ScanRead) -> list[tuple[float,
         table = _grid_table(gray, grid, [words[i] for i in inside], page, read)
         table.location = f"第{page}页第{k}个表格"
         items.append((grid.box[1], table))
-    free = [w for i, w in enumerate(words) if i not in taken]
-    for y, line in _text_lines(free, page, read):
-        items.append((y, line))
+    lines = _group_lines([w for i, w in enumerate(words) if i not in taken])
+    tables, used = borderless.find_tables(lines, gray, page, read, is_valueish)
+    items.extend(tables)
+    for y, text in _text_lines([x for i, x in enumerate(lines) if i not in used], page, read):
+        items.append((y, text))
     items.sort(key=lambda x: x[0])
     return items
 
@@ -234,9 +236,6 @@ def _box(w: Word) -> tuple[int, int, int, int]:
 def _grid_table(
     gray: np.ndarray, grid: Grid, words: list[Word], page: int, read: ScanRead
 ) -> Table:
-    from assistant.ingest import ocrengine, ruling
-
-    bw = ruling.ink(gray)
     by_cell: dict[int, list[Word]] = {}
     for w in words:
         for n, c in enumerate(grid.cells):
@@ -245,21 +244,32 @@ def _grid_table(
                 break
     cells: list[TableCell] = []
     for n, c in enumerate(grid.cells):
-        found = by_cell.get(n, [])
-        if not found:
-            x0, y0, x1, y1 = c.box
-            pad = 6
-            crop = bw[y0 + pad : y1 - pad, x0 + pad : x1 - pad]
-            # the detector can miss a lone small digit: if the cell has ink, read the cell alone
-            if crop.size and (crop > 0).mean() > 0.004:
-                text, score = ocrengine.recognize_line(gray[y0 + 2 : y1 - 2, x0 + 2 : x1 - 2])
-                if text.strip():
-                    found = [Word(text, score, x0, y0, x1, y1)]
-                else:
-                    found = [Word("?", 0.0, x0, y0, x1, y1)]  # something is there, unreadable
-        text = _cell_text(found, c.box, page, read)
+        text = cell_value(gray, by_cell.get(n, []), c.box, page, read)
         cells.append(TableCell(c.row, c.col, text, c.rowspan, c.colspan))
     return Table(cells)
+
+
+def cell_value(
+    gray: np.ndarray,
+    words: list[Word],
+    box: tuple[int, int, int, int],
+    page: int,
+    read: ScanRead,
+) -> str:
+    """A cell's text, a value as its placeholder. The detector can miss a lone small digit: an
+    empty cell with ink in it is read on its own, and marked unreadable if that fails too."""
+    from assistant.ingest import ocrengine, ruling
+
+    if not words:
+        x0, y0, x1, y1 = box
+        pad = 6
+        crop = ruling.ink(gray[y0:y1, x0:x1])[pad:-pad, pad:-pad] if y1 - y0 > 3 * pad else None
+        if crop is not None and crop.size and (crop > 0).mean() > 0.004:
+            text, score = ocrengine.recognize_line(gray[y0 + 2 : y1 - 2, x0 + 2 : x1 - 2])
+            words = [
+                Word(text if text.strip() else "?", score if text.strip() else 0.0, x0, y0, x1, y1)
+            ]
+    return _cell_text(words, box, page, read)
 
 
 def _cell_text(words: list[Word], box: tuple[int, int, int, int], page: int, read: ScanRead) -> str:
@@ -301,11 +311,11 @@ def _group_lines(words: list[Word]) -> list[list[Word]]:
     return [sorted(line, key=lambda w: w.x0) for line in lines]
 
 
-def _text_lines(words: list[Word], page: int, read: ScanRead) -> list[tuple[float, str]]:
+def _text_lines(lines: list[list[Word]], page: int, read: ScanRead) -> list[tuple[float, str]]:
     """Words outside ruled tables → text lines. A value standing alone (a borderless table's
     cell) becomes a placeholder token, so that its place is judged like any table text."""
     out: list[tuple[float, str]] = []
-    for line in _group_lines(words):
+    for line in lines:
         parts: list[str] = []
         prev: Word | None = None
         for w in line:
