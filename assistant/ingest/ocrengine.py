@@ -65,11 +65,12 @@ _threads = -1
 
 
 def limit_threads(n: int) -> None:
-    """Run this process's engine on `n` threads (rebuilt on next use if it already exists)."""
+    """Build this process's engine on `n` threads. An engine already built stays as it is: a
+    worker forked from a process that ran one must not build another (onnxruntime's state is
+    not safe to rebuild after a fork and hangs)."""
     global _threads
-    if n != _threads:
+    if _engine.cache_info().currsize == 0:
         _threads = n
-        _engine.cache_clear()
 
 
 @cache
