@@ -19,6 +19,7 @@ from assistant.errors import ConfigError
 from assistant.service import Assistant, build_assistant
 from assistant.usecases.drafting import warm_up
 from ui.handlers import workspace as ws
+from ui.handlers.knowledge import IndexBuild
 from ui.language import HEAD, gradio_words
 from ui.login import Login
 
@@ -65,9 +66,12 @@ def theme() -> gr.themes.Base:
     )
 
 
-def build_app(assistant: Assistant, *, open_report: int | None = None) -> gr.Blocks:
+def build_app(
+    assistant: Assistant, *, open_report: int | None = None, index: IndexBuild | None = None
+) -> gr.Blocks:
     """Every page of the app, wired to the assistant. Nothing runs until the app is launched;
-    `open_report` is the report shown when a page is first loaded (the demo's)."""
+    `open_report` is the report shown when a page is first loaded (the demo's); `index` is the
+    knowledge base's build (`serve` starts it in the background)."""
     from ui.pages import drafting, exports, profile, review, tables
     from ui.pages.common import Page
 
@@ -76,7 +80,12 @@ def build_app(assistant: Assistant, *, open_report: int | None = None) -> gr.Blo
         with gr.Row():
             gr.Markdown(f"## {TITLE}")
         banner = gr.Markdown(profile.banner_text(None), elem_id="banner")
-        page = Page(assistant=assistant, state=state, banner=banner)
+        page = Page(
+            assistant=assistant,
+            state=state,
+            banner=banner,
+            index=index if index is not None else IndexBuild(assistant),
+        )
         with gr.Tabs():
             for tab_id, label, module in (
                 ("profile", "单位与年度", profile),
@@ -197,7 +206,9 @@ def serve(settings: Settings, *, demo: bool = False, block: bool = True) -> tupl
         from ui.demo import seed_demo
 
         first = seed_demo(assistant)
-    app = build_app(assistant, open_report=first)
+    index = IndexBuild(assistant)
+    index.start()  # drafting cites the knowledge base once it is indexed; nobody waits for it
+    app = build_app(assistant, open_report=first, index=index)
     app.queue(default_concurrency_limit=4)
     opts = launch_options(settings, assistant)
     _, url, _ = app.launch(prevent_thread_lock=True, quiet=False, **opts)

@@ -410,14 +410,25 @@ def test_gate_state_and_exports(assistant: Assistant, demo: dict[str, int]) -> N
 def test_indexing_shows_progress_and_drafts_cite_their_sources(
     demo: dict[str, int], openai_stub: OpenAIStub
 ) -> None:
+    import time
+
     from assistant.config import load_settings
     from assistant.llm.embeddings import HashingEmbedder
     from assistant.service import build_assistant
+    from ui.handlers.knowledge import IndexBuild
 
     assistant = build_assistant(load_settings(), embedder=HashingEmbedder())
-    steps: list[tuple[int, int]] = []
-    message = dh.build_index(assistant, lambda done, total: steps.append((done, total)))
-    assert message.startswith("资料库已就绪") and steps and steps[-1][0] == steps[-1][1]
+    index = IndexBuild(assistant)
+    assert index.status().startswith("资料库索引尚未建立") and not index.ready
+    index.start()  # in the background: the caller goes on at once
+    index.start()  # a second start while it runs starts nothing
+    seen = {index.status()}
+    while not index.finished:
+        seen.add(index.status())
+        time.sleep(0.05)
+    assert any(s.startswith("⏳ 正在建立资料库索引") for s in seen)
+    assert index.ready and index.status().startswith("资料库已就绪")
+    assert index.done == index.total > 0
     assistant.configure_llm(base_url=openai_stub.base_url, model="stub-model", api_key=None)
     openai_stub.push(Reply.text("依据《条例》的要求[1]，一是政策解读形式较为单一。"))
     _, result = _drive(dh.run_draft(assistant, demo, "problems", author="张三", retrieve=True))

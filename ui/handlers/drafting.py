@@ -468,14 +468,3 @@ def _drain(
         else:
             return value
         kind, value = pieces.get()
-
-
-def build_index(assistant: Assistant, progress: Callable[[int, int], None] | None = None) -> str:
-    """Index the knowledge base (条例, formats, past reports) for drafting; new or changed
-    documents only, so a second run is quick."""
-    built = assistant.knowledge.ensure_built(progress)
-    changed = len(built.added) + len(built.updated)
-    return (
-        f"资料库已就绪：共 {built.chunks} 个段落；本次新增或更新 {changed} 份文件，"
-        f"未变 {built.unchanged} 份。起草时勾选“检索参考资料”即可引用。"
-    )

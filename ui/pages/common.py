@@ -14,6 +14,7 @@ import gradio as gr
 
 from assistant.errors import AssistantError
 from assistant.service import Assistant
+from ui.handlers.knowledge import IndexBuild
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,7 @@ class Page:
     assistant: Assistant
     state: gr.State
     banner: gr.Markdown
+    index: IndexBuild
     refreshes: list[Refresh] = field(default_factory=list)
     _changing: list[Any] = field(default_factory=list)
 

@@ -53,12 +53,14 @@ def build(page: Page) -> dict[str, Any]:
                 dh.section_choices(), value="problems", label="选择部分", elem_id="section-pick"
             )
             retrieve = gr.Checkbox(
-                value=False,
+                value=True,
                 label="检索参考资料（条例、格式、往年报告）",
-                info="第一次使用前请先建立资料库索引",
+                info="资料库索引在启动时于后台建立，建好后起草即引用",
+                elem_id="retrieve",
             )
-            index_btn = gr.Button("建立/更新资料库索引", size="sm")
-            index_msg = gr.Markdown()
+            index_btn = gr.Button("建立/更新资料库索引", size="sm", elem_id="index-btn")
+            index_msg = gr.Markdown(page.index.status(), elem_id="index-msg")
+            index_timer = gr.Timer(2.0, active=page.index.running)
             with gr.Accordion("大模型设置", open=False):
                 llm = a.settings.llm
                 base_url = gr.Textbox(
@@ -208,6 +210,8 @@ def build(page: Page) -> dict[str, Any]:
             {"role": "assistant", "content": "（正在生成……）"},
         ]
         received, result = "", None
+        # while the index is built, drafts cite nothing rather than wait for it
+        cite = bool(retrieve) and page.index.ready
         asking = dh.is_question(text, mode)  # an answer streams into the chat only
         try:
             for item in dh.run_draft(
@@ -216,7 +220,7 @@ def build(page: Page) -> dict[str, Any]:
                 sid,
                 text,
                 author=author_of(request),
-                retrieve=retrieve,
+                retrieve=cite,
                 wait_first=FIRST_TOKEN_WAIT,
                 llm=llm,
                 mode="instruction" if mode == "instruction" else "auto",
@@ -242,11 +246,12 @@ def build(page: Page) -> dict[str, Any]:
             ]
             return
         assert result is not None
+        note = f"\n\n{page.index.not_ready_note()}" if retrieve and not cite else ""
         yield [
             gr.skip(),
             gr.skip(),
             {
-                "message": result.message,
+                "message": result.message + note,
                 "instruction": "",
                 "sources": dh.sources_markdown(result.passages),
             },
@@ -262,14 +267,13 @@ def build(page: Page) -> dict[str, Any]:
         told = [(outcome or {}).get(k, gr.skip()) for k in ("message", "sources", "instruction")]
         return [*view(state, sid)[:7], *told, None]
 
-    def do_index(progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 (gradio idiom)
-        progress(0, desc="正在读取资料……")
-        return dh.build_index(
-            a,
-            lambda done, total: progress(
-                done / total if total else 1.0, desc=f"正在建立索引：{done}/{total} 个段落"
-            ),
-        )
+    def index_status() -> tuple[str, Any]:
+        # the timer ticks while the index is being built, and stops once it is
+        return page.index.status(), gr.Timer(active=page.index.running)
+
+    def do_index() -> tuple[str, Any]:
+        page.index.start()
+        return index_status()
 
     def do_settings(base_url: str, model: str, key: str) -> tuple[Any, str, str, str]:
         llm = a.llm_settings(base_url=base_url, model=model, api_key=key)
@@ -327,7 +331,8 @@ def build(page: Page) -> dict[str, Any]:
             show_progress="hidden",
         )
         listen(started.then, finish, [page.state, section, outcome], after_outputs, **page.quiet)
-    listen(index_btn.click, do_index, None, [index_msg])
+    listen(index_btn.click, do_index, None, [index_msg, index_timer])
+    listen(index_timer.tick, index_status, None, [index_msg, index_timer], **page.quiet)
     settings_out = [llm_state, engine, key_box, settings_msg]
     listen(apply_btn.click, do_settings, [base_url, model_box, key_box], settings_out)
     listen(office_btn.click, do_office, [base_url, model_box, key_box], settings_out)
