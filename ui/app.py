@@ -94,7 +94,7 @@ def build_app(
                 ("review", "审核对比", review),
                 ("exports", "导出", exports),
             ):
-                with gr.Tab(label, id=tab_id) as tab:
+                with gr.Tab(label, id=tab_id, elem_id=f"tab-{tab_id}") as tab:
                     first = len(page.refreshes)
                     module.build(page)
                 # what another page changed shows when this one is opened again

@@ -17,10 +17,26 @@ import gradio as gr
 
 _GRADIO_ZH = Path(__file__).with_name("locale") / "gradio-zh-CN.json"
 
-# Where our words differ from Gradio's translation.
+# Where our words differ from Gradio's translation, and the words Gradio 6 has no Chinese for
+# (the page would show the key, “common.complete”, or the English).
 _OURS = {
     "dataframe.drop_to_upload": "这张表不能导入文件，请直接填写",
     "dataframe.incorrect_format": "这张表不能导入文件，请直接填写",
+    "chatbot.copied_message": "已复制",
+    "chatbot.copy_message": "复制",
+    "common.complete": "完成",
+    "common.download_all": "全部下载",
+    "common.progress": "进度",
+    "common.upload": "上传",
+    "dataframe.clear_filter": "清除筛选",
+    "dataframe.filter": "筛选",
+    "dataframe.import_empty_file": "这张表不能导入文件，请直接填写",
+    "dataframe.import_fixed_columns": "这张表不能导入文件，请直接填写",
+    "dataframe.import_fixed_rows": "这张表不能导入文件，请直接填写",
+    "dataframe.import_no_column_names": "这张表不能导入文件，请直接填写",
+    "dataframe.import_ragged_row": "这张表不能导入文件，请直接填写",
+    "dataframe.import_static_columns": "这张表不能导入文件，请直接填写",
+    "status.queue_position": "排队中：第 {position} 位，共 {size} 位",
 }
 # Locales a browser may ask for; each gets the Chinese words.
 _LOCALES = ("en", "en-US", "en-GB", "zh", "zh-CN", "zh-TW", "zh-HK")

@@ -441,12 +441,23 @@ class Workspace:
 
     # notes, chat, decisions, exports ----------------------------------------------------
 
-    def add_note(self, report_id: int, section: str, text: str, *, author: str) -> None:
+    def add_note(self, report_id: int, section: str, text: str, *, author: str) -> bool:
+        """Keep a note; the same text twice in a section is kept once (a button and the blur
+        that comes with it both save). Checked in the write transaction, so two saves at once
+        cannot both add it. Returns whether it was added."""
         check_section(section)
         with self._tx(write=True) as s:
+            same = s.scalar(
+                select(NoteRow.id).where(
+                    NoteRow.report_id == report_id, NoteRow.section == section, NoteRow.text == text
+                )
+            )
+            if same is not None:
+                return False
             s.add(
                 NoteRow(report_id=report_id, section=section, text=text, author=author, at=utcnow())
             )
+            return True
 
     def notes(self, report_id: int, section: str | None = None) -> list[Note]:
         with self._tx() as s:

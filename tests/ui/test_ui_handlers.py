@@ -519,7 +519,14 @@ def test_only_a_real_conflict_is_refused(assistant: Assistant, demo: dict[str, i
     th.add_note(assistant, demo, "overview", "全年培训2次", author="本机用户")
     th.add_note(assistant, demo, "overview", "全年培训2次", author="本机用户")
     assert [n.text for n in assistant.store.notes(demo["id"], "overview")].count("全年培训2次") == 1
-    # another browser that still shows the old value of the same cell is refused
+    # another browser still showing the old grid edits another cell of it: both edits kept
+    stale = th.block_rows(ws.open_report(assistant, demo["id"]).report, th.blocks_by_key()[key])
+    stale[0][1] = "8"  # what that page still shows of the cell changed since
+    stale[2][1] = "4"
+    th.edit_grid(assistant, demo, key, stale, author="李四")
+    report = assistant.store.load_report(demo["id"]).report
+    assert report.value("apply.new.natural_person") == 10  # not put back to what it showed
+    # another browser that changes the same cell is refused
     rows[0][1] = "12"
     with pytest.raises(Exception, match="为避免覆盖对方的修改") as refused:
         th.edit_grid(assistant, demo, key, rows, author="李四")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,17 +128,25 @@ def block_rows(report: Report | None, block: EditBlock) -> list[list[str]]:
     return rows
 
 
-def apply_rows(report: Report, block: EditBlock, rows: Sequence[Sequence[Any]]) -> Report:
+def apply_rows(
+    report: Report,
+    block: EditBlock,
+    rows: Sequence[Sequence[Any]],
+    shown_before: Mapping[str, str] | None = None,
+) -> Report:
     """The report with the grid's values written back. Labels are ignored (they are fixed); only
-    values that differ from what is stored are re-read, so a cell keeps its provenance."""
+    values that differ from what the page was showing are re-read, so a cell keeps its
+    provenance. `shown_before` holds what the page showed of cells saved since it loaded them
+    (someone else's edits it has not seen): such a cell, left as it was, is not this edit."""
     layout = report.layout
+    before = shown_before or {}
     changed: dict[str, Cell] = {}
     for ids, row in zip(block.cell_ids, rows, strict=False):
         for cid, value in zip(ids, list(row)[1:], strict=False):
             text = "" if value is None else str(value).strip()
             if text in ("nan", "None"):  # an emptied pandas cell
                 text = ""
-            if text == _shown(report.cell(cid)):
+            if text == before.get(cid, _shown(report.cell(cid))):
                 continue
             changed[cid] = parse_cell(text, unit=layout.cell(cid).unit, source=ENTRY_SOURCE)
     return report.with_cells(changed) if changed else report
@@ -238,7 +246,8 @@ def edit_grid(
     if block.format != opened.report.format:
         raise InputError("这张表不属于当前报告的格式，请刷新页面后再填写。")
     # saved even when nothing changed: the page then catches up with the stored version
-    saved = ws.save(assistant, opened, apply_rows(opened.report, block, rows), author=author)
+    report = apply_rows(opened.report, block, rows, ws.shown_before(assistant, opened))
+    saved = ws.save(assistant, opened, report, author=author)
     return saved, block_rows(saved.report, block)
 
 
@@ -254,8 +263,6 @@ def add_note(
     opened = ws.current(assistant, state)
     if not (text or "").strip():
         raise InputError("备注是空的。请写下要补充的情况，例如“全年开展培训2次，参训60人次”。")
-    if any(n.text == text.strip() for n in assistant.store.notes(opened.id, section)):
-        return
     assistant.store.add_note(opened.id, section, text.strip(), author=author)
 
 

@@ -94,6 +94,16 @@ def save(assistant: Assistant, opened: Opened, report: Report, *, author: str) -
     raise ConflictError("报告正被频繁保存，本次保存没有写入。请稍候再试。")
 
 
+def shown_before(assistant: Assistant, opened: Opened) -> dict[str, str]:
+    """What a page loaded at `opened.version` shows of the values saved since: each field's
+    value before its first later change ("" for a blank)."""
+    out: dict[str, str] = {}
+    for c in assistant.store.changes(opened.id):
+        if c.report_version > opened.version and c.field not in out:
+            out[c.field] = "" if c.old in (None, "（空白）") else str(c.old)
+    return out
+
+
 def _conflict(report: Report, clash: list[Any]) -> ConflictError:
     last = clash[-1]
     names = "、".join(dict.fromkeys(field_label(report, c.field) for c in clash))

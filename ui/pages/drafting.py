@@ -67,13 +67,15 @@ def build(page: Page) -> dict[str, Any]:
                     label="接口地址（兼容 OpenAI）",
                     value=llm.base_url or "",
                     placeholder="例如 http://127.0.0.1:8000/v1",
+                    elem_id="llm-base-url",
                 )
-                model_box = gr.Textbox(label="模型名称", value=llm.model)
+                model_box = gr.Textbox(label="模型名称", value=llm.model, elem_id="llm-model")
                 key_box = gr.Textbox(
                     label="密钥",
                     type="password",
                     value="",
                     placeholder="已设置则留空" if llm.api_key else "没有可留空",
+                    elem_id="llm-key",
                 )
                 with gr.Row():
                     apply_btn = gr.Button("用于本浏览器", elem_id="llm-apply")
@@ -115,16 +117,18 @@ def build(page: Page) -> dict[str, Any]:
                 reject_btn = gr.Button("不采用", elem_id="reject-btn")
             action_msg = gr.Markdown(elem_id="action-msg")
             with gr.Accordion("手工修改正文（离开输入框即保存为新版本）", open=False):
-                editor = gr.Textbox(show_label=False, lines=10, elem_id="editor")
-                save_edit = gr.Button("保存修改")
+                editor = gr.Textbox(label="正文", show_label=False, lines=10, elem_id="editor")
+                save_edit = gr.Button("保存修改", elem_id="save-edit")
             with gr.Accordion("版本历史", open=False):
                 history = gr.Dataframe(
                     headers=list(dh.HISTORY_HEADERS), interactive=False, elem_id="history"
                 )
                 with gr.Row():
-                    version = gr.Dropdown(label="选择版本", choices=[], interactive=True)
-                    restore_btn = gr.Button("恢复此版本")
-                diff = gr.HTML()
+                    version = gr.Dropdown(
+                        label="选择版本", choices=[], interactive=True, elem_id="version-pick"
+                    )
+                    restore_btn = gr.Button("恢复此版本", elem_id="restore-btn")
+                diff = gr.HTML(elem_id="version-diff")
 
     view_outputs = [sections, draft_view, flag_list, editor, history, version, chat, action_msg]
 

@@ -49,9 +49,13 @@ def build(page: Page) -> dict[str, Any]:
                 column_widths=["14%", "62%", "24%"],
             )
             picked = gr.State(None)
-            picked_text = gr.Markdown("点选一个问题，可写明理由放行。")
-            reason = gr.Textbox(label="放行理由", placeholder="例如：已与业务科室核对，数字无误")
-            allow_btn = gr.Button("放行此问题")
+            picked_text = gr.Markdown("点选一个问题，可写明理由放行。", elem_id="allow-picked")
+            reason = gr.Textbox(
+                label="放行理由",
+                placeholder="例如：已与业务科室核对，数字无误",
+                elem_id="allow-reason",
+            )
+            allow_btn = gr.Button("放行此问题", elem_id="allow-btn")
 
     def refresh(state: dict[str, int] | None, final: bool) -> list[Any]:
         if not state:

@@ -65,12 +65,20 @@ def build(page: Page) -> dict[str, Any]:
             new_btn = gr.Button("新建报告", elem_id="new-report")
         with gr.Column(scale=2):
             gr.Markdown("#### 单位信息（离开输入框即自动保存）")
-            name_box = gr.Textbox(label=_FIELD_LABELS["name"], interactive=False)
+            name_box = gr.Textbox(
+                label=_FIELD_LABELS["name"], interactive=False, elem_id="profile-name"
+            )
             with gr.Row():
                 kind = gr.Dropdown(
-                    label="机关类型", choices=[(v, k) for k, v in AGENCY_KIND_LABELS.items()]
+                    label="机关类型",
+                    choices=[(v, k) for k, v in AGENCY_KIND_LABELS.items()],
+                    elem_id="profile-kind",
                 )
-                level = gr.Dropdown(label="层级", choices=[(v, k) for k, v in LEVEL_LABELS.items()])
+                level = gr.Dropdown(
+                    label="层级",
+                    choices=[(v, k) for k, v in LEVEL_LABELS.items()],
+                    elem_id="profile-level",
+                )
             boxes = {
                 f: gr.Textbox(label=_FIELD_LABELS[f], elem_id=f"profile-{f}")
                 for f in ws.PROFILE_FIELDS[3:]

@@ -21,7 +21,9 @@ def build(page: Page) -> dict[str, Any]:
             years = gr.Markdown(elem_id="compare-years")
             gr.Markdown("**主要数字历年变化**")
             chart = gr.HTML(elem_id="compare-chart")
-            changed_only = gr.Checkbox(value=True, label="只看有变化的单元格")
+            changed_only = gr.Checkbox(
+                value=True, label="只看有变化的单元格", elem_id="changed-only"
+            )
             numbers = gr.Dataframe(
                 interactive=False, wrap=True, max_height=420, elem_id="compare-numbers"
             )
@@ -48,19 +50,26 @@ def build(page: Page) -> dict[str, Any]:
                 elem_id="review-findings",
                 column_widths=["8%", "10%", "38%", "20%", "10%", "14%"],
             )
-            picked = gr.Markdown("点选上表中的一条结果。")
+            picked = gr.Markdown("点选上表中的一条结果。", elem_id="review-picked")
             picked_fp = gr.State(None)
             decision = gr.Radio(
-                [(v, k) for k, v in rh.DECISION_LABELS.items()], label="处理", value="confirm"
+                [(v, k) for k, v in rh.DECISION_LABELS.items()],
+                label="处理",
+                value="confirm",
+                elem_id="decision",
             )
             reason = gr.Textbox(
-                label="理由", placeholder="忽略时必须填写，例如：该项已在正文中说明"
+                label="理由",
+                placeholder="忽略时必须填写，例如：该项已在正文中说明",
+                elem_id="review-reason",
             )
-            decide_btn = gr.Button("保存处理意见", variant="primary")
+            decide_btn = gr.Button("保存处理意见", variant="primary", elem_id="decide-btn")
             gr.Markdown("#### 审核意见（Word）：校验意见作为批注，可确定的修改作为修订")
             package_btn = gr.Button("生成审核意见 Word 文件", elem_id="review-package")
-            package_note = gr.Markdown()
-            package_file = gr.File(label="审核意见", interactive=False)
+            package_note = gr.Markdown(elem_id="review-package-note")
+            package_file = gr.File(
+                label="审核意见", interactive=False, elem_id="review-package-file"
+            )
 
     def refresh(state: dict[str, int] | None, only_changed: bool) -> list[Any]:
         if not state:

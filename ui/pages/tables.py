@@ -112,13 +112,19 @@ def build(page: Page) -> dict[str, Any]:
             marks = gr.Textbox(visible="hidden", elem_id="cell-marks")
             gr.Markdown("#### 备注（起草时作为事实来源）")
             note_section = gr.Dropdown(
-                label="所属部分", choices=th.section_choices(), value="overview"
+                label="所属部分",
+                choices=th.section_choices(),
+                value="overview",
+                elem_id="note-section",
             )
             note_text = gr.Textbox(
-                label="备注", lines=3, placeholder="例如：全年开展政务公开培训2次，参训60人次"
+                label="备注",
+                lines=3,
+                placeholder="例如：全年开展政务公开培训2次，参训60人次",
+                elem_id="note-text",
             )
-            note_btn = gr.Button("保存备注")
-            notes = gr.Markdown()
+            note_btn = gr.Button("保存备注", elem_id="note-btn")
+            notes = gr.Markdown(elem_id="notes")
 
     all_grids = [grids[b.key] for fmt in _FORMATS for b in blocks[fmt]]
 
@@ -159,14 +165,16 @@ def build(page: Page) -> dict[str, Any]:
         def edit(
             state: dict[str, int] | None, frame: pd.DataFrame, request: gr.Request
         ) -> tuple[Any, ...]:
-            opened, rows = th.edit_grid(
-                a, state, key, frame.values.tolist(), author=author_of(request)
-            )
+            sent = frame.values.tolist()
+            opened, rows = th.edit_grid(a, state, key, sent, author=author_of(request))
             text, frows, cells = check_view(opened.report)
+            typed = [["" if v is None else str(v).strip() for v in row] for row in sent]
             return (
                 opened.state(),
                 banner_text(opened.report, opened.version),
-                _frame(th.blocks_by_key()[key], rows),
+                # redrawn only when the stored values read differently (1,000 → 1000, another
+                # person's edit): a redraw while the clerk types in the next cell loses it
+                gr.skip() if typed == rows else _frame(th.blocks_by_key()[key], rows),
                 text,
                 frows,
                 cells,
