@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -103,6 +104,7 @@ _TITLE = re.compile(rf"({_YEAR})(?:年度|年)?.{{0,24}}?(?:年度报告|工作�
 # a title without its year ("青禾县文化和旅游局政府信息公开工作年度报告"): the year is elsewhere
 _BARE_TITLE = re.compile(r"信息公开.{0,12}?(?:年度报告|工作报告|年报)")
 _TITLE_MAX = 60
+_WRAPPED_MIN = 10  # characters of a title's first line when the title wraps
 _PERIOD = re.compile(
     rf"(?P<y1>{_YEAR})年(?P<m1>\d{{1,2}})月(?P<d1>\d{{1,2}})日(?:起)?"
     rf"(?:至|到|-|—|－|~|～)(?:(?P<y2>{_YEAR})年)?(?P<m2>\d{{1,2}})月(?P<d2>\d{{1,2}})日"
@@ -233,7 +235,17 @@ def looks_like_agency(line: str) -> bool:
 def _title_block(lines: list[str]) -> tuple[str, str | None, int | None, int, int] | None:
     """The title as printed (a title wrapped over two lines joined, a "标题：" label dropped), its
     agency and year, and the first and last line of the block (an agency line above or below a
-    title that has none)."""
+    title that has none). A title naming neither agency nor year ("政府信息公开年报", a menu of
+    the page) gives way to a fuller one further down."""
+    found = None
+    for block in _title_blocks(lines):
+        if block[1] is not None or block[2] is not None:
+            return block
+        found = found or block
+    return found
+
+
+def _title_blocks(lines: list[str]) -> Iterator[tuple[str, str | None, int | None, int, int]]:
     shown = [i for i, x in enumerate(lines) if x.strip() and not _PAGE_LABEL.match(x)]
     for pos, i in enumerate(shown):
         raw = lines[i].strip()
@@ -241,7 +253,8 @@ def _title_block(lines: list[str]) -> tuple[str, str | None, int | None, int, in
             raw = m.group(1)
         first = last = i
         title = _title_text(raw)
-        if title is None and pos + 1 < len(shown):  # a title wrapped by a PDF or a narrow page
+        # a title wrapped by a PDF or a narrow page: a long first line (a menu entry is short)
+        if title is None and pos + 1 < len(shown) and len(_plain(raw)) >= _WRAPPED_MIN:
             nxt = lines[shown[pos + 1]].strip()
             if len(_plain(nxt)) <= 20:
                 title = _title_text(raw + nxt)
@@ -270,8 +283,7 @@ def _title_block(lines: list[str]) -> tuple[str, str | None, int | None, int, in
                 last = k
             elif k > last:
                 break
-        return title, agency, year, first, last
-    return None
+        yield title, agency, year, first, last
 
 
 # the body names the report it introduces: "现公布我局2023年政府信息公开工作年度报告"

@@ -84,6 +84,20 @@ def test_an_introduction_line_is_no_title() -> None:
     assert info.body_start == 2
 
 
+def test_a_menu_entry_is_no_title() -> None:
+    # a page copied whole: the site's menu names the column, the report's title comes below
+    info = read_preamble(
+        [
+            "首页",
+            "政务公开",
+            "政府信息公开年报",
+            "示例市水务局2024年政府信息公开工作年度报告",
+            "来源：示例市人民政府",
+        ]
+    )
+    assert (info.agency, info.year) == ("示例市水务局", 2024)
+
+
 def test_split_title_without_a_year() -> None:
     assert split_title("示例市水务局政府信息公开工作年度报告") == ("示例市水务局", None)
     assert split_title("本报告统计期限为2024年1月1日至12月31日") == (None, None)

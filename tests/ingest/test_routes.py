@@ -128,7 +128,11 @@ def _check(
             m for n in got.notes for m in re.findall(r"表[一二三四]", n.message)
         }
         assert noted, f"{source.name} via {route}: cells unread without a read note"
-    assert (got.year, got.format) == (expected.year, expected.format)
+    assert (got.year, got.format, got.agency.name) == (
+        expected.year,
+        expected.format,
+        expected.agency.name,
+    )
 
 
 @pytest.mark.parametrize("route", list(FAST_ROUTES))
