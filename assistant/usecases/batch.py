@@ -11,6 +11,7 @@ import csv
 import gc
 import html
 import logging
+import multiprocessing
 import os
 import re
 import sys
@@ -228,7 +229,11 @@ def run_batch(
         else:
             # chunks small enough that the bar moves and both workers stay busy to the end
             chunk = max(1, min(64, len(paths) // (workers * 8)))
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            # spawn, not fork: a parent that has already started threads (an OCR engine,
+            # a vector store, a test runner) hands a forked child locks held by threads that do
+            # not exist there, and the child waits for ever (seen: scans after an OCR read)
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
                 for item in pool.map(work, paths, chunksize=chunk):
                     items.append(item)
                     bar.update(1)
