@@ -235,3 +235,33 @@ def test_libreoffice_docx_reads_the_same_cells(
 ) -> None:
     got = read_report(libreoffice_docx[source.name])
     _check(source, "libreoffice-docx", got)
+
+
+@pytest.mark.browser
+def test_a_folder_of_every_route_checks_as_the_saved_pages_do(
+    chromium_routes: dict[tuple[str, str], Path], tmp_path: Path
+) -> None:
+    """`xxgk check FOLDER` over every route of every source: each file read, and no error-level
+    finding that the source itself does not have (a reading route adds no error)."""
+    from assistant.checks import run_checks
+    from assistant.usecases.batch import run_batch
+
+    paths: dict[Path, Path] = {}  # file → the source it was made from
+    for source in _sources():
+        page, report = _page(source)
+        for route, make in FAST_ROUTES.items():
+            suffix, content = make(page, report)
+            path = tmp_path / f"{source.stem}-{route}{suffix}"
+            assert isinstance(content, str)
+            path.write_text(content, encoding="utf-8")
+            paths[path] = source
+    for (name, _), path in chromium_routes.items():
+        paths[path] = next(s for s in _sources() if s.name == name)
+    result = run_batch(sorted(paths), jobs=1, progress=False)
+    assert not result.unreadable, [i.error for i in result.unreadable]
+    for item in result.items:
+        source = paths[item.path]
+        own = {f.rule for f in run_checks(_page(source)[1]).errors}
+        assert item.result is not None
+        assert {f.rule for f in item.result.errors} <= own, item.path.name
+        assert item.incomplete == "", (item.path.name, item.incomplete)
