@@ -143,6 +143,13 @@ def tables_as_text(ctx: CheckContext) -> Iterator[Finding]:
             f"表格以图片或扫描件发布，无法读取数据（{marked[0].message}）。请以文字、网页表格"
             f"或Word表格发布；表格各项校验均无法进行。"
         )
+    elif no_table and has_text and any(n.location == UNREAD for n in report.notes):
+        # the reader found no table it could read, and saw no picture: not certain they are images
+        yield ctx.unknown(
+            (),
+            "未能从原文读取表二、表三、表四（见读取说明），无法判断表格是否以图片发布。"
+            "请核对原文；表格是文字的，可另存为网页或 Word 后再读取。",
+        )
     elif no_table and has_text:
         yield ctx.fail(
             "报告有正文，但没有读到表二、表三、表四中的任何数据，表格可能是图片或扫描件。"
