@@ -166,10 +166,14 @@ def _list_items(
     return items, False
 
 
-def _breakdowns(text: str) -> Iterator[tuple[NumberMention, list[NumberMention], str]]:
+def _breakdowns(
+    text: str,
+) -> Iterator[tuple[NumberMention, list[NumberMention], str, bool]]:
     """(total, parts, sentence) for each breakdown of a number written in `text`, nested ones too:
     "120条，其中政策文件30条（规范性文件3条、其他文件27条）、工作动态80条" gives 120 → 30, 80
-    and 30 → 3, 27. A list that admits it is partial ("…等") gives nothing."""
+    and 30 → 3, 27. A list that admits it is partial ("…等") gives nothing. The flag says whether
+    the list claims to be complete: a 其中 list of a few named parts may leave some out (SPEC
+    NAR-02) unless it says 分别为 or gives a 共; 包括, a colon and a bracketed breakdown do claim it."""
     for sent in sentences(text):
         body = sent.text
         nums = [m for m in numbers(body) if m.kind == "quantity" and not _is_delta(body, m.start)]
@@ -185,16 +189,18 @@ def _breakdowns(text: str) -> Iterator[tuple[NumberMention, list[NumberMention],
             items, partial = _list_items(body, opener.end(), len(body), nums)
             if partial:
                 continue
-            yield total, [i.value for i in items], sent.text
+            listed = body[opener.end() : items[-1].value.end] if items else ""
+            complete = not opener.group(0).startswith("其中") or bool(re.search(r"分别|共", listed))
+            yield total, [i.value for i in items], sent.text, complete
             for item in items:
                 if len(item.nested) >= 2:
-                    yield item.value, item.nested, sent.text
+                    yield item.value, item.nested, sent.text, True
 
 
 @rule("NAR-02", "error", "08/19/21", title="正文列举的分项之和等于总数", scope="narrative")
 def enumerations_add_up(ctx: CheckContext) -> Iterator[Finding]:
     for sid, text in _texts(ctx):
-        for total, parts, quote in _breakdowns(text):
+        for total, parts, quote, complete in _breakdowns(text):
             if len(parts) < 2 or any(m.approx for m in [total, *parts]):
                 continue
             # the last part may leave out the measure word ("财政信息10"): it is the list's
@@ -207,6 +213,8 @@ def enumerations_add_up(ctx: CheckContext) -> Iterator[Finding]:
             start = text.find(quote)
             loc = {"quote": quote, "start": start, "end": start + len(quote)}
             expr = "+".join(_fmt(m.value) for m in parts)
+            if got < total.value and not complete:
+                continue  # "其中A、B": some parts named, not all of them
             if got == total.value:
                 yield ctx.passed(
                     f"列举之和 {expr}={_fmt(got)}，与总数一致。",
