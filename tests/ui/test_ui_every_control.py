@@ -40,7 +40,7 @@ pytestmark = [
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "ui" / "story"  # → docs/screenshots
 OFFICE_KEY = "sk-office-secret"
 # a model's reply that tries to make the browser fetch something
 HOSTILE_REPLY = (
@@ -264,8 +264,14 @@ class Browser:
         self.close_toasts()
 
     def close_toasts(self) -> None:
-        for close in self.page.locator("[data-testid=toast-close]").all():
-            if close.is_visible():
+        """Close the pop-ups of this step (the same message may come twice: a box's blur and
+        the click that caused it both save)."""
+        for _ in range(3):
+            self.settle(300)
+            shown = [
+                c for c in self.page.locator("[data-testid=toast-close]").all() if c.is_visible()
+            ]
+            for close in shown:
                 close.click()
 
     def check(self, where: str) -> None:
@@ -275,6 +281,9 @@ class Browser:
         assert not self.world.server_errors, f"{where}: server log: {self.world.server_errors}"
         badges = page.locator("span.error:visible, .toast-body.error:visible").all_inner_texts()
         assert not badges, f"{where}: error badge or pop-up: {badges}"
+        # a pop-up the step expected was read and closed (`told`): any other is a failure
+        popups = page.locator(".toast-body:visible").all_inner_texts()
+        assert not popups, f"{where}: unexpected pop-up: {popups}"
         text = page.evaluate(
             "() => document.body.innerText + ' ' + [...document.querySelectorAll("
             "'input[placeholder]:not([type=hidden]), textarea[placeholder]')]"

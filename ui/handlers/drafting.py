@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 from assistant.checks.guard import FLAG_LABELS
 from assistant.compare.wording import diff_text
 from assistant.config import LLMSettings
-from assistant.errors import AssistantError, InputError, RefusedError
+from assistant.errors import AssistantError, ConflictError, InputError, RefusedError
 from assistant.report import SECTION_IDS, Report, Section
 from assistant.report.layout import SectionId
 from assistant.service import Assistant
@@ -240,16 +240,23 @@ def edit(
     if text == opened.report.text(section):  # type: ignore[arg-type]
         return ws.save(assistant, opened, opened.report, author=author)  # the stored version
     s = section_state(assistant, opened, section)
-    assistant.store.add_draft(
-        opened.id,
-        section,
-        text,
-        author_kind="person",
-        author=author,
-        flags=[flag_dict(f) for f in flags],
-        based_on=s.head.number if s.head else None,
-    )
-    return ws.save(assistant, opened, _with_text(opened.report, section, text), author=author)
+    try:
+        assistant.store.add_draft(
+            opened.id,
+            section,
+            text,
+            author_kind="person",
+            author=author,
+            flags=[flag_dict(f) for f in flags],
+            based_on=s.head.number if s.head else None,
+        )
+    except ConflictError:
+        # 保存修改 and leaving the box both save: the other event stored this very text
+        head = assistant.store.draft(opened.id, section)
+        if head is None or head.text != text:
+            raise
+    latest = ws.open_report(assistant, opened.id).report
+    return ws.save(assistant, opened, _with_text(latest, section, text), author=author)
 
 
 def restore(
