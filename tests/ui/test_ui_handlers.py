@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from assistant.errors import InputError, LLMError
+from assistant.errors import ConflictError, InputError, LLMError
 from assistant.service import Assistant
 from tests.support.openai_stub import OpenAIStub, Reply
 from ui.demo import DEMO_AGENCY, seed_demo
@@ -653,3 +653,45 @@ def test_citations_are_provenance_in_the_reviewer_package_never_in_the_report(
     assert "[1]" not in (tmp_path / "报告.md").read_text(encoding="utf-8")
     package = done.package.read_text(encoding="utf-8")  # type: ignore[union-attr]
     assert "三、正文引用的资料" in package and "\\[1] " in package
+
+
+def test_a_grid_resending_its_old_frame_puts_nothing_back(
+    assistant: Assistant, demo: dict[str, int]
+) -> None:
+    """Two pages on one report: after the second page's merged save, its grid may send the old
+    frame once more, with the page's new version. What the grid held at that save is no edit:
+    the first page's cell stays; a cell the second page really changes is still written, and a
+    cell both changed is still a conflict."""
+    key = "2021:apply:0"
+    block = th.blocks_by_key()[key]
+    loaded = th.block_rows(ws.current(assistant, demo).report, block)
+    one = [list(r) for r in loaded]
+    one[0][1] = "11"
+    first, _ = th.edit_grid(assistant, demo, key, one, author="甲")
+    two = [list(r) for r in loaded]
+    two[1][1] = "12"  # another cell, from a page that has not seen the first save
+    merged, shown = th.edit_grid(assistant, demo, key, two, author="乙")
+    held = th.held_values(block, two, shown)
+    # the old frame once more, now with the merged version: nothing is put back
+    again, _ = th.edit_grid(assistant, merged.state(), key, two, author="乙", held=held)
+    report = assistant.store.load_report(demo["id"]).report
+    assert again.version == merged.version
+    assert (
+        report.value("apply.new.natural_person"),
+        report.value("apply.carry_in.natural_person"),
+    ) == (11, 12)
+    # without what the page held, the same frame is read as an edit (the cause of the loss)
+    assert th.apply_rows(report, block, two).value("apply.new.natural_person") != 11
+    # a cell this page really changes in its old frame is written, alone
+    two[2][1] = "5"
+    third, _ = th.edit_grid(assistant, merged.state(), key, two, author="乙", held=held)
+    report = assistant.store.load_report(demo["id"]).report
+    assert third.version == merged.version + 1
+    assert (report.value("apply.new.natural_person"), report.value(block.cell_ids[2][0])) == (
+        11,
+        5,
+    )
+    # the same cell changed on both sides is still refused
+    one[2][1] = "987"
+    with pytest.raises(ConflictError, match="为避免覆盖"):
+        th.edit_grid(assistant, first.state(), key, one, author="甲")

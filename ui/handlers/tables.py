@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,28 +128,49 @@ def block_rows(report: Report | None, block: EditBlock) -> list[list[str]]:
     return rows
 
 
+def typed_text(value: Any) -> str:
+    """A grid value as text, the way the page compares it with what is stored."""
+    text = "" if value is None else str(value).strip()
+    return "" if text in ("nan", "None") else text  # an emptied pandas cell
+
+
 def apply_rows(
     report: Report,
     block: EditBlock,
     rows: Sequence[Sequence[Any]],
     shown_before: Mapping[str, str] | None = None,
+    held: Mapping[str, Collection[str]] | None = None,
 ) -> Report:
     """The report with the grid's values written back. Labels are ignored (they are fixed); only
     values that differ from what the page was showing are re-read, so a cell keeps its
     provenance. `shown_before` holds what the page showed of cells saved since it loaded them
-    (someone else's edits it has not seen): such a cell, left as it was, is not this edit."""
+    (someone else's edits it has not seen): such a cell, left as it was, is not this edit.
+    `held` holds, per cell, the values this page's grid had at its last save (what it sent and
+    what it was given back): the grid may send that old frame once more after the save's
+    redraw (with the page's new version), and a value it already held is not this edit."""
     layout = report.layout
     before = shown_before or {}
+    had = held or {}
     changed: dict[str, Cell] = {}
     for ids, row in zip(block.cell_ids, rows, strict=False):
         for cid, value in zip(ids, list(row)[1:], strict=False):
-            text = "" if value is None else str(value).strip()
-            if text in ("nan", "None"):  # an emptied pandas cell
-                text = ""
-            if text == before.get(cid, _shown(report.cell(cid))):
+            text = typed_text(value)
+            if text == before.get(cid, _shown(report.cell(cid))) or text in had.get(cid, ()):
                 continue
             changed[cid] = parse_cell(text, unit=layout.cell(cid).unit, source=ENTRY_SOURCE)
     return report.with_cells(changed) if changed else report
+
+
+def held_values(block: EditBlock, *frames: Sequence[Sequence[Any]]) -> dict[str, list[str]]:
+    """Per cell of the grid, the values it held in these frames (sent, then shown back)."""
+    out: dict[str, list[str]] = {}
+    for frame in frames:
+        for ids, row in zip(block.cell_ids, frame, strict=False):
+            for cid, value in zip(ids, list(row)[1:], strict=False):
+                text = typed_text(value)
+                if text not in out.setdefault(cid, []):
+                    out[cid].append(text)
+    return out
 
 
 def describe_cells(report: Report, cells: Sequence[str]) -> str:
@@ -239,14 +260,16 @@ def edit_grid(
     rows: Sequence[Sequence[Any]],
     *,
     author: str,
+    held: Mapping[str, Collection[str]] | None = None,
 ) -> tuple[ws.Opened, list[list[str]]]:
-    """Save one edited grid at once and return the grid as stored (values normalised)."""
+    """Save one edited grid at once and return the grid as stored (values normalised).
+    `held`: what the page's grid held at its previous save (see `apply_rows`)."""
     opened = ws.current(assistant, state)
     block = blocks_by_key()[key]
     if block.format != opened.report.format:
         raise InputError("这张表不属于当前报告的格式，请刷新页面后再填写。")
     # saved even when nothing changed: the page then catches up with the stored version
-    report = apply_rows(opened.report, block, rows, ws.shown_before(assistant, opened))
+    report = apply_rows(opened.report, block, rows, ws.shown_before(assistant, opened), held)
     saved = ws.save(assistant, opened, report, author=author)
     return saved, block_rows(saved.report, block)
 

@@ -58,6 +58,9 @@ def build(page: Page) -> dict[str, Any]:
     grids: dict[str, gr.Dataframe] = {}
     columns: dict[str, gr.Column] = {}
     findings_state = gr.State([])
+    # per grid, what it held at this page's last save of it (th.apply_rows: a re-sent old frame
+    # is no edit); emptied whenever the grids are redrawn from the stored report
+    held_state = gr.State({})
     with gr.Row():
         with gr.Column(scale=3):
             gr.Markdown(
@@ -143,6 +146,7 @@ def build(page: Page) -> dict[str, Any]:
                 [],
                 [],
                 "",
+                {},
             ]
         report = ws.current(a, state).report
         frames = [
@@ -159,18 +163,33 @@ def build(page: Page) -> dict[str, Any]:
             rows,
             cells,
             th.notes_markdown(a, state),
+            {},
         ]
 
     def make_edit(key: str) -> Any:
         def edit(
-            state: dict[str, int] | None, frame: pd.DataFrame, request: gr.Request
+            state: dict[str, int] | None,
+            frame: pd.DataFrame,
+            held: dict[str, Any] | None,
+            request: gr.Request,
         ) -> tuple[Any, ...]:
             sent = frame.values.tolist()
-            opened, rows = th.edit_grid(a, state, key, sent, author=author_of(request))
+            had = (
+                (held or {}).get(key)
+                if state and (held or {}).get("id") == state.get("id")
+                else None
+            )
+            opened, rows = th.edit_grid(a, state, key, sent, author=author_of(request), held=had)
             text, frows, cells = check_view(opened.report)
-            typed = [["" if v is None else str(v).strip() for v in row] for row in sent]
+            typed = [[th.typed_text(v) for v in row] for row in sent]
+            block = th.blocks_by_key()[key]
+            kept: dict[str, Any] = (
+                dict(held or {}) if (held or {}).get("id") == opened.id else {"id": opened.id}
+            )
+            kept[key] = th.held_values(block, sent, rows)
             return (
                 opened.state(),
+                kept,
                 banner_text(opened.report, opened.version),
                 # redrawn only when the stored values read differently (1,000 → 1000, another
                 # person's edit): a redraw while the clerk types in the next cell loses it
@@ -226,8 +245,8 @@ def build(page: Page) -> dict[str, Any]:
         listen(
             grid.input,
             make_edit(key),
-            [page.state, grid],
-            [page.state, page.banner, grid, summary, findings, findings_state, marks],
+            [page.state, grid, held_state],
+            [page.state, held_state, page.banner, grid, summary, findings, findings_state, marks],
         ).then(None, [marks], None, js=_PAINT_JS)
     listen(findings.select, pick_finding, [page.state, findings_state], [marks, where]).then(
         None, [marks], None, js=_PAINT_JS
@@ -249,7 +268,16 @@ def build(page: Page) -> dict[str, Any]:
     page.on_open(
         refresh,
         [page.state],
-        [columns["2021"], columns["2019"], *all_grids, summary, findings, findings_state, notes],
+        [
+            columns["2021"],
+            columns["2019"],
+            *all_grids,
+            summary,
+            findings,
+            findings_state,
+            notes,
+            held_state,
+        ],
     )
     return {
         "grids": grids,
