@@ -211,14 +211,15 @@ def _rule_order(rule_id: str) -> tuple[int, str, int]:
 
 def _load_rule_modules() -> None:
     # importing the modules registers their rules; each module holds one family of SPEC c
+    # (found in this file's folder, not through the package object: the package imports this
+    # module, and importing it back from here made the only cycle of the import graph)
     import importlib
     import pkgutil
+    from pathlib import Path
 
-    import assistant.checks as pkg
-
-    for info in pkgutil.iter_modules(pkg.__path__):
+    for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
         if info.name.startswith("rules_"):
-            importlib.import_module(f"assistant.checks.{info.name}")
+            importlib.import_module(f"{__package__}.{info.name}")
 
 
 def run_checks(

@@ -15,7 +15,7 @@ from assistant.ingest.ocrengine import Word
 if TYPE_CHECKING:
     import numpy as np
 
-    from assistant.ingest.scan import ScanRead
+    from assistant.ingest.scancells import ScanRead
 
 _MIN_FIGURES = 3  # a line with this many separate figures is a table row
 _SHORT = 10  # characters: a header or label word; a longer word spanning the figures is prose
@@ -44,7 +44,7 @@ def find_tables(
     is_value: Callable[[str], bool],
 ) -> tuple[list[tuple[float, Table]], set[int]]:
     """Tables among the page's text lines (top to bottom), and the indices of the lines used."""
-    from assistant.ingest.scan import cell_value
+    from assistant.ingest.scancells import cell_value
 
     valueish = is_value
     rows = [

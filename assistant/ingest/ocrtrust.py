@@ -11,7 +11,7 @@ from functools import cache
 from assistant.ingest.assemble import Given, assemble
 from assistant.ingest.blocks import Block
 from assistant.ingest.entry import check_value, where
-from assistant.ingest.scan import ScanRead, Seen
+from assistant.ingest.scancells import ScanRead, Seen
 from assistant.report.cells import Cell, Number, format_number
 from assistant.report.layout import FormatVersion, RowSpec, load_layout
 from assistant.report.model import (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import struct
 import warnings
 import zlib
@@ -13,43 +12,13 @@ from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
 from assistant.errors import InputError, NeedsOCRError
-from assistant.ingest.assemble import Given, assemble, line_cells
-from assistant.ingest.sections import match_heading
+from assistant.ingest.assemble import Given, assemble
+from assistant.ingest.pdflines import unwrap
 from assistant.ingest.text import plain_hanzi, text_blocks
 from assistant.report.layout import FormatVersion
 from assistant.report.model import Report
 
-_PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?)\s*$"
-)
-_ENDS_SENTENCE = tuple("。；！？：:;!?）)”」』")
 _MIN_CHARS_PER_PAGE = 20
-
-
-def unwrap(lines: list[str]) -> list[str]:
-    """A PDF breaks paragraphs into lines; join a line to the one before unless the one before
-    ends a sentence, or either is a heading or a table row."""
-    out: list[str] = []
-    for line in lines:
-        text = line.strip()
-        if _PAGE_NUMBER.match(text):
-            continue
-        if (
-            out
-            and out[-1]
-            and text
-            and len(out[-1]) >= 15
-            and not out[-1].endswith(_ENDS_SENTENCE)
-            and not match_heading(out[-1])
-            and not match_heading(text)
-            and not ("年度报告" in out[-1] and len(out[-1]) <= 60)
-            and line_cells(out[-1]) is None
-            and line_cells(text) is None
-        ):
-            out[-1] += text
-        else:
-            out.append(text)
-    return out
 
 
 def _opens_without_password(reader: PdfReader, path: Path) -> bool:

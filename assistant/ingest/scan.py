@@ -4,12 +4,9 @@ engine read stays tied to its page, box and confidence until it is trusted or le
 
 from __future__ import annotations
 
-import re
 import sys
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +14,14 @@ from assistant.errors import InputError, NeedsOCRError
 from assistant.ingest.assemble import Given
 from assistant.ingest.blocks import Block, Paragraph, Table, TableCell
 from assistant.ingest.ocrengine import Word
+from assistant.ingest.scancells import (
+    ScanRead,
+    Seen,
+    box_of,
+    cell_value,
+    group_lines,
+    is_valueish,
+)
 from assistant.report.layout import FormatVersion
 from assistant.report.model import OCR_CHECK, ReadNote, Report
 
@@ -27,11 +32,6 @@ if TYPE_CHECKING:
 
 # rendering scale: 200 dpi keeps a table's digits ~25 px high, what the detector sees best
 RENDER_DPI = 200
-# what a table cell's content may be to count as a value (OCR's O for 0, l for 1 included, so
-# that a misread digit is caught as such instead of becoming a label)
-_VALUEISH = re.compile(r"^[0-9０-９OoIl|.,，．/／—\-–－+]{1,12}$")
-_PLACEHOLDER = re.compile(r"\b9\d{8}\b")
-_FIRST_PLACEHOLDER = 900_000_000
 MAX_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 million
 
 ProgressFn = Callable[[int, int], None]
@@ -56,46 +56,6 @@ def quiet() -> Iterator[None]:
         yield
     finally:
         progress = saved
-
-
-@dataclass(frozen=True)
-class Seen:
-    """A value as the engine saw it: text, confidence, page (1-based) and box (page pixels at
-    RENDER_DPI), and what makes its place uncertain ("" when it is certain)."""
-
-    text: str
-    score: float
-    page: int
-    box: tuple[int, int, int, int]
-    doubt: str = ""
-
-    def where(self) -> str:
-        x0, y0, x1, y1 = self.box
-        return f"第{self.page}页({x0},{y0})-({x1},{y1})"
-
-
-@dataclass
-class ScanRead:
-    """What the OCR pages gave: blocks in page order, and the values behind the placeholders."""
-
-    blocks: list[Block] = field(default_factory=list)
-    seen: dict[str, Seen] = field(default_factory=dict)
-    pages: int = 0
-
-    def placeholder(self, seen: Seen) -> str:
-        key = str(_FIRST_PLACEHOLDER + len(self.seen))
-        self.seen[key] = seen
-        return key
-
-    def restore(self, text: str) -> str:
-        """Text with every placeholder put back to what was seen."""
-        if not self.seen:
-            return text
-        return _PLACEHOLDER.sub(lambda m: self.seen[m[0]].text if m[0] in self.seen else m[0], text)
-
-
-def is_valueish(text: str) -> bool:
-    return bool(_VALUEISH.match(unicodedata.normalize("NFKC", text).replace(" ", "")))
 
 
 # ------------------------------------------------------------------ page images
@@ -176,7 +136,7 @@ def read_page(image: np.ndarray, page: int, read: ScanRead) -> list[tuple[float,
         table = _grid_table(gray, grid, [words[i] for i in inside], page, read)
         table.location = f"第{page}页第{k}个表格"
         items.append((grid.box[1], table))
-    lines = _group_lines([w for i, w in enumerate(words) if i not in taken])
+    lines = group_lines([w for i, w in enumerate(words) if i not in taken])
     tables, used = borderless.find_tables(lines, gray, page, read, is_valueish)
     items.extend(tables)
     for y, text in _text_lines([x for i, x in enumerate(lines) if i not in used], page, read):
@@ -223,16 +183,6 @@ def _inside(x: float, y: float, box: tuple[int, int, int, int], margin: int = 0)
     return box[0] - margin <= x <= box[2] + margin and box[1] - margin <= y <= box[3] + margin
 
 
-def _overlap_share(w: Word, box: tuple[int, int, int, int]) -> float:
-    """How much of the word's width lies inside the box's columns."""
-    width = max(w.x1 - w.x0, 1.0)
-    return max(0.0, min(w.x1, box[2]) - max(w.x0, box[0])) / width
-
-
-def _box(w: Word) -> tuple[int, int, int, int]:
-    return (round(w.x0), round(w.y0), round(w.x1), round(w.y1))
-
-
 def _grid_table(
     gray: np.ndarray, grid: Grid, words: list[Word], page: int, read: ScanRead
 ) -> Table:
@@ -249,68 +199,6 @@ def _grid_table(
     return Table(cells)
 
 
-def cell_value(
-    gray: np.ndarray,
-    words: list[Word],
-    box: tuple[int, int, int, int],
-    page: int,
-    read: ScanRead,
-) -> str:
-    """A cell's text, a value as its placeholder. The detector can miss a lone small digit: an
-    empty cell with ink in it is read on its own, and marked unreadable if that fails too."""
-    from assistant.ingest import ocrengine, ruling
-
-    if not words:
-        x0, y0, x1, y1 = box
-        pad = 6
-        crop = ruling.ink(gray[y0:y1, x0:x1])[pad:-pad, pad:-pad] if y1 - y0 > 3 * pad else None
-        if crop is not None and crop.size and (crop > 0).mean() > 0.004:
-            text, score = ocrengine.recognize_line(gray[y0 + 2 : y1 - 2, x0 + 2 : x1 - 2])
-            words = [
-                Word(text if text.strip() else "?", score if text.strip() else 0.0, x0, y0, x1, y1)
-            ]
-    return _cell_text(words, box, page, read)
-
-
-def _cell_text(words: list[Word], box: tuple[int, int, int, int], page: int, read: ScanRead) -> str:
-    if not words:
-        return ""
-    values = [w for w in words if is_valueish(w.text) or w.text == "?"]
-    if values and len(values) == len(words):
-        text = "".join(w.text for w in sorted(values, key=lambda w: w.x0))
-        doubt = ""
-        if len(values) > 1:
-            doubt = f"一格中识别出{len(values)}段文字（{'、'.join(w.text for w in values)}）"
-        elif _overlap_share(values[0], box) < 0.8:
-            doubt = "数字跨过了表格线，无法确定属于哪一格"
-        score = min(w.score for w in values)
-        x0 = min(w.x0 for w in values)
-        y0 = min(w.y0 for w in values)
-        x1 = max(w.x1 for w in values)
-        y1 = max(w.y1 for w in values)
-        return read.placeholder(
-            Seen(text, score, page, _box(Word(text, score, x0, y0, x1, y1)), doubt)
-        )
-    lines = _group_lines(words)
-    return "".join("".join(w.text for w in line) for line in lines)
-
-
-def _group_lines(words: list[Word]) -> list[list[Word]]:
-    """Words → lines (top to bottom), each left to right: a word joins the line whose middle
-    lies within its own height."""
-    lines: list[list[Word]] = []
-    for w in sorted(words, key=lambda w: w.cy):
-        if lines:
-            last = lines[-1]
-            mid = sum(x.cy for x in last) / len(last)
-            h = max(min(w.height, last[0].height), 1.0)
-            if abs(w.cy - mid) <= h * 0.5:
-                last.append(w)
-                continue
-        lines.append([w])
-    return [sorted(line, key=lambda w: w.x0) for line in lines]
-
-
 def _text_lines(lines: list[list[Word]], page: int, read: ScanRead) -> list[tuple[float, str]]:
     """Words outside ruled tables → text lines. A value standing alone (a borderless table's
     cell) becomes a placeholder token, so that its place is judged like any table text."""
@@ -321,7 +209,7 @@ def _text_lines(lines: list[list[Word]], page: int, read: ScanRead) -> list[tupl
         for w in line:
             text = w.text
             if is_valueish(text) and len(line) > 1:
-                text = read.placeholder(Seen(w.text, w.score, page, _box(w)))
+                text = read.placeholder(Seen(w.text, w.score, page, box_of(w)))
             gap = " " if prev is not None and (w.x0 - prev.x1) > 0.8 * w.height else ""
             if prev is not None and (is_valueish(w.text) or is_valueish(prev.text)):
                 gap = " "
@@ -368,7 +256,7 @@ def read(path: Path, *, format: FormatVersion | None = None, given: Given | None
     """A photographed or scanned page saved as .png/.jpg."""
     from assistant.ingest import ocrengine
     from assistant.ingest.ocrtrust import finish
-    from assistant.ingest.pdf import unwrap
+    from assistant.ingest.pdflines import unwrap
 
     if not ocrengine.available():
         raise NeedsOCRError(ocrengine.missing_message(path.name), source=path)
@@ -392,7 +280,7 @@ def read_pdf(
     text layer, in page order."""
     from assistant.ingest import ocrengine
     from assistant.ingest.ocrtrust import finish
-    from assistant.ingest.pdf import unwrap
+    from assistant.ingest.pdflines import unwrap
 
     if not ocrengine.available():
         if len(scanned) == len(texts):
@@ -420,7 +308,7 @@ def _without_ocr(
 ) -> Report:
     from assistant.ingest import ocrengine
     from assistant.ingest.assemble import assemble
-    from assistant.ingest.pdf import unwrap
+    from assistant.ingest.pdflines import unwrap
 
     lines = [x for i, t in enumerate(texts) if i not in scanned for x in t.split("\n")]
     report, _ = assemble(

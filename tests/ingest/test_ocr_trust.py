@@ -18,7 +18,7 @@ pytest.importorskip(
 from assistant.errors import NeedsOCRError
 from assistant.ingest import ocrengine, read_report, ruling
 from assistant.ingest.ocrtrust import identities, resolve
-from assistant.ingest.scan import ScanRead, Seen, is_valueish
+from assistant.ingest.scancells import ScanRead, Seen, is_valueish
 from assistant.report.cells import Cell
 from assistant.report.model import OCR_CHECK, OCR_SUMMARY, Report
 
