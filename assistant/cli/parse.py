@@ -14,10 +14,10 @@ from assistant.config import load_settings
 from assistant.ingest import read_report
 from assistant.ingest.sections import Preamble, read_preamble
 from assistant.report.dataschema import dump
-from assistant.report.layout import SECTION_IDS, format_info, load_layout
+from assistant.report.layout import SECTION_IDS, format_info, load_layout, preamble_name
 from assistant.report.model import OCR_CHECK, OCR_SOURCE, OCR_SUMMARY, Report
 
-_SECTION_NAMES = {"preamble": "前言"}
+_SECTION_NAMES = {"preamble": preamble_name()}
 
 
 def _preamble(report: Report) -> Preamble:

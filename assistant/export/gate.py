@@ -12,7 +12,7 @@ from assistant.checks import SEVERITY_LABELS, CheckResult, Finding, run_checks
 from assistant.errors import ExportError, PublishGateError
 from assistant.report import NARRATIVE_SECTIONS, SECTION_IDS, Report, SectionId, section_spec
 from assistant.report.derived import apply_table_id
-from assistant.report.layout import load_sections
+from assistant.report.layout import load_sections, preamble_name
 from assistant.report.markers import TODO_PATTERN
 
 ExportKind = Literal["征求意见稿", "正式稿"]  # the same values as the workspace's export records
@@ -36,7 +36,10 @@ DECISION_LABELS = {"confirm": "确认需修改", "dismiss": "忽略"}
 # and document numbers (7号楼14层, 国务院令第711号): not statistics.
 GUARDED_SECTIONS: tuple[SectionId, ...] = SECTION_IDS[1:]
 # how a blocker names its section: by number, the opening paragraphs as 开头
-_SECTION_NAMES: dict[str, str] = {"preamble": "开头", **{s.id: s.number for s in load_sections()}}
+_SECTION_NAMES: dict[str, str] = {
+    "preamble": preamble_name(),
+    **{s.id: s.number for s in load_sections()},
+}
 
 
 @dataclass(frozen=True)

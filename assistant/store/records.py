@@ -8,6 +8,7 @@ from typing import Any, Literal, get_args
 
 from assistant.errors import InputError
 from assistant.report import SECTION_IDS, Report, section_spec
+from assistant.report.layout import preamble_name
 
 # "kept": a person chose 不采用, and the accepted text was stored again as the newest version
 AuthorKind = Literal["person", "llm", "composer", "kept"]
@@ -162,7 +163,7 @@ def when(value: dt.datetime) -> str:
 def section_label(section: str) -> str:
     """The Chinese name of a section for messages: "五、存在的主要问题及改进情况"."""
     if section == "preamble":
-        return "开头部分"
+        return preamble_name()
     return section_spec(section).full_heading  # type: ignore[arg-type]
 
 

@@ -680,7 +680,7 @@ def _fill_template(template: Path, out: Path) -> Path:
 
 STORY_AGENCY = "某县教育局"
 SECTIONS = (
-    "开头部分",
+    "引言",
     "一、总体情况",
     "二、主动公开政府信息情况",
     "三、收到和处理政府信息公开申请情况",
@@ -760,7 +760,7 @@ def test_the_clerks_story_from_an_empty_workspace(world: World) -> None:
     for label in SECTIONS:
         b.radio("section-pick", label)
         b.settle()
-        sid = {"开头部分": "preamble"}.get(label)
+        sid = {"引言": "preamble"}.get(label)
         section = sid or _section_id(label)
         b.server.stub.push(Reply.text(f"{label}：本年度依法做好政府信息公开工作。"))
         b.run("draft-btn", section)

@@ -171,7 +171,7 @@ def test_versions_accept_reject_edit_restore(assistant: Assistant, demo: dict[st
     html = dh.flags_html(state.head.text, state.flags)
     assert '<span class="xxgk-flag" title="数字“9”找不到出处">9</span>' in html
     rows = dh.section_rows(assistant, opened.state())
-    assert rows[0][:2] == ["开头部分", "待采用"]
+    assert rows[0][:2] == ["引言", "待采用"]
 
     dh.reject(assistant, opened.state(), sid, author="张三")
     kept = dh.section_state(assistant, ws.current(assistant, opened.state()), sid)
