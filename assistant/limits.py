@@ -146,7 +146,9 @@ def gunzip(data: bytes, name: str, limits: LimitSettings = DEFAULT_LIMITS) -> by
 
 # ---- data files: JSON structure before parsing -------------------------------------------------
 
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
+# unrolled (a run of plain characters in one step, not one alternation per character): the
+# per-character form cost 0.25 ms on every report and took reading + checking below 2,000/s
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 _BRACKETS_ONLY = bytes(c for c in range(256) if c not in b"[]{}")
 _MAX_EXPONENT_DIGITS = 2  # 1e99 at most: a number's digits, written out, stay in the hundreds
 
