@@ -11,7 +11,7 @@ from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text
 
 from assistant.errors import InputError
 from assistant.report.model import Agency, Report
-from assistant.store.models import TABLES_IN_ORDER
+from assistant.store.models import TABLES_IN_ORDER, note_digest
 from assistant.store.records import AUTHOR_KINDS
 
 # values a column may hold beyond its type, as the workspace writes them (workspace.py)
@@ -53,7 +53,10 @@ def _type_problem(column: Any, value: Any) -> str:
 
 
 def _model_problem(table: str, row: dict[str, Any]) -> str:
-    """The JSON columns hold our pydantic models: they must validate as the app reads them."""
+    """The JSON columns hold our pydantic models: they must validate as the app reads them;
+    a note's digest is its text's (the key that keeps one note per text, migration 0004)."""
+    if table == "notes" and row["digest"] != note_digest(row["text"]):
+        return "的摘要与备注文字不符"
     try:
         if table == "agencies":
             Agency.model_validate(row["profile"])

@@ -11,8 +11,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from assistant.errors import StoreError
 
@@ -112,3 +114,16 @@ def migrate(engine: Engine) -> None:
             f"无法打开工作区数据库（{_safe(str(engine.url))}）：{exc.orig}。"
             "请确认目录可写、数据库服务已启动，或稍后重试。"
         ) from exc
+
+
+def insert_unless_present(
+    session: Session, model: Any, row: dict[str, Any], key: tuple[str, ...]
+) -> Any:
+    """INSERT … ON CONFLICT (key) DO NOTHING in this database's dialect: a row that another
+    transaction stored first (committed, or committing while this one waits on the key) is
+    skipped, not an error. Add `.returning(…)` to learn whether it was inserted."""
+    dialect = session.get_bind().dialect.name
+    module = {"postgresql": postgresql, "sqlite": sqlite}.get(dialect)
+    if module is None:
+        raise StoreError(f"工作区数据库类型 {dialect} 不受支持：请使用 SQLite 或 PostgreSQL。")
+    return module.insert(model).values(row).on_conflict_do_nothing(index_elements=list(key))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -78,13 +79,24 @@ class ChangeRow(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+def note_digest(text: str) -> str:
+    """sha256 of a note's text: the unique key holds this, not the text, since PostgreSQL
+    cannot index a long text and a note may be long."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+NOTE_KEY = ("report_id", "section", "digest")  # one note per text per section (migration 0004)
+
+
 class NoteRow(Base):
     __tablename__ = "notes"
+    __table_args__ = (UniqueConstraint(*NOTE_KEY, name="uq_notes_report_section_digest"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
     section: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))  # note_digest(text)
     author: Mapped[str] = mapped_column(String(100))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 

@@ -1,30 +1,23 @@
-"""The workspace repository: every read and save of reports, drafts, notes and decisions."""
+"""The workspace repository: agencies, reports, their recorded changes and drafts (notes, chat,
+decisions and exports in annotations.py, the database and its transactions in transactions.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, Literal, cast
+from collections.abc import Sequence
+from typing import Any, Literal
 
-from sqlalchemy import Engine, func, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assistant.config import Settings
 from assistant.errors import ConflictError, InputError, StoreError
 from assistant.report import Agency, Report
-from assistant.store.engine import WRITE, create_workspace_engine, migrate, sqlite_url
+from assistant.store.annotations import Annotations
 from assistant.store.models import (
     AgencyRow,
     ChangeRow,
-    ChatRow,
-    DecisionRow,
     DraftRow,
-    ExportRow,
-    NoteRow,
     ReportRow,
     utcnow,
 )
@@ -32,14 +25,7 @@ from assistant.store.records import (
     AUTHOR_KINDS,
     AuthorKind,
     Change,
-    ChatEntry,
-    ChatKind,
-    Decision,
-    DecisionKind,
     DraftVersion,
-    ExportKind,
-    ExportRecord,
-    Note,
     ReportSummary,
     StoredReport,
     aware,
@@ -50,61 +36,12 @@ from assistant.store.records import (
     when,
 )
 
-log = logging.getLogger(__name__)
-
 HEAD: Literal["head"] = "head"
-_EXPORT_KINDS = ("征求意见稿", "正式稿")
 
 
-class Workspace:
-    """One workspace database. Every public method is one transaction."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.engine: Engine = create_workspace_engine(url)
-        migrate(self.engine)
-
-    @classmethod
-    def open(cls, settings: Settings) -> Workspace:
-        """The workspace of these settings: XXGK_DATABASE_URL, else SQLite in the home folder."""
-        if settings.database_url:
-            return cls(settings.database_url)
-        home = Path(settings.paths.home)
-        try:
-            home.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                f"无法创建工作区目录 {home}：{exc.strerror}。请检查 XXGK_HOME。"
-            ) from exc
-        return cls(sqlite_url(home))
-
-    def close(self) -> None:
-        self.engine.dispose()
-
-    def __enter__(self) -> Workspace:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _tx(self, *, write: bool = False) -> Iterator[Session]:
-        try:
-            with self.engine.connect() as conn:
-                if write:
-                    conn.execution_options(**{WRITE: True})
-                with conn.begin(), Session(bind=conn, expire_on_commit=False) as session:
-                    yield session
-                    session.flush()
-        except OperationalError as exc:
-            raise StoreError(
-                f"工作区数据库暂时无法读写：{exc.orig}。可能有其他人正在保存，请稍后重试。"
-            ) from exc
-        except DBAPIError as exc:  # a constraint the code above did not expect: nothing was saved
-            raise StoreError(
-                f"工作区数据库拒绝了这次保存（{type(exc.orig).__name__}），没有写入任何内容。"
-                "请确认报告仍然存在，重新打开后再试。"
-            ) from exc
+class Workspace(Annotations):
+    """One workspace database: agencies, reports and their drafts here; notes, chat, decisions
+    and exports in annotations.py. Every public method is one transaction."""
 
     # agencies ---------------------------------------------------------------------------
 
@@ -438,175 +375,6 @@ class Workspace:
             incomplete=old.incomplete,
             sources=old.sources,
         )
-
-    # notes, chat, decisions, exports ----------------------------------------------------
-
-    def add_note(self, report_id: int, section: str, text: str, *, author: str) -> bool:
-        """Keep a note; the same text twice in a section is kept once (a button and the blur
-        that comes with it both save). Checked in the write transaction, so two saves at once
-        cannot both add it. Returns whether it was added."""
-        check_section(section)
-        with self._tx(write=True) as s:
-            same = s.scalar(
-                select(NoteRow.id).where(
-                    NoteRow.report_id == report_id, NoteRow.section == section, NoteRow.text == text
-                )
-            )
-            if same is not None:
-                return False
-            s.add(
-                NoteRow(report_id=report_id, section=section, text=text, author=author, at=utcnow())
-            )
-            return True
-
-    def notes(self, report_id: int, section: str | None = None) -> list[Note]:
-        with self._tx() as s:
-            q = select(NoteRow).where(NoteRow.report_id == report_id)
-            if section is not None:
-                q = q.where(NoteRow.section == section)
-            return [
-                Note(r.section, r.text, r.author, aware(r.at))
-                for r in s.scalars(q.order_by(NoteRow.id))
-            ]
-
-    def add_chat(
-        self,
-        report_id: int,
-        section: str,
-        role: str,
-        content: str,
-        *,
-        author: str = "",
-        kind: ChatKind = "message",
-        sources: Sequence[Any] | None = None,
-        draft_number: int | None = None,
-    ) -> None:
-        check_section(section)
-        with self._tx(write=True) as s:
-            s.add(
-                ChatRow(
-                    report_id=report_id,
-                    section=section,
-                    role=role,
-                    content=content,
-                    author=author,
-                    at=utcnow(),
-                    kind=kind,
-                    sources=list(sources) if sources is not None else None,
-                    draft_number=draft_number,
-                )
-            )
-
-    def chat(self, report_id: int, section: str) -> list[ChatEntry]:
-        with self._tx() as s:
-            rows = s.scalars(
-                select(ChatRow)
-                .where(ChatRow.report_id == report_id, ChatRow.section == section)
-                .order_by(ChatRow.id)
-            )
-            return [
-                ChatEntry(
-                    r.section,
-                    r.role,
-                    r.content,
-                    r.author,
-                    aware(r.at),
-                    r.kind,  # type: ignore[arg-type]
-                    r.sources,
-                    r.draft_number,
-                )
-                for r in rows
-            ]
-
-    def decide(
-        self,
-        report_id: int,
-        fingerprint: str,
-        decision: DecisionKind,
-        *,
-        author: str,
-        reason: str = "",
-    ) -> None:
-        """Confirm or dismiss a finding; a dismissal needs a reason. The latest decision wins."""
-        if decision not in ("confirm", "dismiss"):
-            raise ValueError(f"decision {decision!r}")
-        if decision == "dismiss" and not reason.strip():
-            raise InputError("忽略一条校验发现时必须说明理由。请填写理由后再保存。")
-        with self._tx(write=True) as s:
-            row = s.scalar(
-                select(DecisionRow).where(
-                    DecisionRow.report_id == report_id, DecisionRow.fingerprint == fingerprint
-                )
-            )
-            if row is None:
-                s.add(
-                    DecisionRow(
-                        report_id=report_id,
-                        fingerprint=fingerprint,
-                        decision=decision,
-                        reason=reason,
-                        author=author,
-                        at=utcnow(),
-                    )
-                )
-            else:
-                row.decision, row.reason, row.author, row.at = decision, reason, author, utcnow()
-
-    def decisions(self, report_id: int) -> dict[str, Decision]:
-        with self._tx() as s:
-            rows = s.scalars(select(DecisionRow).where(DecisionRow.report_id == report_id))
-            return {
-                r.fingerprint: Decision(
-                    r.fingerprint,
-                    cast(DecisionKind, r.decision),  # the column holds only what decide() wrote
-                    r.reason,
-                    r.author,
-                    aware(r.at),
-                )
-                for r in rows
-            }
-
-    def record_export(
-        self,
-        report_id: int,
-        *,
-        format: str,
-        kind: ExportKind,
-        path: str | Path,
-        author: str,
-        overrides: Sequence[str] = (),
-    ) -> None:
-        if kind not in _EXPORT_KINDS:
-            raise ValueError(f"export kind {kind!r}")
-        with self._tx(write=True) as s:
-            s.add(
-                ExportRow(
-                    report_id=report_id,
-                    format=format,
-                    kind=kind,
-                    overrides=list(overrides),
-                    path=str(path),
-                    author=author,
-                    at=utcnow(),
-                )
-            )
-
-    def exports(self, report_id: int) -> list[ExportRecord]:
-        with self._tx() as s:
-            rows = s.scalars(
-                select(ExportRow).where(ExportRow.report_id == report_id).order_by(ExportRow.id)
-            )
-            return [
-                ExportRecord(
-                    r.format,
-                    cast(ExportKind, r.kind),  # the column holds only what record_export wrote
-                    list(r.overrides),
-                    r.path,
-                    r.author,
-                    aware(r.at),
-                )
-                for r in rows
-            ]
 
 
 def _draft(r: DraftRow) -> DraftVersion:

@@ -26,6 +26,7 @@ def saved(ws: Workspace, tmp_path: Path) -> dict[str, Any]:
     """A workspace with one report and a draft, and a valid backup of it, as a dict."""
     stored = ws.create_report(zero_report(2025, "某县统计局"), author="张三")
     ws.add_draft(stored.id, "overview", "初稿", author_kind="person", author="张三")
+    ws.add_note(stored.id, "overview", "备注", author="张三")
     backup(ws, tmp_path / "ws.json.gz")
     doc: dict[str, Any] = json.loads(gzip.decompress((tmp_path / "ws.json.gz").read_bytes()))
     ws.create_report(zero_report(2024, "某县统计局"), author="张三")  # later work
@@ -60,6 +61,10 @@ EDITS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
         "不存在",
     ),
     "bad author kind": (lambda d: d["tables"]["drafts"][0].update(author_kind="x"), "author_kind"),
+    "note digest not its text's": (
+        lambda d: d["tables"]["notes"][0].update(text="另一条备注"),
+        "摘要与备注文字不符",
+    ),
     "date not a date": (lambda d: _report_row(d).update(updated_at="昨天"), "updated_at"),
 }
 

@@ -1,0 +1,113 @@
+"""One note per click: the same text saved twice in a section is one note, also when two saves
+run at once (a button and the blur that comes with it, on SQLite and on PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+
+from assistant.report import zero_report
+from assistant.store import Workspace
+
+ROUNDS = 12
+
+
+def test_the_same_note_twice_is_kept_once(ws: Workspace) -> None:
+    rid = ws.create_report(zero_report(2025, "某局"), author="setup").id
+    assert ws.add_note(rid, "problems", "目录已梳理", author="张三") is True
+    assert ws.add_note(rid, "problems", "目录已梳理", author="李四") is False
+    assert ws.add_note(rid, "overview", "目录已梳理", author="张三") is True  # another section
+    long = "很长的备注。" * 2000  # beyond what PostgreSQL can index as text
+    assert ws.add_note(rid, "problems", long, author="张三") is True
+    assert ws.add_note(rid, "problems", long, author="张三") is False
+    assert [(n.text, n.author) for n in ws.notes(rid, "problems")] == [
+        ("目录已梳理", "张三"),
+        (long, "张三"),
+    ]
+
+
+def test_two_saves_at_once_store_one_note(db_url: str) -> None:
+    """Two writers, each with its own connections, save the same note at the same moment,
+    ROUNDS times: each text is stored once and exactly one of the two is told it added it."""
+    with Workspace(db_url) as setup:
+        rid = setup.create_report(zero_report(2025, "某局"), author="setup").id
+    writers = [Workspace(db_url), Workspace(db_url)]
+    try:
+        for w in writers:
+            w.notes(rid)  # connect before the race
+        for n in range(ROUNDS):
+            text = f"第{n}条备注"
+            gate = threading.Barrier(2)
+            added: list[bool] = []
+            failed: list[BaseException] = []
+
+            def save(w: Workspace, text: str = text, gate: threading.Barrier = gate) -> None:
+                gate.wait()
+                try:
+                    added.append(w.add_note(rid, "problems", text, author="张三"))
+                except BaseException as exc:  # reported below, with the round
+                    failed.append(exc)
+
+            threads = [threading.Thread(target=save, args=(w,)) for w in writers]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(60)
+            assert not failed, f"round {n}: {failed!r}"
+            assert sorted(added) == [False, True], f"round {n}: {added}"
+        texts = [note.text for note in writers[0].notes(rid, "problems")]
+        assert texts == [f"第{n}条备注" for n in range(ROUNDS)]
+    finally:
+        for w in writers:
+            w.close()
+
+
+def test_notes_stored_twice_before_the_key_are_merged_by_the_migration(db_url: str) -> None:
+    """Migration 0004 on a workspace of revision 0003 that holds a note saved twice (the old
+    dedupe raced on PostgreSQL): the first copy stays, with its author and time; the key holds."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from assistant.store.engine import _alembic_config, create_workspace_engine
+
+    engine = create_workspace_engine(db_url)
+    with engine.begin() as conn:
+        cfg = _alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")
+        conn.execute(
+            text(
+                "INSERT INTO agencies (id, name, profile, version, updated_at, updated_by) "
+                "VALUES (1, '某局', '{}', 1, '2026-01-01', 'x')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO reports (id, agency_id, year, format, data, version, created_at, "
+                "updated_at, updated_by) VALUES (1, 1, 2025, '2021', '{}', 1, '2026-01-01', "
+                "'2026-01-01', 'x')"
+            )
+        )
+        for author, section, note in [
+            ("张三", "problems", "目录已梳理"),
+            ("李四", "problems", "目录已梳理"),  # the same click's second save
+            ("王五", "problems", "培训2次"),
+            ("王五", "overview", "目录已梳理"),  # another section: a note of its own
+            ("赵六", "problems", "目录已梳理"),
+        ]:
+            conn.execute(
+                text(
+                    "INSERT INTO notes (report_id, section, text, author, at) "
+                    "VALUES (1, :section, :text, :author, '2026-01-02')"
+                ),
+                {"section": section, "text": note, "author": author},
+            )
+    engine.dispose()
+    with Workspace(db_url) as ws:
+        kept = [(n.section, n.text, n.author) for n in ws.notes(1)]
+        assert kept == [
+            ("problems", "目录已梳理", "张三"),
+            ("problems", "培训2次", "王五"),
+            ("overview", "目录已梳理", "王五"),
+        ]
+        assert ws.add_note(1, "problems", "目录已梳理", author="孙七") is False
+        assert ws.add_note(1, "problems", "新的备注", author="孙七") is True
