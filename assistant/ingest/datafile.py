@@ -291,8 +291,9 @@ def read(
     limits: LimitSettings = DEFAULT_LIMITS,
 ) -> Report:
     """Read a YAML or JSON data file into a Report; raises InputErrors listing every mistake."""
-    check_size(Path(path), "data", limits)
-    return _parse(Path(path), format, limits)[0]
+    path = Path(path)
+    check_size(path, "data", limits)
+    return _parse(path, format, limits)[0]
 
 
 def read_notes(path: str | Path, *, limits: LimitSettings = DEFAULT_LIMITS) -> dict[str, str]:

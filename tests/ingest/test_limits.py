@@ -3,10 +3,13 @@ message naming the file and the limit, and exit 2 on the command line (issue 16)
 
 from __future__ import annotations
 
+import json
 import resource
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant.cli import cli
 from assistant.config import LimitSettings
@@ -14,6 +17,7 @@ from assistant.errors import InputError, LimitError
 from assistant.export.xlsx import write_workbook
 from assistant.ingest import read_report
 from assistant.ingest.roster import read_roster
+from assistant.limits import check_json_text
 from assistant.report import zero_report
 from tests.support import hostile
 
@@ -134,3 +138,50 @@ def test_an_owner_password_only_pdf_is_read_and_a_user_password_is_refused(
         else:
             with pytest.raises(InputError, match="打开密码"):
                 read_report(path)
+
+
+def _nesting(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_nesting, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_nesting, value), default=0)
+    return 0
+
+
+# strings full of brackets, quotes and backslashes: the depth test must not count what a string holds
+_TRICKY = st.text(alphabet='[]{}"\\ ,:a中', max_size=6)
+_VALUES = st.recursive(
+    st.none() | st.integers(-5, 5) | _TRICKY,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TRICKY, inner, max_size=3),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=_VALUES, limit=st.integers(1, 6), ascii_only=st.booleans())
+def test_the_depth_test_agrees_with_the_parsed_depth(
+    value: object, limit: int, ascii_only: bool
+) -> None:
+    data = json.dumps(value, ensure_ascii=ascii_only).encode()
+    try:
+        check_json_text(data, "x.json", LimitSettings(json_depth=limit))
+        refused = False
+    except LimitError:
+        refused = True
+    assert refused == (_nesting(value) > limit)
+
+
+@pytest.mark.parametrize(
+    "data, depth",
+    [
+        # each string's bracket pairs with a real one: counted naively, these nest one level deep
+        (b'[ "]" [ "]" [ "]" [ "]" [] "[" ] "[" ] "[" ] "[" ]', 5),
+        (b'[["[[[[[[", {"a": "{{{{{{{{"}]]', 3),  # openers inside strings
+        (b"[[[[[]]]]] " * 3, 5),
+        (b"[1,[2,[3,[4,[5,[6]]]]]]", 6),
+    ],
+)
+def test_brackets_inside_strings_do_not_change_the_depth(data: bytes, depth: int) -> None:
+    check_json_text(data, "x.json", LimitSettings(json_depth=depth))
+    with pytest.raises(LimitError):
+        check_json_text(data, "x.json", LimitSettings(json_depth=depth - 1))
