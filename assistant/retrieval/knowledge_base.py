@@ -25,6 +25,7 @@ from assistant.retrieval.phrasing import expand_query
 from assistant.retrieval.ranking import (
     chroma_where,
     factor,
+    follow_citations,
     fuse,
     keyword_mask,
     preferences,
@@ -365,8 +366,8 @@ class KnowledgeBase:
         prefer, topic = preferences(query, year, agency, arrays.agencies)
         lists: list[list[str]] = []
         scores: dict[str, float] = {}
+        mask = keyword_mask(arrays, kind, agencies, year, sections, format)
         if mode in ("hybrid", "keyword"):
-            mask = keyword_mask(arrays, kind, agencies, year, sections, format)
             ranked = self._keyword(arrays, topic, mask, n)
             lists.append([cid for cid, _ in ranked])
             scores = dict(ranked)
@@ -384,6 +385,7 @@ class KnowledgeBase:
             ),
             reverse=True,
         )
+        fused = follow_citations(fused, arrays, mask)
         hits: list[Hit] = []
         seen: set[str] = set()
         for s, cid in fused:

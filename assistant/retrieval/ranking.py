@@ -15,6 +15,14 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|年度)")
 _PART = re.compile(r"第([一二三四五六])部分")
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百零]+条")
 _PREFER, _DEMOTE = 1.6, 0.6
+# "根据《中华人民共和国政府信息公开条例》第四十九条的规定", "依条例第三十条": a passage that rests
+# on a regulation's article names it; the name is the title in 《》 or the bare abbreviation 条例
+_CITED = re.compile(r"(?:《([^《》]{2,40})》|(条例))第([一二三四五六七八九十百零]+)条")
+_FOLLOW = 0.5  # share of a citing passage's score that the article it cites receives
+_CITING = 10  # how many of the best passages are read for the articles they cite
+# a report's opening cites 第五十条 as boilerplate, and a regulation's own cross-references
+# ("依照本条例第十九条") say nothing about what the other article rules
+_NOT_CITING = ("regulation", "report")
 
 
 def fuse(rankings: list[list[str]]) -> dict[str, float]:
@@ -24,6 +32,52 @@ def fuse(rankings: list[list[str]]) -> dict[str, float]:
         for rank, cid in enumerate(ranking):
             scores[cid] = scores.get(cid, 0.0) + 1.0 / (_RRF_K + rank + 1)
     return scores
+
+
+def follow_citations(
+    ranked: list[tuple[float, str]],
+    arrays: SearchArrays,
+    allowed: np.ndarray | None,
+) -> list[tuple[float, str]]:
+    """Passages that explain a rule (a format notice, a guide, the fee rules) name the article
+    that rules it: the article gets a share of the best score of the passages that cite it, so
+    that "年报什么时候公布" reaches 第四十九条 and not only the notices that restate it.
+    `ranked` is best first; articles outside the search's filters (`allowed`) are not added."""
+    regulations = arrays.regulations
+    if not regulations:
+        return ranked
+    bonus: dict[str, float] = {}
+    for score, cid in ranked[:_CITING]:
+        pos = arrays.position[cid]
+        meta = arrays.metas[pos]
+        if meta.get("kind") in _NOT_CITING:
+            continue
+        text = arrays.texts[pos][int(meta.get("context_len", 0)) :]
+        for cited in cited_articles(text, regulations):
+            at = arrays.position.get(cited)
+            if at is None or (allowed is not None and not allowed[at]):
+                continue
+            bonus[cited] = max(bonus.get(cited, 0.0), _FOLLOW * score)
+    if not bonus:
+        return ranked
+    scores = {cid: s for s, cid in ranked}
+    for cid, extra in bonus.items():
+        scores[cid] = scores.get(cid, 0.0) + extra
+    return sorted(((s, cid) for cid, s in scores.items()), reverse=True)
+
+
+def cited_articles(text: str, regulations: dict[str, str]) -> list[str]:
+    """The chunk ids of the articles a passage cites. The bare 条例 (or 《条例》, as a notice
+    abbreviates it) names the one regulation whose title ends in 条例; none when there are
+    several (it would be a guess)."""
+    bare = [doc for title, doc in regulations.items() if title.endswith("条例")]
+    out: dict[str, None] = {}
+    for m in _CITED.finditer(text):
+        name = m.group(1) or m.group(2)
+        doc = regulations.get(name) or (bare[0] if name == "条例" and len(bare) == 1 else None)
+        if doc:
+            out[f"{doc}#第{m.group(3)}条"] = None
+    return list(out)
 
 
 def resolve_agency(value: str | None, known: list[str]) -> list[str]:

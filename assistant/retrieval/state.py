@@ -149,6 +149,10 @@ class SearchArrays:
         self.position = {cid: i for i, cid in enumerate(self.ids)}
         self.agencies = sorted({a for a in self.agency.tolist() if a})
         self.sections = sorted({s for s in self.section.tolist() if s})
+        # title → doc id of each regulation: what a passage citing "《…条例》第X条" points at
+        self.regulations = {
+            str(m["title"]): str(m["doc_id"]) for m in metas if m.get("kind") == "regulation"
+        }
 
 
 def load_or_build_bm25(state: IndexState, path: Path) -> BM25Index:

