@@ -18,6 +18,7 @@ from assistant.checks.support import (
     direction_conflicts,
     effective_unit,
     extra_mentions,
+    in_address,
     is_claim,
     numbers_with_units,
     statute_numbers,
@@ -100,22 +101,22 @@ def guard_text(
     - similarity to last year's same section at or above the threshold.
     """
     flags: list[GuardFlag] = []
-    # 【待补充：…】 is a request to a person, never published as is: its words are not claims.
-    todo_spans = [(m.start(), m.end()) for m in TODO_PATTERN.finditer(text)]
-    # The agency's own address, postcode and phone, quoted as given, are not claims either.
-    todo_spans += [
-        (m.start(), m.end())
-        for v in ledger.profile.values()
-        if v
-        for m in re.finditer(re.escape(v), text)
-    ]
     flags.extend(reference_flags(text))
     statutory = _statutory_numbers(passages) | statute_numbers()
-    mentions = extract_numbers(text)
-    for mention in sorted([*mentions, *extra_mentions(text, mentions)], key=lambda m: m.start):
-        if any(a <= mention.start < b for a, b in todo_spans) or not is_claim(text, mention):
-            continue
-        if mention.checkable:
+    address = ledger.profile.get("address", "")
+    for mention in _claims(text, ledger):
+        if in_address(text, mention):
+            if address and mention.raw not in address:
+                flags.append(
+                    GuardFlag(
+                        "contact",
+                        f"地址中的“{mention.raw}”与机关信息中的地址不符，请核对。",
+                        mention.start,
+                        mention.end,
+                        mention.raw,
+                    )
+                )
+        elif mention.checkable:
             flag = _number_flag(text, mention, ledger, statutory)
             if flag is not None:
                 flags.append(flag)
@@ -157,6 +158,31 @@ def guard_text(
                 )
             )
     return sorted(flags, key=lambda f: (f.start, f.kind))
+
+
+def _claims(text: str, ledger: FactLedger) -> list[NumberMention]:
+    """The numbers of `text` that say something, in text order."""
+    # 【待补充：…】 is a request to a person, never published as is: its words are not claims.
+    quoted = [(m.start(), m.end()) for m in TODO_PATTERN.finditer(text)]
+    # The agency's own address, postcode and phone, quoted as given, are not claims either.
+    quoted += [
+        (m.start(), m.end())
+        for v in ledger.profile.values()
+        if v
+        for m in re.finditer(re.escape(v), text)
+    ]
+    mentions = extract_numbers(text)
+    return [
+        m
+        for m in sorted([*mentions, *extra_mentions(text, mentions)], key=lambda m: m.start)
+        if not any(a <= m.start < b for a, b in quoted) and is_claim(text, m)
+    ]
+
+
+def checked_numbers(text: str, ledger: FactLedger) -> list[NumberMention]:
+    """The numbers the guard holds to the facts (quantities and shares that are claims): what
+    a reviewer's table of sources lists."""
+    return [m for m in _claims(text, ledger) if m.checkable and not in_address(text, m)]
 
 
 def _number_flag(

@@ -31,6 +31,8 @@ _SAME_UNIT = {"个工作日": "工作日"}
 _SERVICE_NUMBERS = {"12345", "12315", "12369", "12388", "12366", "12333", "110", "120", "119"}
 _NOT_A_CLAIM_AFTER = ("热线", "便民", "政务服务", "服务热线", "版", "年版", "×", "x", "X", "*")
 _NOT_A_CLAIM_BEFORE = ("以上", "上述", "以下", "下列", "前述", "这", "该", "×", "*")
+# a bare number before these is part of an address or a document's name: 7号楼14层, 301室
+_ADDRESS_AFTER = ("号", "楼", "层", "室", "栋", "幢", "单元", "弄", "巷")
 _POINTING_UNITS = ("项", "个", "条", "点", "类", "方面")  # 前两项, 后三个方面: the text's own items
 # Chinese numerals before measure words the numeral reader does not know: 三轮, 四个专栏.
 _EXTRA_UNITS = "轮|届|批次|所|座|台|套|张|组|支|处|种|位|例|节|个"
@@ -93,12 +95,23 @@ def is_claim(text: str, m: NumberMention) -> bool:
         return False
     if before.endswith(_NOT_A_CLAIM_BEFORE):
         return False
+    if re.match(r"[\d〇零一二两三四五六七八九十]+ ?个?部分(?!公开)", text[m.start : m.end + 6]):
+        return False  # 等六个部分, 共7部分组成: the report's own parts, in its opening
     if before.endswith(("前", "后")) and (m.unit in _POINTING_UNITS or after.startswith("方面")):
         return False  # but 提前3天 is a claim
     # a number inside a short quoted phrase is a slogan: “一次办好”、“三公”经费
     opened, closed = text.rfind("“", 0, m.start), text.find("”", m.end)
     return not (
         opened >= 0 and closed >= 0 and "”" not in text[opened : m.start] and closed - opened <= 10
+    )
+
+
+def in_address(text: str, m: NumberMention) -> bool:
+    """A bare number before 号/楼/层/室…: part of an address (7号楼14层), not a statistic."""
+    return (
+        m.kind == "quantity"
+        and m.unit is None
+        and text[m.end : m.end + 2].startswith(_ADDRESS_AFTER)
     )
 
 

@@ -8,10 +8,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.checks import SEVERITY_LABELS
+from assistant.checks.guard import checked_numbers
 from assistant.export.gate import GUARDED_SECTIONS, GateResult, finding_status, section_name
 from assistant.report import SectionId
 from assistant.report.facts import SOURCE_LABELS, Fact, FactLedger, build_ledger
-from assistant.report.numerals import NumberMention, extract_numbers
+from assistant.report.numerals import NumberMention
 
 # Which facts support a number is the drafting guard's judgement (`matching_facts`); the export
 # layer may not import drafting, so the caller hands it in.
@@ -118,9 +119,7 @@ def trace_numbers(
     out: list[NumberTrace] = []
     for section in GUARDED_SECTIONS:
         text = report.text(section)
-        for m in extract_numbers(text):
-            if not m.checkable:
-                continue
+        for m in checked_numbers(text, ledger):
             facts = list(tracer(m, ledger))
             sentence = sentence_around(text, m.start, m.end)
             fp = untraced.get((section, m.raw, m.start))

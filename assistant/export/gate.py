@@ -32,10 +32,11 @@ NEVER_OVERRIDDEN: frozenset[str] = frozenset({"placeholder", "missing"})
 DecisionKind = Literal["confirm", "dismiss"]
 DECISION_LABELS = {"confirm": "确认需修改", "dismiss": "忽略"}
 
-# The sections whose numbers must trace to facts. The opening paragraph holds the address, phone
-# and document numbers (7号楼14层, 国务院令第711号): not statistics.
-GUARDED_SECTIONS: tuple[SectionId, ...] = SECTION_IDS[1:]
-# how a blocker names its section: by number, the opening paragraphs as 开头
+# The sections whose numbers must trace to facts: all of them, the opening paragraphs too (a
+# headline total can stand there). What openings hold besides — addresses, phone and document
+# numbers, the period, "共六个部分" — the guard knows to be no claim.
+GUARDED_SECTIONS: tuple[SectionId, ...] = SECTION_IDS
+# how a blocker names its section: by number, the opening paragraphs by their name (引言)
 _SECTION_NAMES: dict[str, str] = {
     "preamble": preamble_name(),
     **{s.id: s.number for s in load_sections()},
@@ -141,7 +142,7 @@ class GateResult:
 
 def section_name(section: str) -> str:
     number = _SECTION_NAMES.get(section, section)
-    return "报告开头" if section == "preamble" else f"第{number}部分"
+    return number if section == "preamble" else f"第{number}部分"  # 引言, 第三部分
 
 
 def gate_input(

@@ -26,7 +26,10 @@ class _Plan:
 
 @cache
 def _plan(format: FormatVersion) -> _Plan:
-    table = load_layout(format).table("apply" if format == "2021" else "apply19")
+    # a pre-2019 report (format 2008) has no table 三 of the format: nothing is derived
+    table = load_layout(format).table_for_section("apply")
+    if table is None:
+        return _Plan(())
     block = table.blocks[0]
     row_ids = [r.id for r in block.rows]
     leaves = [r for r in row_ids if r.startswith("res.") and r != "res.total"]

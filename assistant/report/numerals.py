@@ -83,7 +83,7 @@ _APPROX = r"(?:余|多)?"
 
 _MENTION = re.compile(
     rf"(?P<pct_cn>百分之(?:{_ARABIC}|{_CN}))"
-    rf"|(?P<doc>[〔\[［(（]\d{{4}}[〕\]］)）]\d+号)"
+    rf"|(?P<doc>[〔\[［(（] ?\d{{4}} ?[〕\]］)）] ?\d+ ?号)"  # a text layer spaces 30 号
     rf"|(?P<cite>\[\d+(?:[,，、-]\d+)*\])"
     rf"|(?P<phone>\d{{3,4}}[-—–]\d{{7,8}}(?:-\d+)?)"
     rf"|(?P<num>{_ARABIC}|{_CN})(?P<approx>{_APPROX})(?P<mult>[万亿](?!元))?(?P<approx2>{_APPROX})"
@@ -274,7 +274,10 @@ def _classify(
     if before == "第":
         return value, unit, "ordinal", False, end
     if unit is None:
-        nxt = norm[end : end + 1]
+        # a text layer spaces and wraps dates ("2023\n年 1 月 1 日至 12 月 31 日"): a year or a
+        # day is known by the next character that is not a space
+        gap = len(norm[end : end + 3]) - len(norm[end : end + 3].lstrip(" \t\n"))
+        nxt = norm[end + gap : end + gap + 1]
         four = (
             len(raw) == 4
             and raw.isdigit()
@@ -283,9 +286,9 @@ def _classify(
             and all(ch in _DIGITS for ch in raw)
         )
         if four and (nxt == "年" or nxt in ("-", "/", "〕", "]")):
-            return value, "年", "year", False, end + (1 if nxt == "年" else 0)
+            return value, "年", "year", False, end + (gap + 1 if nxt == "年" else 0)
         if nxt in ("月", "日") or (nxt == "号" and before == "月"):
-            return value, nxt, "date", False, end + 1
+            return value, nxt, "date", False, end + gap + 1
         if re.match(r":\d{2}", norm[end : end + 3]) or (
             before == ":" and re.search(r"\d{1,2}:\d{2}$", norm[max(0, start - 3) : end])
         ):

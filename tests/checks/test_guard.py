@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from assistant.checks.guard import guard_text, known_articles
 from assistant.config import shipped_dir
+from assistant.ingest import read_report
 from assistant.report import Cell, zero_report
 from assistant.report.facts import build_ledger
 from assistant.retrieval.hits import Hit
@@ -111,7 +113,19 @@ def test_similarity_to_last_year(ledger) -> None:  # type: ignore[no-untyped-def
 def test_agency_profile_text_is_not_a_claim(ledger) -> None:  # type: ignore[no-untyped-def]
     ledger.profile["address"] = "某某区龙山路52号"
     assert guard_text("通讯地址：某某区龙山路52号；电话：0631-8451234。", ledger) == []
-    assert [f.text for f in guard_text("地址：某某区龙山路53号。", ledger)] == ["53"]
+    flags = guard_text("地址：某某区龙山路53号。", ledger)
+    assert [(f.kind, f.text) for f in flags] == [("contact", "53")]
+
+
+def test_what_an_opening_paragraph_holds_besides_figures_is_no_claim(ledger) -> None:  # type: ignore[no-untyped-def]
+    assert ledger.profile.get("address") is None  # no address to compare with: not checked
+    text = (
+        "本报告包括总体情况、主动公开政府信息情况等六个部分（共6部分组成）。"
+        "地址：某县人民路88号行政中心7号楼14层301室。"
+    )
+    assert guard_text(text, ledger) == []
+    # but 部分公开 is a row of table 三, and a bare number elsewhere a claim
+    assert [f.text for f in guard_text("其中5部分公开。", ledger)] != []
 
 
 def test_numbers_quoted_from_retrieved_law_are_not_invented(ledger) -> None:  # type: ignore[no-untyped-def]
@@ -154,3 +168,21 @@ def test_reference_syntax_left_in_the_text_is_flagged_and_blocks_the_final(ledge
     report = zero_report(2025, "某局")
     report.sections["problems"] = Section(id="problems", text=text)
     assert [u.text for u in untraced_numbers(report, ledger)] == [left]
+
+
+_PUBLISHED = sorted(
+    p
+    for folder in ("samples", "reports")
+    for p in (Path(__file__).resolve().parents[1] / "data" / folder).iterdir()
+    if p.suffix in (".html", ".txt", ".pdf", ".docx")
+)
+
+
+@pytest.mark.parametrize("path", _PUBLISHED, ids=lambda p: p.name)
+def test_published_opening_paragraphs_pass_the_guard(path: Path) -> None:
+    # real openings (documents cited, parts counted, the period, address, postcode, phone) as the
+    # readers give them, from HTML, text, Word and a PDF's text layer: nothing to flag
+    report = read_report(path)
+    assert [
+        (f.kind, f.text) for f in guard_text(report.text("preamble"), build_ledger(report))
+    ] == []

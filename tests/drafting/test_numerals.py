@@ -138,7 +138,17 @@ def test_row_label_marker_inside_brackets_is_enum() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["2021年度", "1-12月", "1至6月份", "上午8:30至12:00", "二〇二一年"]
+    "text",
+    [
+        "2021年度",
+        "1-12月",
+        "1至6月份",
+        "上午8:30至12:00",
+        "二〇二一年",
+        # a PDF's text layer spaces and wraps dates and document numbers
+        "统计期限为 2023\n年 1 月 1 日至 12 月 31 日",
+        "（国办公开办函〔2021〕30 号）",
+    ],
 )
 def test_dates_and_times_are_not_quantities(text: str) -> None:
     assert not any(m.checkable for m in extract_numbers(text))

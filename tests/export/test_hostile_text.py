@@ -109,3 +109,43 @@ def test_markdown_export_drops_script_links(tmp_path: Path) -> None:
     md = markdown(report)
     assert "javascript" not in md.lower()
     assert "详见这里和[官网](https://www.gov.cn)。" in md
+
+
+OPENING = (
+    "本报告依据《中华人民共和国政府信息公开条例》（国务院令第711号）和《国务院办公厅政府信息与政务"
+    "公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30 号）"
+    "编制，包括总体情况、主动公开政府信息情况等六个部分。所列数据的统计期限为 2025\n年 1 月 1 日至 12 月 31 日。"
+    "如有疑问，请联系某县统计局办公室（地址：某县人民路88号行政中心7号楼14层，邮编：264400）。"
+)
+
+
+def _opening_untraced(tmp_path: Path, opening: str) -> list[str]:
+    from assistant.checks.options import CheckOptions
+    from assistant.usecases.publishing import judge
+    from assistant.usecases.workspace import file_context
+
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data.setdefault("正文", {})["preamble"] = opening
+    path = tmp_path / "r.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = judge(file_context(path, options=CheckOptions()), final=True)
+    # the example's other sections have untraced figures of their own (186条…)
+    return [b.message for b in result.remaining if b.kind == "untraced" and "引言" in b.message]
+
+
+def test_a_number_in_the_opening_paragraphs_is_held_to_the_facts(tmp_path: Path) -> None:
+    # what openings hold besides statistics (documents, parts, the period spaced by a PDF, an
+    # address) is no claim; a figure no table gives is one, wherever it stands
+    assert _opening_untraced(tmp_path, OPENING) == []
+    flagged = _opening_untraced(tmp_path, OPENING + "全年主动公开政府信息9876条。")
+    assert len(flagged) == 1 and "9876条" in flagged[0]
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "md"])
+def test_a_report_from_before_2019_exports(tmp_path: Path, fmt: str) -> None:
+    # a pre-2019 report has no table 三 of the format: nothing is derived from it (this raised)
+    old = Path(__file__).resolve().parents[1] / "data" / "pre2019-report.txt"
+    assert read_report(old).format == "2008"
+    out = tmp_path / f"old.{fmt}"
+    assert cli(["export", str(old), "-f", fmt, "-o", str(out)]) == 0
+    assert out.stat().st_size > 0
