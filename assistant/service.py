@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,8 @@ class Assistant:
         chroma: Any = None,
     ) -> None:
         self.settings = settings
+        # the model settings of `.env` and the environment, under the office's saved ones
+        self._configured_llm = settings.llm
         self._chat = chat
         self._embedder = embedder
         self._chroma = chroma
@@ -111,11 +114,38 @@ class Assistant:
     def configure_llm(
         self, *, base_url: str | None, model: str | None, api_key: str | None
     ) -> None:
-        """Point this process at another chat model (the office's settings, saved by a
-        signed-in user); the next draft of every session uses the new client."""
-        llm = self.llm_settings(base_url=base_url, model=model, api_key=api_key)
+        """Point this process at another chat model, for as long as it runs (tests; the office's
+        lasting settings are `save_office_llm`); the next draft of every session uses it."""
+        self._use_llm(self.llm_settings(base_url=base_url, model=model, api_key=api_key))
+
+    def _use_llm(self, llm: LLMSettings) -> None:
         self.settings = self.settings.model_copy(update={"llm": llm})
         self._chat = None
+
+    def use_office_settings(self) -> None:
+        """Apply the office's saved model settings (kept in the workspace) over `.env` and the
+        environment: the app does this at start, and after the office saves."""
+        self._use_llm(office_llm(self._configured_llm, self.store.office_settings()))
+
+    def save_office_llm(
+        self, *, base_url: str | None, model: str | None, api_key: str | None, author: str
+    ) -> None:
+        """Save the office's model settings in the workspace (a signed-in user: the caller
+        checks) and use them at once; they hold after a restart. An empty model name keeps the
+        one in use; an empty key keeps the office's key only for the endpoint it was given for
+        (a new endpoint without its own key gets none)."""
+        url = (base_url or "").strip()
+        values: dict[str, Any] = {"llm.base_url": url}
+        if model and model.strip():
+            values["llm.model"] = model.strip()
+        if api_key and api_key.strip():
+            values["llm.api_key"] = {"key": api_key.strip(), "endpoint": url}
+        else:
+            saved = self.store.office_settings().get("llm.api_key")
+            if isinstance(saved, dict) and saved.get("endpoint") != url:
+                values["llm.api_key"] = None
+        self.store.save_office_settings(values, author=author)
+        self.use_office_settings()
 
     def chat_for(self, llm: LLMSettings | None) -> ChatModel | None:
         """The chat model of one session's own settings (None: the configured one)."""
@@ -152,6 +182,29 @@ class Assistant:
         from assistant.store import Workspace
 
         return Workspace.open(self.settings)
+
+
+def office_llm(configured: LLMSettings, office: Mapping[str, Any]) -> LLMSettings:
+    """The chat-model settings in force: the office's saved ones (store/office_settings.py)
+    over the configured ones (`.env`, the environment), each only where the office set it. A
+    key goes only to the endpoint it was given for: the office's key to the endpoint it was
+    saved with, the configured key to the configured endpoint, so no key ever reaches an
+    address someone else typed."""
+    from pydantic import SecretStr
+
+    changes: dict[str, Any] = {}
+    url = configured.base_url
+    if "llm.base_url" in office:
+        url = str(office["llm.base_url"] or "").strip() or None
+        changes["base_url"] = url
+    if office.get("llm.model"):
+        changes["model"] = str(office["llm.model"])
+    saved = office.get("llm.api_key")
+    if isinstance(saved, dict) and saved.get("key") and (saved.get("endpoint") or None) == url:
+        changes["api_key"] = SecretStr(str(saved["key"]))
+    elif url != configured.base_url:
+        changes["api_key"] = None
+    return configured.model_copy(update=changes)
 
 
 def build_assistant(

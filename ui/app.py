@@ -201,6 +201,8 @@ def serve(settings: Settings, *, demo: bool = False, block: bool = True) -> tupl
     os.umask(0o077)
     os.environ["GRADIO_TEMP_DIR"] = str(private_temp_dir(settings))
     assistant = build_assistant(settings)
+    # the model settings the office saved in the app (kept in the workspace) over `.env`
+    assistant.use_office_settings()
     first: int | None = None
     if demo:
         from ui.demo import seed_demo

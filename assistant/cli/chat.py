@@ -131,6 +131,7 @@ def chat_command(
     sid = _section(section)
     assistant = _assistant(offline)
     ws = assistant.store
+    assistant.use_office_settings()  # on the workspace, the office's model settings apply
     stored = _stored_report(ws, file, agency, year, author)
     drafter = _drafter(assistant, ws, stored, no_retrieve)
     earlier = ws.chat(stored.id, sid)
@@ -225,6 +226,7 @@ def ask_command(
         )
     elif agency is not None or year is not None:
         ws = assistant.store
+        assistant.use_office_settings()  # on the workspace, the office's model settings apply
         stored = _stored_report(ws, None, agency, year, author)
         ctx = workspace_context(ws, stored, with_prior=True, options=assistant.check_options)
     else:

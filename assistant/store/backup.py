@@ -18,7 +18,8 @@ from assistant.errors import InputError, StoreError
 from assistant.limits import DEFAULT_LIMITS, check_json_text, check_size, gunzip
 from assistant.store.backup_check import check_records
 from assistant.store.engine import WRITE, current_revision, head_revision
-from assistant.store.models import TABLES_IN_ORDER
+from assistant.store.models import TABLES_IN_ORDER, OfficeSettingRow
+from assistant.store.office_settings import SECRET_SETTINGS
 from assistant.store.workspace import Workspace
 
 MAGIC = "xxgk-workspace-backup"
@@ -35,9 +36,15 @@ def _checksum(tables: Any) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _secret(table: str, row: Any) -> bool:
+    """The office's model key stays in the workspace: a backup file is copied and handed
+    around, a key is not (after a restore, the office enters it again)."""
+    return table == "office_settings" and row["name"] in SECRET_SETTINGS
+
+
 def backup(ws: Workspace, path: Path) -> dict[str, int]:
     """Write every row of every table to `path` as gzip'd JSON, from one snapshot, with the
-    format version and a checksum of the tables.
+    format version and a checksum of the tables. The office's model key is left out.
 
     The file is written beside the target first and renamed, so a failed backup never leaves a
     half-written file under the name the user gave.
@@ -48,7 +55,9 @@ def backup(ws: Workspace, path: Path) -> dict[str, int]:
         revision = current_revision(conn)
         for table in TABLES_IN_ORDER:
             rows = conn.execute(select(table).order_by(table.c.id)).mappings()
-            tables[table.name] = [{k: _encode(v) for k, v in r.items()} for r in rows]
+            tables[table.name] = [
+                {k: _encode(v) for k, v in r.items()} for r in rows if not _secret(table.name, r)
+            ]
             counts[table.name] = len(tables[table.name])
     doc = {
         "format": MAGIC,
@@ -122,7 +131,8 @@ def is_empty(ws: Workspace) -> bool:
 
 
 def restore(ws: Workspace, path: Path, *, limits: LimitSettings = DEFAULT_LIMITS) -> dict[str, int]:
-    """Replace the whole workspace by the backup, in one transaction: all of it or nothing.
+    """Replace the whole workspace by the backup, in one transaction: all of it or nothing
+    (but the office's model key, which no backup holds: the workspace keeps its own).
     Every record is checked against the models first (backup_check.py): a backup that would
     leave a report nobody can open is refused before the workspace is touched."""
     doc = read_backup(path, limits)
@@ -131,6 +141,13 @@ def restore(ws: Workspace, path: Path, *, limits: LimitSettings = DEFAULT_LIMITS
         with ws.engine.connect() as conn:
             conn.execution_options(**{WRITE: True})
             with conn.begin():
+                # the office's key is in no backup: the workspace keeps its own (it applies only
+                # to the endpoint it was given for, service.py)
+                kept = [
+                    {k: v for k, v in r.items() if k != "id"}
+                    for r in conn.execute(select(*OfficeSettingRow.__table__.columns)).mappings()
+                    if _secret("office_settings", r)
+                ]
                 for table in reversed(TABLES_IN_ORDER):
                     conn.execute(delete(table))
                 for table in TABLES_IN_ORDER:
@@ -153,6 +170,8 @@ def restore(ws: Workspace, path: Path, *, limits: LimitSettings = DEFAULT_LIMITS
                                 f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
                             )
                         )
+                if kept:  # numbered after the restored rows
+                    conn.execute(insert(OfficeSettingRow), kept)
     except OperationalError as exc:
         raise StoreError(
             f"工作区数据库暂时无法写入：{exc.orig}。恢复没有进行，请稍后重试。"

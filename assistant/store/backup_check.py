@@ -12,6 +12,7 @@ from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text
 from assistant.errors import InputError
 from assistant.report.model import Agency, Report
 from assistant.store.models import TABLES_IN_ORDER, note_digest
+from assistant.store.office_settings import OFFICE_SETTINGS, SECRET_SETTINGS
 from assistant.store.records import AUTHOR_KINDS
 
 # values a column may hold beyond its type, as the workspace writes them (workspace.py)
@@ -19,6 +20,8 @@ _CHOICES = {
     ("drafts", "author_kind"): AUTHOR_KINDS,
     ("decisions", "decision"): ("confirm", "dismiss"),
     ("reports", "format"): ("2019", "2021"),
+    # a backup never holds a secret (backup.py): one that does was not written by xxgk backup
+    ("office_settings", "name"): tuple(n for n in OFFICE_SETTINGS if n not in SECRET_SETTINGS),
 }
 _LIST_COLUMNS = {("drafts", "flags"), ("exports", "overrides")}
 

@@ -116,14 +116,21 @@ def migrate(engine: Engine) -> None:
         ) from exc
 
 
-def insert_unless_present(
-    session: Session, model: Any, row: dict[str, Any], key: tuple[str, ...]
-) -> Any:
-    """INSERT … ON CONFLICT (key) DO NOTHING in this database's dialect: a row that another
-    transaction stored first (committed, or committing while this one waits on the key) is
-    skipped, not an error. Add `.returning(…)` to learn whether it was inserted."""
+def dialect_insert(session: Session, model: Any) -> Any:
+    """INSERT in this database's dialect, which knows ON CONFLICT (SQLite and PostgreSQL)."""
     dialect = session.get_bind().dialect.name
     module = {"postgresql": postgresql, "sqlite": sqlite}.get(dialect)
     if module is None:
         raise StoreError(f"工作区数据库类型 {dialect} 不受支持：请使用 SQLite 或 PostgreSQL。")
-    return module.insert(model).values(row).on_conflict_do_nothing(index_elements=list(key))
+    return module.insert(model)
+
+
+def insert_unless_present(
+    session: Session, model: Any, row: dict[str, Any], key: tuple[str, ...]
+) -> Any:
+    """INSERT … ON CONFLICT (key) DO NOTHING: a row that another transaction stored first
+    (committed, or committing while this one waits on the key) is skipped, not an error. Add
+    `.returning(…)` to learn whether it was inserted."""
+    return (
+        dialect_insert(session, model).values(row).on_conflict_do_nothing(index_elements=list(key))
+    )

@@ -173,6 +173,19 @@ class ExportRow(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class OfficeSettingRow(Base):
+    """One setting the office saved in the app (a signed-in user), over the `.env` default:
+    office_settings.py says which names there are and how they apply."""
+
+    __tablename__ = "office_settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)  # "llm.base_url", …
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(100))
+
+
 # every table, parents before children (a backup writes and a restore inserts in this order)
 TABLES_IN_ORDER: tuple[Table, ...] = tuple(
     cast(Table, model.__table__)
@@ -185,5 +198,6 @@ TABLES_IN_ORDER: tuple[Table, ...] = tuple(
         ChatRow,
         DecisionRow,
         ExportRow,
+        OfficeSettingRow,
     )
 )

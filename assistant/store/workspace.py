@@ -1,5 +1,6 @@
 """The workspace repository: agencies, reports, their recorded changes and drafts (notes, chat,
-decisions and exports in annotations.py, the database and its transactions in transactions.py)."""
+decisions and exports in annotations.py, the office's settings in office_settings.py, the
+database and its transactions in transactions.py)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from assistant.store.models import (
     ReportRow,
     utcnow,
 )
+from assistant.store.office_settings import OfficeSettingsStore
 from assistant.store.records import (
     AUTHOR_KINDS,
     AuthorKind,
@@ -39,9 +41,10 @@ from assistant.store.records import (
 HEAD: Literal["head"] = "head"
 
 
-class Workspace(Annotations):
+class Workspace(Annotations, OfficeSettingsStore):
     """One workspace database: agencies, reports and their drafts here; notes, chat, decisions
-    and exports in annotations.py. Every public method is one transaction."""
+    and exports in annotations.py; the office's settings in office_settings.py. Every public
+    method is one transaction."""
 
     # agencies ---------------------------------------------------------------------------
 

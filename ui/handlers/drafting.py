@@ -307,7 +307,8 @@ def engine_markdown(assistant: Assistant, session: LLMSettings | None = None) ->
     own = "（本浏览器的设置）" if session is not None else ""
     if llm.base_url and not llm.offline:
         return (
-            f"**起草引擎：大模型 {md_text(llm.model)}**（{md_text(llm.base_url)}）{own}。"
+            f"**起草引擎：大模型 {md_text(llm.model)}**（{md_text(llm.base_url)}，"
+            f"{'已设置密钥' if llm.api_key else '未设置密钥'}）{own}。"
             "每一版都会标明由哪个模型写成；数字由程序逐一核对。"
         )
     return (
@@ -317,6 +318,11 @@ def engine_markdown(assistant: Assistant, session: LLMSettings | None = None) ->
         "（如本单位部署的 vLLM、Xinference、Ollama，或 DeepSeek、通义千问、智谱 GLM 的兼容接口），"
         "或在启动前设置环境变量 XXGK_LLM_BASE_URL、XXGK_LLM_MODEL、XXGK_LLM_API_KEY。"
     )
+
+
+def key_placeholder(llm: LLMSettings) -> str:
+    """What the key box says: whether a key is set, never the key."""
+    return "已设置（不显示）；留空即沿用" if llm.api_key else "未设置；没有可留空"
 
 
 # -- drafting and revising through the Drafter (LLM or offline composer) -------------------------

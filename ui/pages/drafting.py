@@ -74,7 +74,7 @@ def build(page: Page) -> dict[str, Any]:
                     label="密钥",
                     type="password",
                     value="",
-                    placeholder="已设置则留空" if llm.api_key else "没有可留空",
+                    placeholder=dh.key_placeholder(llm),
                     elem_id="llm-key",
                 )
                 with gr.Row():
@@ -82,8 +82,8 @@ def build(page: Page) -> dict[str, Any]:
                     office_btn = gr.Button("保存为本单位设置", elem_id="llm-office")
                 settings_msg = gr.Markdown(
                     "“用于本浏览器”只改变您这个浏览器的起草引擎；"
-                    "“保存为本单位设置”改变所有人的（须登录）。换了接口地址时，请同时填写它的密钥："
-                    "已设置的密钥只发给原来的地址。",
+                    "“保存为本单位设置”改变所有人的，重启后仍然有效（须登录）。"
+                    "换了接口地址时，请同时填写它的密钥：已设置的密钥只发给原来的地址。",
                     elem_id="llm-msg",
                 )
             llm_state = gr.State(None)  # this browser's own model settings (kept on the server)
@@ -279,22 +279,29 @@ def build(page: Page) -> dict[str, Any]:
         page.index.start()
         return index_status()
 
-    def do_settings(base_url: str, model: str, key: str) -> tuple[Any, str, str, str]:
+    def do_settings(base_url: str, model: str, key: str) -> tuple[Any, str, Any, str]:
         llm = a.llm_settings(base_url=base_url, model=model, api_key=key)
-        # the key is never sent back to the page
-        return llm, dh.engine_markdown(a, llm), "", "已用于本浏览器（其他人不受影响）。"
+        # the key is never sent back to the page: only whether one is set
+        key_box = gr.Textbox(value="", placeholder=dh.key_placeholder(llm))
+        return llm, dh.engine_markdown(a, llm), key_box, "已用于本浏览器（其他人不受影响）。"
 
     def do_office(
         request: gr.Request, base_url: str, model: str, key: str
-    ) -> tuple[Any, str, str, str]:
-        if not getattr(request, "username", None):
+    ) -> tuple[Any, str, Any, str]:
+        user = getattr(request, "username", None)
+        if not user:
             raise InputError(
                 "只有登录的用户才能保存本单位的设置。请用 --auth 用户名:密码 启动后登录；"
                 "现在可以点“用于本浏览器”。"
             )
-        a.configure_llm(base_url=base_url, model=model, api_key=key)
-        log.info("LLM settings of the office changed by %s", request.username)
-        return None, dh.engine_markdown(a), "", "已保存为本单位设置：所有人的下一次起草都使用它。"
+        a.save_office_llm(base_url=base_url, model=model, api_key=key, author=user)
+        log.info("LLM settings of the office changed by %s", user)
+        return (
+            None,
+            dh.engine_markdown(a),
+            gr.Textbox(value="", placeholder=dh.key_placeholder(a.settings.llm)),
+            "已保存为本单位设置（保存在工作区，重启后仍然有效）：所有人的下一次起草都使用它。",
+        )
 
     full = [page.state, page.banner, *view_outputs]
     listen(section.change, view, [page.state, section], view_outputs)
@@ -342,6 +349,13 @@ def build(page: Page) -> dict[str, Any]:
     listen(office_btn.click, do_office, [base_url, model_box, key_box], settings_out)
 
     page.on_open(view, [page.state, section], view_outputs)
-    # the office's engine may have changed since the page was built
-    page.on_open(lambda llm: dh.engine_markdown(a, llm), [llm_state], [engine])
+
+    def engine_fields(session: Any) -> tuple[str, str, str, Any]:
+        # the office's engine may have changed since the page was built: what this browser
+        # uses (its own setting, else the office's), the key only as set or not
+        llm = session or a.settings.llm
+        key = gr.Textbox(value="", placeholder=dh.key_placeholder(llm))
+        return dh.engine_markdown(a, session), llm.base_url or "", llm.model, key
+
+    page.on_open(engine_fields, [llm_state], [engine, base_url, model_box, key_box])
     return {"engine": engine, "chat": chat, "draft_btn": draft_btn, "sources": sources}
