@@ -7,6 +7,7 @@ import threading
 
 from assistant.report import zero_report
 from assistant.store import Workspace
+from tests.store.old_schema import workspace_at
 
 ROUNDS = 12
 
@@ -68,44 +69,22 @@ def test_two_saves_at_once_store_one_note(db_url: str) -> None:
 def test_notes_stored_twice_before_the_key_are_merged_by_the_migration(db_url: str) -> None:
     """Migration 0004 on a workspace of revision 0003 that holds a note saved twice (the old
     dedupe raced on PostgreSQL): the first copy stays, with its author and time; the key holds."""
-    from alembic import command
-    from sqlalchemy import text
-
-    from assistant.store.engine import _alembic_config, create_workspace_engine
-
-    engine = create_workspace_engine(db_url)
-    with engine.begin() as conn:
-        cfg = _alembic_config()
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0003")
-        conn.execute(
-            text(
-                "INSERT INTO agencies (id, name, profile, version, updated_at, updated_by) "
-                "VALUES (1, '某局', '{}', 1, '2026-01-01', 'x')"
-            )
-        )
-        conn.execute(
-            text(
-                "INSERT INTO reports (id, agency_id, year, format, data, version, created_at, "
-                "updated_at, updated_by) VALUES (1, 1, 2025, '2021', '{}', 1, '2026-01-01', "
-                "'2026-01-01', 'x')"
-            )
-        )
-        for author, section, note in [
-            ("张三", "problems", "目录已梳理"),
-            ("李四", "problems", "目录已梳理"),  # the same click's second save
-            ("王五", "problems", "培训2次"),
-            ("王五", "overview", "目录已梳理"),  # another section: a note of its own
-            ("赵六", "problems", "目录已梳理"),
-        ]:
-            conn.execute(
-                text(
-                    "INSERT INTO notes (report_id, section, text, author, at) "
-                    "VALUES (1, :section, :text, :author, '2026-01-02')"
-                ),
-                {"section": section, "text": note, "author": author},
-            )
-    engine.dispose()
+    insert = (
+        "INSERT INTO notes (report_id, section, text, author, at) "
+        "VALUES (1, :section, :text, :author, '2026-01-02')"
+    )
+    notes = [
+        ("张三", "problems", "目录已梳理"),
+        ("李四", "problems", "目录已梳理"),  # the same click's second save
+        ("王五", "problems", "培训2次"),
+        ("王五", "overview", "目录已梳理"),  # another section: a note of its own
+        ("赵六", "problems", "目录已梳理"),
+    ]
+    workspace_at(
+        db_url,
+        "0003",
+        *((insert, {"section": s, "text": t, "author": a}) for a, s, t in notes),
+    )
     with Workspace(db_url) as ws:
         kept = [(n.section, n.text, n.author) for n in ws.notes(1)]
         assert kept == [

@@ -16,6 +16,7 @@ from assistant.report import Agency, Cell, Report, Section, zero_report
 from assistant.store import Workspace, backup, restore
 from assistant.store.engine import DB_FILENAME, head_revision
 from assistant.store.models import Base
+from tests.store.old_schema import workspace_at
 
 
 def _report(year: int = 2022, agency: str = "某市生态环境局") -> Report:
@@ -225,37 +226,14 @@ def test_chat_turns_keep_their_kind_sources_and_version(ws: Workspace) -> None:
 
 def test_a_workspace_of_the_first_schema_keeps_its_chat(tmp_path: Path) -> None:
     """Migration 0002 on a database written before chat turns had kinds."""
-    from alembic import command
-    from sqlalchemy import create_engine, text
-
-    from assistant.store.engine import _alembic_config, sqlite_url
+    from assistant.store.engine import sqlite_url
 
     url = sqlite_url(tmp_path)
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        cfg = _alembic_config()
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
-        conn.execute(
-            text(
-                "INSERT INTO agencies (id, name, profile, version, updated_at, updated_by) "
-                "VALUES (1, '某局', '{}', 1, '2026-01-01', 'x')"
-            )
-        )
-        conn.execute(
-            text(
-                "INSERT INTO reports (id, agency_id, year, format, data, version, created_at, "
-                "updated_at, updated_by) VALUES (1, 1, 2025, '2021', '{}', 1, '2026-01-01', "
-                "'2026-01-01', 'x')"
-            )
-        )
-        conn.execute(
-            text(
-                "INSERT INTO chat_messages (report_id, section, role, content, author, at) "
-                "VALUES (1, 'problems', 'user', '改短一些', 'x', '2026-01-01')"
-            )
-        )
-    engine.dispose()
+    chat = (
+        "INSERT INTO chat_messages (report_id, section, role, content, author, at) "
+        "VALUES (1, 'problems', 'user', '改短一些', 'x', '2026-01-01')"
+    )
+    workspace_at(url, "0001", (chat, {}))
     with Workspace(url) as ws:
         (entry,) = ws.chat(1, "problems")
         assert (entry.content, entry.kind, entry.sources) == ("改短一些", "message", None)
