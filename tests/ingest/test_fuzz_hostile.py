@@ -1,8 +1,9 @@
 """Every reader and data-file loader against generated hostile inputs (bombs, deep nesting, huge
-numbers, truncated containers, random bytes), each case bounded in time and memory: the readers
-run in worker processes under an address-space limit (tests/support/fuzz_worker.py). Over
-10,000 cases, and a quick run of a few dozen (to try a change of the harness); both slow tier.
-Any traceback, MemoryError, case over its time or dead worker fails the test, naming the file."""
+numbers, truncated containers, random bytes, page images refused from their header), each case
+bounded in time and memory: the readers run in worker processes under an address-space limit
+(tests/support/fuzz_worker.py). Over 10,000 cases, and a quick run of a few dozen (to try a
+change of the harness); both slow tier. Any traceback, MemoryError, case over its time or dead
+worker fails the test, naming the file."""
 
 from __future__ import annotations
 
@@ -89,3 +90,4 @@ def test_ten_thousand_hostile_cases(tmp_path: Path) -> None:
     seen = _fuzz(tmp_path, 10_200, workers=2, bombs=True)
     assert seen["ok"] + seen["refused"] >= 10_000
     assert seen["kind:laughs"] > 100 and seen["kind:deep"] > 100 and seen["kind:truncated"] > 500
+    assert seen["kind:image"] > 100
