@@ -40,6 +40,7 @@ class Assistant:
         self.settings = settings
         # the model settings of `.env` and the environment, under the office's saved ones
         self._configured_llm = settings.llm
+        self._office: dict[str, Any] = {}  # the office's settings this process last applied
         self._chat = chat
         self._embedder = embedder
         self._chroma = chroma
@@ -124,8 +125,12 @@ class Assistant:
 
     def use_office_settings(self) -> None:
         """Apply the office's saved model settings (kept in the workspace) over `.env` and the
-        environment: the app does this at start, and after the office saves."""
-        self._use_llm(office_llm(self._configured_llm, self.store.office_settings()))
+        environment: the app does this at start, when a page opens (another process on the
+        same workspace may have saved) and after the office saves. Unchanged, nothing happens."""
+        office = self.store.office_settings()
+        if office != self._office:
+            self._office = office
+            self._use_llm(office_llm(self._configured_llm, office))
 
     def save_office_llm(
         self, *, base_url: str | None, model: str | None, api_key: str | None, author: str

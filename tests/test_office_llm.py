@@ -81,3 +81,19 @@ def test_saved_settings_apply_in_the_next_process(monkeypatch: pytest.MonkeyPatc
     assert (later.settings.llm.base_url, later.settings.llm.api_key) == (other, None)
     assert "llm.api_key" not in later.store.office_settings()
     later.store.close()
+
+
+def test_a_save_in_another_process_applies_when_a_page_opens() -> None:
+    """Two app processes on one workspace (an office's PostgreSQL): what one saves, the other
+    uses from its next page; a process's own setting for tests is left alone while the
+    office's settings do not change."""
+    here, there = build_assistant(load_settings()), build_assistant(load_settings())
+    here.use_office_settings()
+    here.configure_llm(base_url=OFFICE_URL, model="for-this-run", api_key=None)
+    here.use_office_settings()  # nothing saved: unchanged
+    assert here.settings.llm.model == "for-this-run"
+    there.save_office_llm(base_url=OFFICE_URL, model="office-model", api_key="sk-o", author="乙")
+    here.use_office_settings()
+    assert (here.settings.llm.model, _key(here.settings.llm)) == ("office-model", "sk-o")
+    here.store.close()
+    there.store.close()

@@ -351,8 +351,10 @@ def build(page: Page) -> dict[str, Any]:
     page.on_open(view, [page.state, section], view_outputs)
 
     def engine_fields(session: Any) -> tuple[str, str, str, Any]:
-        # the office's engine may have changed since the page was built: what this browser
-        # uses (its own setting, else the office's), the key only as set or not
+        # the office's engine may have changed since the page was built (here, or saved by
+        # another process on the workspace): what this browser uses (its own setting, else
+        # the office's), the key only as set or not
+        a.use_office_settings()
         llm = session or a.settings.llm
         key = gr.Textbox(value="", placeholder=dh.key_placeholder(llm))
         return dh.engine_markdown(a, session), llm.base_url or "", llm.model, key
