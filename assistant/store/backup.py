@@ -6,18 +6,30 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import tempfile
 import zlib
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, delete, func, insert, select, text
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import DateTime, MetaData, Table, delete, func, insert, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from assistant.config import LimitSettings
 from assistant.errors import InputError, StoreError
 from assistant.limits import DEFAULT_LIMITS, check_json_text, check_size, gunzip
 from assistant.store.backup_check import check_records
-from assistant.store.engine import WRITE, current_revision, head_revision
+from assistant.store.engine import (
+    WRITE,
+    alembic_config,
+    create_workspace_engine,
+    current_revision,
+    head_revision,
+    migrate,
+    sqlite_url,
+)
 from assistant.store.models import TABLES_IN_ORDER, OfficeSettingRow
 from assistant.store.office_settings import SECRET_SETTINGS
 from assistant.store.workspace import Workspace
@@ -42,6 +54,17 @@ def _secret(table: str, row: Any) -> bool:
     return table == "office_settings" and row["name"] in SECRET_SETTINGS
 
 
+def _dump(conn: Connection) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table as JSON values, but the secrets."""
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table in TABLES_IN_ORDER:
+        rows = conn.execute(select(table).order_by(table.c.id)).mappings()
+        tables[table.name] = [
+            {k: _encode(v) for k, v in r.items()} for r in rows if not _secret(table.name, r)
+        ]
+    return tables
+
+
 def backup(ws: Workspace, path: Path) -> dict[str, int]:
     """Write every row of every table to `path` as gzip'd JSON, from one snapshot, with the
     format version and a checksum of the tables. The office's model key is left out.
@@ -49,16 +72,10 @@ def backup(ws: Workspace, path: Path) -> dict[str, int]:
     The file is written beside the target first and renamed, so a failed backup never leaves a
     half-written file under the name the user gave.
     """
-    counts: dict[str, int] = {}
-    tables: dict[str, list[dict[str, Any]]] = {}
     with ws.engine.connect() as conn, conn.begin():
         revision = current_revision(conn)
-        for table in TABLES_IN_ORDER:
-            rows = conn.execute(select(table).order_by(table.c.id)).mappings()
-            tables[table.name] = [
-                {k: _encode(v) for k, v in r.items()} for r in rows if not _secret(table.name, r)
-            ]
-            counts[table.name] = len(tables[table.name])
+        tables = _dump(conn)
+    counts = {name: len(rows) for name, rows in tables.items()}
     doc = {
         "format": MAGIC,
         "version": VERSION,
@@ -113,16 +130,75 @@ def read_backup(path: Path, limits: LimitSettings = DEFAULT_LIMITS) -> dict[str,
             f"的格式版本为 {doc.get('version', '1（早期）')!s:.20}，本程序只恢复第 {VERSION} 版"
             f"（带校验和）的备份；请用生成它的 xxgk 版本恢复",
         )
-    if doc.get("schema") != head_revision():
+    if doc.get("schema") not in _revisions():
         raise InputError(
             f"{path.name} 的数据结构版本为 {doc.get('schema')!s:.40}，本程序为 "
-            f"{head_revision()}。请用相同版本的 xxgk 恢复。",
+            f"{head_revision()}，不认识它（可能来自更新版本的 xxgk）。请用相同或更新版本的 xxgk 恢复。",
             source=path,
         )
     if doc.get("checksum") != _checksum(doc.get("tables")):
         raise _refuse(path, "的校验和与内容不符（文件被改动或已损坏）")
+    if doc["schema"] != head_revision():
+        doc = dict(doc, schema=head_revision(), tables=_upgraded(doc, path))
     check_records(doc.get("tables"), path)
     return doc
+
+
+def _revisions() -> set[str]:
+    """The schema revisions this program can read a backup of: its own and every earlier one."""
+    return {r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def _upgraded(doc: dict[str, Any], path: Path) -> dict[str, list[dict[str, Any]]]:
+    """The tables of a backup of an earlier schema, brought to this one the way a workspace is
+    upgraded: the rows go into a scratch SQLite database at the backup's revision, the
+    migrations run (notes stored twice are merged, …), and the rows are read back; they are
+    then checked like those of any backup. The workspace is not touched."""
+    tables = doc.get("tables")
+    if not isinstance(tables, dict):
+        raise _refuse(path, "缺少数据表")
+    with tempfile.TemporaryDirectory(prefix="xxgk-restore-") as scratch:
+        engine = create_workspace_engine(sqlite_url(Path(scratch)))
+        try:
+            with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+                cfg = alembic_config()
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, str(doc["schema"]))
+                old = MetaData()
+                old.reflect(conn)
+                kept = {name for name in old.tables if name != "alembic_version"}
+                unknown = sorted(set(tables) - kept)
+                if unknown:
+                    raise _refuse(path, f"含有不认识的数据表“{unknown[0]!s:.40}”")
+                for table in (t for t in old.sorted_tables if t.name in kept):
+                    rows = [_decoded(table, r) for r in tables.get(table.name, [])]
+                    if rows:
+                        conn.execute(insert(table), rows)
+            migrate(engine)
+            with engine.connect() as conn, conn.begin():
+                return _dump(conn)
+        except (
+            StoreError,
+            SQLAlchemyError,
+            AttributeError,
+            KeyError,
+            TypeError,
+            ValueError,
+        ) as exc:
+            raise _refuse(
+                path,
+                f"来自较早的版本（{doc['schema']!s:.20}），其内容无法升级（{type(exc).__name__}）",
+            ) from exc
+        finally:
+            engine.dispose()
+
+
+def _decoded(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    dates = {c.name for c in table.columns if isinstance(c.type, DateTime)}
+    return {
+        k: dt.datetime.fromisoformat(v) if k in dates and isinstance(v, str) else v
+        for k, v in row.items()
+    }
 
 
 def is_empty(ws: Workspace) -> bool:

@@ -30,14 +30,14 @@ def sqlite_url(home: Path) -> str:
     return f"sqlite:///{(home / DB_FILENAME).resolve()}"
 
 
-def _alembic_config() -> Config:
+def alembic_config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
@@ -105,7 +105,7 @@ def migrate(engine: Engine) -> None:
                 conn.execute(text("SELECT pg_advisory_xact_lock(7761)"))
             if current_revision(conn) == head:
                 return
-            cfg = _alembic_config()
+            cfg = alembic_config()
             cfg.attributes["connection"] = conn
             log.info("migrating the workspace schema to %s", head)
             command.upgrade(cfg, "head")

@@ -12,11 +12,11 @@ def workspace_at(url: str, revision: str, *rows: tuple[str, dict[str, Any]]) -> 
     from alembic import command
     from sqlalchemy import create_engine, text
 
-    from assistant.store.engine import _alembic_config
+    from assistant.store.engine import alembic_config
 
     engine = create_engine(url)
     with engine.begin() as conn:
-        cfg = _alembic_config()
+        cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
         conn.execute(

@@ -132,3 +132,65 @@ def test_a_valid_backup_restores(ws: Workspace, saved: dict[str, Any], tmp_path:
     assert counts["reports"] == 1 and counts["drafts"] == 1
     assert _state(ws) == [(2025, 1, "某县统计局")]
     assert gzip.decompress((tmp_path / "ws.json.gz").read_bytes())  # always gzip
+
+
+def _old_backup(url: str, revision: str, path: Path) -> Path:
+    """The backup file xxgk of schema `revision` wrote of the database at `url`."""
+    from sqlalchemy import MetaData, create_engine, select
+
+    from assistant.store.backup import MAGIC, VERSION, _encode
+
+    engine = create_engine(url)
+    schema = MetaData()
+    schema.reflect(engine)
+    with engine.connect() as conn:
+        tables = {
+            t.name: [
+                {k: _encode(v) for k, v in r.items()}
+                for r in conn.execute(select(t).order_by(t.c.id)).mappings()
+            ]
+            for t in schema.sorted_tables
+            if t.name != "alembic_version"
+        }
+    engine.dispose()
+    doc = {"format": MAGIC, "version": VERSION, "schema": revision, "tables": tables}
+    return _write(path, doc)
+
+
+def test_a_backup_of_an_earlier_schema_is_upgraded_on_restore(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """A backup written before notes had their unique key (schema 0003, with a note stored
+    twice) restores into today's workspace: its rows are migrated as a workspace's are."""
+    from assistant.store.engine import sqlite_url
+    from tests.store.old_schema import workspace_at
+
+    (tmp_path / "old").mkdir()
+    url = sqlite_url(tmp_path / "old")
+    report = zero_report(2025, "某局")
+    note = (
+        "INSERT INTO notes (report_id, section, text, author, at) "
+        "VALUES (1, 'problems', :text, :author, '2026-01-02 08:00:00')"
+    )
+    workspace_at(
+        url,
+        "0003",
+        ("UPDATE agencies SET profile = :p", {"p": report.agency.model_dump_json()}),
+        ("UPDATE reports SET data = :d", {"d": report.model_dump_json()}),
+        (note, {"text": "目录已梳理", "author": "张三"}),
+        (note, {"text": "目录已梳理", "author": "李四"}),
+        (note, {"text": "培训2次", "author": "李四"}),
+    )
+    path = _old_backup(url, "0003", tmp_path / "old.json.gz")
+    restore(ws, path)
+    assert [s.agency for s in ws.reports()] == ["某局"]
+    assert ws.load_report(1).report == report
+    assert [(n.text, n.author) for n in ws.notes(1)] == [
+        ("目录已梳理", "张三"),
+        ("培训2次", "李四"),
+    ]
+    assert ws.add_note(1, "problems", "目录已梳理", author="王五") is False
+
+    newer = _old_backup(url, "9999", tmp_path / "newer.json.gz")
+    with pytest.raises(InputError, match="不认识"):
+        restore(ws, newer)
