@@ -19,6 +19,7 @@ SourceKind = Literal["knowledge", "data", "prior"]
 KB_PASSAGES = 4
 MAX_FACTS = 8
 EXCERPT = 160
+_NAMES_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 _ABOUT_PRIOR = re.compile(r"去年|上年|上一年|往年|上次|前一年")
 _ABOUT_PROBLEMS = re.compile(r"问题|不足|短板|整改|差距")
 _ABOUT_DATA = re.compile(r"多少|几件|几次|几条|数量|数据|件数|比例|占比|增加|减少|变化")
@@ -65,9 +66,11 @@ def gather_sources(
     ledger: FactLedger,
     prior: Report | None,
     retriever: Retriever | None,
-    format: str | None = None,
 ) -> tuple[list[Source], list[str]]:
-    """The sources for a question, numbered from 1, and warnings (a knowledge base that failed)."""
+    """The sources for a question, numbered from 1, and warnings (a knowledge base that failed).
+    Format notices are the report's own format's, as in the drafts' prompts, unless the question
+    names a year ("2019年的格式…"): the 2019 notice restates the 2021 one's deadlines and would
+    take two of the few places."""
     from assistant.errors import KnowledgeError
 
     out: list[tuple[SourceKind, str, str]] = []
@@ -80,10 +83,18 @@ def gather_sources(
         out.append(("data", label, "\n".join(f"{f.label}：{f.render()}" for f in facts)))
     if retriever is not None:
         try:
-            hits: Sequence[Hit] = retriever.search(question, k=KB_PASSAGES, format=format)
+            # twice the places: the other format's notices are left out below
+            hits: Sequence[Hit] = retriever.search(question, k=2 * KB_PASSAGES)
         except KnowledgeError as exc:
             warnings.append(f"检索资料库失败，本次回答未引用资料库：{exc.message}")
             hits = ()
+        if not _NAMES_YEAR.search(question):
+            hits = [
+                h
+                for h in hits
+                if h.kind != "format" or h.extra.get("format") in (None, report.format)
+            ]
+        hits = hits[:KB_PASSAGES]
         out.extend(("knowledge", h.citation(), _excerpt(h.text)) for h in hits)
     return [Source(n, kind, label, text) for n, (kind, label, text) in enumerate(out, 1)], warnings
 

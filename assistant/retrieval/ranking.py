@@ -18,7 +18,7 @@ _PREFER, _DEMOTE = 1.6, 0.6
 # "根据《中华人民共和国政府信息公开条例》第四十九条的规定", "依条例第三十条": a passage that rests
 # on a regulation's article names it; the name is the title in 《》 or the bare abbreviation 条例
 _CITED = re.compile(r"(?:《([^《》]{2,40})》|(条例))第([一二三四五六七八九十百零]+)条")
-_FOLLOW = 0.5  # share of a citing passage's score that the article it cites receives
+_FOLLOW = 0.5  # share of a citing passage's score that the article it cites gains (up to it)
 _CITING = 10  # how many of the best passages are read for the articles they cite
 # a report's opening cites 第五十条 as boilerplate, and a regulation's own cross-references
 # ("依照本条例第十九条") say nothing about what the other article rules
@@ -40,13 +40,14 @@ def follow_citations(
     allowed: np.ndarray | None,
 ) -> list[tuple[float, str]]:
     """Passages that explain a rule (a format notice, a guide, the fee rules) name the article
-    that rules it: the article gets a share of the best score of the passages that cite it, so
+    that rules it: the article rises by half the score of the best passage citing it, up to that
+    passage's score and no further, and at a tie goes first (the rule, then its restatement), so
     that "年报什么时候公布" reaches 第四十九条 and not only the notices that restate it.
     `ranked` is best first; articles outside the search's filters (`allowed`) are not added."""
     regulations = arrays.regulations
     if not regulations:
         return ranked
-    bonus: dict[str, float] = {}
+    best: dict[str, float] = {}  # article → score of the best passage citing it
     for score, cid in ranked[:_CITING]:
         pos = arrays.position[cid]
         meta = arrays.metas[pos]
@@ -57,13 +58,15 @@ def follow_citations(
             at = arrays.position.get(cited)
             if at is None or (allowed is not None and not allowed[at]):
                 continue
-            bonus[cited] = max(bonus.get(cited, 0.0), _FOLLOW * score)
-    if not bonus:
+            best[cited] = max(best.get(cited, 0.0), score)
+    if not best:
         return ranked
     scores = {cid: s for s, cid in ranked}
-    for cid, extra in bonus.items():
-        scores[cid] = scores.get(cid, 0.0) + extra
-    return sorted(((s, cid) for cid, s in scores.items()), reverse=True)
+    for cid, ref in best.items():
+        own = scores.get(cid, 0.0)
+        scores[cid] = max(own, min(own + _FOLLOW * ref, ref))
+    order = sorted(scores, key=lambda cid: (scores[cid], cid in best), reverse=True)
+    return [(scores[cid], cid) for cid in order]
 
 
 def cited_articles(text: str, regulations: dict[str, str]) -> list[str]:

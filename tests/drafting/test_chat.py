@@ -183,3 +183,47 @@ def test_offline_questions_are_answered_by_retrieval_and_instructions_refused(
     assert refused.kind == "refusal" and "不能按文字意见改写" in refused.text
     assert ws.draft(rid, SECTION) == before  # nothing written, nothing pasted
     assert [e.kind for e in ws.chat(rid, SECTION)[-2:]] == ["instruction", "refusal"]
+
+
+def test_answers_cite_the_format_notice_of_the_reports_own_format() -> None:
+    """Both notices restate 第四十九条's deadline; a 2021-format report's answer cites the 2021
+    notice only (four places are few), unless the question names a year."""
+    from assistant.drafting.answers import gather_sources
+    from assistant.report import Report
+    from assistant.report.facts import FactLedger
+    from assistant.retrieval.hits import Hit
+
+    def notice(fmt: str) -> Hit:
+        return Hit(
+            f"format-{fmt}:2",
+            f"format-{fmt}",
+            "format",
+            f"{fmt}年年度报告格式",
+            "根据《中华人民共和国政府信息公开条例》第四十九条的规定，每年1月31日前向社会公布年报",
+            section="二、报告方式及时间（一）",
+            extra={"format": fmt},
+        )
+
+    article = Hit(
+        "tiaoli-2019:第四十九条",
+        "tiaoli-2019",
+        "regulation",
+        "中华人民共和国政府信息公开条例",
+        "第四十九条 县级以上人民政府部门应当在每年1月31日前……向社会公布年报",
+        article="第四十九条",
+    )
+    retriever = FakeRetriever([article, notice("2019"), notice("2021")])
+    report = Report(year=2025)
+    assert report.format == "2021"
+
+    def cited(question: str) -> list[str]:
+        sources, _ = gather_sources(
+            question, report=report, ledger=FactLedger([]), prior=None, retriever=retriever
+        )
+        return [s.label for s in sources]
+
+    assert cited("年报 公布") == [
+        "《中华人民共和国政府信息公开条例》第四十九条",
+        "《2021年年度报告格式》二、报告方式及时间（一）",
+    ]
+    assert len(cited("2019年 年报 公布")) == 3

@@ -235,10 +235,13 @@ def test_passages_that_cite_an_article_bring_it_up() -> None:
         metas=[meta for _, meta, _ in rows],
         texts=[text for _, _, text in rows],
     )
-    ranked = [(0.9, "notice"), (0.8, "report"), (0.5, "guide"), (0.1, "tiaoli#第三十条")]
-    out = dict((cid, s) for s, cid in follow_citations(ranked, arrays, None))  # type: ignore[arg-type]
+    ranked = [(0.9, "notice"), (0.8, "report"), (0.5, "guide"), (0.3, "tiaoli#第三十条")]
+    followed = follow_citations(ranked, arrays, None)  # type: ignore[arg-type]
+    out = {cid: s for s, cid in followed}
     assert out["tiaoli#第四十九条"] == 0.45  # half the notice's score, added as a candidate
-    assert out["tiaoli#第三十条"] == 0.1 + 0.25
+    # 0.3 + 0.25 would pass the guide that cites it: it stops at the guide's score, and goes first
+    assert out["tiaoli#第三十条"] == 0.5
+    assert [cid for _, cid in followed].index("tiaoli#第三十条") == 2
     assert "tiaoli#第五十条" not in out  # cited by a report only
     allowed = np.array([True, True, True, False, True, True])
     kept = [cid for _, cid in follow_citations(ranked, arrays, allowed)]  # type: ignore[arg-type]
