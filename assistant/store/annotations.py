@@ -54,10 +54,7 @@ class Annotations(Transactions):
                 "author": author,
                 "at": utcnow(),
             }
-            added = s.execute(
-                insert_unless_present(s, NoteRow, row, NOTE_KEY).returning(NoteRow.id)
-            )
-            return added.first() is not None
+            return insert_unless_present(s, NoteRow, row, NOTE_KEY)
 
     def notes(self, report_id: int, section: str | None = None) -> list[Note]:
         with self._tx() as s:

@@ -127,10 +127,16 @@ def dialect_insert(session: Session, model: Any) -> Any:
 
 def insert_unless_present(
     session: Session, model: Any, row: dict[str, Any], key: tuple[str, ...]
-) -> Any:
+) -> bool:
     """INSERT … ON CONFLICT (key) DO NOTHING: a row that another transaction stored first
-    (committed, or committing while this one waits on the key) is skipped, not an error. Add
-    `.returning(…)` to learn whether it was inserted."""
-    return (
-        dialect_insert(session, model).values(row).on_conflict_do_nothing(index_elements=list(key))
-    )
+    (committed, or committing while this one waits on the key) is skipped, not an error.
+    Returns whether the row was inserted."""
+    insert = dialect_insert(session, model).values(row)
+    insert = insert.on_conflict_do_nothing(index_elements=list(key))
+    conn = session.connection()
+    if conn.dialect.insert_returning:
+        id_columns = model.__table__.primary_key.columns
+        return conn.execute(insert.returning(*id_columns)).first() is not None
+    # SQLite before 3.35 has ON CONFLICT (3.24) but no RETURNING; there rowcount tells
+    # (psycopg reports -1 for it, hence RETURNING wherever it exists)
+    return bool(conn.execute(insert).rowcount == 1)

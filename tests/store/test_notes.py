@@ -4,6 +4,9 @@ run at once (a button and the blur that comes with it, on SQLite and on PostgreS
 from __future__ import annotations
 
 import threading
+from pathlib import Path
+
+import pytest
 
 from assistant.report import zero_report
 from assistant.store import Workspace
@@ -24,6 +27,18 @@ def test_the_same_note_twice_is_kept_once(ws: Workspace) -> None:
         ("目录已梳理", "张三"),
         (long, "张三"),
     ]
+
+
+def test_without_returning_the_skip_is_told_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite before 3.35 (an older system library) has ON CONFLICT but no RETURNING."""
+    with Workspace(f"sqlite:///{tmp_path / 'ws.sqlite3'}") as ws:
+        monkeypatch.setattr(ws.engine.dialect, "insert_returning", False)
+        rid = ws.create_report(zero_report(2025, "某局"), author="setup").id
+        assert ws.add_note(rid, "problems", "目录已梳理", author="张三") is True
+        assert ws.add_note(rid, "problems", "目录已梳理", author="李四") is False
+        assert len(ws.notes(rid)) == 1
 
 
 def _save_at_once(writers: list[Workspace], rid: int, text: str) -> list[bool | BaseException]:
