@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from assistant.drafting.notes import Notes
     from assistant.llm.base import ChatModel, Embedder
     from assistant.llm.embeddings import EmbeddingMeaning
-    from assistant.retrieval import KnowledgeBase
+    from assistant.retrieval import BuildReport, KnowledgeBase
     from assistant.store import Workspace
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ class Assistant:
         self._chat = chat
         self._embedder = embedder
         self._chroma = chroma
+        self._knowledge: KnowledgeBase | None = None
+        self._opening = threading.RLock()
 
     # -- reading and checking (the pure core) --------------------------------------------------
     def read(self, path: str | Path) -> Report:
@@ -174,13 +177,33 @@ class Assistant:
             log.warning("meaning similarity unavailable, comparing by wording: %s", exc)
             return None
 
-    @cached_property
+    @property
     def knowledge(self) -> KnowledgeBase:
-        from assistant.retrieval import KnowledgeBase
+        """The knowledge base, opened on first use (once, whichever thread asks first)."""
+        with self._opening:
+            if self._knowledge is None:
+                from assistant.retrieval import KnowledgeBase
 
-        return KnowledgeBase.open(
-            self.settings, embedder=self._embedder, chroma_client=self._chroma
-        )
+                self._knowledge = KnowledgeBase.open(
+                    self.settings, embedder=self._embedder, chroma_client=self._chroma
+                )
+            return self._knowledge
+
+    @property
+    def opened_knowledge(self) -> KnowledgeBase | None:
+        """The knowledge base if it has been opened, without opening it."""
+        return self._knowledge
+
+    def index_in_background(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        done: Callable[[BuildReport | Exception], None] | None = None,
+    ) -> None:
+        """Open the knowledge base and bring its index up to date in the background; whoever
+        asks for the knowledge base meanwhile gets it once the build has started, and searches
+        what is already in (the first search never starts a build of its own)."""
+        with self._opening:
+            self.knowledge.build_in_background(progress, done)
 
     @cached_property
     def store(self) -> Workspace:

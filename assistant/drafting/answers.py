@@ -13,6 +13,7 @@ from assistant.report.facts import Fact, FactLedger
 from assistant.report.layout import section_spec
 from assistant.report.model import Report
 from assistant.report.problems import split_problems
+from assistant.retrieval.coverage import partial_note
 from assistant.retrieval.hits import Hit, Retriever
 
 SourceKind = Literal["knowledge", "data", "prior"]
@@ -67,8 +68,8 @@ def gather_sources(
     prior: Report | None,
     retriever: Retriever | None,
 ) -> tuple[list[Source], list[str]]:
-    """The sources for a question, numbered from 1, and warnings (a knowledge base that failed).
-    Format notices are the report's own format's, as in the drafts' prompts, unless the question
+    """The sources for a question, numbered from 1, and warnings (a knowledge base that failed,
+    or one still being built). Format notices are the report's own format's, as in the drafts' prompts, unless the question
     names a year ("2019年的格式…"): the 2019 notice restates the 2021 one's deadlines and would
     take two of the few places."""
     from assistant.errors import KnowledgeError
@@ -88,6 +89,9 @@ def gather_sources(
         except KnowledgeError as exc:
             warnings.append(f"检索资料库失败，本次回答未引用资料库：{exc.message}")
             hits = ()
+        note = partial_note(hits)  # searched while the index was still being built
+        if note:
+            warnings.append(note)
         if not _NAMES_YEAR.search(question):
             hits = [
                 h

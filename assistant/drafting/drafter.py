@@ -38,6 +38,7 @@ from assistant.report.facts import FactLedger, build_ledger, note_facts
 from assistant.report.layout import SectionId, format_info, preamble_name, section_spec
 from assistant.report.markers import TODO_OPEN
 from assistant.report.model import Report, Section
+from assistant.retrieval.coverage import partial_note
 from assistant.retrieval.hits import Hit, Retriever
 
 log = logging.getLogger(__name__)
@@ -147,6 +148,7 @@ class Drafter:
             return [], []
         hits: dict[str, Hit] = {}
         agency, warnings = self.report.agency.name or None, []
+        partial: str | None = None
         for q in plan.queries:
             own = q.kind == "report"
             try:
@@ -161,9 +163,13 @@ class Drafter:
             except KnowledgeError as exc:
                 warnings.append(f"检索参考资料失败，本稿未引用资料：{exc.message}")
                 break
+            # searched while the index was still being built: the first note says the least
+            partial = partial or partial_note(found)
             new = [h for h in found if h.chunk_id not in hits][: q.slots]
             for h in new:
                 hits[h.chunk_id] = h
+        if partial:
+            warnings.append(partial)
         return list(hits.values())[:MAX_PASSAGES], warnings
 
     def draft(

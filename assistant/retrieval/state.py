@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,10 +114,68 @@ class IndexState:
             data["chunks_bytes"] = size
         _write(path, data)
 
+    @classmethod
+    def mirror_of(
+        cls,
+        ids: list[str],
+        texts: list[str],
+        metas: list[dict[str, Any]],
+        old: IndexState,
+        tokens: Callable[[str], list[str]],
+    ) -> IndexState:
+        """The mirror of what the vector store holds (its records as `all_records` gives them),
+        reusing `old`'s tokens for unchanged texts. A document with fewer chunks than it was
+        written with (a build cut short between two writes) gets no hash: it is indexed again."""
+        previous = old.chunks
+        state = cls(chunks={}, revision=old.revision)
+        for cid, text, meta in zip(ids, texts, metas, strict=True):
+            prior = previous.get(cid)
+            words = prior.tokens if prior and prior.text == text else " ".join(tokens(text))
+            state.chunks[cid] = ChunkRecord(text, meta, words)
+            doc = state.docs.setdefault(
+                meta["doc_id"],
+                {
+                    "hash": meta.get("doc_hash"),
+                    "kind": meta.get("kind"),
+                    "title": meta.get("title"),
+                    "expected": meta.get("doc_chunks"),
+                    "origin": meta.get("origin", "shared"),
+                    "owner": meta.get("owner"),
+                    "chunks": 0,
+                    "year": meta.get("year"),
+                    "agency": meta.get("agency"),
+                    "partial": meta.get("x_partial") == "true",
+                },
+            )
+            doc["chunks"] += 1
+        for doc in state.docs.values():
+            expected = doc.pop("expected", None)
+            if expected is not None and int(expected) != doc["chunks"]:
+                doc["hash"] = None
+        return state
+
     def drop_doc(self, doc_id: str) -> None:
         self.docs.pop(doc_id, None)
         for cid in [cid for cid, c in self.chunks.items() if c.meta.get("doc_id") == doc_id]:
             del self.chunks[cid]
+
+
+def doc_entry(
+    content_hash: str, kind: str, origin: str, owner: str, chunks: list[Any], *, partial: bool
+) -> dict[str, Any]:
+    """A document's entry in the state, from its chunks (the first gives title, year, agency)."""
+    first = chunks[0]
+    return {
+        "hash": content_hash,
+        "kind": kind,
+        "title": first.title,
+        "origin": origin,
+        "owner": owner,
+        "chunks": len(chunks),
+        "year": first.year,
+        "agency": first.agency,
+        "partial": partial,
+    }
 
 
 def _size(path: Path) -> int | None:
@@ -153,6 +212,17 @@ class SearchArrays:
         self.regulations = {
             str(m["title"]): str(m["doc_id"]) for m in metas if m.get("kind") == "regulation"
         }
+
+
+def bm25_readable(path: Path) -> bool:
+    """Whether the saved keyword index opens (a missing one is fine: it is built when needed)."""
+    if not path.exists():
+        return True
+    try:
+        with np.load(path) as arrays:
+            return {"rows", "cols", "tfs", "lengths"} <= set(arrays.files)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return False
 
 
 def load_or_build_bm25(state: IndexState, path: Path) -> BM25Index:

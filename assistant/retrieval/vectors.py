@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
@@ -143,29 +144,37 @@ class VectorStore:
     def count(self) -> int:
         return int(self._call("计数", lambda: self._store._collection.count()))
 
-    def add(
+    def embed(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> list[list[float]]:
+        """The passages' vectors (the slow part of indexing: done before `write`, so that
+        searches are not held up while a batch is embedded)."""
+        self._embeddings.on_batch = progress
+        try:
+            return self._call("计算向量", lambda: self._embeddings.embed_documents(list(texts)))
+        finally:
+            self._embeddings.on_batch = None
+
+    def write(
         self,
         ids: Sequence[str],
         texts: Sequence[str],
         metadatas: Sequence[dict[str, Any]],
-        progress: Callable[[int], None] | None = None,
+        vectors: Sequence[list[float]],
     ) -> None:
+        """Store embedded passages (what langchain-chroma's add_texts does after embedding)."""
         for start in range(0, len(ids), _WRITE_BATCH):
             end = start + _WRITE_BATCH
-            if progress:
-                self._embeddings.on_batch = lambda n, s=start: progress(s + n)
-            try:
-                self._call(
-                    "写入",
-                    partial(
-                        self._store.add_texts,
-                        list(texts[start:end]),
-                        metadatas=list(metadatas[start:end]),
-                        ids=list(ids[start:end]),
-                    ),
-                )
-            finally:
-                self._embeddings.on_batch = None
+            self._call(
+                "写入",
+                partial(
+                    self._store._collection.upsert,
+                    ids=list(ids[start:end]),
+                    embeddings=np.asarray(vectors[start:end], dtype=np.float32),
+                    documents=list(texts[start:end]),
+                    metadatas=list(metadatas[start:end]),
+                ),
+            )
 
     def delete_doc(self, doc_id: str) -> None:
         self._call("删除", lambda: self._store._collection.delete(where={"doc_id": doc_id}))

@@ -384,7 +384,7 @@ def run_draft(
     ctx = workspace_context(
         store, store.load_report(opened.id), with_prior=True, options=assistant.check_options
     )
-    drafter, _ = drafting.open_drafter(assistant, ctx, retrieve=retrieve, llm=llm)
+    drafter, warned = drafting.open_drafter(assistant, ctx, retrieve=retrieve, llm=llm)
     sid: SectionId = section  # one of DRAFT_SECTIONS, checked above
     kind = drafting.route_of(instruction, mode)
     earlier = drafting.history(store, opened.id, section)  # before this request is recorded
@@ -403,13 +403,18 @@ def run_draft(
         def job(sink: Callable[[str], None]) -> Any:
             return drafter.draft(sid, on_token=sink)
 
+    def with_warnings(sink: Callable[[str], None]) -> Any:
+        result = job(sink)
+        result.warnings[:0] = warned  # a knowledge base that could not be opened, said first
+        return result
+
     return _follow(
         assistant,
         opened,
         section,
         instruction,
         kind,
-        _start(job),
+        _start(with_warnings),
         author=author,
         wait_first=wait_first,
     )

@@ -55,7 +55,7 @@ def build(page: Page) -> dict[str, Any]:
             retrieve = gr.Checkbox(
                 value=True,
                 label="检索参考资料（条例、格式、往年报告）",
-                info="资料库索引在启动时于后台建立，建好后起草即引用",
+                info="资料库索引在启动时于后台建立；建好之前起草只引用已建好的部分",
                 elem_id="retrieve",
             )
             index_btn = gr.Button("建立/更新资料库索引", size="sm", elem_id="index-btn")
@@ -214,8 +214,6 @@ def build(page: Page) -> dict[str, Any]:
             {"role": "assistant", "content": "（正在生成……）"},
         ]
         received, result = "", None
-        # while the index is built, drafts cite nothing rather than wait for it
-        cite = bool(retrieve) and page.index.ready
         asking = dh.is_question(text, mode)  # an answer streams into the chat only
         try:
             for item in dh.run_draft(
@@ -224,7 +222,7 @@ def build(page: Page) -> dict[str, Any]:
                 sid,
                 text,
                 author=author_of(request),
-                retrieve=cite,
+                retrieve=bool(retrieve),  # while the index is built: what is in, and says so
                 wait_first=FIRST_TOKEN_WAIT,
                 llm=llm,
                 mode="instruction" if mode == "instruction" else "auto",
@@ -250,12 +248,11 @@ def build(page: Page) -> dict[str, Any]:
             ]
             return
         assert result is not None
-        note = f"\n\n{page.index.not_ready_note()}" if retrieve and not cite else ""
         yield [
             gr.skip(),
             gr.skip(),
             {
-                "message": result.message + note,
+                "message": result.message,
                 "instruction": "",
                 "sources": dh.sources_markdown(result.passages),
             },

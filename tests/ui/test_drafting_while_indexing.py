@@ -1,0 +1,191 @@
+"""Drafting while the knowledge base's index is built in the background (issue 15, item 10).
+
+The build is held between its batches by an embedder that stops before the first writing guide
+until the test lets it go on: real Chroma, the shipped corpus, no sleeps. A draft, an answer and
+the page's status made meanwhile cite what is already in (the 条例 and the format notices come
+first) and say, in Chinese, that the index is only partly built.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pytest
+
+from assistant.config import LLMSettings, load_settings
+from assistant.llm.embeddings import HashingEmbedder
+from assistant.service import Assistant, build_assistant
+from assistant.usecases import drafting
+from assistant.usecases.workspace import workspace_context
+from ui.demo import seed_demo
+from ui.handlers import drafting as dh
+from ui.handlers.knowledge import IndexBuild
+
+pytestmark = pytest.mark.slow  # indexes the shipped corpus into Chroma (a few seconds)
+
+# how long a step may take before the test calls it hung (a guard, never what decides a pass)
+HUNG = 120.0
+OFFLINE = LLMSettings(base_url=None)  # the offline composer: the draft depends on retrieval only
+PARTIAL = "资料库正在建立（已完成 "
+
+
+class HeldEmbedder(HashingEmbedder):
+    """HashingEmbedder that, asked to embed a writing guide's passages, says so on `held` and
+    waits for `go`: the build stops after the 条例, format notices and fees are in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held = threading.Event()
+        self.go = threading.Event()
+
+    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+        if not self.go.is_set() and any("写作指引" in t for t in texts):
+            self.held.set()
+            assert self.go.wait(HUNG), "the test never let the build go on"
+        return super().embed_passages(texts)
+
+
+class WatchedBuild(IndexBuild):
+    """The page's build, with an event for its end."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        super().__init__(assistant)
+        self.ended = threading.Event()
+
+    def _finished(self, outcome: Any) -> None:
+        super()._finished(outcome)
+        self.ended.set()
+
+
+@pytest.fixture
+def held() -> HeldEmbedder:
+    return HeldEmbedder()
+
+
+@pytest.fixture
+def app(held: HeldEmbedder) -> Iterator[tuple[Assistant, WatchedBuild, dict[str, int]]]:
+    """A fresh workspace with the demo reports; its index being built, held after batch one."""
+    assistant = build_assistant(load_settings(), embedder=held)
+    state = {"id": seed_demo(assistant), "version": 0}
+    state["version"] = assistant.store.load_report(state["id"]).version
+    index = WatchedBuild(assistant)
+    index.start()
+    assert held.held.wait(HUNG), "the build never reached the writing guides"
+    yield assistant, index, state
+    held.go.set()  # whatever the test did, the build thread finishes
+
+
+def _drive(run: Iterator[Any]) -> Any:
+    """The last item of a run (its result), in a thread: a run that waits for the whole build
+    (the behaviour this replaces) fails here instead of hanging the suite."""
+    out: list[Any] = []
+    worker = threading.Thread(target=lambda: out.extend(run), daemon=True)
+    worker.start()
+    worker.join(HUNG)
+    assert not worker.is_alive(), "drafting waited for the whole index to be built"
+    return out[-1]
+
+
+def _stored(assistant: Assistant, chunk_id: str) -> str:
+    got = assistant.knowledge.vectors._store._collection.get(ids=[chunk_id])
+    assert got["ids"] == [chunk_id], f"{chunk_id} is cited but not in Chroma"
+    return str(got["documents"][0])
+
+
+def test_a_draft_during_the_build_cites_the_tiaoli_and_says_the_index_is_partial(app) -> None:
+    assistant, index, state = app
+    result = _drive(
+        dh.run_draft(assistant, state, "preamble", author="张三", retrieve=True, llm=OFFLINE)
+    )
+    assert (
+        PARTIAL in result.message
+        and "本次只参考了已建好的部分：条例 1 份、格式通知" in result.message
+    )
+    assert "写作指引" not in result.message.split("本次只参考了已建好的部分")[1]
+    kinds = {p.kind for p in result.passages}
+    assert "regulation" in kinds and kinds <= {"regulation", "format", "fees"}
+    for p in result.passages:  # real passages, each in Chroma as the keyword side has it
+        assert p.text in _stored(assistant, p.chunk_id)
+    cited = [p for p in result.passages if p.kind == "regulation"]
+    assert any(f"[{result.passages.index(p) + 1}]" in result.version.text for p in cited), (
+        result.version.text
+    )
+    status = index.status()  # the page says how far the build is and what a draft uses meanwhile
+    assert (
+        status.startswith("⏳ 正在建立资料库索引（已完成 4/13 份文件") and "已建好的部分" in status
+    )
+    # the transcript keeps the message too
+    said = assistant.store.chat(state["id"], "preamble")[-1].content
+    assert PARTIAL in said
+
+    # a question in the chat: answered from the 条例 passages in, with the same note
+    answer = _drive(
+        dh.run_draft(
+            assistant,
+            state,
+            "other",
+            "条例对收取信息处理费有什么规定？",
+            author="张三",
+            retrieve=True,
+            llm=OFFLINE,
+        )
+    )
+    assert answer.kind == "answer" and PARTIAL in answer.message
+    assert any("政府信息公开" in s.label for s in answer.sources if s.kind == "knowledge")
+
+
+def test_the_build_finishing_during_a_draft_breaks_nothing(app, held: HeldEmbedder) -> None:
+    assistant, index, state = app
+    kb = assistant.knowledge
+    searches: list[Any] = []
+    search = kb.search
+
+    def search_then_finish_the_build(*args: Any, **kwargs: Any) -> Any:
+        found = search(*args, **kwargs)
+        searches.append(found)
+        if len(searches) == 1:  # after the draft's first search, the build runs to its end
+            held.go.set()
+            assert index.ended.wait(HUNG), "the build did not finish"
+        return found
+
+    kb.search = search_then_finish_the_build  # type: ignore[method-assign]
+    try:
+        ctx = workspace_context(
+            assistant.store,
+            assistant.store.load_report(state["id"]),
+            with_prior=True,
+            options=assistant.check_options,
+        )
+        drafter, warned = drafting.open_drafter(assistant, ctx, retrieve=True, llm=OFFLINE)
+        result: list[Any] = []
+        worker = threading.Thread(target=lambda: result.append(drafter.draft("problems")))
+        worker.start()
+        worker.join(HUNG)
+        assert not worker.is_alive() and result, "the draft did not finish"
+    finally:
+        del kb.search
+    draft = result[0]
+    assert searches[0].partial is not None and searches[-1].partial is None
+    assert any(w.startswith(PARTIAL) for w in draft.warnings) and not warned
+    for p in draft.passages:  # every passage cited is a real one, in Chroma and the mirror
+        assert kb.get(p.chunk_id) is not None and _stored(assistant, p.chunk_id)
+    assert index.ready and index.status().startswith("资料库已就绪")
+    # once built, a draft cites the guides and says nothing of a partial index
+    later = drafter.draft("problems")
+    assert not [w for w in later.warnings if "资料库" in w]
+    assert any(p.kind == "template" for p in later.passages)
+    assert kb.coverage is None
+
+
+def test_keyword_side_and_chroma_agree_between_batches(app) -> None:
+    assistant, _, _ = app
+    kb = assistant.knowledge
+    ids = set(kb.vectors.all_records()[0])
+    assert set(kb._state.chunks) == ids and ids  # the build is held: nothing changes them
+    kinds = {c.meta["kind"] for c in kb._state.chunks.values()}
+    assert kinds == {"regulation", "format", "fees"}
+    found = kb.search("年度报告应当在每年什么时候公布", k=5)
+    assert found and found.partial is not None and found.partial.running
+    assert {h.chunk_id for h in found} <= ids
