@@ -84,7 +84,9 @@ class KnowledgeBase:
         self._checked = False
         self._lock = threading.RLock()
         self._view = threading.RLock()
-        self._background = False  # a build was started in the background: searches do not build
+        # builds are started in the background (by the app): a search never builds, it uses what
+        # is in, also after a build that stopped early
+        self._background = False
         self._coverage: Coverage | None = None  # set while a build has not brought everything in
 
     @classmethod
@@ -117,8 +119,9 @@ class KnowledgeBase:
         progress: Progress | None = None,
         done: Callable[[BuildReport | Exception], None] | None = None,
     ) -> None:
-        """`ensure_built` in a worker thread; meanwhile searches use what is already in rather
-        than build or wait. `done` gets the report, or the exception that stopped the build."""
+        """`ensure_built` in a worker thread. From now on searches never build: they use what is
+        in (while this build runs, or after it stopped early). `done` gets the report, or the
+        exception that stopped the build."""
         with self._view:
             self._background = True
             if not self._state.docs:  # nothing searchable until the first batch is in
@@ -130,8 +133,6 @@ class KnowledgeBase:
                 outcome = self.ensure_built(progress)
             except Exception as exc:  # handed to `done`; a thread's exception would go unseen
                 outcome = exc
-            finally:
-                self._background = False
             if done is not None:
                 done(outcome)
 
@@ -304,8 +305,8 @@ class KnowledgeBase:
         self._arrays = None
 
     def _build_unless_building(self) -> None:
-        """The first search of a process brings the index up to date, unless a build is under
-        way (in the background, or in another request): then it searches what is in."""
+        """The first search of a process brings the index up to date, unless builds are run in
+        the background or one is under way (in another request): then it searches what is in."""
         if self._checked or self._background or not self._lock.acquire(blocking=False):
             return
         try:

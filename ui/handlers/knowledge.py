@@ -68,6 +68,10 @@ class IndexBuild:
             self.running, self.finished = False, True
 
     @property
+    def started(self) -> bool:
+        return self.running or self.finished
+
+    @property
     def ready(self) -> bool:
         return self.finished and self.message.startswith("资料库已就绪")
 

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 # answers sooner shows its text at once (one redraw fewer before the first words).
 FIRST_TOKEN_WAIT = 0.15
 # how a clerk drafts while the model's service is down: clearing the address selects the composer
+NO_INDEX = "\n\n资料库索引尚未建立，本稿没有引用参考资料；点“建立/更新资料库索引”后即可引用。"
 OFFLINE_HINT = "也可以在左侧“大模型设置”中清空接口地址并点“用于本浏览器”，改用离线撰写先生成草稿。"
 
 
@@ -214,6 +215,8 @@ def build(page: Page) -> dict[str, Any]:
             {"role": "assistant", "content": "（正在生成……）"},
         ]
         received, result = "", None
+        # while the index is built, drafts cite what is in (and say so); a draft never builds it
+        cite = bool(retrieve) and page.index.started
         asking = dh.is_question(text, mode)  # an answer streams into the chat only
         try:
             for item in dh.run_draft(
@@ -222,7 +225,7 @@ def build(page: Page) -> dict[str, Any]:
                 sid,
                 text,
                 author=author_of(request),
-                retrieve=bool(retrieve),  # while the index is built: what is in, and says so
+                retrieve=cite,
                 wait_first=FIRST_TOKEN_WAIT,
                 llm=llm,
                 mode="instruction" if mode == "instruction" else "auto",
@@ -252,7 +255,7 @@ def build(page: Page) -> dict[str, Any]:
             gr.skip(),
             gr.skip(),
             {
-                "message": result.message,
+                "message": result.message + (NO_INDEX if retrieve and not cite else ""),
                 "instruction": "",
                 "sources": dh.sources_markdown(result.passages),
             },
