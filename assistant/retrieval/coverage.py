@@ -24,19 +24,15 @@ KIND_NAMES: dict[str, str] = {
     "local": "本单位资料",
     "report": "往年报告",
 }
-# a batch closes at a change of priority or at this many chunks, whichever comes first:
-# small enough that the first passages are searchable soon, large enough that saving the mirror
-# (every chunk's text) stays a small part of a build
-BATCH_CHUNKS = 200
-_FIRST = frozenset({"regulation", "format", "fees"})  # what every section needs: one batch
+# a batch closes at a change of kind or at this many chunks, whichever comes first: small enough
+# that the first passages are searchable soon (the 条例 alone takes about 20 s to embed on a CPU),
+# large enough that saving the mirror (every chunk's text) stays a small part of a build
+BATCH_CHUNKS = 64
 
 T = TypeVar("T")
 
 
 def _rank(kind: str) -> int:
-    """0 for the 条例 and notices, then the guides, then the rest, in KIND_ORDER."""
-    if kind in _FIRST:
-        return 0
     return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
 
 
@@ -48,8 +44,8 @@ def in_build_order(items: Sequence[T], kind: Callable[[T], str]) -> list[T]:
 def batches(
     items: Sequence[T], kind: Callable[[T], str], size: Callable[[T], int]
 ) -> Iterator[list[T]]:
-    """Consecutive runs of `items` (in build order): a run ends where the priority changes or
-    once it holds BATCH_CHUNKS chunks."""
+    """Consecutive runs of `items` (in build order): a run ends where the kind changes or once
+    it holds BATCH_CHUNKS chunks."""
     run: list[T] = []
     chunks, rank = 0, None
     for item in items:
