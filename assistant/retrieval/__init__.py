@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 from assistant.retrieval.hits import DocKind, Hit, Retriever
 
 if TYPE_CHECKING:
-    from assistant.retrieval.knowledge_base import BuildReport, DocumentInfo, KnowledgeBase
+    from assistant.retrieval.indexing import BuildReport
+    from assistant.retrieval.knowledge_base import DocumentInfo, KnowledgeBase
 
 __all__ = ["BuildReport", "DocKind", "DocumentInfo", "Hit", "KnowledgeBase", "Retriever"]
 
@@ -15,7 +16,7 @@ __all__ = ["BuildReport", "DocKind", "DocumentInfo", "Hit", "KnowledgeBase", "Re
 def __getattr__(name: str) -> Any:
     # chromadb takes a second to import; `from assistant.retrieval.hits import Hit` must not pay it
     if name in ("BuildReport", "DocumentInfo", "KnowledgeBase"):
-        from assistant.retrieval import knowledge_base
+        from assistant.retrieval import indexing, knowledge_base
 
-        return getattr(knowledge_base, name)
+        return getattr(indexing if name == "BuildReport" else knowledge_base, name)
     raise AttributeError(name)

@@ -225,7 +225,7 @@ def bm25_readable(path: Path) -> bool:
         return False
 
 
-def load_or_build_bm25(state: IndexState, path: Path) -> BM25Index:
+def load_or_build_bm25(state: IndexState, path: Path, *, save: bool = True) -> BM25Index:
     """The saved BM25 index when it matches the state's revision, else a fresh one (saved)."""
     meta_path = path.with_suffix(".json")
     if path.exists() and meta_path.exists():
@@ -240,6 +240,8 @@ def load_or_build_bm25(state: IndexState, path: Path) -> BM25Index:
                 log.warning("知识库：关键词索引 %s 已损坏，已重建。", path)
     ids = list(state.chunks)
     bm25 = BM25Index(ids, [state.chunks[cid].tokens.split() for cid in ids])
+    if not save:
+        return bm25
     bm25.save(path)
     data = json.loads(meta_path.read_text(encoding="utf-8"))
     data["revision"] = state.revision

@@ -50,8 +50,9 @@ def open_drafter(
 ) -> tuple[Drafter, list[str]]:
     """A drafter for the report, with last year's report and the staff's notes (`notes`, or
     else the context's). With `retrieve` it cites the knowledge base (indexed first when
-    `build_index`); a knowledge base that cannot be used leaves the drafts without citations
-    and says so in the warnings."""
+    `build_index`, unless another process is building it: then what that build has committed,
+    and the drafts say so); a knowledge base that cannot be used leaves the drafts without
+    citations and says so in the warnings."""
     if notes is None:
         notes = normalize_notes({section: list(texts) for section, texts in ctx.notes.items()})
     drafter = assistant.drafter(ctx.report, prior=ctx.prior, notes=notes, retrieve=False, llm=llm)
@@ -61,8 +62,8 @@ def open_drafter(
     if retrieve:
         try:
             kb = assistant.knowledge
-            if build_index:
-                kb.ensure_built()
+            if build_index:  # not waiting for another process's build: its part is cited
+                kb.ensure_built(wait=False)
             drafter.retriever = kb
         except KnowledgeError as exc:
             warnings.append(f"知识库不可用，草稿不引用参考资料：{exc.message}")

@@ -8,13 +8,18 @@ first) and say, in Chinese, that the index is only partly built.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from assistant.config import LLMSettings, load_settings
+from assistant.config import LLMSettings, load_settings, shipped_dir
 from assistant.llm.embeddings import HashingEmbedder
 from assistant.service import Assistant, build_assistant
 from assistant.usecases import drafting
@@ -189,3 +194,31 @@ def test_keyword_side_and_chroma_agree_between_batches(app) -> None:
     found = kb.search("年度报告应当在每年什么时候公布", k=5)
     assert found and found.partial is not None and found.partial.running
     assert {h.chunk_id for h in found} <= ids
+
+
+def test_xxgk_draft_in_another_process_cites_what_the_app_has_built(app) -> None:
+    """The app builds (held after the 条例 and notices); a clerk runs `xxgk draft` on the same
+    workspace: it neither waits nor builds beside the app, and cites the 条例."""
+    assistant, _, _ = app
+    xxgk = Path(sys.executable).with_name("xxgk")
+    data = shipped_dir("knowledge") / "examples" / "report-2025.yaml"
+    run = subprocess.run(
+        [str(xxgk), "draft", str(data), "--offline", "--section", "引言", "--json"],
+        env={**os.environ, "XXGK_EMBEDDING_MODEL": "hashing"},  # the app's collection
+        capture_output=True,
+        text=True,
+        timeout=HUNG,
+    )
+    assert run.returncode == 0, run.stderr
+    (draft,) = json.loads(run.stdout)["drafts"]
+    assert [w for w in draft["warnings"] if w.startswith(PARTIAL)] == [
+        "资料库正在建立（已完成 4/13 份），本次只参考了已建好的部分：条例 1 份、格式通知 2 份、"
+        "收费办法 1 份。"
+    ]
+    cited = [p for p in draft["passages"] if p["kind"] == "regulation"]
+    assert cited and any(p["text"] in _stored(assistant, p["chunk_id"]) for p in cited)
+    n = draft["passages"].index(cited[0]) + 1
+    assert f"[{n}]" in draft["text"]
+    # the other process wrote nothing of the index: the app's build goes on from where it was
+    kb = assistant.knowledge
+    assert {c.meta["kind"] for c in kb._state.chunks.values()} == {"regulation", "format", "fees"}
