@@ -26,6 +26,13 @@ class BuildLock:
             return False
         return True
 
+    def held_elsewhere(self) -> bool:
+        """Whether another process is building now (a probe: the lock is not kept)."""
+        if not self.try_acquire():
+            return True
+        self._lock.release()
+        return False
+
     def acquire(self) -> None:
         """Take the lock, waiting for another process's build to end."""
         self._folder.mkdir(parents=True, exist_ok=True)

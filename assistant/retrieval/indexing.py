@@ -76,8 +76,8 @@ class Indexing:
         without, go on with what it has committed so far (searches follow its progress)."""
         with self._lock:
             if not self._files.try_acquire():
+                self._follow()  # meanwhile, searches here cite what that build committed
                 if not wait:
-                    self._follow()
                     return BuildReport(chunks=self._state.chunk_count)
                 self._files.acquire()
             try:
@@ -88,9 +88,12 @@ class Indexing:
             finally:
                 self._files.release()
 
-    def _follow(self) -> None:
-        """Search what another process's build has committed, and say how far it is."""
+    def _follow(self, *, begin: bool = True) -> None:
+        """Search what another process's build has committed, and say how far it is (with
+        `begin=False`: only if following already, to read its newest commit)."""
         with self._view:
+            if not (begin or self._following):
+                return
             self._following = True
             self._reload_if_changed()
             built = self._files.progress()
@@ -119,6 +122,8 @@ class Indexing:
             self._background = True
             if not self._state.docs:  # nothing searchable until the first batch is in
                 self._coverage = Coverage(0, 0)
+        if self._files.held_elsewhere():  # searches from now on follow that build, not later
+            self._follow()
 
         def run() -> None:
             outcome: BuildReport | Exception

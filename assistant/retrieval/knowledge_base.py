@@ -94,7 +94,9 @@ class KnowledgeBase(Indexing):
 
     def _build_unless_building(self) -> None:
         """The first search of a process brings the index up to date, unless builds are run in
-        the background or one is under way (in another request): then it searches what is in."""
+        the background or one is under way (in another request): then it searches what is in;
+        while another process builds, its newest commit."""
+        self._follow(begin=False)
         if self._checked or self._background or not self._lock.acquire(blocking=False):
             return
         try:

@@ -222,3 +222,27 @@ def test_xxgk_draft_in_another_process_cites_what_the_app_has_built(app) -> None
     # the other process wrote nothing of the index: the app's build goes on from where it was
     kb = assistant.knowledge
     assert {c.meta["kind"] for c in kb._state.chunks.values()} == {"regulation", "format", "fees"}
+
+
+def test_an_app_started_while_another_process_builds_follows_that_build(
+    app, held: HeldEmbedder
+) -> None:
+    """A second knowledge base on the same workspace (as a second app process would open it):
+    its own background build waits for the first one's, and its searches meanwhile cite what
+    the first has committed; then it takes over the finished index without building again."""
+    from assistant.retrieval import KnowledgeBase
+
+    assistant, index, _ = app
+    second = KnowledgeBase.open(assistant.settings, embedder=HashingEmbedder())
+    ended = threading.Event()
+    outcome: list[Any] = []
+    second.build_in_background(done=lambda o: (outcome.append(o), ended.set()))
+    found = second.search("年度报告应当在每年什么时候公布", k=5)
+    assert found.partial is not None and found.partial.done == 4 and found.partial.total == 13
+    assert found and {h.kind for h in found} <= {"regulation", "format", "fees"}
+    assert not ended.is_set()  # it waits for the first build, it does not build beside it
+    held.go.set()
+    assert index.ended.wait(HUNG) and ended.wait(HUNG)
+    assert not isinstance(outcome[0], Exception) and not outcome[0].added  # nothing built twice
+    again = second.search("写作指引 引言 应写明", k=5)
+    assert again.partial is None and any(h.kind == "template" for h in again)
