@@ -42,18 +42,21 @@ def in_build_order(items: Sequence[T], kind: Callable[[T], str]) -> list[T]:
 
 
 def batches(
-    items: Sequence[T], kind: Callable[[T], str], size: Callable[[T], int]
+    items: Sequence[T], kind: Callable[[T], str], size: Callable[[T], int], *, already: int = 0
 ) -> Iterator[list[T]]:
     """Consecutive runs of `items` (in build order): a run ends where the kind changes or once
-    it holds BATCH_CHUNKS chunks."""
+    it holds BATCH_CHUNKS chunks, or a quarter of the chunks in the index by then (`already`
+    before the first), whichever is more: each commit saves every chunk's text, so batches grow
+    with the index and a large build saves its mirror a few dozen times, not once per batch."""
     run: list[T] = []
-    chunks, rank = 0, None
+    chunks, rank, indexed = 0, None, already
     for item in items:
-        if run and (_rank(kind(item)) != rank or chunks >= BATCH_CHUNKS):
+        if run and (_rank(kind(item)) != rank or chunks >= max(BATCH_CHUNKS, indexed // 4)):
             yield run
             run, chunks = [], 0
         run.append(item)
         chunks += size(item)
+        indexed += size(item)
         rank = _rank(kind(item))
     if run:
         yield run

@@ -225,7 +225,10 @@ class Indexing:
         if progress and to_embed:
             progress(0, to_embed)
         try:
-            for batch in batches(pending, lambda p: p[0].kind, lambda p: len(p[1])):
+            already = self._state.chunk_count
+            for batch in batches(
+                pending, lambda p: p[0].kind, lambda p: len(p[1]), already=max(already, 0)
+            ):
                 written = self._index_batch(batch, embedded, to_embed, progress)
                 embedded += sum(len(chunks) for _, chunks in batch)
                 done_docs += len(batch)

@@ -43,10 +43,15 @@ def test_the_tiaoli_and_notices_come_first_and_each_kind_is_its_own_batch() -> N
     ]
 
 
-def test_a_batch_closes_once_it_holds_enough_chunks() -> None:
+def test_a_batch_closes_once_it_holds_enough_chunks_and_batches_grow_with_the_index() -> None:
     reports = [(f"r{i}", "report", BATCH_CHUNKS // 2) for i in range(5)]
     runs = list(batches(reports, lambda d: d[1], lambda d: d[2]))
     assert [len(run) for run in runs] == [2, 2, 1]
+    many = [(f"r{i}", "report", 10) for i in range(2000)]  # 20,000 chunks
+    sizes = [len(run) * 10 for run in batches(many, lambda d: d[1], lambda d: d[2])]
+    assert sizes[0] == BATCH_CHUNKS + 6 and len(sizes) < 40  # saved a few dozen times
+    assert all(b >= a for a, b in zip(sizes, sizes[1:-1], strict=False))
+    assert sum(sizes) == 20_000
 
 
 def test_what_a_partial_search_says() -> None:
