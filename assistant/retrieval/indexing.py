@@ -95,20 +95,24 @@ class Indexing:
             if not (begin or self._following):
                 return
             self._following = True
-            self._reload_if_changed()
+            self._reload_if_changed(follower=True)
             built = self._files.progress()
             if built is not None:
                 self._coverage = Coverage.of(self._state.docs, *built)
             else:  # it is still finding what changed: what is in is complete, if anything is
                 self._coverage = None if self._state.docs else Coverage(0, 0)
 
-    def _reload_if_changed(self) -> None:
-        """Read the state again when another process has committed since (call with `_view`)."""
+    def _reload_if_changed(self, *, follower: bool = False) -> None:
+        """Read the state again when another process has committed since (call with `_view`).
+        A follower may read between the builder's two files (chunks.json written, state.json
+        not yet): what looks damaged then is kept out, and read again at the next search; the
+        builder itself takes a damaged state in, to repair it."""
         stamp = state_stamp(self._state_path)
         if stamp != self._stamp:
-            self._state = IndexState.load(self._state_path)
-            self._stamp = stamp
-            self._arrays = None
+            state = IndexState.load(self._state_path)
+            if follower and state.damaged:
+                return
+            self._state, self._stamp, self._arrays = state, stamp, None
 
     def build_in_background(
         self,
