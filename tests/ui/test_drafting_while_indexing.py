@@ -246,3 +246,53 @@ def test_an_app_started_while_another_process_builds_follows_that_build(
     assert not isinstance(outcome[0], Exception) and not outcome[0].added  # nothing built twice
     again = second.search("写作指引 引言 应写明", k=5)
     assert again.partial is None and any(h.kind == "template" for h in again)
+
+
+@pytest.mark.browser
+@pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning")  # gradio's queue statistics
+def test_the_clerk_drafting_at_once_in_chromium(app, held: HeldEmbedder) -> None:
+    """The page while the build is held: the status says how far it is; 起草本节 writes a draft
+    citing the 条例 and says the index is partly built; once the build is let go, the status
+    says it is ready (the page's timer)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.ui.test_ui_browser import CHROMIUM, CHROMIUM_ARGS, _free_port
+    from ui.app import build_app, launch_options
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (scripts/system-deps installs it)")
+    assistant, index, state = app
+    assistant.configure_llm(base_url="", model=None, api_key=None)  # the offline composer
+    blocks = build_app(assistant, open_report=state["id"], index=index)
+    blocks.queue()
+    opts = launch_options(assistant.settings, assistant) | {
+        "server_port": _free_port(),
+        "quiet": True,
+    }
+    _, url, _ = blocks.launch(prevent_thread_lock=True, **opts)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(locale="zh-CN", viewport={"width": 1440, "height": 1000})
+            page.set_default_timeout(30_000)
+            page.goto(url)
+            page.get_by_role("tab", name="起草与修改").click()
+            wait = 30_000  # a guard against a hung page, never what decides the test
+            expect(page.locator("#index-msg")).to_contain_text("已完成 4/13 份文件", timeout=wait)
+            page.locator("#section-pick label", has_text="引言").first.click()
+            page.locator("#draft-btn").click()
+            # the transcript keeps what the run said (the message under the draft may be
+            # replaced by the section's note when the section was picked just before)
+            expect(page.locator("#chat")).to_contain_text(
+                "资料库正在建立（已完成 4/13 份），本次只参考了已建好的部分：条例 1 份",
+                timeout=wait,
+            )
+            expect(page.locator("#sources")).to_contain_text(
+                "《中华人民共和国政府信息公开条例》第五十条", timeout=wait
+            )
+            expect(page.locator("#draft-view")).to_contain_text("第五十条[1]", timeout=wait)
+            held.go.set()
+            expect(page.locator("#index-msg")).to_contain_text("资料库已就绪", timeout=wait)
+            browser.close()
+    finally:
+        blocks.close()
