@@ -13,11 +13,16 @@ import click
 _KINDS = ("regulation", "format", "fees", "report", "template", "local")
 
 
-def _knowledge() -> Any:
+def _knowledge(*, waits: bool = True) -> Any:
     from assistant.config import load_settings
     from assistant.service import build_assistant
 
-    return build_assistant(load_settings()).knowledge
+    knowledge = build_assistant(load_settings()).knowledge
+    if waits and knowledge.building_elsewhere():  # it waits for that build: say why
+        click.echo(
+            "另一个程序（如正在运行的 xxgk ui）正在建立资料库索引，等它建完后继续……", err=True
+        )
+    return knowledge
 
 
 def _echo_json(data: Any) -> None:
@@ -186,11 +191,14 @@ def search(
     mode: str,
     as_json: bool,
 ) -> None:
-    knowledge = _knowledge()
-    _with_bar(lambda bar: knowledge.ensure_built(progress=bar))
+    knowledge = _knowledge(waits=False)
+    # while another process builds, what it has committed is searched (and said so)
+    _with_bar(lambda bar: knowledge.ensure_built(progress=bar, wait=False))
     hits = knowledge.search(
         query, k=k, kind=kind, year=year, agency=agency, section=section, format=fmt, mode=mode
     )
+    if hits.partial is not None:
+        click.echo(hits.partial.note(), err=True)
     if as_json:
         _echo_json(
             {

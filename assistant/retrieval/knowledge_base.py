@@ -113,6 +113,10 @@ class KnowledgeBase(Indexing):
             self._arrays = SearchArrays(self._state, bm25)
         return self._arrays
 
+    def building_elsewhere(self) -> bool:
+        """Whether another process is building this index now (a change made here waits)."""
+        return self._files.held_elsewhere()
+
     # ---- the user's documents -------------------------------------------------------------------
 
     def add_files(

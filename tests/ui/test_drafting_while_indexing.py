@@ -296,3 +296,32 @@ def test_the_clerk_drafting_at_once_in_chromium(app, held: HeldEmbedder) -> None
             browser.close()
     finally:
         blocks.close()
+
+
+def test_kb_search_and_kb_build_in_another_process_while_the_app_builds(
+    app, held: HeldEmbedder
+) -> None:
+    """`xxgk kb search` searches what is in and says so; `xxgk kb build` says it waits for the
+    app's build, then finds nothing left to do."""
+    xxgk = str(Path(sys.executable).with_name("xxgk"))
+    env = {**os.environ, "XXGK_EMBEDDING_MODEL": "hashing"}
+    found = subprocess.run(
+        [xxgk, "kb", "search", "申请人逾期不补正怎么处理", "-k", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=HUNG,
+    )
+    assert found.returncode == 0 and "tiaoli-2019#第三十条" in found.stdout, found.stderr
+    assert PARTIAL + "4/13 份）" in found.stderr
+    build = subprocess.Popen(
+        [xxgk, "kb", "build"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert build.stderr is not None
+        assert "正在建立资料库索引，等它建完后继续" in build.stderr.readline()
+        held.go.set()
+        out, _ = build.communicate(timeout=HUNG)
+    finally:
+        build.kill()
+    assert build.returncode == 0 and "新增0篇，更新0篇" in out, out
