@@ -81,14 +81,17 @@ class Coverage:
     def ready_part(self) -> str:
         """“条例 1 份、格式通知 2 份”, or that nothing is searchable yet."""
         if not self.kinds:
-            return "尚无（第一批资料还在处理）"
+            return "尚无（第一批资料还在处理）" if self.running else "尚无"
         return "、".join(f"{KIND_NAMES.get(k, k)} {n} 份" for k, n in self.kinds)
 
     def note(self) -> str:
         """What a draft or an answer says when it searched this much of the index."""
-        state = "正在建立" if self.running else "没有建完"
-        progress = f"已完成 {self.done}/{self.total} 份" if self.total else "正在读取资料"
-        return f"资料库{state}（{progress}），本次只参考了已建好的部分：{self.ready_part()}。"
+        progress = f"（已完成 {self.done}/{self.total} 份）" if self.total else ""
+        if self.running:
+            state = f"资料库正在建立{progress or '（正在读取资料）'}"
+        else:
+            state = f"资料库没有建完{progress}" if progress else "资料库没有建成"
+        return f"{state}，本次只参考了已建好的部分：{self.ready_part()}。"
 
 
 class Hits(list[Hit]):

@@ -135,6 +135,9 @@ class Indexing:
                 outcome = self.ensure_built(progress)
             except Exception as exc:  # handed to `done`; a thread's exception would go unseen
                 outcome = exc
+                with self._view:  # stopped before its first batch too: no longer "正在建立"
+                    if self._coverage is not None:
+                        self._coverage = dataclasses.replace(self._coverage, running=False)
             if done is not None:
                 done(outcome)
 

@@ -41,3 +41,27 @@ def test_a_follower_keeps_its_state_when_it_reads_between_the_builders_two_files
     # the build over, the follower builds what is left itself (nothing) and says nothing more
     done = follower.search("申请人逾期不补正怎么处理", k=1)
     assert done.partial is None and done[0].chunk_id == "tiaoli-2019#第三十条"
+
+
+def test_a_background_build_that_stops_before_its_first_batch_is_said_to_have_stopped(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    import shutil
+    import threading
+
+    from assistant.retrieval import KnowledgeBase
+
+    broken = tmp_path / "knowledge"
+    shutil.copytree(corpus_dir, broken)
+    (broken / "MANIFEST.yaml").write_text(
+        "documents: [{id: x, kind: regulation, title: t, path: gone.md}]"
+    )
+    kb = KnowledgeBase.open(kb_settings(tmp_path / "home", broken), embedder=HashingEmbedder())
+    ended = threading.Event()
+    outcome: list[object] = []
+    kb.build_in_background(done=lambda o: (outcome.append(o), ended.set()))
+    assert ended.wait(120)
+    assert isinstance(outcome[0], Exception)
+    found = kb.search("申请人逾期不补正怎么处理")  # no build of its own: what is in, and says so
+    assert not found and found.partial is not None
+    assert found.partial.note() == "资料库没有建成，本次只参考了已建好的部分：尚无。"
