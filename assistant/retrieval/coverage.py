@@ -24,9 +24,9 @@ KIND_NAMES: dict[str, str] = {
     "local": "本单位资料",
     "report": "往年报告",
 }
-# a batch closes at a change of kind or at this many chunks, whichever comes first: small enough
-# that the first passages are searchable soon (the 条例 alone takes about 20 s to embed on a CPU),
-# large enough that saving the mirror (every chunk's text) stays a small part of a build
+# the least a batch holds before it closes (it also closes at a change of kind; see `batches`):
+# small enough that the first passages are searchable soon (the 条例, 57 chunks, in about 3 s on
+# a quiet CPU), large enough that saving the mirror stays a small part of a build
 BATCH_CHUNKS = 64
 
 T = TypeVar("T")
