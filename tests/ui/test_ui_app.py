@@ -223,3 +223,46 @@ def test_text_is_shown_as_text_in_markdown() -> None:
     shown = md_text(hostile)
     assert "<img" not in shown and "&lt;img" in shown
     assert r"\!\[a\](http" in shown and r"\*\*b\*\*" in shown
+
+
+def test_a_section_view_begun_before_a_draft_leaves_the_draft_s_message(
+    assistant: Assistant, demo: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Picking a section and clicking 起草本节 at once: the section's view, slower than the draft,
+    came back last and replaced what the draft said with the section's note."""
+    import threading
+
+    from ui.handlers import drafting as dh
+
+    app = app_module.build_app(assistant)
+    fns = {f.name: f.fn for f in app.fns.values() if f.fn is not None}
+    pick, draft, finish = fns["pick_section"], fns["do_draft"], fns["finish"]
+    entered, release = threading.Event(), threading.Event()
+    real = dh.section_state
+
+    def held(*args: object, **kwargs: object) -> object:
+        if threading.current_thread().name == "picker":
+            entered.set()
+            release.wait(30)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dh, "section_state", held)
+    request = gr.Request(session_hash="clerk")
+    picked: list[list[object]] = []
+    picker = threading.Thread(
+        target=lambda: picked.append(pick(demo, "other", request)), name="picker"
+    )
+    picker.start()
+    assert entered.wait(30)
+    offline = assistant.llm_settings(base_url="", model="", api_key="")  # the composer
+    *_, outcome = list(draft(demo, "other", "", False, offline, "instruction", request))[-1]
+    shown = finish(demo, "other", outcome, request)
+    release.set()
+    picker.join(30)
+    assert isinstance(shown[7], str) and shown[7]  # what the draft did
+    assert picked[0][-1] == gr.skip()  # the late view leaves it
+    # a section picked after the draft shows that section's note, as ever
+    later = pick(demo, "other", request)
+    assert isinstance(later[-1], str) and "尚未采用" in later[-1]
+    # another browser's draft does not silence this one's view
+    assert pick(demo, "other", gr.Request(session_hash="other"))[-1] == later[-1]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import html
 import logging
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,6 +28,31 @@ FIRST_TOKEN_WAIT = 0.15
 # how a clerk drafts while the model's service is down: clearing the address selects the composer
 NO_INDEX = "\n\n资料库索引尚未建立，本稿没有引用参考资料；点“建立/更新资料库索引”后即可引用。"
 OFFLINE_HINT = "也可以在左侧“大模型设置”中清空接口地址并点“用于本浏览器”，改用离线撰写先生成草稿。"
+
+
+class RunsFinished:
+    """When each browser session's last draft or answer was shown (monotonic clock).
+
+    Picking a section and clicking 起草本节 at once sends two events that run side by side: the
+    section's view can come back after the run, and its note ("第N版，尚未采用", or nothing)
+    would replace what the run said (资料库正在建立…, 已起草…). A view begun before a run was
+    shown, and ending after it, leaves the message alone."""
+
+    def __init__(self, keep: int = 1000) -> None:
+        self._at: OrderedDict[str, float] = OrderedDict()
+        self._keep = keep
+        self._lock = threading.Lock()
+
+    def shown(self, session: str | None) -> None:
+        with self._lock:
+            self._at[session or ""] = time.monotonic()
+            self._at.move_to_end(session or "")
+            while len(self._at) > self._keep:
+                self._at.popitem(last=False)
+
+    def since(self, session: str | None, began: float) -> bool:
+        with self._lock:
+            return self._at.get(session or "", float("-inf")) >= began
 
 
 def status_html(rows: list[list[str]]) -> str:
@@ -261,15 +289,27 @@ def build(page: Page) -> dict[str, Any]:
             },
         ]
 
+    runs = RunsFinished()
+
     def finish(
         state: dict[str, int] | None,
         sid: str,
         outcome: dict[str, str] | None,
+        request: gr.Request,
     ) -> list[Any]:
         """After a run (also a failed one) the page shows the new version and what came of it;
         the outcome is then cleared, so a run that stops before it starts shows none."""
         told = [(outcome or {}).get(k, gr.skip()) for k in ("message", "sources", "instruction")]
-        return [*view(state, sid)[:7], *told, None]
+        shown = [*view(state, sid)[:7], *told, None]
+        runs.shown(request.session_hash)
+        return shown
+
+    def pick_section(state: dict[str, int] | None, sid: str, request: gr.Request) -> list[Any]:
+        began = time.monotonic()
+        shown = view(state, sid)
+        if runs.since(request.session_hash, began):
+            shown[-1] = gr.skip()  # a run was shown meanwhile: its message stays
+        return shown
 
     def index_status() -> tuple[str, Any]:
         # the timer ticks while the index is being built, and stops once it is
@@ -304,7 +344,7 @@ def build(page: Page) -> dict[str, Any]:
         )
 
     full = [page.state, page.banner, *view_outputs]
-    listen(section.change, view, [page.state, section], view_outputs)
+    listen(section.change, pick_section, [page.state, section], view_outputs)
     listen(accept_btn.click, do_accept, [page.state, section], full)
     listen(reject_btn.click, do_reject, [page.state, section], full)
     listen(editor.blur, do_edit, [page.state, section, editor], full)
