@@ -140,6 +140,9 @@ def test_office_settings_hold_across_a_restart(
             _box(page, "llm-key").fill(OFFICE_KEY)
             page.locator("#llm-office").click()
             expect(page.locator("#llm-msg")).to_contain_text("已保存为本单位设置")
+            # what was saved is what was typed (the address and the model)
+            expect(page.locator("#engine")).to_contain_text("office-model")
+            expect(page.locator("#engine")).to_contain_text(office_stub.base_url)
             expect(_box(page, "llm-key")).to_have_value("")
         finally:
             first.stop()

@@ -307,7 +307,8 @@ def engine_markdown(assistant: Assistant, session: LLMSettings | None = None) ->
     own = "（本浏览器的设置）" if session is not None else ""
     if llm.base_url and not llm.offline:
         return (
-            f"**起草引擎：大模型 {md_text(llm.model)}**（{md_text(llm.base_url)}，"
+            # the address as code: a bare one is made a link that runs on over the Chinese after it
+            f"**起草引擎：大模型 {md_text(llm.model)}**（`{llm.base_url.replace('`', '')}`，"
             f"{'已设置密钥' if llm.api_key else '未设置密钥'}）{own}。"
             "每一版都会标明由哪个模型写成；数字由程序逐一核对。"
         )

@@ -116,6 +116,8 @@ def build(page: Page) -> dict[str, Any]:
                     elem_id="llm-msg",
                 )
             llm_state = gr.State(None)  # this browser's own model settings (kept on the server)
+            # the address and model the boxes were last given by the page (not what was typed)
+            llm_shown = gr.State((llm.base_url or "", llm.model))
         with gr.Column(scale=3):
             chat = gr.Chatbot(
                 label="对话",
@@ -390,14 +392,24 @@ def build(page: Page) -> dict[str, Any]:
 
     page.on_open(view, [page.state, section], view_outputs)
 
-    def engine_fields(session: Any) -> tuple[str, str, str, Any]:
+    def engine_fields(session: Any, shown: Any) -> tuple[Any, ...]:
         # the office's engine may have changed since the page was built (here, or saved by
         # another process on the workspace): what this browser uses (its own setting, else
-        # the office's), the key only as set or not
+        # the office's), the key only as set or not. The boxes are rewritten only when that
+        # changed since the page last filled them: a clerk typing in them as the tab opens
+        # keeps what was typed (and saves it, not the old values put back under the cursor).
         a.use_office_settings()
         llm = session or a.settings.llm
-        key = gr.Textbox(value="", placeholder=dh.key_placeholder(llm))
-        return dh.engine_markdown(a, session), llm.base_url or "", llm.model, key
+        now = (llm.base_url or "", llm.model)
+        key = gr.update(placeholder=dh.key_placeholder(llm))  # never its value
+        engine_md = dh.engine_markdown(a, session)
+        if shown is not None and tuple(shown) == now:
+            return engine_md, gr.skip(), gr.skip(), key, gr.skip()
+        return engine_md, now[0], now[1], key, now
 
-    page.on_open(engine_fields, [llm_state], [engine, base_url, model_box, key_box])
+    page.on_open(
+        engine_fields,
+        [llm_state, llm_shown],
+        [engine, base_url, model_box, key_box, llm_shown],
+    )
     return {"engine": engine, "chat": chat, "draft_btn": draft_btn, "sources": sources}
