@@ -92,14 +92,11 @@ def _story(url: str, stub: OpenAIStub) -> dict[str, Any]:
         page.keyboard.press("Enter")
         page.get_by_role("tab", name="起草与修改").click()
         expect(page.locator("#engine")).to_contain_text("bench-model")
-        first_token: list[float] = []
-        for n in range(DRAFTS):
-            marker = f"甲{n}"  # exactly the first streamed piece
-            stub.push(Reply.text(marker + REPLY, chunk_chars=2))
-            before = page.locator("#action-msg").inner_text()
-            first_token.append(page.evaluate(_FIRST_TOKEN_JS, marker))
-            expect(page.locator("#action-msg")).not_to_have_text(before)
-            page.wait_for_timeout(500)  # a person reads the draft before pressing again
+        # a fresh workspace: the first drafts run while the knowledge base is built beside them
+        first_token = _drafts(page, stub, "甲")
+        # as on every later day: the index is built
+        expect(page.locator("#index-msg")).to_contain_text("资料库已就绪", timeout=180_000)
+        ready = _drafts(page, stub, "乙")
         stub.push(Reply.text(REPLY + "三是全年开展培训2次。"))
         page.locator("#instruction textarea").fill("加上培训2次")
         before = page.locator("#action-msg").inner_text()
@@ -117,7 +114,24 @@ def _story(url: str, stub: OpenAIStub) -> dict[str, Any]:
         "first_token_ms_first": round(first_token[0], 1),
         "first_token_ms_median": round(statistics.median(warm), 1),
         "first_token_ms_max": round(max(warm), 1),
+        "first_token_ms_median_index_ready": round(statistics.median(ready), 1),
+        "first_token_ms_max_index_ready": round(max(ready), 1),
     }
+
+
+def _drafts(page: Any, stub: OpenAIStub, mark: str) -> list[float]:
+    """起草本节 DRAFTS times: the milliseconds to each reply's first characters in the chat."""
+    from playwright.sync_api import expect
+
+    out: list[float] = []
+    for n in range(DRAFTS):
+        marker = f"{mark}{n}"  # exactly the first streamed piece
+        stub.push(Reply.text(marker + REPLY, chunk_chars=2))
+        before = page.locator("#action-msg").inner_text()
+        out.append(page.evaluate(_FIRST_TOKEN_JS, marker))
+        expect(page.locator("#action-msg")).not_to_have_text(before)
+        page.wait_for_timeout(500)  # a person reads the draft before pressing again
+    return out
 
 
 def run() -> dict[str, object]:

@@ -12,6 +12,7 @@ from typing import Any
 from assistant.config import Settings
 from assistant.errors import KnowledgeError
 from assistant.llm.base import Embedder
+from assistant.llm.embeddings import QueryCache
 from assistant.report import Report
 from assistant.retrieval.buildlock import BuildLock
 from assistant.retrieval.chunks import hit_from
@@ -51,6 +52,7 @@ class KnowledgeBase(Indexing):
     def __init__(self, settings: Settings, embedder: Embedder, client: Any) -> None:
         self.settings = settings
         self.embedder = embedder
+        self._queries = QueryCache(embedder)  # what searches embed their questions with
         home = Path(settings.paths.home)
         self.vectors = VectorStore(
             client, collection_name(settings.retrieval.collection, embedder), embedder
@@ -202,7 +204,7 @@ class KnowledgeBase(Indexing):
             hits = find(
                 self._arrays_now(),
                 self.vectors,
-                self.embedder,
+                self._queries,
                 self.segmenter,
                 query,
                 k=k,

