@@ -69,9 +69,9 @@ def gather_sources(
     retriever: Retriever | None,
 ) -> tuple[list[Source], list[str]]:
     """The sources for a question, numbered from 1, and warnings (a knowledge base that failed,
-    or one still being built). Format notices are the report's own format's, as in the drafts' prompts, unless the question
-    names a year ("2019年的格式…"): the 2019 notice restates the 2021 one's deadlines and would
-    take two of the few places."""
+    or one still being built). Format notices are the report's own format's, as in the drafts'
+    prompts, unless the question names a year ("2019年的格式…"): the 2019 notice restates the
+    2021 one's deadlines and would take two of the few places."""
     from assistant.errors import KnowledgeError
 
     out: list[tuple[SourceKind, str, str]] = []

@@ -276,7 +276,8 @@ def _classify(
     if unit is None:
         # a text layer spaces and wraps dates ("2023\n年 1 月 1 日至 12 月 31 日"): a year or a
         # day is known by the next character that is not a space
-        gap = len(norm[end : end + 3]) - len(norm[end : end + 3].lstrip(" \t\n"))
+        ahead = norm[end : end + 3]
+        gap = len(ahead) - len(ahead.lstrip(" \t\n"))
         nxt = norm[end + gap : end + gap + 1]
         four = (
             len(raw) == 4

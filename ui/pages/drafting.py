@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +17,7 @@ from ui.handlers import workspace as ws
 from ui.markup import md_text
 from ui.pages.common import Page, author_of, listen, shown_stream
 from ui.pages.profile import banner_text
+from ui.pages.runs import RunsFinished
 
 log = logging.getLogger(__name__)
 
@@ -28,31 +27,6 @@ FIRST_TOKEN_WAIT = 0.15
 # how a clerk drafts while the model's service is down: clearing the address selects the composer
 NO_INDEX = "\n\n资料库索引尚未建立，本稿没有引用参考资料；点“建立/更新资料库索引”后即可引用。"
 OFFLINE_HINT = "也可以在左侧“大模型设置”中清空接口地址并点“用于本浏览器”，改用离线撰写先生成草稿。"
-
-
-class RunsFinished:
-    """When each browser session's last draft or answer was shown (monotonic clock).
-
-    Picking a section and clicking 起草本节 at once sends two events that run side by side: the
-    section's view can come back after the run, and its note ("第N版，尚未采用", or nothing)
-    would replace what the run said (资料库正在建立…, 已起草…). A view begun before a run was
-    shown, and ending after it, leaves the message alone."""
-
-    def __init__(self, keep: int = 1000) -> None:
-        self._at: OrderedDict[str, float] = OrderedDict()
-        self._keep = keep
-        self._lock = threading.Lock()
-
-    def shown(self, session: str | None) -> None:
-        with self._lock:
-            self._at[session or ""] = time.monotonic()
-            self._at.move_to_end(session or "")
-            while len(self._at) > self._keep:
-                self._at.popitem(last=False)
-
-    def since(self, session: str | None, began: float) -> bool:
-        with self._lock:
-            return self._at.get(session or "", float("-inf")) >= began
 
 
 def status_html(rows: list[list[str]]) -> str:
